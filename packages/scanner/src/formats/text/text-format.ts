@@ -1,0 +1,45 @@
+import { type ByteSource, readFully } from "../../reader/byte-source.js";
+import type { FormatParser } from "../format-parser.js";
+
+/** Text files larger than this are still `text`, but only this much is handed to text checks. */
+const MAX_TEXT_BYTES = 16 * 1024 * 1024;
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * True when `head` is UTF-8 text: no NUL or other C0 controls except tab, newlines and form feed.
+ * A multi-byte character cut by the end of the head is allowed.
+ */
+export function looksLikeText(head: Uint8Array): boolean {
+  for (let i = 0; i < head.length; i++) {
+    const b = head[i] as number;
+    if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c && b !== 0x1b) return false;
+    if (b === 0x7f) return false;
+  }
+  // Trim a possibly cut multi-byte sequence at the end (at most 3 bytes).
+  let end = head.length;
+  for (let back = 1; back <= 3 && end - back >= 0; back++) {
+    const b = head[end - back] as number;
+    if ((b & 0xc0) === 0x80) continue;
+    if (b >= 0xc0) end -= back;
+    break;
+  }
+  try {
+    utf8.decode(head.subarray(0, end));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** UTF-8 text files (configs, tokenizers, source, markdown): nothing executes, so `safe` for format checks. */
+export const textFormat: FormatParser = {
+  id: "text",
+  sniff: (head) => looksLikeText(head),
+  async parse(source: ByteSource, ctx) {
+    const bytes = await readFully(source, 0, Math.min(source.size, MAX_TEXT_BYTES));
+    const text = new TextDecoder("utf-8").decode(bytes);
+    ctx.text({ text, kind: "file", line: 1, offset: 0 });
+    if (source.size > MAX_TEXT_BYTES) ctx.info("textTruncatedAt", MAX_TEXT_BYTES);
+  },
+};

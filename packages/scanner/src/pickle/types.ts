@@ -1,0 +1,56 @@
+import type { Severity } from "../report/types.js";
+
+/** One import a pickle stream performs (GLOBAL, STACK_GLOBAL, INST, or an EXT code). */
+export interface PickleImport {
+  /** Module as written in the stream (before Python 2 name mapping). */
+  module: string;
+  name: string;
+  /** Absolute byte offset of the opcode that imports it. */
+  offset: number;
+  opcode: "GLOBAL" | "STACK_GLOBAL" | "INST" | "EXT1" | "EXT2" | "EXT4";
+}
+
+/** What a call site calls: a global, or something the stream computed. */
+export type PickleCallee =
+  | { kind: "global"; module: string; name: string }
+  | { kind: "computed"; description: string };
+
+/** A call the unpickler would make: REDUCE, INST, OBJ, NEWOBJ, NEWOBJ_EX or BUILD (`__setstate__`). */
+export interface PickleCall {
+  callee: PickleCallee;
+  /** Python-like summary of the arguments, bounded in length (`('curl x | sh',)`). */
+  args: string;
+  offset: number;
+  opcode: "REDUCE" | "INST" | "OBJ" | "NEWOBJ" | "NEWOBJ_EX" | "BUILD";
+}
+
+/** Something structurally wrong or unusual in the stream, found by the engine itself. */
+export interface PickleIssue {
+  rule: string;
+  severity: Severity;
+  message: string;
+  offset: number;
+}
+
+/** A string constant of the stream, for the secrets check. */
+export interface PickleString {
+  value: string;
+  offset: number;
+}
+
+/** The result of statically following one pickle stream (no policy applied yet). */
+export interface PickleAnalysis {
+  /** Offset of the first opcode. */
+  start: number;
+  /** Offset just past STOP, or where analysis ended. */
+  end: number;
+  /** Highest PROTO seen, if any. */
+  protocol: number | undefined;
+  opcodes: number;
+  /** True when the stream reached STOP. */
+  complete: boolean;
+  imports: PickleImport[];
+  calls: PickleCall[];
+  issues: PickleIssue[];
+  strings: PickleString[];
+}

@@ -1,0 +1,17 @@
+// Web-platform APIs the scanner core uses. They exist in browsers and in Node (as globals), and are
+// declared here because the core compiles with `"types": []` so that no Node-only API can creep in.
+
+interface TextDecoderOptions {
+  fatal?: boolean;
+  ignoreBOM?: boolean;
+}
+interface TextDecodeOptions {
+  stream?: boolean;
+}
+declare class TextDecoder {
+  constructor(label?: string, options?: TextDecoderOptions);
+  decode(input?: Uint8Array, options?: TextDecodeOptions): string;
+}
+declare class TextEncoder {
+  encode(input?: string): Uint8Array;
+}
