@@ -1,0 +1,28 @@
+/** Member names loaders unpickle, or that people give pickles (`data.pkl`, `model.pickle`). */
+const PICKLE_NAME = /\.(pkl|pickle)$/i;
+/** PROTO opcode. */
+const PROTO = 0x80;
+/** STOP opcode: the last byte of a pickle stream. */
+const STOP = 0x2e;
+/** Highest pickle protocol any Python reads. */
+const HIGHEST_PROTOCOL = 5;
+
+/** True for member names that hold pickles by convention. */
+export function isPickleName(name: string): boolean {
+  return PICKLE_NAME.test(name);
+}
+
+/**
+ * True when a member's first two bytes and last byte look like a pickle of protocol 2 or later:
+ * PROTO n ... STOP. Tensor data matches this by chance about once in 10^7 members, and is then only
+ * analysed more than needed (the pickle parser declines what is not a pickle).
+ */
+export function looksLikeProtoPickle(head: Uint8Array, last: number | undefined): boolean {
+  return (
+    head.length >= 2 &&
+    head[0] === PROTO &&
+    (head[1] as number) >= 2 &&
+    (head[1] as number) <= HIGHEST_PROTOCOL &&
+    last === STOP
+  );
+}
