@@ -1,3 +1,6 @@
+import { type ByteSource, SliceSource } from "../reader/byte-source.js";
+import type { ParseContext } from "./format-parser.js";
+
 /** Member names loaders unpickle, or that people give pickles (`data.pkl`, `model.pickle`). */
 const PICKLE_NAME = /\.(pkl|pickle)$/i;
 /** PROTO opcode. */
@@ -25,4 +28,12 @@ export function looksLikeProtoPickle(head: Uint8Array, last: number | undefined)
     (head[1] as number) <= HIGHEST_PROTOCOL &&
     last === STOP
   );
+}
+
+/**
+ * Analyses the pickle stream(s) that start at `start` of `source` (the data of a numpy object array,
+ * the pickles of a legacy PyTorch file), reporting them through `ctx` with offsets in `source`.
+ */
+export async function scanPickleAt(source: ByteSource, ctx: ParseContext, start: number): Promise<void> {
+  await ctx.scanMember(`@${start}`, new SliceSource(source, start, source.size - start), "pickle");
 }
