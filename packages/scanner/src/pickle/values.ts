@@ -168,7 +168,7 @@ export class ValueStore {
     if (tag !== TAG_STR && tag !== TAG_BYTES) return undefined;
     const idx = code >> 3;
     if ((this.strFullLen[idx] as number) !== (this.strLen[idx] as number)) return undefined;
-    return this.decode(idx);
+    return this.decode(idx, tag);
   }
 
   /** Text (possibly a prefix), whether it is complete, and where it was. */
@@ -177,17 +177,19 @@ export class ValueStore {
     if (tag !== TAG_STR && tag !== TAG_BYTES) return undefined;
     const idx = code >> 3;
     return {
-      text: this.decode(idx),
+      text: this.decode(idx, tag),
       complete: this.strFullLen[idx] === this.strLen[idx],
       offset: this.strFileOffset[idx] as number,
     };
   }
 
-  private decode(idx: number): string {
+  /** Strings are UTF-8 in the arena; bytes are shown as latin-1 (one character per byte). */
+  private decode(idx: number, tag: number = TAG_STR): string {
     const cached = this.decoded.get(idx);
     if (cached !== undefined) return cached;
     const start = this.strStart[idx] as number;
-    const text = utf8.decode(this.arena.subarray(start, start + (this.strLen[idx] as number)));
+    const bytes = this.arena.subarray(start, start + (this.strLen[idx] as number));
+    const text = tag === TAG_BYTES ? String.fromCharCode(...bytes.subarray(0, 4096)) : utf8.decode(bytes);
     if (this.decoded.size < 10_000) this.decoded.set(idx, text);
     return text;
   }
@@ -261,7 +263,7 @@ export class ValueStore {
       if (!s) return "…";
       const shown = s.text.length > 120 ? `${s.text.slice(0, 117)}…` : s.text;
       const more = s.complete ? "" : "…";
-      return `${tag === TAG_BYTES ? "b" : ""}${JSON.stringify(shown + more)}`;
+      return `${tag === TAG_BYTES ? "b" : ""}${pythonQuote(shown)}${more}`;
     }
     const obj = this.objects[code >> 3];
     if (!obj) return "…";
@@ -312,4 +314,20 @@ export class ValueStore {
     if (obj && obj.k === "tuple") return this.render(args, budget, depth);
     return `(*${this.render(args, budget, depth)})`;
   }
+}
+
+/** Python-style single-quoted literal, with control characters escaped. */
+function pythonQuote(text: string): string {
+  let out = "'";
+  for (const ch of text) {
+    const cp = ch.codePointAt(0) as number;
+    if (ch === "\\" || ch === "'") out += `\\${ch}`;
+    else if (ch === "\n") out += "\\n";
+    else if (ch === "\t") out += "\\t";
+    else if (ch === "\r") out += "\\r";
+    else if (cp < 0x20 || cp === 0x7f || (cp >= 0x80 && cp < 0xa0) || cp === 0xfffd)
+      out += `\\x${cp.toString(16).padStart(2, "0")}`;
+    else out += ch;
+  }
+  return `${out}'`;
 }
