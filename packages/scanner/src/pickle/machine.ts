@@ -106,7 +106,7 @@ export class PickleMachine {
     private readonly onBuild?: BuildHook,
   ) {
     this.pos = start;
-    this.values = new ValueStore(limits.maxStringArenaBytes);
+    this.values = new ValueStore(limits.maxStringArenaBytes, start);
   }
 
   /**

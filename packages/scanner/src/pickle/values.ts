@@ -61,8 +61,10 @@ export type PickleObject =
 
 /** Items kept per container for summaries; the rest are only counted. */
 const KEPT_ITEMS = 32;
-/** Containers tracked per stream before new ones become opaque (CWE-770). */
-const MAX_TRACKED_CONTAINERS = 100_000;
+/** Lists and sets tracked per stream before new ones become opaque (CWE-770). */
+const MAX_TRACKED_LISTS = 20_000;
+/** Tuples, dicts and frozensets tracked per stream before new ones become opaque (CWE-770). */
+const MAX_TRACKED_RECORDS = 200_000;
 /** Call results tracked per stream before new ones become opaque (CWE-770). */
 const MAX_TRACKED_CALLS = 200_000;
 /** Bytes of a long string kept as a prefix for summaries. */
@@ -75,19 +77,27 @@ const encoder = new TextEncoder();
 export class ValueStore {
   private arena = new Uint8Array(64 * 1024);
   private arenaLen = 0;
-  private strStart = new Int32Array(1024);
-  private strLen = new Int32Array(1024);
-  private strFileOffset = new Float64Array(1024);
-  /** Full length of the payload (larger than the kept bytes for truncated strings). */
-  private strFullLen = new Float64Array(1024);
+  /**
+   * Where string i starts in the arena; it ends where string i+1 starts (the arena is filled in
+   * order), so no length array is needed: 8 bytes per string in all, with the offsets below.
+   */
+  private strStart = new Int32Array(64 * 1024);
+  /** File offset of string i, relative to the stream start (0xffffffff when past 4 GiB). */
+  private strOffset = new Uint32Array(64 * 1024);
+  /** Full payload length of strings kept only as a prefix (rare). */
+  private readonly truncated = new Map<number, number>();
   private strCount = 0;
   readonly objects: PickleObject[] = [];
-  private containers = 0;
+  private lists = 0;
+  private records = 0;
   private callsTracked = 0;
   private readonly globals = new Map<string, number>();
   private readonly decoded = new Map<number, string>();
 
-  constructor(private readonly maxArenaBytes: number) {}
+  constructor(
+    private readonly maxArenaBytes: number,
+    private readonly streamStart = 0,
+  ) {}
 
   /** Stores `len` bytes of `buf` at `start` as a string or bytes value (tag given). */
   addBytes(
@@ -98,29 +108,29 @@ export class ValueStore {
     fileOffset: number,
     fullLen: number,
   ): number {
-    if (this.arenaLen + len > this.maxArenaBytes) return tag === TAG_STR ? OPAQUE_STR : OPAQUE_BYTES;
-    if (this.arenaLen + len > this.arena.length) {
-      const grown = new Uint8Array(
-        Math.min(this.maxArenaBytes, Math.max(this.arena.length * 2, this.arenaLen + len)),
-      );
-      grown.set(this.arena.subarray(0, this.arenaLen));
+    let at = this.arenaLen;
+    if (at + len > this.arena.length) {
+      if (at + len > this.maxArenaBytes) return tag === TAG_STR ? OPAQUE_STR : OPAQUE_BYTES;
+      const grown = new Uint8Array(Math.min(this.maxArenaBytes, Math.max(this.arena.length * 2, at + len)));
+      grown.set(this.arena.subarray(0, at));
       this.arena = grown;
     }
+    const arena = this.arena;
     if (len < 32) {
-      const arena = this.arena;
-      let at = this.arenaLen;
       for (let i = start, e = start + len; i < e; i++) arena[at++] = buf[i] as number;
     } else {
-      this.arena.set(buf.subarray(start, start + len), this.arenaLen);
+      arena.set(buf.subarray(start, start + len), at);
+      at += len;
     }
     const idx = this.strCount;
-    if (idx === this.strStart.length) this.growStrings();
+    if (idx + 1 >= this.strStart.length) this.growStrings();
     this.strStart[idx] = this.arenaLen;
-    this.strLen[idx] = len;
-    this.strFileOffset[idx] = fileOffset;
-    this.strFullLen[idx] = fullLen;
-    this.arenaLen += len;
-    this.strCount++;
+    const rel = fileOffset - this.streamStart;
+    this.strOffset[idx] = rel >= 0 && rel < 0xffffffff ? rel : 0xffffffff;
+    if (fullLen !== len) this.truncated.set(idx, fullLen);
+    this.arenaLen = at;
+    this.strCount = idx + 1;
+    this.strStart[idx + 1] = at;
     return idx * 8 + tag;
   }
 
@@ -151,15 +161,21 @@ export class ValueStore {
 
   private growStrings(): void {
     const n = this.strStart.length * 2;
-    const grow = <T extends Int32Array | Float64Array>(a: T, make: (n: number) => T): T => {
-      const b = make(n);
-      b.set(a);
-      return b;
-    };
-    this.strStart = grow(this.strStart, (k) => new Int32Array(k));
-    this.strLen = grow(this.strLen, (k) => new Int32Array(k));
-    this.strFileOffset = grow(this.strFileOffset, (k) => new Float64Array(k));
-    this.strFullLen = grow(this.strFullLen, (k) => new Float64Array(k));
+    const start = new Int32Array(n);
+    start.set(this.strStart);
+    this.strStart = start;
+    const offset = new Uint32Array(n);
+    offset.set(this.strOffset);
+    this.strOffset = offset;
+  }
+
+  private lengthOf(idx: number): number {
+    return (this.strStart[idx + 1] as number) - (this.strStart[idx] as number);
+  }
+
+  private offsetOf(idx: number): number {
+    const rel = this.strOffset[idx] as number;
+    return rel === 0xffffffff ? -1 : this.streamStart + rel;
   }
 
   /** The text of a string value, or undefined when it is opaque or truncated. */
@@ -167,7 +183,7 @@ export class ValueStore {
     const tag = code & 7;
     if (tag !== TAG_STR && tag !== TAG_BYTES) return undefined;
     const idx = code >> 3;
-    if ((this.strFullLen[idx] as number) !== (this.strLen[idx] as number)) return undefined;
+    if (this.truncated.has(idx)) return undefined;
     return this.decode(idx, tag);
   }
 
@@ -176,11 +192,7 @@ export class ValueStore {
     const tag = code & 7;
     if (tag !== TAG_STR && tag !== TAG_BYTES) return undefined;
     const idx = code >> 3;
-    return {
-      text: this.decode(idx, tag),
-      complete: this.strFullLen[idx] === this.strLen[idx],
-      offset: this.strFileOffset[idx] as number,
-    };
+    return { text: this.decode(idx, tag), complete: !this.truncated.has(idx), offset: this.offsetOf(idx) };
   }
 
   /** Strings are UTF-8 in the arena; bytes are shown as latin-1 (one character per byte). */
@@ -188,18 +200,18 @@ export class ValueStore {
     const cached = this.decoded.get(idx);
     if (cached !== undefined) return cached;
     const start = this.strStart[idx] as number;
-    const bytes = this.arena.subarray(start, start + (this.strLen[idx] as number));
+    const bytes = this.arena.subarray(start, start + this.lengthOf(idx));
     const text = tag === TAG_BYTES ? String.fromCharCode(...bytes.subarray(0, 4096)) : utf8.decode(bytes);
     if (this.decoded.size < 10_000) this.decoded.set(idx, text);
     return text;
   }
 
   /** Every kept string of at least `minLength` bytes (for the secrets check), bounded by `max`. */
-  strings(minLength: number, max: number): { value: string; offset: number; tag: number }[] {
-    const out: { value: string; offset: number; tag: number }[] = [];
+  strings(minLength: number, max: number): { value: string; offset: number }[] {
+    const out: { value: string; offset: number }[] = [];
     for (let i = 0; i < this.strCount && out.length < max; i++) {
-      if ((this.strLen[i] as number) < minLength) continue;
-      out.push({ value: this.decode(i), offset: this.strFileOffset[i] as number, tag: TAG_STR });
+      if (this.lengthOf(i) < minLength) continue;
+      out.push({ value: this.decode(i), offset: this.offsetOf(i) });
     }
     return out;
   }
@@ -231,10 +243,19 @@ export class ValueStore {
     return this.push({ k: "persid", pid });
   }
 
-  /** A new container holding `items` (a copy of at most KEPT_ITEMS of them). */
+  /**
+   * A new container holding `items` (a copy of at most KEPT_ITEMS of them). Tuples and dicts are
+   * tracked longer than lists and sets: they carry call arguments and object state (joblib needs
+   * them to find where inline array data ends), while bulk data is mostly lists.
+   */
   container(kind: ContainerKind, stack: Int32Array, from: number, to: number): number {
-    if (this.containers >= MAX_TRACKED_CONTAINERS) return OPAQUE_CONTAINER;
-    this.containers++;
+    if (kind === "list" || kind === "set") {
+      if (this.lists >= MAX_TRACKED_LISTS) return OPAQUE_CONTAINER;
+      this.lists++;
+    } else {
+      if (this.records >= MAX_TRACKED_RECORDS) return OPAQUE_CONTAINER;
+      this.records++;
+    }
     const items: number[] = [];
     for (let i = from; i < to && items.length < KEPT_ITEMS; i++) items.push(stack[i] as number);
     return this.push({ k: kind, items, total: to - from });
