@@ -163,7 +163,8 @@ export class PickleMachine {
         }
         case 0x32: // DUP
           if (this.sp <= this.fence) return this.underflow(base + opStart);
-          if (!this.push(this.stack[this.sp - 1] as number)) return this.stackLimit(base + opStart);
+          if (this.sp < this.stack.length) this.stack[this.sp++] = this.stack[this.sp - 1] as number;
+          else if (!this.push(this.stack[this.sp - 1] as number)) return this.stackLimit(base + opStart);
           break;
         case 0x94: // MEMOIZE
           if (this.sp <= this.fence) return this.underflow(base + opStart);
@@ -219,11 +220,13 @@ export class PickleMachine {
         // ---- Numbers and constants ----------------------------------------------------------
         case 0x4a: // BININT
           if (p + 4 > end) return this.truncated(base + opStart);
-          if (!this.push(intCode(readI32(buf, p)))) return this.stackLimit(base + opStart);
+          if (this.sp < this.stack.length) this.stack[this.sp++] = intCode(readI32(buf, p));
+          else if (!this.push(intCode(readI32(buf, p)))) return this.stackLimit(base + opStart);
           p += 4;
           break;
         case 0x4b: // BININT1
-          if (!this.push(intCode(buf[p++] as number))) return this.stackLimit(base + opStart);
+          if (this.sp < this.stack.length) this.stack[this.sp++] = intCode(buf[p++] as number);
+          else if (!this.push(intCode(buf[p++] as number))) return this.stackLimit(base + opStart);
           break;
         case 0x4d: // BININT2
           if (p + 2 > end) return this.truncated(base + opStart);
@@ -235,16 +238,20 @@ export class PickleMachine {
         case 0x47: // BINFLOAT
           if (p + 8 > end) return this.truncated(base + opStart);
           p += 8;
-          if (!this.push(FLOAT)) return this.stackLimit(base + opStart);
+          if (this.sp < this.stack.length) this.stack[this.sp++] = FLOAT;
+          else if (!this.push(FLOAT)) return this.stackLimit(base + opStart);
           break;
         case 0x4e: // NONE
-          if (!this.push(NONE)) return this.stackLimit(base + opStart);
+          if (this.sp < this.stack.length) this.stack[this.sp++] = NONE;
+          else if (!this.push(NONE)) return this.stackLimit(base + opStart);
           break;
         case 0x88: // NEWTRUE
-          if (!this.push(TRUE)) return this.stackLimit(base + opStart);
+          if (this.sp < this.stack.length) this.stack[this.sp++] = TRUE;
+          else if (!this.push(TRUE)) return this.stackLimit(base + opStart);
           break;
         case 0x89: // NEWFALSE
-          if (!this.push(FALSE)) return this.stackLimit(base + opStart);
+          if (this.sp < this.stack.length) this.stack[this.sp++] = FALSE;
+          else if (!this.push(FALSE)) return this.stackLimit(base + opStart);
           break;
         case 0x8a: // LONG1
         case 0x8b: {
@@ -257,7 +264,8 @@ export class PickleMachine {
           if (opStart + 1 + hdr + n > end) {
             const r = this.payloadMissing(base, opStart, 1 + hdr + n, atEof, sourceSize, 0);
             if (r !== undefined) return r;
-            if (!this.push(BIGINT)) return this.stackLimit(base + opStart);
+            if (this.sp < this.stack.length) this.stack[this.sp++] = BIGINT;
+            else if (!this.push(BIGINT)) return this.stackLimit(base + opStart);
             this.pos = this.resumeAt;
             return SKIP;
           }
@@ -288,7 +296,8 @@ export class PickleMachine {
           } else if (!/^\s*[-+]?(\d|\.\d|inf|nan)/i.test(text)) {
             return this.fail("pickle/bad-float", "FLOAT argument is not a number", base + opStart);
           }
-          if (!this.push(code)) return this.stackLimit(base + opStart);
+          if (this.sp < this.stack.length) this.stack[this.sp++] = code;
+          else if (!this.push(code)) return this.stackLimit(base + opStart);
           break;
         }
 
@@ -350,7 +359,8 @@ export class PickleMachine {
             if (r !== undefined) return r;
             // Too long to keep: remember a prefix and skip the rest without reading it.
             const code = values.addPrefix(tag, buf, payload, end - payload, base + payload, n);
-            if (!this.push(code)) return this.stackLimit(base + opStart);
+            if (this.sp < this.stack.length) this.stack[this.sp++] = code;
+            else if (!this.push(code)) return this.stackLimit(base + opStart);
             this.pos = this.resumeAt;
             return SKIP;
           }
@@ -358,7 +368,8 @@ export class PickleMachine {
             n <= limits.maxKeptStringBytes
               ? values.addBytes(tag, buf, payload, n, base + payload, n)
               : values.addPrefix(tag, buf, payload, n, base + payload, n);
-          if (!this.push(code)) return this.stackLimit(base + opStart);
+          if (this.sp < this.stack.length) this.stack[this.sp++] = code;
+          else if (!this.push(code)) return this.stackLimit(base + opStart);
           p = payload + n;
           break;
         }
@@ -384,7 +395,9 @@ export class PickleMachine {
           } else {
             text = decodeRawUnicodeEscape(raw);
           }
-          if (!this.push(values.addText(text, base + opStart + 1))) return this.stackLimit(base + opStart);
+          if (this.sp < this.stack.length) this.stack[this.sp++] = values.addText(text, base + opStart + 1);
+          else if (!this.push(values.addText(text, base + opStart + 1)))
+            return this.stackLimit(base + opStart);
           break;
         }
         case 0x97: // NEXT_BUFFER
@@ -394,7 +407,8 @@ export class PickleMachine {
             "uses an out-of-band buffer (NEXT_BUFFER)",
             base + opStart,
           );
-          if (!this.push(BUFFER)) return this.stackLimit(base + opStart);
+          if (this.sp < this.stack.length) this.stack[this.sp++] = BUFFER;
+          else if (!this.push(BUFFER)) return this.stackLimit(base + opStart);
           break;
         case 0x98: // READONLY_BUFFER
           if (this.sp <= this.fence) return this.underflow(base + opStart);
@@ -407,7 +421,9 @@ export class PickleMachine {
         case 0x29: {
           // EMPTY_TUPLE
           const kind = op === 0x5d ? "list" : op === 0x7d ? "dict" : op === 0x8f ? "set" : "tuple";
-          if (!this.push(values.container(kind, this.stack, 0, 0))) return this.stackLimit(base + opStart);
+          if (this.sp < this.stack.length) this.stack[this.sp++] = values.container(kind, this.stack, 0, 0);
+          else if (!this.push(values.container(kind, this.stack, 0, 0)))
+            return this.stackLimit(base + opStart);
           break;
         }
         case 0x6c: // LIST
@@ -423,7 +439,8 @@ export class PickleMachine {
           const kind = op === 0x6c ? "list" : op === 0x74 ? "tuple" : op === 0x91 ? "frozenset" : "dict";
           const code = values.container(kind, this.stack, k, this.sp);
           this.sp = k;
-          if (!this.push(code)) return this.stackLimit(base + opStart);
+          if (this.sp < this.stack.length) this.stack[this.sp++] = code;
+          else if (!this.push(code)) return this.stackLimit(base + opStart);
           break;
         }
         case 0x85: // TUPLE1
@@ -485,7 +502,8 @@ export class PickleMachine {
           }
           const cls = this.importGlobal(module, name, op === 0x63 ? "GLOBAL" : "INST", base + opStart);
           if (op === 0x63) {
-            if (!this.push(cls)) return this.stackLimit(base + opStart);
+            if (this.sp < this.stack.length) this.stack[this.sp++] = cls;
+            else if (!this.push(cls)) return this.stackLimit(base + opStart);
           } else {
             const args = values.container("tuple", this.stack, k, this.sp);
             this.sp = k;
@@ -530,7 +548,8 @@ export class PickleMachine {
             `EXT${n === 1 ? 1 : n === 2 ? 2 : 4}` as PickleImport["opcode"],
             base + opStart,
           );
-          if (!this.push(g)) return this.stackLimit(base + opStart);
+          if (this.sp < this.stack.length) this.stack[this.sp++] = g;
+          else if (!this.push(g)) return this.stackLimit(base + opStart);
           break;
         }
         case 0x52: {
@@ -602,7 +621,8 @@ export class PickleMachine {
             return this.lineMissing(buf, base, opStart, end, atEof);
           const pid = values.addText(latin1(buf, p, nl), base + p);
           p = nl + 1;
-          if (!this.push(values.persistent(pid))) return this.stackLimit(base + opStart);
+          if (this.sp < this.stack.length) this.stack[this.sp++] = values.persistent(pid);
+          else if (!this.push(values.persistent(pid))) return this.stackLimit(base + opStart);
           break;
         }
         case 0x51: {
