@@ -32,9 +32,12 @@ const py = spawnSync(
 const pySeconds = py.status === 0 ? Number(py.stdout.trim()) : Number.NaN;
 
 console.log(`opcodes analysed:        ${last.opcodes.toLocaleString("en")} (complete: ${last.complete})`);
-console.log(`modelgate wall time:     ${(best / 1000).toFixed(3)} s (best of 3; runs ${runs.map((r) => (r / 1000).toFixed(3)).join(", ")})`);
+console.log(
+  `modelgate wall time:     ${(best / 1000).toFixed(3)} s (best of 3; runs ${runs.map((r) => (r / 1000).toFixed(3)).join(", ")})`,
+);
 console.log(
   `python genops loop:      ${Number.isNaN(pySeconds) ? "n/a (python3 not found; about 8 s on a 2-core machine)" : `${pySeconds.toFixed(3)} s`}`,
 );
-if (!Number.isNaN(pySeconds)) console.log(`speed-up:                ${(pySeconds / (best / 1000)).toFixed(1)}x (target >= 20x)`);
+if (!Number.isNaN(pySeconds))
+  console.log(`speed-up:                ${(pySeconds / (best / 1000)).toFixed(1)}x (target >= 20x)`);
 console.log(`peak memory (RSS):       ${rssMB.toFixed(0)} MB (target < 150 MB)`);
