@@ -16,13 +16,24 @@ export interface ContainerIssue {
 /** Reports issues as findings of the current member. */
 export function reportIssues(ctx: ParseContext, issues: readonly ContainerIssue[]): void {
   for (const issue of issues) {
+    if (issue.entry !== undefined) {
+      // Located at the member; the offset is in the container's bytes, so it goes with the data.
+      ctx.finding({
+        check: "format",
+        rule: issue.rule,
+        severity: issue.severity,
+        message: issue.message,
+        location: { member: ctx.member !== undefined ? `${ctx.member}/${issue.entry}` : issue.entry },
+        ...(issue.offset !== undefined ? { data: { containerOffset: issue.offset } } : {}),
+      });
+      continue;
+    }
     ctx.finding({
       check: "format",
       rule: issue.rule,
       severity: issue.severity,
       message: issue.message,
       ...(issue.offset !== undefined ? { location: { offset: issue.offset } } : {}),
-      ...(issue.entry !== undefined ? { data: { entry: issue.entry } } : {}),
     });
   }
 }

@@ -1,5 +1,7 @@
-import { type ByteSource, SliceSource } from "../reader/byte-source.js";
+import type { PickleAnalysis } from "../pickle/types.js";
+import type { ByteSource } from "../reader/byte-source.js";
 import type { ParseContext } from "./format-parser.js";
+import { parsePickleStreams } from "./pickle/pickle-format.js";
 
 /** Member names loaders unpickle, or that people give pickles (`data.pkl`, `model.pickle`). */
 const PICKLE_NAME = /\.(pkl|pickle)$/i;
@@ -35,5 +37,11 @@ export function looksLikeProtoPickle(head: Uint8Array, last: number | undefined)
  * the pickles of a legacy PyTorch file), reporting them through `ctx` with offsets in `source`.
  */
 export async function scanPickleAt(source: ByteSource, ctx: ParseContext, start: number): Promise<void> {
-  await ctx.scanMember(`@${start}`, new SliceSource(source, start, source.size - start), "pickle");
+  await parsePickleStreams(source, ctx, start);
+}
+
+/** Reports one analysed stream as the pickle parser does: to the pickle check and its strings to the secrets check. */
+export function reportPickle(ctx: ParseContext, analysis: PickleAnalysis): void {
+  ctx.pickle(analysis);
+  for (const s of analysis.strings) ctx.text({ text: s.value, kind: "pickle-string", offset: s.offset });
 }

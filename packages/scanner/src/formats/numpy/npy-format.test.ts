@@ -19,7 +19,7 @@ describe("npyFormat", () => {
   it("accepts a well-formed float array without reading it as a pickle", async () => {
     const ctx = await parse(buildNpy(FLOATS, new Uint8Array(16)));
     expect(ctx.findings).toEqual([]);
-    expect(ctx.members).toEqual([]);
+    expect(ctx.pickles).toEqual([]);
     expect(ctx.infos.npy).toMatchObject({ version: 1, descr: "<f4", shape: [4] });
   });
 
