@@ -28,9 +28,9 @@ describe("npyFormat", () => {
     async (version) => {
       const bytes = buildNpy(OBJECTS, MALICIOUS_PICKLE, version);
       const ctx = await parse(bytes);
-      expect(ctx.members).toHaveLength(1);
-      expect(ctx.members[0]?.bytes).toEqual(MALICIOUS_PICKLE);
-      expect(ctx.members[0]?.hint).toBe("pickle");
+      expect(ctx.pickles).toHaveLength(1);
+      expect(ctx.pickles[0]?.start).toBe(bytes.length - MALICIOUS_PICKLE.length);
+      expect(ctx.pickles[0]?.imports.map((i) => `${i.module}.${i.name}`)).toEqual(["os.system"]);
     },
   );
 
@@ -38,7 +38,7 @@ describe("npyFormat", () => {
     const ctx = await parse(
       buildNpy("{'descr': 'object', 'fortran_order': False, 'shape': (1,)}", BENIGN_PICKLE),
     );
-    expect(ctx.members).toHaveLength(1);
+    expect(ctx.pickles).toHaveLength(1);
   });
 
   it("finds objects inside a structured dtype", async () => {
