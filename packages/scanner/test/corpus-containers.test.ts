@@ -24,11 +24,8 @@ const entries: ManifestEntry[] = existsSync(manifestPath)
   : [];
 
 describe.skipIf(entries.length === 0)("shared corpus: pickle, torch, numpy, joblib", () => {
-  it.each(entries.map((e) => [e.path, e.label, e.technique] as const))(
-    "%s (%s: %s)",
-    async (path, label) => {
-      const report = await scanSource(new MemorySource(readFileSync(join(corpus, path))), path);
-      expect(report.verdict).toBe(label === "malicious" ? "dangerous" : "safe");
-    },
-  );
+  it.each(entries.map((e) => [e.path, e.label, e.technique] as const))("%s (%s: %s)", async (path, label) => {
+    const report = await scanSource(new MemorySource(readFileSync(join(corpus, path))), path);
+    expect(report.verdict).toBe(label === "malicious" ? "dangerous" : "safe");
+  });
 });

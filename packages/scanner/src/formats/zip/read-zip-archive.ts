@@ -2,6 +2,7 @@ import type { Limits } from "../../limits.js";
 import type { ByteSource } from "../../reader/byte-source.js";
 import { budgetFor } from "../container-budget.js";
 import { issueFromError } from "../container-issue.js";
+import { mapConcurrent } from "../map-concurrent.js";
 import { checkFlagBits, compareLocalHeader, findDuplicateNames } from "./check-zip-entries.js";
 import { checkZipLayout } from "./check-zip-layout.js";
 import { readLocalHeader } from "./read-local-header.js";
@@ -15,6 +16,9 @@ export interface ZipArchive {
   locals: Map<number, ZipLocalHeader>;
   issues: ZipIssue[];
 }
+
+/** Local-header reads in flight at once. */
+const LOCAL_HEADER_READS_IN_FLIGHT = 16;
 
 // Several zip-based parsers (PyTorch, npz, plain zip) look at the same file in turn: read it once.
 const cache = new WeakMap<ByteSource, Promise<ZipArchive>>();
@@ -38,16 +42,24 @@ async function read(source: ByteSource, limits: Limits): Promise<ZipArchive> {
   budgetFor(source, limits).takeEntries(directory.entries.length, directory.endOffset);
   const issues: ZipIssue[] = [...directory.issues, ...findDuplicateNames(directory.entries)];
   const locals = new Map<number, ZipLocalHeader>();
+  const headers = await mapConcurrent(directory.entries, LOCAL_HEADER_READS_IN_FLIGHT, async (entry) => {
+    try {
+      return await readLocalHeader(source, entry);
+    } catch (err) {
+      return issueFromError(err, entry.name);
+    }
+  });
   for (const entry of directory.entries) {
     const flagIssue = checkFlagBits(entry);
     if (flagIssue) issues.push(flagIssue);
-    try {
-      const local = await readLocalHeader(source, entry);
-      locals.set(entry.index, local);
-      issues.push(...compareLocalHeader(entry, local));
-    } catch (err) {
-      issues.push(issueFromError(err, entry.name));
+    const local = headers[entry.index];
+    if (!local) continue;
+    if ("rule" in local) {
+      issues.push(local);
+      continue;
     }
+    locals.set(entry.index, local);
+    issues.push(...compareLocalHeader(entry, local));
   }
   issues.push(...checkZipLayout(directory, locals));
   return { directory, locals, issues };

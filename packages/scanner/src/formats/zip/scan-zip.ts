@@ -10,6 +10,9 @@ import type { ZipArchive } from "./read-zip-archive.js";
 import { readZipMemberBytes } from "./read-zip-member-bytes.js";
 import type { ZipEntry, ZipLocalHeader } from "./zip-types.js";
 
+/** STOP, the last byte of a pickle. */
+const STOP = 0x2e;
+
 /**
  * `pytorch`: only pickle members are read (tensor data never is, beyond two bytes at each end).
  * `all`: every member is scanned by content, recursively (npz, archives users upload).
@@ -57,11 +60,14 @@ async function holdsPickle(
 ): Promise<boolean> {
   if (isPickleName(entry.name)) return true;
   if (entry.uncompressedSize < 2) return false;
+  if (entry.method === 0 && local.dataHead.length >= 2 && !looksLikeProtoPickle(local.dataHead, STOP)) {
+    return false; // the common case (tensor data), decided without another read
+  }
   const member = openZipMember(source, entry, local, budgetFor(source, ctx.limits), ctx.limits);
   const head = await readFully(member, 0, 2);
   if (member instanceof InflateSource) {
     // The last byte of a deflated member costs a full inflate: decide on PROTO alone.
-    return looksLikeProtoPickle(head, 0x2e);
+    return looksLikeProtoPickle(head, STOP);
   }
   const last = (await readFully(member, member.size - 1, 1))[0];
   return looksLikeProtoPickle(head, last);

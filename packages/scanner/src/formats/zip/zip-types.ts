@@ -48,4 +48,6 @@ export interface ZipLocalHeader {
   compressedSize: number;
   uncompressedSize: number;
   dataOffset: number;
+  /** The first bytes of the (compressed) data, when they came with the header read (may be empty). */
+  dataHead: Uint8Array;
 }
