@@ -1,4 +1,6 @@
+import { lzmaAloneFormat, sevenZipFormat, xzFormat } from "./archive/unreadable-format.js";
 import { deflateFormats } from "./compression/deflate-formats.js";
+import { bzip2Format, lz4Format } from "./compression/other-formats.js";
 import type { FormatParser } from "./format-parser.js";
 import { npyFormat } from "./numpy/npy-format.js";
 import { npzFormat } from "./numpy/npz-format.js";
@@ -21,6 +23,11 @@ export const DEFAULT_PARSERS: readonly FormatParser[] = [
   tarFormat,
   npyFormat,
   ...deflateFormats,
+  bzip2Format,
+  lz4Format,
+  xzFormat,
+  lzmaAloneFormat,
+  sevenZipFormat,
   pytorchLegacyFormat,
   pickleFormat,
   textFormat,

@@ -1,0 +1,27 @@
+import { Bzip2Decoder } from "./bzip2-decoder.js";
+import { compressedFormat } from "./compressed-format.js";
+import { Lz4Decoder } from "./lz4-decoder.js";
+
+/** `BZh` + block size `1`-`9`: bzip2 (`.bz2`, joblib's `compress='bz2'`). */
+export const bzip2Format = compressedFormat({
+  id: "bzip2",
+  codec: "bzip2",
+  sniff: (head) =>
+    head[0] === 0x42 &&
+    head[1] === 0x5a &&
+    head[2] === 0x68 &&
+    (head[3] ?? 0) >= 0x31 &&
+    (head[3] ?? 0) <= 0x39,
+  decoder: () => new Bzip2Decoder(),
+  concatenated: true,
+});
+
+/** The LZ4 frame magic `04 22 4D 18`: joblib's `compress='lz4'`. */
+export const lz4Format = compressedFormat({
+  id: "lz4",
+  codec: "lz4",
+  sniff: (head) => head[0] === 0x04 && head[1] === 0x22 && head[2] === 0x4d && head[3] === 0x18,
+  decoder: (limits) =>
+    new Lz4Decoder(limits.maxMemberBytes, Math.min(limits.maxMemberBytes, limits.maxDecompressedBytes)),
+  concatenated: false,
+});
