@@ -6,6 +6,7 @@ import { npyFormat } from "./numpy/npy-format.js";
 import { npzFormat } from "./numpy/npz-format.js";
 import { pickleFormat } from "./pickle/pickle-format.js";
 import { pytorchLegacyFormat } from "./pytorch/pytorch-legacy-format.js";
+import { pytorchTarFormat } from "./pytorch/pytorch-tar-format.js";
 import { pytorchZipFormat } from "./pytorch/pytorch-zip-format.js";
 import { tarFormat } from "./tar/tar-format.js";
 import { textFormat } from "./text/text-format.js";
@@ -20,6 +21,7 @@ export const DEFAULT_PARSERS: readonly FormatParser[] = [
   pytorchZipFormat,
   npzFormat,
   zipFormat,
+  pytorchTarFormat,
   tarFormat,
   npyFormat,
   ...deflateFormats,
