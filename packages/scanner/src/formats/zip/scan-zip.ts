@@ -14,7 +14,8 @@ import type { ZipEntry, ZipLocalHeader } from "./zip-types.js";
 const STOP = 0x2e;
 
 /**
- * `pytorch`: only pickle members are read (tensor data never is, beyond two bytes at each end).
+ * `pytorch`: pickle members and small side files (code, `extra/`, `version`) are read; tensor data
+ * (`<root>/data/<key>`) never is, beyond its first bytes.
  * `all`: every member is scanned by content, recursively (npz, archives users upload).
  */
 export type ZipScanMode = "pytorch" | "all";
@@ -42,7 +43,7 @@ export async function scanZip(
         const { bytes, issues } = await readZipMemberBytes(source, entry, local, budget, ctx.limits);
         reportIssues(ctx, issues);
         await ctx.scanMember(entry.name, withBudget(new MemorySource(bytes), budget), "pickle");
-      } else if (mode === "all") {
+      } else if (mode === "all" || isSmallSideFile(entry)) {
         const member = openZipMember(source, entry, local, budget, ctx.limits);
         await ctx.scanMember(entry.name, member);
       }
@@ -71,6 +72,16 @@ async function holdsPickle(
   }
   const last = (await readFully(member, member.size - 1, 1))[0];
   return looksLikeProtoPickle(head, last);
+}
+
+/** Tensor data of a PyTorch archive: `<root>/data/<key>`. */
+const TENSOR_MEMBER = /^[^/]+\/data\/[^/]+$/;
+/** Other members of a PyTorch archive up to this size are scanned by content (code, config, version). */
+const SIDE_FILE_MAX_BYTES = 1024 * 1024;
+
+/** TorchScript code, `extra/` files and the like: small, and where a leaked token would sit. */
+function isSmallSideFile(entry: ZipEntry): boolean {
+  return !TENSOR_MEMBER.test(entry.name) && entry.uncompressedSize <= SIDE_FILE_MAX_BYTES;
 }
 
 function isDirectory(entry: ZipEntry): boolean {
