@@ -1,6 +1,4 @@
-import { Bzip2Decoder } from "./bzip2-decoder.js";
 import { compressedFormat } from "./compressed-format.js";
-import { Lz4Decoder } from "./lz4-decoder.js";
 
 /** `BZh` + block size `1`-`9`: bzip2 (`.bz2`, joblib's `compress='bz2'`). */
 export const bzip2Format = compressedFormat({
@@ -12,7 +10,8 @@ export const bzip2Format = compressedFormat({
     head[2] === 0x68 &&
     (head[3] ?? 0) >= 0x31 &&
     (head[3] ?? 0) <= 0x39,
-  decoder: () => new Bzip2Decoder(),
+  // Decoders are loaded when first needed, keeping start-up light.
+  decoder: async () => new (await import("./bzip2-decoder.js")).Bzip2Decoder(),
   concatenated: true,
 });
 
@@ -21,7 +20,10 @@ export const lz4Format = compressedFormat({
   id: "lz4",
   codec: "lz4",
   sniff: (head) => head[0] === 0x04 && head[1] === 0x22 && head[2] === 0x4d && head[3] === 0x18,
-  decoder: (limits) =>
-    new Lz4Decoder(limits.maxMemberBytes, Math.min(limits.maxMemberBytes, limits.maxDecompressedBytes)),
+  decoder: async (limits) =>
+    new (await import("./lz4-decoder.js")).Lz4Decoder(
+      limits.maxMemberBytes,
+      Math.min(limits.maxMemberBytes, limits.maxDecompressedBytes),
+    ),
   concatenated: false,
 });
