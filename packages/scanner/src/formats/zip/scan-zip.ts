@@ -31,25 +31,46 @@ export async function scanZip(
   ctx: ParseContext,
   mode: ZipScanMode,
 ): Promise<void> {
-  const budget = budgetFor(source, ctx.limits);
   reportIssues(ctx, archive.issues);
   ctx.info("entries", archive.directory.entries.length);
   if (archive.directory.zip64) ctx.info("zip64", true);
+  const scanned = new Set<string>();
   for (const entry of archive.directory.entries) {
-    const local = archive.locals.get(entry.index);
-    if (!local || isDirectory(entry)) continue;
-    try {
-      if (await holdsPickle(source, entry, local, ctx)) {
-        const { bytes, issues } = await readZipMemberBytes(source, entry, local, budget, ctx.limits);
-        reportIssues(ctx, issues);
-        await ctx.scanMember(entry.name, withBudget(new MemorySource(bytes), budget), "pickle");
-      } else if (mode === "all" || isSmallSideFile(entry)) {
-        const member = openZipMember(source, entry, local, budget, ctx.limits);
-        await ctx.scanMember(entry.name, member);
-      }
-    } catch (err) {
-      reportIssues(ctx, [issueFromError(err, entry.name)]);
+    await scanEntry(source, entry, archive.locals.get(entry.index), ctx, mode, scanned);
+  }
+  // Members only Python's zipfile sees (it shifts every offset): scanned too, under their names.
+  const python = archive.pythonView;
+  if (python) {
+    for (const entry of python.directory.entries) {
+      await scanEntry(source, entry, python.locals.get(entry.index), ctx, mode, scanned);
     }
+  }
+}
+
+async function scanEntry(
+  source: ByteSource,
+  entry: ZipEntry,
+  local: ZipLocalHeader | undefined,
+  ctx: ParseContext,
+  mode: ZipScanMode,
+  scanned: Set<string>,
+): Promise<void> {
+  if (!local || isDirectory(entry)) return;
+  const key = `${local.dataOffset}:${entry.compressedSize}:${entry.uncompressedSize}:${entry.method}`;
+  if (scanned.has(key)) return;
+  scanned.add(key);
+  const budget = budgetFor(source, ctx.limits);
+  try {
+    if (await holdsPickle(source, entry, local, ctx)) {
+      const { bytes, issues } = await readZipMemberBytes(source, entry, local, budget, ctx.limits);
+      reportIssues(ctx, issues);
+      await ctx.scanMember(entry.name, withBudget(new MemorySource(bytes), budget), "pickle");
+    } else if (mode === "all" || isSmallSideFile(entry)) {
+      const member = openZipMember(source, entry, local, budget, ctx.limits);
+      await ctx.scanMember(entry.name, member);
+    }
+  } catch (err) {
+    reportIssues(ctx, [issueFromError(err, entry.name)]);
   }
 }
 

@@ -88,3 +88,26 @@ describe("npz archives", () => {
     expect(report.findings.some((f) => f.location?.member === "arr_0.npy")).toBe(true);
   });
 });
+
+describe("archives Python's zipfile reads at other offsets", () => {
+  it("finds a payload only Python sees, behind a second central directory", async () => {
+    // miniz (PyTorch) reads the central directory where the end record says; Python's zipfile takes the
+    // gap before the end record for prepended data and reads a directory that far further on.
+    const benign = buildZip({ members: [{ name: "model.pkl", data: BENIGN_PICKLE }] });
+    const evil = buildZip({ members: [{ name: "model.pkl", data: MALICIOUS_PICKLE }] });
+    const localA = benign.subarray(0, 30 + 9 + BENIGN_PICKLE.length);
+    const cdA = benign.subarray(localA.length, benign.length - 22);
+    const localB = evil.subarray(0, 30 + 9 + MALICIOUS_PICKLE.length);
+    const cdB = evil.slice(localB.length, evil.length - 22);
+    const pad = new Uint8Array(100);
+    const shift = cdA.length;
+    const lhoB = localA.length + pad.length;
+    new DataView(cdB.buffer).setUint32(42, lhoB - shift, true);
+    const cdAt = localA.length + pad.length + localB.length;
+    const end = benign.slice(benign.length - 22);
+    new DataView(end.buffer).setUint32(16, cdAt, true);
+    const report = await scan(concat(localA, pad, localB, cdA, cdB, end));
+    expect(report.verdict).toBe("dangerous");
+    expect(report.findings.map((f) => f.rule)).toContain("zip/unreferenced-bytes");
+  });
+});
