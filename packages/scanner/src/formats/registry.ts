@@ -1,6 +1,6 @@
-import { lzmaAloneFormat, sevenZipFormat, xzFormat } from "./archive/unreadable-format.js";
+import { lzmaAloneFormat, sevenZipFormat } from "./archive/unreadable-format.js";
 import { deflateFormats } from "./compression/deflate-formats.js";
-import { bzip2Format, lz4Format } from "./compression/other-formats.js";
+import { bzip2Format, lz4Format, xzFormat } from "./compression/other-formats.js";
 import type { FormatParser } from "./format-parser.js";
 import { npyFormat } from "./numpy/npy-format.js";
 import { npzFormat } from "./numpy/npz-format.js";

@@ -25,6 +25,3 @@ export const sevenZipFormat = unreadableFormat("7z", [0x37, 0x7a, 0xbc, 0xaf, 0x
 
 /** `.lzma` ("alone") streams, joblib's `compress='lzma'`: no bounded decoder for browsers and Node is available. */
 export const lzmaAloneFormat = unreadableFormat("lzma", [0x5d, 0x00], "an LZMA (alone) compressed file");
-
-/** xz streams (joblib's `compress='xz'`). */
-export const xzFormat = unreadableFormat("xz", [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], "an xz compressed file");

@@ -50,7 +50,7 @@ export function compressedFormat(spec: CompressedFormatSpec): FormatParser {
           limits: ctx.limits,
         });
       } catch (err) {
-        if (err instanceof ContainerError && err.rule === "compression/corrupt") {
+        if (err instanceof ContainerError && err.rule === "compression/corrupt" && looksLikeText(head)) {
           throw new NotThisFormatError(`not ${spec.codec} data: ${err.message}`);
         }
         reportIssues(ctx, [issueFromError(err)]);

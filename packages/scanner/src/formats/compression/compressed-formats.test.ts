@@ -20,6 +20,11 @@ const BZ2_SPLIT = hex(
   "425a6839314159265359cb503f49000004c1c0101008008c2040002000310c08201ea7a897a3c43e2ee48a70a12196a07e92425a683931415926535970a068f2000004d380001000c118000202160020003100d34d0400f500e1269da4de778bb9229c28483850347900",
 );
 
+// lzma.compress(MALICIOUS_PICKLE) from Python's lzma module (xz container).
+const XZ_PAYLOAD = hex(
+  "fd377a585a000004e6d6b4460200210116000000742fe5a30100188002636f730a73797374656d0a28532774727565270a74522e000000008383763c388a81e400013119591ab0821fb6f37d010000000004595a",
+);
+
 describe("compressed files", () => {
   it("accepts a well-formed zlib-compressed joblib file", async () => {
     const report = await scan(zlib(BENIGN_PICKLE));
@@ -74,9 +79,30 @@ describe("compressed files", () => {
     expect([report.format, report.verdict]).toEqual(["lz4", "dangerous"]);
   });
 
-  it("calls xz, lzma and 7z files errors: they are not looked into", async () => {
+  it("finds a payload in an xz file", async () => {
+    expect(await scan(XZ_PAYLOAD)).toMatchObject({ format: "xz", verdict: "dangerous" });
+  });
+
+  it("calls a cut xz file an error, keeping what it decoded", async () => {
+    const report = await scan(XZ_PAYLOAD.subarray(0, XZ_PAYLOAD.length - 12));
+    expect(report.verdict).toBe("dangerous");
+    expect(report.findings.map((f) => f.rule)).toContain("compression/corrupt");
+  });
+
+  it("calls compressed files that do not decode errors, never safe", async () => {
     for (const magic of [
       [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00],
+      [0x1f, 0x8b, 0x08],
+      [0x42, 0x5a, 0x68, 0x39],
+      [0x04, 0x22, 0x4d, 0x18],
+    ]) {
+      const report = await scan(concat(new Uint8Array(magic), new Uint8Array(32).fill(0xee)));
+      expect(report.verdict).toBe("error");
+    }
+  });
+
+  it("calls lzma and 7z files errors: they are not looked into", async () => {
+    for (const magic of [
       [0x5d, 0x00, 0x00, 0x80, 0x00],
       [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c],
     ]) {

@@ -107,7 +107,7 @@ export async function decompressAll(
   }
   if (!decoder.ended) {
     try {
-      decoder.finish?.(emit);
+      await decoder.finish?.(emit);
     } catch (err) {
       if (!(err instanceof ContainerError) || err.rule !== "compression/corrupt" || produced === 0) throw err;
       issues.push({

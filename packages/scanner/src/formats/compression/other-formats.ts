@@ -27,3 +27,12 @@ export const lz4Format = compressedFormat({
     ),
   concatenated: false,
 });
+
+/** The xz magic `FD 37 7A 58 5A 00`: `.xz`, joblib's `compress='xz'`. */
+export const xzFormat = compressedFormat({
+  id: "xz",
+  codec: "xz",
+  sniff: (head) => [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00].every((b, i) => head[i] === b),
+  decoder: async (limits) => new (await import("./xz-decoder.js")).XzDecoder(limits.maxMemberBytes),
+  concatenated: false,
+});
