@@ -10,6 +10,9 @@ import type { ZipArchive } from "./read-zip-archive.js";
 import { readZipMemberBytes } from "./read-zip-member-bytes.js";
 import type { ZipEntry, ZipLocalHeader } from "./zip-types.js";
 
+/** Members that look like pickles only by their bytes are read whole (and CRC-checked) up to this size. */
+const WHOLE_READ_MAX_BYTES = 16 * 1024 * 1024;
+
 /** STOP, the last byte of a pickle. */
 const STOP = 0x2e;
 
@@ -61,7 +64,14 @@ async function scanEntry(
   scanned.add(key);
   const budget = budgetFor(source, ctx.limits);
   try {
-    if (await holdsPickle(source, entry, local, ctx)) {
+    const named = isPickleName(entry.name);
+    if (named || (await holdsPickle(source, entry, local, ctx))) {
+      if (!named && entry.uncompressedSize > WHOLE_READ_MAX_BYTES) {
+        // Looks like a pickle by its bytes alone: a large tensor can too, so the pickle parser reads
+        // only what it needs (and declines what is not a pickle) instead of the whole member.
+        await ctx.scanMember(entry.name, openZipMember(source, entry, local, budget, ctx.limits), "pickle");
+        return;
+      }
       const { bytes, issues } = await readZipMemberBytes(source, entry, local, budget, ctx.limits);
       reportIssues(ctx, issues);
       await ctx.scanMember(entry.name, withBudget(new MemorySource(bytes), budget), "pickle");
@@ -80,7 +90,6 @@ async function holdsPickle(
   local: ZipLocalHeader,
   ctx: ParseContext,
 ): Promise<boolean> {
-  if (isPickleName(entry.name)) return true;
   if (entry.uncompressedSize < 2) return false;
   if (entry.method === 0 && local.dataHead.length >= 2 && !looksLikeProtoPickle(local.dataHead, STOP)) {
     return false; // the common case (tensor data), decided without another read
