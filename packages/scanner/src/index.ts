@@ -4,6 +4,7 @@ export { pickleCheck } from "./checks/pickle-check.js";
 export type { CheckInput, CheckOutput, PickleAnalysisAt, ScanCheck } from "./checks/scan-check.js";
 export { ContainerBudget } from "./formats/container-budget.js";
 export { ContainerError } from "./formats/container-error.js";
+export { CONTAINER_RULES, RETIRED_CONTAINER_RULES } from "./formats/container-rules.js";
 export type { FormatParser, ParseContext, TextFragment } from "./formats/format-parser.js";
 export { SNIFF_BYTES } from "./formats/format-parser.js";
 export { NotThisFormatError } from "./formats/not-this-format.js";
