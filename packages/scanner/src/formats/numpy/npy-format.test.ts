@@ -88,3 +88,14 @@ describe("npyFormat", () => {
     expect(ctx.findings.map((f) => f.rule)).toEqual(["numpy/header-too-large"]);
   });
 });
+
+describe("readNpyHeader", () => {
+  it("reads Python 2 long shapes, as numpy does for old files", async () => {
+    const header = await readNpyHeader(
+      new MemorySource(
+        buildNpy("{'descr': '<f4', 'fortran_order': False, 'shape': (4L, 2L), }", new Uint8Array(32)),
+      ),
+    );
+    expect(header.shape).toEqual([4, 2]);
+  });
+});
