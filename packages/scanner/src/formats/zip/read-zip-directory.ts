@@ -184,9 +184,5 @@ function findEndRecord(tail: Uint8Array, tailStart: number, size: number): numbe
       return tailStart + i;
     }
   }
-  throw new ContainerError(
-    "zip/no-end-record",
-    "no end-of-central-directory record: not a readable zip archive",
-    0,
-  );
+  return -1;
 }
