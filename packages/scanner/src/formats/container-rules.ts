@@ -20,7 +20,7 @@ export const CONTAINER_RULES: Readonly<Record<string, string>> = Object.freeze({
   "zip/local-header-mismatch":
     "The local header's method, flags or CRC differ from the central directory (suspicious).",
   "zip/flag-bits":
-    "Encryption, patch or reserved flag bits are set; PyTorch ignores them, other readers skip the member (suspicious).",
+    "Encryption, patch or reserved flag bits are set; readers differ on whether they read the member, so its bytes are scanned anyway (suspicious).",
   "zip/duplicate-entry":
     "Two entries share a name (exactly or ignoring case); loaders differ on which one they read (suspicious).",
   "zip/overlapping-entries":
