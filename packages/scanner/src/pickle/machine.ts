@@ -300,7 +300,7 @@ export class PickleMachine {
           const n = buf[p] as number;
           if (p + 1 + n > end) {
             if (atEof) return this.truncated(base + opStart);
-            return this.needMore(base + opStart, 2 + n);
+            return this.retry(base + opStart, 2 + n);
           }
           const tag = op === 0x43 ? TAG_BYTES : TAG_STR;
           if (!this.push(values.addBytes(tag, buf, p + 1, n, base + p + 1, n)))
@@ -453,7 +453,10 @@ export class PickleMachine {
           // ADDITEMS
           const k = this.popMark();
           if (k < 0) return this.noMark(base + opStart);
-          if (k <= 0) return this.underflow(base + opStart);
+          // CPython's do_append/do_setitems/load_additems: the target must sit above the fence
+          // that popping the mark restored, and an empty batch does nothing at all.
+          if (k <= this.fence) return this.underflow(base + opStart);
+          if (k === this.sp) break;
           if (op === 0x75 && (this.sp - k) % 2 !== 0) {
             return this.fail("pickle/odd-setitems", "odd number of items for SETITEMS", base + opStart);
           }
@@ -811,6 +814,12 @@ export class PickleMachine {
     return NEED_MORE;
   }
 
+  /** The opcode at `at` runs past the window: it is run again, whole, once more bytes are read. */
+  private retry(at: number, minBytes: number): typeof NEED_MORE {
+    this.opcodes--;
+    return this.needMore(at, minBytes);
+  }
+
   private truncated(offset: number): typeof FAILED {
     return this.fail("pickle/truncated", "the stream ends in the middle of an opcode", offset);
   }
@@ -837,7 +846,7 @@ export class PickleMachine {
     }
     if (atEof) return this.truncated(base + opStart);
     void buf;
-    return this.needMore(base + opStart, Math.min(this.limits.maxLineBytes + 2, (end - opStart) * 2 + 64));
+    return this.retry(base + opStart, Math.min(this.limits.maxLineBytes + 2, (end - opStart) * 2 + 64));
   }
 
   /**
@@ -853,7 +862,7 @@ export class PickleMachine {
     keep: number,
   ): Status | undefined {
     if (atEof || base + opStart + total > sourceSize) return this.truncated(base + opStart);
-    if (total <= keep + 16) return this.needMore(base + opStart, total);
+    if (total <= keep + 16) return this.retry(base + opStart, total);
     this.resumeAt = base + opStart + total;
     return undefined;
   }
