@@ -380,6 +380,39 @@ describe("protocol and framing", () => {
   });
 });
 
+describe("truncation inside an opcode", () => {
+  const fixed: Record<string, number> = {
+    uint1: 1,
+    uint2: 2,
+    int4: 4,
+    uint4: 4,
+    uint8: 8,
+    float8: 8,
+    len1: 1,
+  };
+  const header: Record<string, number> = { len1: 1, len4u: 4, len4s: 4, len8: 8 };
+
+  it.each(OPCODES.filter((o) => o.arg !== "none").map((o) => [o.name, o] as const))(
+    "%s cut at every byte of its argument is a truncation error",
+    async (_name, info) => {
+      // A complete argument: 3 bytes of payload after a length header, or a text line.
+      const full: number[] =
+        info.arg === "line"
+          ? [0x31, 0x0a]
+          : info.arg === "line2"
+            ? [0x61, 0x0a, 0x62, 0x0a]
+            : header[info.arg] !== undefined
+              ? [3, ...new Array((header[info.arg] as number) - 1).fill(0), 0x61, 0x62, 0x63]
+              : new Array(fixed[info.arg]).fill(1);
+      for (let keep = 0; keep < full.length; keep++) {
+        const a = await analyseBytes(Uint8Array.of(info.code, ...full.slice(0, keep)));
+        expect(rules(a.issues), `${info.name} with ${keep} argument bytes`).toEqual(["pickle/truncated"]);
+        expect(a.complete).toBe(false);
+      }
+    },
+  );
+});
+
 describe("opcode coverage", () => {
   afterAll(() => {
     // Runs after every test of this file: each opcode was written (and analysed) at least once.

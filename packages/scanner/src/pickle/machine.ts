@@ -1,5 +1,5 @@
 import type { Limits } from "../limits.js";
-import { HIGHEST_PROTOCOL } from "./opcodes.js";
+import { type ArgKind, HIGHEST_PROTOCOL, OPCODES } from "./opcodes.js";
 import { decodeEscapedString, decodeRawUnicodeEscape, latin1, parseIntText } from "./python-literals.js";
 import type { PickleCall, PickleImport, PickleIssue } from "./types.js";
 import {
@@ -69,6 +69,28 @@ const MAX_SECRET_STRINGS = 50_000;
 
 const utf8Strict = new TextDecoder("utf-8", { fatal: true });
 
+/** Bytes of fixed-size argument (or length header) that follow each opcode, by opcode byte. */
+const FIXED_ARG_BYTES: Uint8Array = (() => {
+  const size: Record<ArgKind, number> = {
+    none: 0,
+    uint1: 1,
+    uint2: 2,
+    int4: 4,
+    uint4: 4,
+    uint8: 8,
+    float8: 8,
+    line: 0,
+    line2: 0,
+    len1: 1,
+    len4u: 4,
+    len4s: 4,
+    len8: 8,
+  };
+  const table = new Uint8Array(256);
+  for (const op of OPCODES) table[op.code] = size[op.arg];
+  return table;
+})();
+
 /**
  * A symbolic pickle machine that follows a stream the way CPython's `_pickle` Unpickler does
  * (stack, mark stack with its fence, memo), recording every import and call instead of performing them.
@@ -128,6 +150,9 @@ export class PickleMachine {
       }
       const opStart = p;
       const op = buf[p++] as number;
+      // Only at the end of the source can a fixed-size argument be cut short (the window otherwise
+      // holds 9 bytes ahead), and reading past it would yield undefined, never a clean error.
+      if (p + (FIXED_ARG_BYTES[op] as number) > end) return this.truncated(base + opStart);
       switch (op) {
         // ---- Stack and memo -----------------------------------------------------------------
         case 0x28: // MARK
