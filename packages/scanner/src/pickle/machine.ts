@@ -12,7 +12,9 @@ import {
   NONE,
   OPAQUE_BYTES,
   OPAQUE_STR,
+  PREFIX_BYTES,
   TAG_BYTES,
+  TAG_CONTAINER,
   TAG_OBJ,
   TAG_STR,
   TRUE,
@@ -60,8 +62,18 @@ interface RawCall {
   op: PickleCall["opcode"];
 }
 
-/** Memo indices below this are kept in a dense array; above, in a map. */
-const DENSE_MEMO_LIMIT = 1 << 24;
+/** `lineEnd` results. */
+const LINE_PENDING = -1;
+const LINE_TOO_LONG = -2;
+/**
+ * Memo entries at indices far beyond the others (what no pickler writes) are kept in a map, at most
+ * this many (CWE-770): a few LONG_BINPUTs with huge indices must not allocate a huge array.
+ */
+const MAX_SPARSE_MEMO = 1_000_000;
+/** Distinct `module.name` imports per stream; real files have hundreds (CWE-770). */
+const MAX_DISTINCT_IMPORTS = 5_000;
+/** Longest module plus name of one import; real names are far shorter (CWE-770). */
+const MAX_IMPORT_NAME_CHARS = 4_096;
 /** Strings at least this long are handed to the secrets check. */
 const SECRET_MIN_LENGTH = 12;
 /** Strings handed to the secrets check per stream. */
@@ -98,7 +110,9 @@ const FIXED_ARG_BYTES: Uint8Array = (() => {
  */
 export class PickleMachine {
   readonly values: ValueStore;
+  /** Distinct imports, first occurrence first. */
   readonly imports: PickleImport[] = [];
+  private readonly importsByName = new Map<string, PickleImport>();
   readonly issues: PickleIssue[] = [];
   private readonly rawCalls: RawCall[] = [];
   private readonly calleesSeen = new Set<number>();
@@ -221,8 +235,8 @@ export class PickleMachine {
         case 0x67: // GET
         case 0x70: {
           // PUT
-          const nl = buf.indexOf(0x0a, p);
-          if (nl < 0) return this.lineMissing(buf, base, opStart, end, atEof);
+          const nl = this.lineEnd(buf, p, end);
+          if (nl < 0) return this.lineMissing(nl, base, opStart, end, atEof);
           const parsed = parseIntText(latin1(buf, p, nl), false);
           p = nl + 1;
           if (!parsed.ok || parsed.big || parsed.value < 0) {
@@ -296,9 +310,8 @@ export class PickleMachine {
         case 0x4c: // LONG
         case 0x46: {
           // FLOAT
-          const nl = buf.indexOf(0x0a, p);
-          if (nl < 0 || nl - opStart > limits.maxLineBytes)
-            return this.lineMissing(buf, base, opStart, end, atEof);
+          const nl = this.lineEnd(buf, p, end);
+          if (nl < 0) return this.lineMissing(nl, base, opStart, end, atEof);
           const text = latin1(buf, p, nl);
           p = nl + 1;
           let code = FLOAT;
@@ -373,7 +386,9 @@ export class PickleMachine {
               limits.maxKeptStringBytes,
             );
             if (r !== undefined) return r;
-            // Too long to keep: remember a prefix and skip the rest without reading it.
+            // Too long to keep: remember a prefix and skip the rest without reading it. The prefix
+            // must not depend on where the window happened to end.
+            if (end - payload < PREFIX_BYTES) return this.retry(base + opStart, 1 + hdr + PREFIX_BYTES);
             const code = values.addPrefix(tag, buf, payload, end - payload, base + payload, n);
             if (!this.push(code)) return this.stackLimit(base + opStart);
             this.pos = this.resumeAt;
@@ -390,9 +405,8 @@ export class PickleMachine {
         case 0x53: // STRING
         case 0x56: {
           // UNICODE
-          const nl = buf.indexOf(0x0a, p);
-          if (nl < 0 || nl - opStart > limits.maxLineBytes)
-            return this.lineMissing(buf, base, opStart, end, atEof);
+          const nl = this.lineEnd(buf, p, end);
+          if (nl < 0) return this.lineMissing(nl, base, opStart, end, atEof);
           const raw = latin1(buf, p, nl);
           p = nl + 1;
           let text: string;
@@ -495,11 +509,10 @@ export class PickleMachine {
         case 0x63: // GLOBAL
         case 0x69: {
           // INST
-          const nl1 = buf.indexOf(0x0a, p);
-          const nl2 = nl1 < 0 ? -1 : buf.indexOf(0x0a, nl1 + 1);
-          if (nl2 < 0 || nl2 - opStart > limits.maxLineBytes) {
-            return this.lineMissing(buf, base, opStart, end, atEof);
-          }
+          const nl1 = this.lineEnd(buf, p, end);
+          if (nl1 < 0) return this.lineMissing(nl1, base, opStart, end, atEof);
+          const nl2 = this.lineEnd(buf, nl1 + 1, end);
+          if (nl2 < 0) return this.lineMissing(nl2, base, opStart, end, atEof);
           let k = -1;
           if (op === 0x69) {
             k = this.popMark();
@@ -512,6 +525,7 @@ export class PickleMachine {
             return this.fail("pickle/bad-global-name", "GLOBAL/INST name is not valid UTF-8", base + opStart);
           }
           const cls = this.importGlobal(module, name, op === 0x63 ? "GLOBAL" : "INST", base + opStart);
+          if (cls === undefined) return FAILED;
           if (op === 0x63) {
             if (!this.push(cls)) return this.stackLimit(base + opStart);
           } else {
@@ -558,6 +572,7 @@ export class PickleMachine {
             `EXT${n === 1 ? 1 : n === 2 ? 2 : 4}` as PickleImport["opcode"],
             base + opStart,
           );
+          if (g === undefined) return FAILED;
           if (!this.push(g)) return this.stackLimit(base + opStart);
           break;
         }
@@ -602,8 +617,8 @@ export class PickleMachine {
           if (this.sp - 2 < this.fence) return this.underflow(base + opStart);
           const state = this.stack[--this.sp] as number;
           const inst = this.stack[this.sp - 1] as number;
-          const target = values.object(inst);
-          if (target?.k === "global") {
+          const target = values.globalOf(inst);
+          if (target) {
             this.issue(
               "pickle/build-on-import",
               "dangerous",
@@ -625,9 +640,8 @@ export class PickleMachine {
         }
         case 0x50: {
           // PERSID
-          const nl = buf.indexOf(0x0a, p);
-          if (nl < 0 || nl - opStart > limits.maxLineBytes)
-            return this.lineMissing(buf, base, opStart, end, atEof);
+          const nl = this.lineEnd(buf, p, end);
+          if (nl < 0) return this.lineMissing(nl, base, opStart, end, atEof);
           const pid = values.addText(latin1(buf, p, nl), base + p);
           p = nl + 1;
           if (!this.push(values.persistent(pid))) return this.stackLimit(base + opStart);
@@ -682,10 +696,8 @@ export class PickleMachine {
   // ---- helpers ------------------------------------------------------------------------------------
 
   private push(code: number): boolean {
-    if (this.sp === this.stack.length) {
-      if (this.sp >= this.limits.maxStackDepth) return false;
-      this.stack = growInt32(this.stack);
-    }
+    if (this.sp >= this.limits.maxStackDepth) return false;
+    if (this.sp === this.stack.length) this.stack = growInt32(this.stack);
     this.stack[this.sp++] = code;
     return true;
   }
@@ -704,18 +716,29 @@ export class PickleMachine {
 
   private memoPut(idx: number, offset: number): boolean {
     const value = this.stack[this.sp - 1] as number;
-    if (idx < DENSE_MEMO_LIMIT) {
-      if (idx >= this.memo.length) {
-        let n = this.memo.length;
-        while (n <= idx) n *= 2;
-        const grown = new Int32Array(n);
-        grown.set(this.memo);
-        this.memo = grown;
-      }
-      if (this.memo[idx] === 0) this.memoCount++;
-      this.memo[idx] = value;
+    let memo = this.memo;
+    // Picklers number memo entries from 0 up: keep those in a dense array that grows with them.
+    if (idx >= memo.length && idx < this.memoCount * 2 + 1024) {
+      const grown = new Int32Array(Math.max(idx + 1, Math.ceil(memo.length * 1.5)));
+      grown.set(memo);
+      this.memo = memo = grown;
+    }
+    if (idx < memo.length) {
+      // An index first stored in the map, before the array grew past it, moves into the array.
+      if (memo[idx] === 0 && !this.memoMap.delete(idx)) this.memoCount++;
+      memo[idx] = value;
     } else {
-      if (!this.memoMap.has(idx)) this.memoCount++;
+      if (!this.memoMap.has(idx)) {
+        if (this.memoMap.size >= MAX_SPARSE_MEMO) {
+          this.fail(
+            "pickle/memo-limit",
+            `more than ${MAX_SPARSE_MEMO} memo entries at scattered indices`,
+            offset,
+          );
+          return false;
+        }
+        this.memoCount++;
+      }
       this.memoMap.set(idx, value);
     }
     if (this.memoCount > this.limits.maxMemoEntries) {
@@ -726,12 +749,8 @@ export class PickleMachine {
   }
 
   private memoGet(idx: number, offset: number): boolean {
-    const value =
-      idx < DENSE_MEMO_LIMIT
-        ? idx < this.memo.length
-          ? (this.memo[idx] as number)
-          : 0
-        : (this.memoMap.get(idx) ?? 0);
+    let value = idx < this.memo.length ? (this.memo[idx] as number) : 0;
+    if (value === 0) value = this.memoMap.get(idx) ?? 0;
     if (value === 0) {
       this.fail("pickle/memo-missing", `memo value not found at index ${idx}`, offset);
       return false;
@@ -743,8 +762,33 @@ export class PickleMachine {
     return true;
   }
 
-  private importGlobal(module: string, name: string, opcode: PickleImport["opcode"], offset: number): number {
-    this.imports.push({ module, name, offset, opcode });
+  /** Records an import (once per distinct name, counted) and returns its value; undefined on failure. */
+  private importGlobal(
+    module: string,
+    name: string,
+    opcode: PickleImport["opcode"],
+    offset: number,
+  ): number | undefined {
+    if (module.length + name.length > MAX_IMPORT_NAME_CHARS) {
+      this.fail(
+        "pickle/name-too-long",
+        `imported name longer than ${MAX_IMPORT_NAME_CHARS} characters (${module.slice(0, 40)}…)`,
+        offset,
+      );
+      return undefined;
+    }
+    const key = `${module}\n${name}`;
+    const known = this.importsByName.get(key);
+    if (known) known.count++;
+    else {
+      if (this.importsByName.size >= MAX_DISTINCT_IMPORTS) {
+        this.fail("pickle/too-many-imports", `more than ${MAX_DISTINCT_IMPORTS} distinct imports`, offset);
+        return undefined;
+      }
+      const record: PickleImport = { module, name, offset, opcode, count: 1 };
+      this.importsByName.set(key, record);
+      this.imports.push(record);
+    }
     return this.values.global(module, name, offset);
   }
 
@@ -785,7 +829,7 @@ export class PickleMachine {
     const target = this.values.object(callee);
     if (!target || target.k !== "global") {
       const tag = callee & 7;
-      if (target?.k === "call" || tag === TAG_OBJ || callee === ANY) {
+      if (target?.k === "call" || tag === TAG_OBJ || tag === TAG_CONTAINER || callee === ANY) {
         this.issue(
           "pickle/indirect-call",
           "suspicious",
@@ -803,14 +847,21 @@ export class PickleMachine {
     if (firstOfCallee) this.calleesSeen.add(callee);
     if (firstOfCallee || this.rawCalls.length < this.limits.maxCallRecords) {
       this.rawCalls.push({ callee, args, offset, op });
-    } else this.callsDropped++;
+    } else if (this.callsDropped++ === 0) {
+      this.issue(
+        "pickle/calls-not-listed",
+        "info",
+        `more than ${this.limits.maxCallRecords} calls: later calls are classified through their imports but not listed`,
+        offset,
+      );
+    }
   }
 
   /** APPEND/SETITEM/ADDITEMS: fills tracked containers; on an imported object it is a method call. */
   private mutate(targetIndex: number, from: number, to: number, method: string, offset: number): void {
     const target = this.stack[targetIndex] as number;
-    const obj = this.values.object(target);
-    if (obj?.k === "global") {
+    const obj = this.values.globalOf(target);
+    if (obj) {
       this.issue(
         "pickle/mutates-import",
         "dangerous",
@@ -861,8 +912,19 @@ export class PickleMachine {
     return this.fail("pickle/stack-limit", `stack deeper than ${this.limits.maxStackDepth}`, offset);
   }
 
-  private lineMissing(buf: Uint8Array, base: number, opStart: number, end: number, atEof: boolean): Status {
-    if (end - opStart > this.limits.maxLineBytes) {
+  /**
+   * The newline ending a text line that starts at `from`: its index, LINE_PENDING when the window
+   * ends first, or LINE_TOO_LONG when the line (newline excluded) is longer than `maxLineBytes`.
+   */
+  private lineEnd(buf: Uint8Array, from: number, end: number): number {
+    const max = this.limits.maxLineBytes;
+    const nl = buf.indexOf(0x0a, from);
+    if (nl >= 0) return nl - from > max ? LINE_TOO_LONG : nl;
+    return end - from > max ? LINE_TOO_LONG : LINE_PENDING;
+  }
+
+  private lineMissing(why: number, base: number, opStart: number, end: number, atEof: boolean): Status {
+    if (why === LINE_TOO_LONG) {
       return this.fail(
         "pickle/line-too-long",
         `text argument longer than ${this.limits.maxLineBytes} bytes`,
@@ -870,8 +932,8 @@ export class PickleMachine {
       );
     }
     if (atEof) return this.truncated(base + opStart);
-    void buf;
-    return this.retry(base + opStart, Math.min(this.limits.maxLineBytes + 2, (end - opStart) * 2 + 64));
+    // GLOBAL and INST have two lines: room for both, then the newlines and the opcode.
+    return this.retry(base + opStart, Math.min(2 * this.limits.maxLineBytes + 3, (end - opStart) * 2 + 64));
   }
 
   /**

@@ -11,6 +11,8 @@ export const TAG_INT = 1;
 export const TAG_STR = 2;
 export const TAG_BYTES = 3;
 export const TAG_OBJ = 4;
+/** Containers (tuple, list, dict, set, frozenset), kept in typed arrays: streams make millions. */
+export const TAG_CONTAINER = 5;
 
 /** Atoms: values whose identity does not matter to the analysis. */
 export const ANY = 1 * 8;
@@ -61,33 +63,72 @@ export type PickleObject =
 
 /** Items kept per container for summaries; the rest are only counted. */
 const KEPT_ITEMS = 32;
-/** Containers tracked per stream before new ones become opaque (CWE-770). */
-const MAX_TRACKED_CONTAINERS = 100_000;
+/** Containers tracked per stream before new ones become opaque (CWE-770): about 15 bytes each. */
+const MAX_TRACKED_CONTAINERS = 250_000;
+/** Items kept over all containers; past it, containers only count their items (CWE-770): 4 bytes each. */
+const MAX_POOLED_ITEMS = 4_000_000;
+const KINDS: readonly ContainerKind[] = ["tuple", "list", "dict", "set", "frozenset"];
 /** Call results tracked per stream before new ones become opaque (CWE-770). */
 const MAX_TRACKED_CALLS = 200_000;
 /** Bytes of a long string kept as a prefix for summaries. */
-const PREFIX_BYTES = 256;
+export const PREFIX_BYTES = 256;
+/** Strings at least this long keep their file offset (they are handed to the secrets check). */
+export const OFFSET_MIN_LENGTH = 12;
+/**
+ * Budget charged per stored string on top of its bytes, for its index entry: without it, a flood
+ * of one-byte strings would grow the index without ever exhausting the arena budget (CWE-770).
+ */
+const STRING_OVERHEAD_BYTES = 4;
 
 const utf8 = new TextDecoder("utf-8");
 const encoder = new TextEncoder();
+
+function grownInt32(a: Int32Array, min: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(Math.max(min, Math.ceil(a.length * 1.5)));
+  b.set(a);
+  return b;
+}
+
+function grownUint8(a: Uint8Array, min: number): Uint8Array<ArrayBuffer> {
+  const b = new Uint8Array(Math.max(min, Math.ceil(a.length * 1.5)));
+  b.set(a);
+  return b;
+}
 
 /** String arena and object table of one pickle stream. */
 export class ValueStore {
   private arena = new Uint8Array(64 * 1024);
   private arenaLen = 0;
+  /** Where each string starts in the arena; it ends where the next one starts (or at `arenaLen`). */
   private strStart = new Int32Array(1024);
-  private strLen = new Int32Array(1024);
-  private strFileOffset = new Float64Array(1024);
-  /** Full length of the payload (larger than the kept bytes for truncated strings). */
-  private strFullLen = new Float64Array(1024);
   private strCount = 0;
+  /** Full payload length of strings kept only as a prefix (rare: only payloads past the limit). */
+  private readonly prefixFullLen = new Map<number, number>();
+  /** Index and file offset of strings of at least OFFSET_MIN_LENGTH bytes. */
+  private longIdx = new Int32Array(256);
+  private longOffset = new Float64Array(256);
+  private longCount = 0;
   readonly objects: PickleObject[] = [];
   private containers = 0;
+  private cKind = new Uint8Array(1024);
+  private cLen = new Uint8Array(1024);
+  private cCap = new Uint8Array(1024);
+  private cStart = new Int32Array(1024);
+  private cTotal = new Int32Array(1024);
+  /** Kept items of every container, each container in one run of `cCap` slots. */
+  private pool = new Int32Array(4096);
+  private poolLen = 0;
   private callsTracked = 0;
   private readonly globals = new Map<string, number>();
   private readonly decoded = new Map<number, string>();
+  private readonly emptyStr: number;
+  private readonly emptyBytes: number;
 
-  constructor(private readonly maxArenaBytes: number) {}
+  constructor(private readonly maxArenaBytes: number) {
+    // Empty strings are common (dict keys, `''.join`) and all alike: one shared value of each kind.
+    this.emptyStr = this.store(TAG_STR, new Uint8Array(0), 0, 0, 0, 0, true);
+    this.emptyBytes = this.store(TAG_BYTES, new Uint8Array(0), 0, 0, 0, 0, true);
+  }
 
   /** Stores `len` bytes of `buf` at `start` as a string or bytes value (tag given). */
   addBytes(
@@ -98,10 +139,24 @@ export class ValueStore {
     fileOffset: number,
     fullLen: number,
   ): number {
-    if (this.arenaLen + len > this.maxArenaBytes) return tag === TAG_STR ? OPAQUE_STR : OPAQUE_BYTES;
+    if (fullLen === 0) return tag === TAG_STR ? this.emptyStr : this.emptyBytes;
+    return this.store(tag, buf, start, len, fileOffset, fullLen, false);
+  }
+
+  private store(
+    tag: number,
+    buf: Uint8Array,
+    start: number,
+    len: number,
+    fileOffset: number,
+    fullLen: number,
+    always: boolean,
+  ): number {
+    const charged = this.arenaLen + len + (this.strCount + 1) * STRING_OVERHEAD_BYTES;
+    if (charged > this.maxArenaBytes && !always) return tag === TAG_STR ? OPAQUE_STR : OPAQUE_BYTES;
     if (this.arenaLen + len > this.arena.length) {
       const grown = new Uint8Array(
-        Math.min(this.maxArenaBytes, Math.max(this.arena.length * 2, this.arenaLen + len)),
+        Math.min(this.maxArenaBytes, Math.max(Math.ceil(this.arena.length * 1.5), this.arenaLen + len)),
       );
       grown.set(this.arena.subarray(0, this.arenaLen));
       this.arena = grown;
@@ -114,11 +169,19 @@ export class ValueStore {
       this.arena.set(buf.subarray(start, start + len), this.arenaLen);
     }
     const idx = this.strCount;
-    if (idx === this.strStart.length) this.growStrings();
+    if (idx === this.strStart.length) this.strStart = grownInt32(this.strStart, idx + 1);
     this.strStart[idx] = this.arenaLen;
-    this.strLen[idx] = len;
-    this.strFileOffset[idx] = fileOffset;
-    this.strFullLen[idx] = fullLen;
+    if (fullLen !== len) this.prefixFullLen.set(idx, fullLen);
+    if (len >= OFFSET_MIN_LENGTH) {
+      if (this.longCount === this.longIdx.length) {
+        this.longIdx = grownInt32(this.longIdx, this.longCount + 1);
+        const offsets = new Float64Array(this.longIdx.length);
+        offsets.set(this.longOffset);
+        this.longOffset = offsets;
+      }
+      this.longIdx[this.longCount] = idx;
+      this.longOffset[this.longCount++] = fileOffset;
+    }
     this.arenaLen += len;
     this.strCount++;
     return idx * 8 + tag;
@@ -149,17 +212,9 @@ export class ValueStore {
     );
   }
 
-  private growStrings(): void {
-    const n = this.strStart.length * 2;
-    const grow = <T extends Int32Array | Float64Array>(a: T, make: (n: number) => T): T => {
-      const b = make(n);
-      b.set(a);
-      return b;
-    };
-    this.strStart = grow(this.strStart, (k) => new Int32Array(k));
-    this.strLen = grow(this.strLen, (k) => new Int32Array(k));
-    this.strFileOffset = grow(this.strFileOffset, (k) => new Float64Array(k));
-    this.strFullLen = grow(this.strFullLen, (k) => new Float64Array(k));
+  private keptLength(idx: number): number {
+    const next = idx + 1 < this.strCount ? (this.strStart[idx + 1] as number) : this.arenaLen;
+    return next - (this.strStart[idx] as number);
   }
 
   /** The text of a string value, or undefined when it is opaque or truncated. */
@@ -167,20 +222,16 @@ export class ValueStore {
     const tag = code & 7;
     if (tag !== TAG_STR && tag !== TAG_BYTES) return undefined;
     const idx = code >> 3;
-    if ((this.strFullLen[idx] as number) !== (this.strLen[idx] as number)) return undefined;
+    if (this.prefixFullLen.has(idx)) return undefined;
     return this.decode(idx, tag);
   }
 
-  /** Text (possibly a prefix), whether it is complete, and where it was. */
-  describeString(code: number): { text: string; complete: boolean; offset: number } | undefined {
+  /** Text (possibly a prefix) and whether it is complete. */
+  describeString(code: number): { text: string; complete: boolean } | undefined {
     const tag = code & 7;
     if (tag !== TAG_STR && tag !== TAG_BYTES) return undefined;
     const idx = code >> 3;
-    return {
-      text: this.decode(idx, tag),
-      complete: this.strFullLen[idx] === this.strLen[idx],
-      offset: this.strFileOffset[idx] as number,
-    };
+    return { text: this.decode(idx, tag), complete: !this.prefixFullLen.has(idx) };
   }
 
   /** Strings are UTF-8 in the arena; bytes are shown as latin-1 (one character per byte). */
@@ -188,25 +239,42 @@ export class ValueStore {
     const cached = this.decoded.get(idx);
     if (cached !== undefined) return cached;
     const start = this.strStart[idx] as number;
-    const bytes = this.arena.subarray(start, start + (this.strLen[idx] as number));
+    const bytes = this.arena.subarray(start, start + this.keptLength(idx));
     const text = tag === TAG_BYTES ? String.fromCharCode(...bytes.subarray(0, 4096)) : utf8.decode(bytes);
     if (this.decoded.size < 10_000) this.decoded.set(idx, text);
     return text;
   }
 
-  /** Every kept string of at least `minLength` bytes (for the secrets check), bounded by `max`. */
-  strings(minLength: number, max: number): { value: string; offset: number; tag: number }[] {
-    const out: { value: string; offset: number; tag: number }[] = [];
-    for (let i = 0; i < this.strCount && out.length < max; i++) {
-      if ((this.strLen[i] as number) < minLength) continue;
-      out.push({ value: this.decode(i), offset: this.strFileOffset[i] as number, tag: TAG_STR });
+  /** Every kept string of at least `minLength` (>= OFFSET_MIN_LENGTH) bytes, for the secrets check. */
+  strings(minLength: number, max: number): { value: string; offset: number }[] {
+    const out: { value: string; offset: number }[] = [];
+    for (let i = 0; i < this.longCount && out.length < max; i++) {
+      const idx = this.longIdx[i] as number;
+      if (this.keptLength(idx) < minLength) continue;
+      out.push({ value: this.decode(idx), offset: this.longOffset[i] as number });
     }
     return out;
   }
 
-  /** The object a code refers to, if it is one. */
+  /**
+   * The object a code refers to, if it is one. A container is returned as a fresh snapshot of its
+   * kept items (for summaries and loader hooks, not for the hot loop).
+   */
   object(code: number): PickleObject | undefined {
-    return (code & 7) === TAG_OBJ ? this.objects[code >> 3] : undefined;
+    const tag = code & 7;
+    if (tag === TAG_OBJ) return this.objects[code >> 3];
+    if (tag !== TAG_CONTAINER) return undefined;
+    const c = code >> 3;
+    const start = this.cStart[c] as number;
+    const items = Array.from(this.pool.subarray(start, start + (this.cLen[c] as number)));
+    return { k: KINDS[this.cKind[c] as number] ?? "tuple", items, total: this.cTotal[c] as number };
+  }
+
+  /** The imported global a code refers to, if it is one (cheap: for the hot loop). */
+  globalOf(code: number): { module: string; name: string } | undefined {
+    if ((code & 7) !== TAG_OBJ) return undefined;
+    const obj = this.objects[code >> 3];
+    return obj?.k === "global" ? obj : undefined;
   }
 
   /** One shared object per distinct `module.name`. */
@@ -231,21 +299,59 @@ export class ValueStore {
     return this.push({ k: "persid", pid });
   }
 
-  /** A new container holding `items` (a copy of at most KEPT_ITEMS of them). */
+  /** A new container holding the stack items `[from, to)` (a copy of at most KEPT_ITEMS of them). */
   container(kind: ContainerKind, stack: Int32Array, from: number, to: number): number {
-    if (this.containers >= MAX_TRACKED_CONTAINERS) return OPAQUE_CONTAINER;
+    const c = this.containers;
+    if (c >= MAX_TRACKED_CONTAINERS) return OPAQUE_CONTAINER;
+    if (c === this.cStart.length) {
+      const n = Math.min(MAX_TRACKED_CONTAINERS, Math.ceil(c * 1.5));
+      this.cStart = grownInt32(this.cStart, n);
+      this.cTotal = grownInt32(this.cTotal, n);
+      this.cKind = grownUint8(this.cKind, n);
+      this.cLen = grownUint8(this.cLen, n);
+      this.cCap = grownUint8(this.cCap, n);
+    }
     this.containers++;
-    const items: number[] = [];
-    for (let i = from; i < to && items.length < KEPT_ITEMS; i++) items.push(stack[i] as number);
-    return this.push({ k: kind, items, total: to - from });
+    this.cKind[c] = KINDS.indexOf(kind);
+    this.cTotal[c] = 0;
+    this.cLen[c] = 0;
+    this.cCap[c] = 0;
+    this.cStart[c] = this.poolLen;
+    this.extendContainer(c, stack, from, to);
+    return c * 8 + TAG_CONTAINER;
   }
 
   /** Adds items to a tracked container (APPEND(S), SETITEM(S), ADDITEMS). */
   extend(code: number, stack: Int32Array, from: number, to: number): void {
-    const obj = this.object(code);
-    if (!obj || obj.k === "global" || obj.k === "call" || obj.k === "persid") return;
-    for (let i = from; i < to && obj.items.length < KEPT_ITEMS; i++) obj.items.push(stack[i] as number);
-    obj.total += to - from;
+    if ((code & 7) === TAG_CONTAINER) this.extendContainer(code >> 3, stack, from, to);
+  }
+
+  private extendContainer(c: number, stack: Int32Array, from: number, to: number): void {
+    this.cTotal[c] = Math.min(0x7fffffff, (this.cTotal[c] as number) + (to - from));
+    const len = this.cLen[c] as number;
+    const add = Math.min(to - from, KEPT_ITEMS - len);
+    if (add <= 0) return;
+    let start = this.cStart[c] as number;
+    if (len + add > (this.cCap[c] as number)) {
+      // Move to the end of the pool with room to grow (at most KEPT_ITEMS): waste stays bounded.
+      const cap = Math.min(KEPT_ITEMS, Math.max(4, len + add, len * 2));
+      if (this.poolLen + cap > MAX_POOLED_ITEMS) return;
+      if (this.poolLen + cap > this.pool.length) {
+        const grown = new Int32Array(
+          Math.min(MAX_POOLED_ITEMS, Math.max(this.poolLen + cap, Math.ceil(this.pool.length * 1.5))),
+        );
+        grown.set(this.pool.subarray(0, this.poolLen));
+        this.pool = grown;
+      }
+      this.pool.copyWithin(this.poolLen, start, start + len);
+      start = this.poolLen;
+      this.poolLen += cap;
+      this.cStart[c] = start;
+      this.cCap[c] = cap;
+    }
+    const pool = this.pool;
+    for (let i = 0; i < add; i++) pool[start + len + i] = stack[from + i] as number;
+    this.cLen[c] = len + add;
   }
 
   private push(obj: PickleObject): number {
@@ -265,9 +371,9 @@ export class ValueStore {
       const more = s.complete ? "" : "…";
       return `${tag === TAG_BYTES ? "b" : ""}${pythonQuote(shown)}${more}`;
     }
-    const obj = this.objects[code >> 3];
-    if (!obj) return "…";
     if (depth > 4) return "…";
+    const obj = this.object(code);
+    if (!obj) return "…";
     switch (obj.k) {
       case "global":
         return `${obj.module}.${obj.name}`;
