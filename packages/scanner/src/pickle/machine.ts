@@ -142,7 +142,7 @@ export class PickleMachine {
     private readonly onBuild?: BuildHook,
   ) {
     this.pos = start;
-    this.values = new ValueStore(limits.maxStringArenaBytes);
+    this.values = new ValueStore(limits.maxStringArenaBytes, limits.maxKeptStringBytes);
   }
 
   /**
@@ -388,7 +388,8 @@ export class PickleMachine {
             if (r !== undefined) return r;
             // Too long to keep: remember a prefix and skip the rest without reading it. The prefix
             // must not depend on where the window happened to end.
-            if (end - payload < PREFIX_BYTES) return this.retry(base + opStart, 1 + hdr + PREFIX_BYTES);
+            const prefix = values.prefixBytes;
+            if (end - payload < prefix) return this.retry(base + opStart, 1 + hdr + prefix);
             const code = values.addPrefix(tag, buf, payload, end - payload, base + payload, n);
             if (!this.push(code)) return this.stackLimit(base + opStart);
             this.pos = this.resumeAt;

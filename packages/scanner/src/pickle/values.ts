@@ -99,6 +99,8 @@ function grownUint8(a: Uint8Array, min: number): Uint8Array<ArrayBuffer> {
 export class ValueStore {
   private arena = new Uint8Array(64 * 1024);
   private arenaLen = 0;
+  /** Budget used: bytes of strings plus STRING_OVERHEAD_BYTES per string. */
+  private charged = 0;
   /** Where each string starts in the arena; it ends where the next one starts (or at `arenaLen`). */
   private strStart = new Int32Array(1024);
   private strCount = 0;
@@ -124,7 +126,14 @@ export class ValueStore {
   private readonly emptyStr: number;
   private readonly emptyBytes: number;
 
-  constructor(private readonly maxArenaBytes: number) {
+  /** Bytes kept of a payload too long to keep whole. */
+  readonly prefixBytes: number;
+
+  constructor(
+    private readonly maxArenaBytes: number,
+    maxKeptStringBytes: number = PREFIX_BYTES,
+  ) {
+    this.prefixBytes = Math.max(0, Math.min(PREFIX_BYTES, maxKeptStringBytes));
     // Empty strings are common (dict keys, `''.join`) and all alike: one shared value of each kind.
     this.emptyStr = this.store(TAG_STR, new Uint8Array(0), 0, 0, 0, 0, true);
     this.emptyBytes = this.store(TAG_BYTES, new Uint8Array(0), 0, 0, 0, 0, true);
@@ -152,8 +161,12 @@ export class ValueStore {
     fullLen: number,
     always: boolean,
   ): number {
-    const charged = this.arenaLen + len + (this.strCount + 1) * STRING_OVERHEAD_BYTES;
-    if (charged > this.maxArenaBytes && !always) return tag === TAG_STR ? OPAQUE_STR : OPAQUE_BYTES;
+    if (!always) {
+      if (this.charged + len + STRING_OVERHEAD_BYTES > this.maxArenaBytes) {
+        return tag === TAG_STR ? OPAQUE_STR : OPAQUE_BYTES;
+      }
+      this.charged += len + STRING_OVERHEAD_BYTES;
+    }
     if (this.arenaLen + len > this.arena.length) {
       const grown = new Uint8Array(
         Math.min(this.maxArenaBytes, Math.max(Math.ceil(this.arena.length * 1.5), this.arenaLen + len)),
@@ -206,7 +219,7 @@ export class ValueStore {
       tag,
       buf,
       start,
-      Math.max(0, Math.min(available, PREFIX_BYTES)),
+      Math.max(0, Math.min(available, this.prefixBytes)),
       fileOffset,
       fullLen,
     );
