@@ -1,4 +1,4 @@
-import { type PickleBuilder, pickle } from "./pickle-builder.js";
+import { concat, type PickleBuilder, pickle } from "./pickle-builder.js";
 
 /**
  * Pickles shaped like what real libraries write (same opcodes, globals and nesting as `torch.save`,
@@ -187,4 +187,97 @@ export function osSystemP0(command: string): Uint8Array {
 /** `os.system(command)` with STACK_GLOBAL at protocol 4. */
 export function osSystemP4(command: string): Uint8Array {
   return pickle().proto(4).callStackGlobal("os", "system", command).stop().bytes();
+}
+
+/** One numpy array of a joblib file. */
+export interface JoblibArray {
+  /** numpy dtype spec as numpy pickles it (`i8`, `f4`, `U3`, `O8`, ...). */
+  dtype: string;
+  shape: number[];
+  /** `numpy_array_alignment_bytes` in the wrapper state: 16 (joblib >= 1.2), null, or absent (older). */
+  alignment?: number | null | "absent";
+  /** Raw bytes written after the wrapper (defaults to zeros of the right size). */
+  data?: Uint8Array;
+  /** For object arrays (`O8`): the nested pickle written instead of raw bytes. */
+  nested?: Uint8Array;
+  /** Wrapper class module (joblib.numpy_pickle, or sklearn.externals.joblib.numpy_pickle). */
+  module?: string;
+}
+
+const ITEM_SIZE: Record<string, number> = { b: 1, u: 1, i: 1, f: 1, c: 1, U: 4, S: 1, V: 1, M: 1, m: 1 };
+
+/**
+ * A file as `joblib.dump(estimator, path)` writes it (joblib >= 1.2, protocol 4): the estimator's
+ * state dict holds `NumpyArrayWrapper`s, each BUILD followed by the array's raw bytes (after a padding
+ * length byte and padding that align the data to 16 bytes), outside any frame.
+ */
+export function joblibFile(arrays: readonly JoblibArray[]): Uint8Array {
+  const segments: Uint8Array[] = [];
+  let b = pickle();
+  let written = 0;
+  const flush = (framed: boolean) => {
+    const body = b.bytes();
+    const seg = framed && body.length > 0 ? pickle().frame(body.length).raw(body).bytes() : body;
+    segments.push(seg);
+    written += seg.length;
+    b = pickle();
+  };
+  const head = pickle().proto(4).bytes();
+  segments.push(head);
+  written += head.length;
+  b.str("sklearn.linear_model._logistic").memoize().str("LogisticRegression").memoize().stackGlobal();
+  b.memoize().emptyTuple().newobj().memoize().emptyDict().memoize().mark();
+  b.str("C").binfloat(1);
+  arrays.forEach((arr, i) => {
+    b.str(`array_${i}`)
+      .str(arr.module ?? "joblib.numpy_pickle")
+      .str("NumpyArrayWrapper")
+      .stackGlobal();
+    b.emptyTuple().newobj().emptyDict().mark();
+    b.str("subclass").str("numpy").str("ndarray").stackGlobal();
+    b.str("shape");
+    for (const d of arr.shape) b.binint(d);
+    b.op(arr.shape.length === 1 ? "TUPLE1" : arr.shape.length === 2 ? "TUPLE2" : "TUPLE");
+    if (arr.shape.length === 0) {
+      // EMPTY_TUPLE for a 0-d array: replace the TUPLE above (it needs a mark).
+      throw new Error("use shape [1] in fixtures");
+    }
+    b.str("order").str("C");
+    b.str("dtype")
+      .str("numpy")
+      .str("dtype")
+      .stackGlobal()
+      .str(arr.dtype)
+      .newFalse()
+      .newTrue()
+      .tuple3()
+      .reduce();
+    b.mark().binint1(3).str("<").none().none().none().binint(-1).binint(-1).binint1(0).tuple().build();
+    b.str("allow_mmap").newTrue();
+    const alignment = arr.alignment === undefined ? 16 : arr.alignment;
+    if (alignment === null) b.str("numpy_array_alignment_bytes").none();
+    else if (alignment !== "absent") b.str("numpy_array_alignment_bytes").binint1(alignment);
+    b.setitems().build();
+    flush(true);
+    if (arr.nested) {
+      segments.push(arr.nested);
+      written += arr.nested.length;
+    } else {
+      if (typeof alignment === "number") {
+        const padding = (alignment - ((written + 1) % alignment)) % alignment;
+        const pad = pickle().raw(padding).raw(new Array(padding).fill(0xff)).bytes();
+        segments.push(pad);
+        written += pad.length;
+      }
+      const kind = arr.dtype.replace(/^[<>|=]/, "")[0] ?? "f";
+      const size = Number(arr.dtype.replace(/^[<>|=]?[A-Za-z?]/, "")) * (ITEM_SIZE[kind] ?? 1);
+      const data = arr.data ?? new Uint8Array(arr.shape.reduce((x, y) => x * y, 1) * size);
+      segments.push(data);
+      written += data.length;
+    }
+    b = pickle();
+  });
+  b.str("n_iter_").binint1(7).setitems().build().stop();
+  flush(true);
+  return concat(...segments);
 }
