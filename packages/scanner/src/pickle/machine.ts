@@ -3,7 +3,6 @@ import { type ArgKind, HIGHEST_PROTOCOL, OPCODES } from "./opcodes.js";
 import { decodeEscapedString, decodeRawUnicodeEscape, latin1, parseIntText } from "./python-literals.js";
 import type { PickleCall, PickleImport, PickleIssue } from "./types.js";
 import {
-  ANY,
   BIGINT,
   BUFFER,
   FALSE,
@@ -14,8 +13,6 @@ import {
   OPAQUE_STR,
   PREFIX_BYTES,
   TAG_BYTES,
-  TAG_CONTAINER,
-  TAG_OBJ,
   TAG_STR,
   TRUE,
   ValueStore,
@@ -827,17 +824,15 @@ export class PickleMachine {
 
   private call(callee: number, args: number, op: RawCall["op"], offset: number): number {
     this.recordCall(callee, args, op, offset);
-    const target = this.values.object(callee);
-    if (!target || target.k !== "global") {
-      const tag = callee & 7;
-      if (target?.k === "call" || tag === TAG_OBJ || tag === TAG_CONTAINER || callee === ANY) {
-        this.issue(
-          "pickle/indirect-call",
-          "suspicious",
-          `${op} calls a value that is not an imported global (${this.values.render(callee, 80)})`,
-          offset,
-        );
-      }
+    // Real files only call imported globals; anything else is computed by the stream itself
+    // (a getattr result, a persistent object), or past the tracking budget: say so.
+    if (!this.values.globalOf(callee)) {
+      this.issue(
+        "pickle/indirect-call",
+        "suspicious",
+        `${op} calls a value that is not an imported global (${this.values.render(callee, 80)})`,
+        offset,
+      );
     }
     return this.values.call(callee, args, op, offset);
   }

@@ -265,6 +265,15 @@ describe("default policy", () => {
     expect(classifyImport(defaultPolicy(), "torch", "os.system").reason).toMatch(/os\.system/);
   });
 
+  it("classifies a very long attribute path at once, as dangerous", () => {
+    const deep = Array.from({ length: 2000 }, () => "a").join(".");
+    const started = Date.now();
+    expect(classify("torch", deep)).toBe("dangerous");
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(classify("torch", Array.from({ length: 32 }, () => "a").join("."))).toBe("suspicious");
+    expect(classify("torch", Array.from({ length: 33 }, () => "a").join("."))).toBe("dangerous");
+  });
+
   it("lets a user rule allow a name without hiding a dotted walk through it", () => {
     const policy = createPolicy(DEFAULT_RULES, [{ module: "mylib", name: "*", safety: "innocuous" }]);
     expect(classifyImport(policy, "mylib.models", "Net").safety).toBe("innocuous");
