@@ -11,7 +11,6 @@ import {
   NONE,
   OPAQUE_BYTES,
   OPAQUE_STR,
-  PREFIX_BYTES,
   TAG_BYTES,
   TAG_STR,
   TRUE,
