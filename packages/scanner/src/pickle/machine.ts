@@ -114,6 +114,7 @@ export class PickleMachine {
   private readonly calleesSeen = new Set<number>();
   callsDropped = 0;
 
+  private readonly maxStackDepth: number;
   private stack = new Int32Array(256);
   private sp = 0;
   private marks = new Int32Array(64);
@@ -139,6 +140,7 @@ export class PickleMachine {
   ) {
     this.pos = start;
     this.values = new ValueStore(limits.maxStringArenaBytes, limits.maxKeptStringBytes);
+    this.maxStackDepth = limits.maxStackDepth;
   }
 
   /**
@@ -693,7 +695,7 @@ export class PickleMachine {
   // ---- helpers ------------------------------------------------------------------------------------
 
   private push(code: number): boolean {
-    if (this.sp >= this.limits.maxStackDepth) return false;
+    if (this.sp >= this.maxStackDepth) return false;
     if (this.sp === this.stack.length) this.stack = growInt32(this.stack);
     this.stack[this.sp++] = code;
     return true;
@@ -722,7 +724,7 @@ export class PickleMachine {
     }
     if (idx < memo.length) {
       // An index first stored in the map, before the array grew past it, moves into the array.
-      if (memo[idx] === 0 && !this.memoMap.delete(idx)) this.memoCount++;
+      if (memo[idx] === 0 && (this.memoMap.size === 0 || !this.memoMap.delete(idx))) this.memoCount++;
       memo[idx] = value;
     } else {
       if (!this.memoMap.has(idx)) {

@@ -68,6 +68,13 @@ const MAX_TRACKED_CONTAINERS = 250_000;
 /** Items kept over all containers; past it, containers only count their items (CWE-770): 4 bytes each. */
 const MAX_POOLED_ITEMS = 4_000_000;
 const KINDS: readonly ContainerKind[] = ["tuple", "list", "dict", "set", "frozenset"];
+const KIND_CODE: Readonly<Record<ContainerKind, number>> = {
+  tuple: 0,
+  list: 1,
+  dict: 2,
+  set: 3,
+  frozenset: 4,
+};
 /** Call results tracked per stream before new ones become opaque (CWE-770). */
 const MAX_TRACKED_CALLS = 200_000;
 /** Bytes of a long string kept as a prefix for summaries. */
@@ -325,7 +332,7 @@ export class ValueStore {
       this.cCap = grownUint8(this.cCap, n);
     }
     this.containers++;
-    this.cKind[c] = KINDS.indexOf(kind);
+    this.cKind[c] = KIND_CODE[kind];
     this.cTotal[c] = 0;
     this.cLen[c] = 0;
     this.cCap[c] = 0;
