@@ -67,6 +67,8 @@ const LINE_TOO_LONG = -2;
  * this many (CWE-770): a few LONG_BINPUTs with huge indices must not allocate a huge array.
  */
 const MAX_SPARSE_MEMO = 1_000_000;
+/** Issues kept per rule and stream; past it, more of the same add nothing for a reviewer (CWE-770). */
+const MAX_ISSUES_PER_RULE = 100;
 /** Distinct `module.name` imports per stream; real files have hundreds (CWE-770). */
 const MAX_DISTINCT_IMPORTS = 5_000;
 /** Longest module plus name of one import; real names are far shorter (CWE-770). */
@@ -111,6 +113,7 @@ export class PickleMachine {
   readonly imports: PickleImport[] = [];
   private readonly importsByName = new Map<string, PickleImport>();
   readonly issues: PickleIssue[] = [];
+  private readonly issueCounts = new Map<string, number>();
   private readonly rawCalls: RawCall[] = [];
   private readonly calleesSeen = new Set<number>();
   callsDropped = 0;
@@ -825,7 +828,10 @@ export class PickleMachine {
     this.recordCall(callee, args, op, offset);
     // Real files only call imported globals; anything else is computed by the stream itself
     // (a getattr result, a persistent object), or past the tracking budget: say so.
-    if (!this.values.globalOf(callee)) {
+    if (
+      !this.values.globalOf(callee) &&
+      (this.issueCounts.get("pickle/indirect-call") ?? 0) < MAX_ISSUES_PER_RULE
+    ) {
       this.issue(
         "pickle/indirect-call",
         "suspicious",
@@ -869,7 +875,11 @@ export class PickleMachine {
   }
 
   issue(rule: string, severity: PickleIssue["severity"], message: string, offset: number): void {
-    if (this.issues.length < 1000) this.issues.push({ rule, severity, message, offset });
+    // Counted per rule: a flood of one kind must not crowd out a later, worse one.
+    const n = this.issueCounts.get(rule) ?? 0;
+    if (n >= MAX_ISSUES_PER_RULE) return;
+    this.issueCounts.set(rule, n + 1);
+    this.issues.push({ rule, severity, message, offset });
   }
 
   fail(rule: string, message: string, offset: number): typeof FAILED {
