@@ -1,9 +1,12 @@
+import { lzmaAloneFormat, sevenZipFormat } from "./archive/unreadable-format.js";
 import { deflateFormats } from "./compression/deflate-formats.js";
+import { bzip2Format, lz4Format, xzFormat } from "./compression/other-formats.js";
 import type { FormatParser } from "./format-parser.js";
 import { npyFormat } from "./numpy/npy-format.js";
 import { npzFormat } from "./numpy/npz-format.js";
 import { pickleFormat } from "./pickle/pickle-format.js";
 import { pytorchLegacyFormat } from "./pytorch/pytorch-legacy-format.js";
+import { pytorchTarFormat } from "./pytorch/pytorch-tar-format.js";
 import { pytorchZipFormat } from "./pytorch/pytorch-zip-format.js";
 import { tarFormat } from "./tar/tar-format.js";
 import { textFormat } from "./text/text-format.js";
@@ -18,9 +21,15 @@ export const DEFAULT_PARSERS: readonly FormatParser[] = [
   pytorchZipFormat,
   npzFormat,
   zipFormat,
+  pytorchTarFormat,
   tarFormat,
   npyFormat,
   ...deflateFormats,
+  bzip2Format,
+  lz4Format,
+  xzFormat,
+  lzmaAloneFormat,
+  sevenZipFormat,
   pytorchLegacyFormat,
   pickleFormat,
   textFormat,

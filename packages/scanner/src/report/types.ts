@@ -30,6 +30,8 @@ export type FormatId =
   | "bzip2"
   | "xz"
   | "lz4"
+  | "lzma"
+  | "7z"
   | "zlib"
   | "safetensors"
   | "keras-h5"

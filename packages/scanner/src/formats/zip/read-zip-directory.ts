@@ -20,10 +20,12 @@ const END_SEARCH_BYTES = 0xffff + END_SIZE + 4096;
  * before it switches to the ZIP64 record, and the directory's records are walked in order. Reads only
  * the tail and the directory, never member data. Everything miniz refuses throws a `ContainerError`
  * (the loader would fail too, and the verdict fails closed); things it tolerates become `issues`.
+ * With `shift`, every offset is moved by it, as Python's zipfile moves them for data it takes to be
+ * prepended to the archive (`pythonShift`).
  *
  * Spec: https://pkware.cachefly.net/webdocs/casestudies/APPNOTE.TXT
  */
-export async function readZipDirectory(source: ByteSource, limits: Limits): Promise<ZipDirectory> {
+export async function readZipDirectory(source: ByteSource, limits: Limits, shift = 0): Promise<ZipDirectory> {
   const size = source.size;
   const issues: ZipIssue[] = [];
   const tailStart = Math.max(0, size - END_SEARCH_BYTES);
@@ -71,6 +73,15 @@ export async function readZipDirectory(source: ByteSource, limits: Limits): Prom
     }
   }
 
+  const centralEnd = centralOffset + centralSize;
+  // Python's zipfile: `concat = end record offset - size_cd - offset_cd` (less the ZIP64 records).
+  const pythonShift = (zip64 ? endOffset - ZIP64_END_SIZE - ZIP64_LOCATOR_SIZE : endOffset) - centralEnd;
+  if (shift !== 0) {
+    if (centralOffset + shift < 0) {
+      throw new ContainerError("zip/bad-end-record", "bad offset for the central directory", endOffset);
+    }
+    centralOffset += shift;
+  }
   if (
     totalEntries !== entriesOnDisk ||
     ((diskNumber | centralDisk) !== 0 && (diskNumber !== 1 || centralDisk !== 1))
@@ -103,13 +114,12 @@ export async function readZipDirectory(source: ByteSource, limits: Limits): Prom
   const entries: ZipEntry[] = [];
   let pos = 0;
   for (let index = 0; index < totalEntries; index++) {
-    const entry = parseCentralRecord(central, pos, centralOffset, index, size);
+    const entry = parseCentralRecord(central, pos, centralOffset, index, size, shift);
     entries.push(entry.entry);
     pos = entry.next;
   }
 
-  const centralEnd = centralOffset + centralSize;
-  if (centralEnd !== endRecordsOffset) {
+  if (shift === 0 && centralEnd !== endRecordsOffset) {
     // Python's zipfile takes such a gap for data prepended to the archive and shifts every offset by
     // it, so it would read other bytes than miniz does.
     issues.push({
@@ -124,7 +134,7 @@ export async function readZipDirectory(source: ByteSource, limits: Limits): Prom
   }
   const commentLength = u16(end, 20);
   const endOfArchive = Math.min(size, endOffset + END_SIZE + commentLength);
-  if (endOfArchive < size) {
+  if (shift === 0 && endOfArchive < size) {
     issues.push({
       rule: "zip/data-after-end-record",
       severity: "suspicious",
@@ -140,6 +150,7 @@ export async function readZipDirectory(source: ByteSource, limits: Limits): Prom
     endOffset,
     endOfArchive,
     zip64,
+    pythonShift,
     issues,
   };
 }
