@@ -1,9 +1,11 @@
 import type { FormatParser } from "./format-parser.js";
 import { pickleFormat } from "./pickle/pickle-format.js";
+import { safetensorsFormat } from "./safetensors/safetensors-format.js";
 import { textFormat } from "./text/text-format.js";
 
 /**
  * Built-in formats in detection order. Formats with a precise magic number come first; pickle
  * (detected by its first opcode, then confirmed by analysis) comes after them, text and unknown last.
+ * safetensors precedes pickle: its header length's first byte can be 0x80, pickle's PROTO opcode.
  */
-export const DEFAULT_PARSERS: readonly FormatParser[] = [pickleFormat, textFormat];
+export const DEFAULT_PARSERS: readonly FormatParser[] = [safetensorsFormat, pickleFormat, textFormat];
