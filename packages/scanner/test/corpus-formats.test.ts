@@ -18,11 +18,13 @@ interface ManifestEntry {
   technique: string;
 }
 
-const FOLDERS = ["safetensors", "keras"];
+/** Folder -> the format its files are detected as. */
+const FORMATS: Record<string, string> = { safetensors: "safetensors", keras: "keras-h5" };
+const folderOf = (path: string) => path.split("/")[0] ?? "";
 
 const entries: ManifestEntry[] = existsSync(manifestPath)
-  ? (JSON.parse(readFileSync(manifestPath, "utf8")) as { files: ManifestEntry[] }).files.filter((f) =>
-      FOLDERS.includes(f.path.split("/")[0] ?? ""),
+  ? (JSON.parse(readFileSync(manifestPath, "utf8")) as { files: ManifestEntry[] }).files.filter(
+      (f) => folderOf(f.path) in FORMATS,
     )
   : [];
 
@@ -30,7 +32,8 @@ describe.skipIf(entries.length === 0)("corpus: safetensors and keras", () => {
   it.each(entries)("$path ($technique) is $label", async (entry) => {
     const bytes = new Uint8Array(readFileSync(join(corpus, entry.path)));
     const report = await scanSource(new MemorySource(bytes), entry.path);
-    expect({ verdict: report.verdict, findings: report.findings }).toMatchObject({
+    expect({ format: report.format, verdict: report.verdict, findings: report.findings }).toMatchObject({
+      format: FORMATS[folderOf(entry.path)],
       verdict: entry.label === "malicious" ? "dangerous" : "safe",
     });
   });

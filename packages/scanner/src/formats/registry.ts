@@ -1,4 +1,6 @@
 import type { FormatParser } from "./format-parser.js";
+import { hdf5Format } from "./hdf5/hdf5-format.js";
+import { kerasH5Format } from "./keras/keras-h5-format.js";
 import { pickleFormat } from "./pickle/pickle-format.js";
 import { safetensorsFormat } from "./safetensors/safetensors-format.js";
 import { textFormat } from "./text/text-format.js";
@@ -8,4 +10,10 @@ import { textFormat } from "./text/text-format.js";
  * (detected by its first opcode, then confirmed by analysis) comes after them, text and unknown last.
  * safetensors precedes pickle: its header length's first byte can be 0x80, pickle's PROTO opcode.
  */
-export const DEFAULT_PARSERS: readonly FormatParser[] = [safetensorsFormat, pickleFormat, textFormat];
+export const DEFAULT_PARSERS: readonly FormatParser[] = [
+  safetensorsFormat,
+  kerasH5Format,
+  hdf5Format,
+  pickleFormat,
+  textFormat,
+];

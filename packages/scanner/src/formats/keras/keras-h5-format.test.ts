@@ -1,0 +1,110 @@
+import { describe, expect, it } from "vitest";
+import { CountingSource, MemorySource } from "../../reader/byte-source.js";
+import type { FileReport } from "../../report/types.js";
+import { scanSource } from "../../scan.js";
+import { H5_INITIAL_READ_BYTES } from "./keras-limits.js";
+import { buildHdf5 } from "./test-helpers/build-hdf5.js";
+
+const config = (layers: unknown[]) =>
+  JSON.stringify({ class_name: "Sequential", config: { name: "sequential", layers } });
+const dense = { class_name: "Dense", config: { name: "dense", units: 2 } };
+const lambda = {
+  class_name: "Lambda",
+  config: { name: "lambda", function: ["4wEAAAAA", null, null], function_type: "lambda", module: "__main__" },
+};
+
+async function scan(bytes: Uint8Array, maxMemberBytes?: number): Promise<FileReport> {
+  return scanSource(
+    new MemorySource(bytes),
+    "model.h5",
+    maxMemberBytes ? { limits: { maxMemberBytes } } : {},
+  );
+}
+
+describe("Keras HDF5 models", () => {
+  it("accepts a well-formed Dense model and summarises it", async () => {
+    const report = await scan(
+      buildHdf5({ keras_version: "2.11.0", backend: "tensorflow", model_config: config([dense]) }),
+    );
+    expect(report).toMatchObject({ format: "keras-h5", verdict: "safe", findings: [] });
+    expect(report.info).toEqual({
+      keras: { kerasVersion: "2.11.0", backend: "tensorflow", modelClass: "Sequential", objects: 2 },
+    });
+  });
+
+  it("flags a Lambda layer as dangerous and names it", async () => {
+    const report = await scan(buildHdf5({ model_config: config([dense, lambda]) }));
+    expect(report.verdict).toBe("dangerous");
+    expect(report.findings).toEqual([
+      expect.objectContaining({ check: "format", rule: "keras/lambda-layer", severity: "dangerous" }),
+    ]);
+    expect(report.findings[0]?.message).toContain('layer "sequential/lambda"');
+  });
+
+  it("flags a custom loss from __main__ in training_config", async () => {
+    const training = JSON.stringify({ loss: { module: "__main__", class_name: "evil_loss", config: {} } });
+    const report = await scan(buildHdf5({ model_config: config([dense]), training_config: training }));
+    expect(report.verdict).toBe("dangerous");
+    expect(report.findings.map((f) => f.rule)).toEqual(["keras/custom-module"]);
+  });
+
+  it("fails closed on a model_config that is not JSON", async () => {
+    const report = await scan(buildHdf5({ model_config: "{not json" }));
+    expect(report).toMatchObject({ format: "keras-h5", verdict: "error" });
+    expect(report.findings.map((f) => f.rule)).toEqual(["keras/config-json"]);
+  });
+
+  it("leaves an HDF5 file without a model config to the plain hdf5 format (weights only)", async () => {
+    const report = await scan(buildHdf5({ keras_version: "2.11.0", layer_names: "dense" }));
+    expect(report).toMatchObject({ format: "hdf5", verdict: "safe", findings: [] });
+  });
+
+  it("fails closed when attributes may hide in dense storage it cannot read", async () => {
+    const attributeInfo = { type: 0x0015, body: new Uint8Array(24) };
+    const report = await scan(buildHdf5({ keras_version: "2.11.0" }, [attributeInfo]));
+    expect(report).toMatchObject({ format: "keras-h5", verdict: "error" });
+    expect(report.findings.map((f) => f.rule)).toEqual(["hdf5/dense-attributes"]);
+  });
+
+  it("fails closed on an HDF5 file behind a user block (signature at 512)", async () => {
+    const inner = buildHdf5({ model_config: config([lambda]) });
+    const bytes = new Uint8Array(512 + inner.length);
+    bytes.set(inner, 512);
+    const report = await scan(bytes);
+    expect(report.findings.map((f) => f.rule)).toEqual(["hdf5/user-block"]);
+    expect(report.verdict).toBe("error");
+  });
+
+  it("fails closed on a truncated file", async () => {
+    const bytes = buildHdf5({ model_config: config([lambda]) });
+    const report = await scan(bytes.subarray(0, 120));
+    expect(report.verdict).toBe("error");
+    expect(report.findings.map((f) => f.rule)).toEqual(["format/parse-error"]);
+  });
+
+  it("reads only the start of a large file (weights are never read)", async () => {
+    const model = buildHdf5({ model_config: config([lambda]) });
+    const bytes = new Uint8Array(64 * 1024 * 1024);
+    bytes.set(model);
+    const counting = new CountingSource(new MemorySource(bytes));
+    const report = await scanSource(counting, "big.h5");
+    expect(report.verdict).toBe("dangerous");
+    expect(counting.bytesRead).toBeLessThanOrEqual(H5_INITIAL_READ_BYTES + 8192);
+  });
+
+  it("reads further when the root object header lies past the first read", async () => {
+    const rootAt = 3 * H5_INITIAL_READ_BYTES;
+    const report = await scan(buildHdf5({ model_config: config([lambda]) }, [], rootAt));
+    expect(report.findings.map((f) => f.rule)).toEqual(["keras/lambda-layer"]);
+  });
+
+  it("stops at the member-size limit instead of reading a whole huge file", async () => {
+    const rootAt = 3 * H5_INITIAL_READ_BYTES;
+    const bytes = buildHdf5({ model_config: config([lambda]) }, [], rootAt);
+    const atLimit = await scan(bytes, bytes.length);
+    expect(atLimit.findings.map((f) => f.rule)).toEqual(["keras/lambda-layer"]);
+    const report = await scan(bytes, 2 * H5_INITIAL_READ_BYTES);
+    expect(report).toMatchObject({ verdict: "error" });
+    expect(report.findings.map((f) => f.rule)).toEqual(["hdf5/too-large"]);
+  });
+});
