@@ -1,6 +1,7 @@
 import type { FormatParser } from "./format-parser.js";
 import { hdf5Format } from "./hdf5/hdf5-format.js";
 import { kerasH5Format } from "./keras/keras-h5-format.js";
+import { onnxFormat } from "./onnx/onnx-format.js";
 import { pickleFormat } from "./pickle/pickle-format.js";
 import { safetensorsFormat } from "./safetensors/safetensors-format.js";
 import { textFormat } from "./text/text-format.js";
@@ -14,6 +15,7 @@ export const DEFAULT_PARSERS: readonly FormatParser[] = [
   safetensorsFormat,
   kerasH5Format,
   hdf5Format,
+  onnxFormat,
   pickleFormat,
   textFormat,
 ];
