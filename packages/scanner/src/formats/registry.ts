@@ -5,16 +5,19 @@ import { onnxFormat } from "./onnx/onnx-format.js";
 import { pickleFormat } from "./pickle/pickle-format.js";
 import { safetensorsFormat } from "./safetensors/safetensors-format.js";
 import { textFormat } from "./text/text-format.js";
+import { tfSavedModelFormat } from "./tf-savedmodel/tf-savedmodel-format.js";
 
 /**
  * Built-in formats in detection order. Formats with a precise magic number come first; pickle
  * (detected by its first opcode, then confirmed by analysis) comes after them, text and unknown last.
  * safetensors precedes pickle: its header length's first byte can be 0x80, pickle's PROTO opcode.
+ * SavedModel precedes ONNX: both are protobufs starting with field 1, and its test is the stricter.
  */
 export const DEFAULT_PARSERS: readonly FormatParser[] = [
   safetensorsFormat,
   kerasH5Format,
   hdf5Format,
+  tfSavedModelFormat,
   onnxFormat,
   pickleFormat,
   textFormat,
