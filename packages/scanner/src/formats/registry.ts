@@ -1,4 +1,5 @@
 import type { FormatParser } from "./format-parser.js";
+import { ggufFormat } from "./gguf/gguf-format.js";
 import { hdf5Format } from "./hdf5/hdf5-format.js";
 import { kerasH5Format } from "./keras/keras-h5-format.js";
 import { onnxFormat } from "./onnx/onnx-format.js";
@@ -17,6 +18,7 @@ export const DEFAULT_PARSERS: readonly FormatParser[] = [
   safetensorsFormat,
   kerasH5Format,
   hdf5Format,
+  ggufFormat,
   tfSavedModelFormat,
   onnxFormat,
   pickleFormat,
