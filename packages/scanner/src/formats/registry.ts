@@ -7,6 +7,7 @@ import { pickleFormat } from "./pickle/pickle-format.js";
 import { safetensorsFormat } from "./safetensors/safetensors-format.js";
 import { textFormat } from "./text/text-format.js";
 import { tfSavedModelFormat } from "./tf-savedmodel/tf-savedmodel-format.js";
+import { unknownFormat } from "./unknown/unknown-format.js";
 
 /**
  * Built-in formats in detection order. Formats with a precise magic number come first; pickle
@@ -23,4 +24,5 @@ export const DEFAULT_PARSERS: readonly FormatParser[] = [
   onnxFormat,
   pickleFormat,
   textFormat,
+  unknownFormat,
 ];

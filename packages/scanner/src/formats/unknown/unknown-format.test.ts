@@ -1,0 +1,83 @@
+import { describe, expect, it } from "vitest";
+import { MemorySource } from "../../reader/byte-source.js";
+import type { FileReport } from "../../report/types.js";
+import { scanSource } from "../../scan.js";
+import { MAX_UNKNOWN_SCAN_BYTES } from "./unknown-format.js";
+
+/** An ELF identification: magic, 64-bit, little-endian, version 1 (the 7 bytes checked). */
+const ELF = [0x7f, 0x45, 0x4c, 0x46, 2, 1, 1];
+
+/** Binary noise without NUL-free text runs: a fixed-seed generator, bytes 0x80..0xff and 0x00. */
+function noise(size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let x = 0x12345678;
+  for (let i = 0; i < size; i++) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    out[i] = i % 7 === 0 ? 0 : 0x80 | (x >>> 25);
+  }
+  return out;
+}
+
+function withBytes(base: Uint8Array, at: number, bytes: number[]): Uint8Array {
+  const out = base.slice();
+  out.set(bytes, at);
+  return out;
+}
+
+function pe(): number[] {
+  const header = new Array(0x84).fill(0);
+  header[0] = 0x4d;
+  header[1] = 0x5a;
+  header[0x3c] = 0x80;
+  header.splice(0x80, 4, 0x50, 0x45, 0, 0);
+  return header;
+}
+
+async function scan(bytes: Uint8Array): Promise<FileReport> {
+  return scanSource(new MemorySource(bytes), "blob.bin");
+}
+
+describe("unknown binary files", () => {
+  it("reports an unrecognised binary as unknown and safe, and says why", async () => {
+    const report = await scan(noise(4096));
+    expect(report).toMatchObject({ format: "unknown", verdict: "safe" });
+    expect(report.findings).toEqual([
+      expect.objectContaining({ rule: "unknown/unrecognised", severity: "info" }),
+    ]);
+    expect(report.findings[0]?.message).toContain("no known executable");
+  });
+
+  it.each([
+    ["an ELF executable", ELF],
+    ["a Windows PE executable", pe()],
+    ["a Mach-O executable", [0xcf, 0xfa, 0xed, 0xfe, 7, 0, 0, 1]],
+    ["a WebAssembly module", [0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0]],
+    ["Python bytecode", [0xcb, 0x0d, 0x0d, 0x0a, 0, 0, 0, 0]],
+  ])("flags %s as suspicious", async (_what, header) => {
+    const report = await scan(withBytes(noise(4096), 0, header));
+    expect(report).toMatchObject({ format: "unknown", verdict: "suspicious" });
+    expect(report.findings.map((f) => f.rule)).toEqual(["unknown/executable"]);
+  });
+
+  it("does not take a stray MZ without a PE header for an executable", async () => {
+    expect((await scan(withBytes(noise(4096), 100, [0x4d, 0x5a]))).verdict).toBe("safe");
+  });
+
+  it("finds an ELF image hidden mid-file, across a read boundary", async () => {
+    const at = 1024 * 1024 - 3;
+    const report = await scan(withBytes(noise(3 * 1024 * 1024), at, ELF));
+    expect(report.verdict).toBe("suspicious");
+    expect(report.findings[0]?.location).toEqual({ offset: at });
+  });
+
+  it(`searches the first ${MAX_UNKNOWN_SCAN_BYTES} bytes: an ELF at the edge is found, one past it is not`, async () => {
+    const size = MAX_UNKNOWN_SCAN_BYTES + 64;
+    const inside = await scan(withBytes(noise(size), MAX_UNKNOWN_SCAN_BYTES - ELF.length, ELF));
+    expect(inside.verdict).toBe("suspicious");
+    const outside = await scan(withBytes(noise(size), MAX_UNKNOWN_SCAN_BYTES - ELF.length + 1, ELF));
+    expect(outside.verdict).toBe("safe");
+    expect(outside.findings[0]?.message).toContain(
+      `its first ${MAX_UNKNOWN_SCAN_BYTES} bytes hold no known executable`,
+    );
+  });
+});
