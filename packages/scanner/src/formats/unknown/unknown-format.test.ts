@@ -59,6 +59,32 @@ describe("unknown binary files", () => {
     expect(report.findings.map((f) => f.rule)).toEqual(["unknown/executable"]);
   });
 
+  it("fails closed on a zip archive appended to an image (polyglot torch.load would open)", async () => {
+    const jpeg = withBytes(noise(4096), 0, [0xff, 0xd8, 0xff, 0xe0]);
+    const end = [
+      0x50, 0x4b, 0x05, 0x06, 0, 0, 0, 0, 1, 0, 1, 0, 0x30, 0, 0, 0, 0x10, 0, 0, 0, 3, 0, 0x61, 0x62, 0x63,
+    ];
+    const report = await scan(new Uint8Array([...jpeg, ...end]));
+    expect(report).toMatchObject({ format: "unknown", verdict: "error" });
+    expect(report.findings[0]).toMatchObject({ rule: "unknown/zip-archive", location: { offset: 4096 } });
+  });
+
+  it("does not take a zip end signature whose declared comment runs past the file for a zip", async () => {
+    const end = [0x50, 0x4b, 0x05, 0x06, 0, 0, 0, 0, 1, 0, 1, 0, 0x30, 0, 0, 0, 0x10, 0, 0, 0, 9, 0, 0x61];
+    expect((await scan(new Uint8Array([...noise(4096), ...end]))).verdict).toBe("safe");
+  });
+
+  it.each([
+    ["zlib stream", [0x78, 0x9c]],
+    ["gzip stream", [0x1f, 0x8b, 8, 0]],
+    ["NumPy array", [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]],
+    ["xz stream", [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]],
+  ])("fails closed on a %s no parser analysed", async (kind, header) => {
+    const report = await scan(withBytes(noise(4096), 0, header));
+    expect(report).toMatchObject({ format: "unknown", verdict: "error" });
+    expect(report.findings[0]?.message).toContain(kind);
+  });
+
   it("does not take a stray MZ without a PE header for an executable", async () => {
     expect((await scan(withBytes(noise(4096), 100, [0x4d, 0x5a]))).verdict).toBe("safe");
   });
