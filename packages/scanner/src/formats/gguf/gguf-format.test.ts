@@ -53,6 +53,21 @@ describe("GGUF", () => {
     expect(seen).toEqual(["gguf-metadata:llama", "gguf-metadata:tiny", `gguf-chat-template:${template}`]);
   });
 
+  it("flags a chat template that escapes the Jinja sandbox as dangerous", async () => {
+    const kvs = {
+      ...goodKvs(),
+      "tokenizer.chat_template": { str: "{{ cycler.__init__.__globals__.os.popen('id').read() }}" },
+    };
+    const report = await scan(buildGguf(kvs));
+    expect(report.verdict).toBe("dangerous");
+    expect(report.findings[0]?.message).toContain('metadata "tokenizer.chat_template"');
+  });
+
+  it("checks named chat templates too (tokenizer.chat_template.<name>)", async () => {
+    const kvs = { ...goodKvs(), "tokenizer.chat_template.tool_use": { str: "{{ x.__class__ }}" } };
+    expect((await scan(buildGguf(kvs))).verdict).toBe("dangerous");
+  });
+
   it("reads only the header of a large file", async () => {
     const bytes = buildGguf(goodKvs(), [{ name: "w", shape: [1024, 4096] }], 16 * 1024 * 1024);
     const counting = new CountingSource(new MemorySource(bytes));

@@ -2,6 +2,7 @@ import { gguf } from "@huggingface/gguf";
 import type { ByteSource } from "../../reader/byte-source.js";
 import type { FormatParser, ParseContext } from "../format-parser.js";
 import { summaryText } from "../summary-text.js";
+import { findTemplateEscapes } from "./find-template-escapes.js";
 
 /** Where the GGUF reader is told the file lives; it only ever reaches it through `sourceFetch`. */
 const VIRTUAL_URL = "https://modelgate.invalid/model.gguf";
@@ -14,7 +15,8 @@ const TEMPLATE_KEY = /(^|\.)chat_template(\.|$)/;
  * (https://github.com/huggingface/huggingface.js/tree/main/packages/gguf), which bounds every
  * count, string and array it reads (at most 50 MB of header). Tensor data is never read.
  * Metadata strings go to the text checks: chat templates as `gguf-chat-template` (Jinja, which
- * llama.cpp and transformers render), other strings as `gguf-metadata`.
+ * llama.cpp and transformers render), other strings as `gguf-metadata`. Chat templates are also
+ * parsed and checked for sandbox escapes (see `findTemplateEscapes`).
  * Spec: https://github.com/ggml-org/ggml/blob/master/docs/gguf.md
  */
 export const ggufFormat: FormatParser = {
@@ -39,7 +41,12 @@ export const ggufFormat: FormatParser = {
     for (const [key, value] of Object.entries(metadata)) {
       // Arrays (vocabularies, merges) are not handed on: tokens are not secrets and would flood the checks.
       if (typeof value !== "string") continue;
-      ctx.text({ text: value, kind: TEMPLATE_KEY.test(key) ? "gguf-chat-template" : "gguf-metadata" });
+      const isTemplate = TEMPLATE_KEY.test(key);
+      ctx.text({ text: value, kind: isTemplate ? "gguf-chat-template" : "gguf-metadata" });
+      if (!isTemplate) continue;
+      for (const issue of findTemplateEscapes(value, `metadata ${JSON.stringify(key.slice(0, 80))}`)) {
+        ctx.finding({ check: "format", rule: issue.rule, severity: issue.severity, message: issue.message });
+      }
     }
     const name = metadata["general.name"];
     const architecture = metadata["general.architecture"];
