@@ -275,8 +275,21 @@ describe("safetensors: hostile and broken headers", () => {
     const polyglot = new Uint8Array(valid.length + zipTail.length);
     polyglot.set(valid);
     polyglot.set(zipTail, valid.length);
-    const report = await expectBroken(polyglot, "safetensors/trailing-bytes");
+    const report = await expectBroken(polyglot, "safetensors/trailing-bytes", "unknown/zip-archive");
     expect(report.findings[0]?.message).toContain("22 bytes follow the last tensor");
+  });
+
+  it("analyses trailing bytes as a member: a pickle payload appended to a valid file is dangerous", async () => {
+    const valid = buildSafetensors(goodHeader(), 56);
+    const enc = (s: string) => Array.from(s, (c) => c.charCodeAt(0));
+    // protocol 2: GLOBAL os.system, BINUNICODE "id", TUPLE1, REDUCE, STOP
+    const payload = [0x80, 2, ...enc("cos\nsystem\n"), 0x58, 2, 0, 0, 0, ...enc("id"), 0x85, 0x52, 0x2e];
+    const report = await scan(new Uint8Array([...valid, ...payload]));
+    expect(report.verdict).toBe("dangerous");
+    expect(rules(report)).toContain("safetensors/trailing-bytes");
+    expect(report.members).toEqual([
+      { path: `<trailing data at ${valid.length}>`, format: "pickle", size: payload.length },
+    ]);
   });
 
   it("rejects a file cut short inside its data", async () => {

@@ -1,4 +1,4 @@
-import { type ByteSource, readFully } from "../../reader/byte-source.js";
+import { type ByteSource, readFully, SliceSource } from "../../reader/byte-source.js";
 import type { FormatParser, ParseContext } from "../format-parser.js";
 import { summaryText } from "../summary-text.js";
 import {
@@ -33,19 +33,27 @@ export const safetensorsFormat: FormatParser = {
   },
   async parse(source: ByteSource, ctx: ParseContext) {
     const problems: SafetensorsProblem[] = [];
+    let trailingStart: number | undefined;
     try {
-      await validate(source, ctx, problems);
+      trailingStart = await validate(source, ctx, problems);
     } finally {
       report(problems, ctx);
+    }
+    if (trailingStart !== undefined) {
+      // Bytes after the data are how polyglots are built (a zip or pickle that another loader
+      // finds): beyond the error reported, analyse them as a member of their own.
+      const trailing = new SliceSource(source, trailingStart, source.size - trailingStart);
+      await ctx.scanMember(`<trailing data at ${trailingStart}>`, trailing);
     }
   },
 };
 
+/** Validates the file into `problems`; returns where trailing bytes start, if there are any. */
 async function validate(
   source: ByteSource,
   ctx: ParseContext,
   problems: SafetensorsProblem[],
-): Promise<void> {
+): Promise<number | undefined> {
   const lengthBytes = await readFully(source, 0, 8);
   const declared = new DataView(lengthBytes.buffer, lengthBytes.byteOffset, 8).getBigUint64(0, true);
   if (declared > BigInt(MAX_SAFETENSORS_HEADER_BYTES)) {
@@ -115,6 +123,7 @@ async function validate(
   const result = validateSafetensorsHeader(header as Record<string, unknown>, source.size - 8 - headerLength);
   problems.push(...result.problems);
   const { summary } = result;
+
   ctx.info("tensors", summary.tensors);
   ctx.info(
     "parameters",
@@ -131,6 +140,8 @@ async function validate(
     }
     ctx.info("metadata", shown);
   }
+  const dataEnd = summary.dataEnd === undefined ? undefined : 8 + headerLength + summary.dataEnd;
+  return dataEnd !== undefined && dataEnd < source.size ? dataEnd : undefined;
 }
 
 function report(problems: readonly SafetensorsProblem[], ctx: ParseContext): void {

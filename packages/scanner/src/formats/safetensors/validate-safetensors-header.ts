@@ -15,6 +15,8 @@ export interface SafetensorsSummary {
   dtypes: Record<string, number>;
   /** `__metadata__`, when present and valid. */
   metadata: Record<string, string> | undefined;
+  /** Where the tensor data ends (relative to the data section), when every entry is valid. */
+  dataEnd: number | undefined;
 }
 
 interface TensorEntry {
@@ -40,7 +42,13 @@ export function validateSafetensorsHeader(
   dataBytes: number,
 ): { problems: SafetensorsProblem[]; summary: SafetensorsSummary } {
   const problems: SafetensorsProblem[] = [];
-  const summary: SafetensorsSummary = { tensors: 0, parameters: 0n, dtypes: {}, metadata: undefined };
+  const summary: SafetensorsSummary = {
+    tensors: 0,
+    parameters: 0n,
+    dtypes: {},
+    metadata: undefined,
+    dataEnd: undefined,
+  };
   const entries: TensorEntry[] = [];
   let entriesValid = true;
 
@@ -102,6 +110,7 @@ export function validateSafetensorsHeader(
       });
     }
   }
+  summary.dataEnd = expected;
   if (expected < dataBytes) {
     problems.push({
       rule: "safetensors/trailing-bytes",
