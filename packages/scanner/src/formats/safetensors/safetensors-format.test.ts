@@ -275,7 +275,8 @@ describe("safetensors: hostile and broken headers", () => {
     const polyglot = new Uint8Array(valid.length + zipTail.length);
     polyglot.set(valid);
     polyglot.set(zipTail, valid.length);
-    const report = await expectBroken(polyglot, "safetensors/trailing-bytes", "unknown/zip-archive");
+    const report = await expectBroken(polyglot, "safetensors/trailing-bytes");
+    expect(report.members).toEqual([{ path: `<trailing data at ${valid.length}>`, format: "zip", size: 22 }]);
     expect(report.findings[0]?.message).toContain("22 bytes follow the last tensor");
   });
 

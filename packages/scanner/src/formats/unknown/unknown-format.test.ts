@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { MemorySource } from "../../reader/byte-source.js";
 import type { FileReport } from "../../report/types.js";
 import { scanSource } from "../../scan.js";
-import { MAX_UNKNOWN_SCAN_BYTES } from "./unknown-format.js";
+import { MAX_UNKNOWN_SCAN_BYTES, unknownFormat } from "./unknown-format.js";
 
 /** An ELF identification: magic, 64-bit, little-endian, version 1 (the 7 bytes checked). */
 const ELF = [0x7f, 0x45, 0x4c, 0x46, 2, 1, 1];
@@ -80,7 +80,9 @@ describe("unknown binary files", () => {
     ["NumPy array", [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]],
     ["xz stream", [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]],
   ])("fails closed on a %s no parser analysed", async (kind, header) => {
-    const report = await scan(withBytes(noise(4096), 0, header));
+    // Only the unknown format: as if the parser for this container were missing or had declined.
+    const bytes = withBytes(noise(4096), 0, header);
+    const report = await scanSource(new MemorySource(bytes), "blob.bin", { parsers: [unknownFormat] });
     expect(report).toMatchObject({ format: "unknown", verdict: "error" });
     expect(report.findings[0]?.message).toContain(kind);
   });
