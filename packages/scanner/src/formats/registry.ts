@@ -3,6 +3,7 @@ import type { FormatParser } from "./format-parser.js";
 import { ggufFormat } from "./gguf/gguf-format.js";
 import { hdf5Format } from "./hdf5/hdf5-format.js";
 import { kerasH5Format } from "./keras/keras-h5-format.js";
+import { kerasV3Format } from "./keras/keras-v3-format.js";
 import { npyFormat } from "./numpy/npy-format.js";
 import { npzFormat } from "./numpy/npz-format.js";
 import { onnxFormat } from "./onnx/onnx-format.js";
@@ -32,6 +33,7 @@ export const DEFAULT_PARSERS: readonly FormatParser[] = [
   onnxFormat,
   pytorchZipFormat,
   npzFormat,
+  kerasV3Format,
   zipFormat,
   tarFormat,
   npyFormat,

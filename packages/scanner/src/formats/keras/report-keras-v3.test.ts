@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_LIMITS } from "../../limits.js";
 import type { Finding } from "../../report/types.js";
 import type { ParseContext } from "../format-parser.js";
-import { reportKerasV3, startsLikeKerasV3 } from "./report-keras-v3.js";
+import { reportKerasV3 } from "./report-keras-v3.js";
 
 function recordingContext() {
   const findings: Finding[] = [];
@@ -20,18 +20,6 @@ function recordingContext() {
     scanMember: async () => "unknown",
   };
   return { ctx, findings, info };
-}
-
-/** A local file header naming `name` (sizes and CRC zero: only the name matters here). */
-function localHeader(name: string): Uint8Array {
-  const bytes = new Uint8Array(30 + name.length);
-  bytes.set([0x50, 0x4b, 0x03, 0x04, 20, 0]);
-  bytes[26] = name.length;
-  bytes.set(
-    Array.from(name, (c) => c.charCodeAt(0)),
-    30,
-  );
-  return bytes;
 }
 
 const layer = (module: string, className: string, name: string, registered: string | null = null) => ({
@@ -77,12 +65,5 @@ describe("Keras v3 (.keras) config.json", () => {
     const { ctx, findings } = recordingContext();
     reportKerasV3("{", undefined, ctx);
     expect(findings.map((f) => [f.rule, f.severity])).toEqual([["keras/config-json", "error"]]);
-  });
-
-  it("recognises a .keras zip by its first member, and nothing else", () => {
-    expect(startsLikeKerasV3(localHeader("metadata.json"))).toBe(true);
-    expect(startsLikeKerasV3(localHeader("config.json"))).toBe(true);
-    expect(startsLikeKerasV3(localHeader("archive/data.pkl"))).toBe(false);
-    expect(startsLikeKerasV3(localHeader("metadata.json").subarray(0, 35))).toBe(false);
   });
 });

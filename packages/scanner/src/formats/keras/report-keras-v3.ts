@@ -1,19 +1,6 @@
 import type { ParseContext } from "../format-parser.js";
 import { reportKerasConfig } from "./report-keras-config.js";
 
-const FIRST_MEMBERS = new Set(["metadata.json", "config.json"]);
-
-/**
- * True when `head` starts a zip whose first member is what Keras 3 writes first in a `.keras`
- * file (`metadata.json`, then `config.json`, then weights): the local header's name field.
- */
-export function startsLikeKerasV3(head: Uint8Array): boolean {
-  if (head[0] !== 0x50 || head[1] !== 0x4b || head[2] !== 0x03 || head[3] !== 0x04) return false;
-  const nameLength = (head[26] ?? 0) | ((head[27] ?? 0) << 8);
-  if (30 + nameLength > head.length) return false;
-  return FIRST_MEMBERS.has(String.fromCharCode(...head.subarray(30, 30 + nameLength)));
-}
-
 /**
  * Checks a Keras 3 `.keras` archive given its `config.json` (and `metadata.json`, when present)
  * as text: walks the whole config (see `walkKerasConfig`) and records a `keras` summary.
