@@ -6,14 +6,14 @@ import { kerasH5Format } from "./keras/keras-h5-format.js";
 import { kerasV3Format } from "./keras/keras-v3-format.js";
 import { npyFormat } from "./numpy/npy-format.js";
 import { npzFormat } from "./numpy/npz-format.js";
-import { onnxFormat } from "./onnx/onnx-format.js";
+import { onnxAnyOrderFormat, onnxFormat } from "./onnx/onnx-format.js";
 import { pickleFormat } from "./pickle/pickle-format.js";
 import { pytorchLegacyFormat } from "./pytorch/pytorch-legacy-format.js";
 import { pytorchZipFormat } from "./pytorch/pytorch-zip-format.js";
 import { safetensorsFormat } from "./safetensors/safetensors-format.js";
 import { tarFormat } from "./tar/tar-format.js";
 import { textFormat } from "./text/text-format.js";
-import { tfSavedModelFormat } from "./tf-savedmodel/tf-savedmodel-format.js";
+import { tfSavedModelAnyOrderFormat, tfSavedModelFormat } from "./tf-savedmodel/tf-savedmodel-format.js";
 import { unknownFormat } from "./unknown/unknown-format.js";
 import { zipFormat } from "./zip/zip-format.js";
 
@@ -22,6 +22,8 @@ import { zipFormat } from "./zip/zip-format.js";
  * (detected by its first opcode, then confirmed by analysis) comes after them, text and unknown last.
  * safetensors precedes pickle: its header length's first byte can be 0x80, pickle's PROTO opcode.
  * SavedModel precedes ONNX: both are protobufs starting with field 1, and its test is the stricter.
+ * Protobufs in another field order than writers use are recognised after pickle (a file that is
+ * both is then analysed as a pickle) and before text.
  * Zip-based formats go from the most specific (PyTorch, npz) to plain zip, which takes any archive.
  */
 export const DEFAULT_PARSERS: readonly FormatParser[] = [
@@ -40,6 +42,8 @@ export const DEFAULT_PARSERS: readonly FormatParser[] = [
   ...deflateFormats,
   pytorchLegacyFormat,
   pickleFormat,
+  tfSavedModelAnyOrderFormat,
+  onnxAnyOrderFormat,
   textFormat,
   unknownFormat,
 ];

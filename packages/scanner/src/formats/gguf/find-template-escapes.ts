@@ -96,7 +96,7 @@ export function findTemplateEscapes(template: string, where: string): TemplateIs
     }
     if (typeof node !== "object" || node === null) continue;
     if (Array.isArray(node)) {
-      stack.push(...node);
+      for (const item of node) stack.push(item);
       continue;
     }
     examine(node as Record<string, unknown>, where, add);

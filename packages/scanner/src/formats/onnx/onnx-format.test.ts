@@ -128,6 +128,29 @@ describe("ONNX models", () => {
     expect(report).toMatchObject({ format: "onnx", verdict: "safe" });
   });
 
+  it("recognises a model whose fields are reordered (graph first), as ONNX Runtime would load it", async () => {
+    const graphOnly = buildOnnx(graph([node("MatMul", "mm")], [externalTensor("w", "../../secret")]), {
+      irVersion: 0n,
+      producerName: "",
+      producerVersion: "",
+      opsetImport: [],
+    });
+    expect(graphOnly[0]).toBe(0x3a);
+    const reordered = new Uint8Array([...graphOnly, 0x08, 0x09]);
+    const report = await scan(reordered);
+    expect(report).toMatchObject({ format: "onnx", verdict: "dangerous" });
+    expect(rules(report)).toEqual(["onnx/external-data-path"]);
+  });
+
+  it("does not take text or a protocol-0 pickle that start with protobuf-like bytes for ONNX", async () => {
+    const text = new TextEncoder().encode("requirements: torch>=2.1, numpy\nsee README for details\n");
+    expect((await scan(text)).format).toBe("text");
+    const blob = new Uint8Array(64 * 1024).fill(0x9f);
+    blob.set([0x3a, 0x80, 0x02]); // graph field of 256 bytes, then bytes no schema field starts with
+    const report = await scan(blob);
+    expect(report).toMatchObject({ format: "unknown", verdict: "safe" });
+  });
+
   it("fails closed on a truncated model", async () => {
     const bytes = buildOnnx(graph([node("Conv", "conv0"), node("Relu", "relu0")]));
     const report = await scan(bytes.subarray(0, bytes.length - 3));

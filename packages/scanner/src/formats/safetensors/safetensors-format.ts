@@ -121,7 +121,7 @@ async function validate(
     return;
   }
   const result = validateSafetensorsHeader(header as Record<string, unknown>, source.size - 8 - headerLength);
-  problems.push(...result.problems);
+  for (const problem of result.problems) problems.push(problem);
   const { summary } = result;
 
   ctx.info("tensors", summary.tensors);

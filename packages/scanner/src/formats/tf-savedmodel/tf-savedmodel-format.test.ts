@@ -61,6 +61,14 @@ describe("TensorFlow SavedModel", () => {
     );
   });
 
+  it("recognises a SavedModel whose fields are reordered (meta graphs first)", async () => {
+    const bytes = buildSavedModel([...benign, { op: "PyFunc", name: "p" }]);
+    expect([...bytes.subarray(0, 3)]).toEqual([0x08, 0x01, 0x12]);
+    const reordered = new Uint8Array([...bytes.subarray(2), 0x08, 0x01]);
+    const report = await scan(reordered);
+    expect(report).toMatchObject({ format: "tf-savedmodel", verdict: "dangerous" });
+  });
+
   it("fails closed on a truncated file", async () => {
     const bytes = buildSavedModel([...benign, { op: "PyFunc", name: "p" }]);
     const report = await scan(bytes.subarray(0, bytes.length - 4));
