@@ -7,6 +7,7 @@ declare module "jsfive" {
   /** An HDF5 object header (internal to jsfive, used to detect attributes it cannot read). */
   interface DataObjects {
     find_msg_type(type: number): HeaderMessage[];
+    get_links(): Record<string, number>;
   }
   class Group {
     readonly attrs: Record<string, unknown>;

@@ -75,6 +75,32 @@ describe("Keras HDF5 models", () => {
     expect(report.verdict).toBe("error");
   });
 
+  it("does not walk the root group's links: a B-tree whose nodes share children (exponential walk) costs nothing", async () => {
+    const fanout = 2000;
+    const treeAt = 4096;
+    const node = (level: number, child: number) => {
+      const bytes = new Uint8Array(24 + fanout * 16 + 8);
+      const view = new DataView(bytes.buffer);
+      bytes.set([0x54, 0x52, 0x45, 0x45, 0, level]); // "TREE", group node, level
+      view.setUint16(6, level === 0 ? 0 : fanout, true);
+      for (let i = 0; level > 0 && i < fanout; i++) view.setBigUint64(24 + i * 16 + 8, BigInt(child), true);
+      return bytes;
+    };
+    const levelSize = 24 + fanout * 16 + 8;
+    const symbolTable = new Uint8Array(16);
+    new DataView(symbolTable.buffer).setBigUint64(0, BigInt(treeAt), true); // B-tree; heap address 0
+    const model = buildHdf5({ model_config: config([lambda]) }, [{ type: 0x0011, body: symbolTable }]);
+    const bytes = new Uint8Array(treeAt + 3 * levelSize);
+    bytes.set(model);
+    bytes.set(node(2, treeAt + levelSize), treeAt);
+    bytes.set(node(1, treeAt + 2 * levelSize), treeAt + levelSize);
+    bytes.set(node(0, 0), treeAt + 2 * levelSize);
+    const started = performance.now();
+    const report = await scan(bytes);
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(report.findings.map((f) => f.rule)).toEqual(["keras/lambda-layer"]);
+  });
+
   it("fails closed on a truncated file", async () => {
     const bytes = buildHdf5({ model_config: config([lambda]) });
     const report = await scan(bytes.subarray(0, 120));

@@ -24,6 +24,7 @@ export class Hdf5TooLargeError extends Error {}
  * files h5py writes, so tensor data is normally never read. Bounded by `maxBytes`.
  */
 export async function readHdf5RootAttrs(source: ByteSource, maxBytes: number): Promise<Hdf5RootAttrs> {
+  disableLinkWalk();
   let length = Math.min(source.size, H5_INITIAL_READ_BYTES);
   for (;;) {
     const bytes = await readFully(source, 0, length);
@@ -42,4 +43,38 @@ export async function readHdf5RootAttrs(source: ByteSource, maxBytes: number): P
       length = Math.min(source.size, maxBytes, length * 2);
     }
   }
+}
+
+let linkWalkDisabled = false;
+
+/**
+ * jsfive's `File` walks the root group's links (a B-tree) as it opens, with no bound: a B-tree whose
+ * nodes all point at the same children makes that walk exponential, a hang (CWE-400, CWE-835). Only
+ * root attributes are needed here, so link reading is switched off on jsfive's object-header class,
+ * reached through a `File` opened on a minimal HDF5 file with no links at all. The scanner is the
+ * only user of jsfive in the process.
+ */
+function disableLinkWalk(): void {
+  if (linkWalkDisabled) return;
+  const probe = new File(minimalHdf5(), "probe.h5");
+  const objectHeader: { get_links(): Record<string, number> } = Object.getPrototypeOf(probe._dataobjects);
+  objectHeader.get_links = () => ({});
+  linkWalkDisabled = true;
+}
+
+/** Superblock version 0 and a root object header (version 1) with no messages: 112 bytes. */
+function minimalHdf5(): ArrayBuffer {
+  const buffer = new ArrayBuffer(112);
+  const bytes = new Uint8Array(buffer);
+  const view = new DataView(buffer);
+  bytes.set([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0, 0, 8, 8, 0]);
+  view.setUint16(16, 4, true);
+  view.setUint16(18, 16, true);
+  view.setBigUint64(32, 0xffffffffffffffffn, true);
+  view.setBigUint64(40, 112n, true);
+  view.setBigUint64(48, 0xffffffffffffffffn, true);
+  view.setBigUint64(64, 96n, true); // root group object header address
+  bytes[96] = 1; // object header version 1, no messages
+  view.setUint32(100, 1, true);
+  return buffer;
 }
