@@ -35,8 +35,10 @@ export async function readHdf5RootAttrs(source: ByteSource, maxBytes: number): P
       const denseAttributes = file._dataobjects.find_msg_type(ATTRIBUTE_INFO_MESSAGE).length > 0;
       return { attrs, denseAttributes, bytesRead: length };
     } catch (err) {
-      // jsfive reads through a DataView: running past our prefix is a RangeError.
-      if (!(err instanceof RangeError) || length >= source.size) throw err;
+      // jsfive reads through DataViews: running past our prefix is a RangeError "... outside the bounds
+      // of the DataView/buffer". Other RangeErrors (an absurd array length) are errors of the file.
+      const pastPrefix = err instanceof RangeError && err.message.includes("outside the bounds");
+      if (!pastPrefix || length >= source.size) throw err;
       if (length >= maxBytes) {
         throw new Hdf5TooLargeError(`the HDF5 root attributes are not within the first ${maxBytes} bytes`);
       }
