@@ -2,6 +2,18 @@
 
 export { pickleCheck } from "./checks/pickle-check.js";
 export type { CheckInput, CheckOutput, PickleAnalysisAt, ScanCheck } from "./checks/scan-check.js";
+export { INLINE_IGNORE_MARKER } from "./checks/secrets/inline-ignore.js";
+export type { SecretDetector, SecretMatch, SecretSeverity } from "./checks/secrets/secret-detector.js";
+export { SECRET_DETECTORS } from "./checks/secrets/secret-detectors.js";
+export type { SecretsCheckOptions } from "./checks/secrets/secrets-check.js";
+export { secretsCheck } from "./checks/secrets/secrets-check.js";
+export {
+  parseSecretsIgnore,
+  SECRETS_IGNORE_FILE,
+  SecretsIgnoreError,
+} from "./checks/secrets/secrets-ignore.js";
+export type { SecretsLimits } from "./checks/secrets/secrets-limits.js";
+export { DEFAULT_SECRETS_LIMITS } from "./checks/secrets/secrets-limits.js";
 export type { FormatParser, ParseContext, TextFragment } from "./formats/format-parser.js";
 export { SNIFF_BYTES } from "./formats/format-parser.js";
 export { NotThisFormatError } from "./formats/not-this-format.js";

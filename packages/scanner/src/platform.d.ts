@@ -15,3 +15,9 @@ declare class TextDecoder {
 declare class TextEncoder {
   encode(input?: string): Uint8Array;
 }
+
+// Web Crypto: only the digest the secrets check uses for fingerprints.
+interface SubtleCrypto {
+  digest(algorithm: "SHA-256" | "SHA-384" | "SHA-512", data: Uint8Array): Promise<ArrayBuffer>;
+}
+declare var crypto: { readonly subtle: SubtleCrypto };
