@@ -24,7 +24,6 @@ const HEADER_LINE = /^[A-Za-z-]{2,32}: [^\n\\]{0,200}(?:\n|\\n)/gm;
  * Each END search is bounded by `MAX_PEM_CHARS`, so a text full of BEGIN lines stays linear.
  */
 export function findPemBlocks(text: string): PemBlock[] {
-  if (!text.includes("PRIVATE KEY")) return [];
   const out: PemBlock[] = [];
   const re = new RegExp(BEGIN);
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {

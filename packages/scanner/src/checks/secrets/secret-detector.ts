@@ -15,8 +15,7 @@ export interface SecretMatch {
 
 /**
  * Finds one kind of credential in a text. `find` must run in time linear in the text (bounded
- * quantifiers only, no nested unbounded repetition) because the text is hostile input, and should
- * return at once on texts without its cheap markers (`includes("hf_")`): it runs on every text.
+ * quantifiers only, no nested unbounded repetition) because the text is hostile input.
  */
 export interface SecretDetector {
   /** Stable id: the finding's rule is `secrets/<id>`. Never reused for another meaning. */
@@ -25,9 +24,18 @@ export interface SecretDetector {
   readonly title: string;
   readonly severity: SecretSeverity;
   /**
+   * ASCII literals, one of which every match contains (case-sensitive): the check runs the detector
+   * only on texts holding one of them, found for all detectors in one pass. Empty means always run.
+   */
+  readonly keywords: readonly string[];
+  /**
    * True for detectors that rely on a key name next to a value (`password = ...`) rather than on a
    * token's own structure: they are skipped in lock files, where such pairs are integrity hashes.
    */
   readonly contextual?: boolean;
-  find(text: string): Iterable<SecretMatch>;
+  /**
+   * @param near when given, the start positions of every occurrence of this detector's keywords in
+   *   `text` (sorted): a detector may look only around them instead of over the whole text.
+   */
+  find(text: string, near?: readonly number[]): Iterable<SecretMatch>;
 }

@@ -38,15 +38,8 @@ const awsAccessKey: SecretDetector = {
   id: "aws-access-key",
   title: "AWS access key",
   severity: "dangerous",
+  keywords: ["AKIA", "ASIA", "ABIA", "ACCA"],
   find(text: string): SecretMatch[] {
-    if (
-      !text.includes("AKIA") &&
-      !text.includes("ASIA") &&
-      !text.includes("ABIA") &&
-      !text.includes("ACCA")
-    ) {
-      return [];
-    }
     const out: SecretMatch[] = [];
     const re = new RegExp(KEY_ID);
     for (let m = re.exec(text); m !== null; m = re.exec(text)) {

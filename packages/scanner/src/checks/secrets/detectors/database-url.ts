@@ -1,4 +1,3 @@
-import { isPlaceholder } from "../placeholder.js";
 import { regexDetector } from "../regex-detector.js";
 
 /** Passwords that tutorials, compose files and CI services use: defaults, not leaks. */
@@ -19,6 +18,9 @@ const DEFAULT_PASSWORDS = new Set([
   "pwd",
 ]);
 
+/** Documentation hosts (RFC 2606) and template hosts: `db.example.com`, `${DB_HOST}`. */
+const EXAMPLE_HOST = /(?:^|\.)example(?:\.[a-z]+)?$|^(?:host|hostname|your[_-]?host)$/i;
+
 /** Hosts on the developer's own machine or a compose network: a leak there is far less serious. */
 const LOCAL_HOST = /^(?:localhost|127\.[0-9.]+|0\.0\.0\.0|\[::1\]|host\.docker\.internal|[A-Za-z0-9_-]+)$/;
 
@@ -31,12 +33,15 @@ export const databaseUrl = regexDetector({
   title: "database URL with a password",
   severity: "dangerous",
   keywords: ["://"],
+  // Starts at `://` (a literal, searched fast) and checks the scheme behind it.
+  before:
+    /(?<![A-Za-z0-9+.-])(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|oracle|cockroachdb|clickhouse)(?:\+[a-z0-9]{1,20})?$/,
   pattern:
-    /(?<![A-Za-z0-9+.-])(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|oracle|cockroachdb|clickhouse)(?:\+[a-z0-9]{1,20})?:\/\/(?<user>[^\s:@/"'`<>]{1,64}):(?<secret>[^\s@/"'`<>]{3,128})@(?<host>\[[0-9A-Fa-f:.]{2,45}\]|[A-Za-z0-9_.-]{1,253})/g,
+    /:\/\/(?<user>[^\s:@/"'`<>]{1,64}):(?<secret>[^\s@/"'`<>]{3,128})@(?<host>\[[0-9A-Fa-f:.]{2,45}\]|[A-Za-z0-9_.-]{1,253})/g,
   verify: (secret, g) =>
     !DEFAULT_PASSWORDS.has(secret.toLowerCase()) &&
     secret !== g.user &&
     !/^[*x.%$]+$/i.test(secret) &&
-    !isPlaceholder(g.host ?? ""),
+    !EXAMPLE_HOST.test(g.host ?? ""),
   severityOf: (_s, g) => (LOCAL_HOST.test(g.host ?? "") ? "suspicious" : "dangerous"),
 });

@@ -14,8 +14,8 @@ export const googleServiceAccount: SecretDetector = {
   id: "google-service-account",
   title: "Google Cloud service-account key",
   severity: "dangerous",
+  keywords: ["service_account"],
   find(text: string): SecretMatch[] {
-    if (!text.includes("service_account")) return [];
     const out: SecretMatch[] = [];
     const re = new RegExp(TYPE);
     for (let m = re.exec(text); m !== null; m = re.exec(text)) {

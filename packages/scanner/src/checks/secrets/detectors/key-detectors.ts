@@ -41,6 +41,7 @@ export const KEY_DETECTORS: readonly SecretDetector[] = [
     id: "private-key",
     title: "private key",
     severity: "dangerous",
+    keywords: ["PRIVATE KEY"],
     find: (text) =>
       findPemBlocks(text)
         .filter((b) => b.label !== "OPENSSH PRIVATE KEY" && isKeyBody(b.body))
@@ -50,6 +51,7 @@ export const KEY_DETECTORS: readonly SecretDetector[] = [
     id: "openssh-private-key",
     title: "OpenSSH private key",
     severity: "dangerous",
+    keywords: ["PRIVATE KEY"],
     find: (text) =>
       findPemBlocks(text)
         .filter(

@@ -54,7 +54,8 @@ export const SERVICE_DETECTORS: readonly SecretDetector[] = [
     severity: "dangerous",
     keywords: [":AA"],
     // bot id : 35-character secret that starts with `AA`.
-    pattern: /(?<![A-Za-z0-9_:])[1-9][0-9]{7,10}:AA[A-Za-z0-9_-]{33}(?![A-Za-z0-9_-])/g,
+    pattern: /:AA[A-Za-z0-9_-]{33}(?![A-Za-z0-9_-])/g,
+    before: /(?<![A-Za-z0-9_:])(?<lead>[1-9][0-9]{7,10})$/,
     minEntropy: 3.8,
   }),
   regexDetector({
