@@ -13,12 +13,18 @@ export interface ScanUnit {
   /** Extra finding data (`kind`, notebook `part` and `output`). */
   data: Record<string, string | number>;
   lockFile: boolean;
-  /** For a synthesised `key = "value"` pair: only key-name detectors, only matches from this position on. */
+  /**
+   * For a synthesised `key = "value"` pair: only key-name detectors, only matches from this position
+   * on. Pairs repeat text already scanned (at most 320 characters each), so they do not count
+   * against the file's character budget.
+   */
   valueStart?: number;
 }
 
 /** Pickle dict keys worth pairing with the next string (`wandb_api_key`, `hf_token`): an identifier. */
 const KEY_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
+/** Longest value paired: key-name detectors look for values of at most ~100 characters. */
+const MAX_PAIRED_VALUE_CHARS = 256;
 /** Largest gap between a pickled key and its value (memo and framing opcodes sit between them). */
 const MAX_PAIR_GAP_BYTES = 256;
 
@@ -39,6 +45,7 @@ function pickledPairs(strings: readonly TextFragment[], path: string): ScanUnit[
     const key = sorted[i] as TextFragment;
     const value = sorted[i + 1] as TextFragment;
     if (!KEY_NAME.test(key.text) || key.member !== value.member) continue;
+    if (value.text.length > MAX_PAIRED_VALUE_CHARS) continue;
     if ((value.offset ?? 0) - (key.offset ?? 0) > key.text.length + MAX_PAIR_GAP_BYTES) continue;
     const prefix = `${key.text} = "`;
     units.push({

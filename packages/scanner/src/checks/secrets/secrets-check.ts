@@ -72,14 +72,15 @@ export function secretsCheck(options: SecretsCheckOptions = {}): ScanCheck {
       let truncated = false;
       let capped = false;
       for (const unit of scanUnits(input.texts, input.path, limits.maxNotebookCells)) {
-        if (budget <= 0) {
+        const paired = unit.valueStart !== undefined;
+        if (budget <= 0 && !paired) {
           truncated = true;
-          break;
+          continue;
         }
-        const room = Math.min(limits.maxFragmentChars, budget);
+        const room = paired ? unit.text.length : Math.min(limits.maxFragmentChars, budget);
         if (unit.text.length > room) truncated = true;
         const text = unit.text.length > room ? unit.text.slice(0, room) : unit.text;
-        budget -= text.length;
+        if (!paired) budget -= text.length;
         const lines = new LineLocator(text);
         const matches = findSecrets(text, detectors, {
           skipContextual: unit.lockFile,
