@@ -54,7 +54,9 @@ export function regexDetector(spec: RegexDetectorSpec): SecretDetector {
     severity: spec.severity,
     keywords: spec.keywords,
     find(text: string): SecretMatch[] {
-      const re = new RegExp(spec.pattern);
+      // The shared pattern is safe to reuse: find runs to completion before returning.
+      const re = spec.pattern;
+      re.lastIndex = 0;
       const out: SecretMatch[] = [];
       for (let m = re.exec(text); m !== null; m = re.exec(text)) {
         if (m[0].length === 0) {

@@ -19,10 +19,40 @@ export interface ScanUnit {
    * against the file's character budget.
    */
   valueStart?: number;
+  /** For strings joined into one text: where each starts in it and its offset in the file. */
+  segments?: readonly Segment[];
 }
 
-/** Pickle dict keys worth pairing with the next string (`wandb_api_key`, `hf_token`): an identifier. */
+/** One string of a joined unit. */
+export interface Segment {
+  start: number;
+  offset: number | undefined;
+}
+
+/** The segment holding position `at` of a joined unit (segments are sorted by `start`). */
+export function segmentAt(segments: readonly Segment[], at: number): Segment | undefined {
+  let lo = 0;
+  let hi = segments.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if ((segments[mid] as Segment).start <= at) lo = mid;
+    else hi = mid - 1;
+  }
+  return segments[lo];
+}
+
+/**
+ * Characters of pickle strings joined into one scan unit. A model file can hold millions of short
+ * strings; scanning them as a few large texts avoids a per-string cost.
+ */
+const MAX_JOINED_CHARS = 1024 * 1024;
+
+/**
+ * Pickle dict keys worth pairing with the next string: identifiers that name a credential
+ * (`wandb_api_key`, `db_password`), the only keys the key-name detectors can use.
+ */
 const KEY_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
+const NAMES_A_CREDENTIAL = /key|token|secret|pass|credential|auth/i;
 /** Longest value paired: key-name detectors look for values of at most ~100 characters. */
 const MAX_PAIRED_VALUE_CHARS = 256;
 /** Largest gap between a pickled key and its value (memo and framing opcodes sit between them). */
@@ -36,15 +66,13 @@ function withMember(fragment: TextFragment, location: Location): Location {
  * Pickled dicts and argparse namespaces store `key, value` as consecutive string constants: the
  * key-name detectors (`wandb_api_key` + 40 hex digits) need them side by side to recognise the value.
  */
-function pickledPairs(strings: readonly TextFragment[], path: string): ScanUnit[] {
-  const sorted = [...strings].sort(
-    (a, b) => (a.member ?? "").localeCompare(b.member ?? "") || (a.offset ?? 0) - (b.offset ?? 0),
-  );
+function pickledPairs(sorted: readonly TextFragment[]): ScanUnit[] {
   const units: ScanUnit[] = [];
   for (let i = 0; i + 1 < sorted.length; i++) {
     const key = sorted[i] as TextFragment;
     const value = sorted[i + 1] as TextFragment;
-    if (!KEY_NAME.test(key.text) || key.member !== value.member) continue;
+    if (!KEY_NAME.test(key.text) || !NAMES_A_CREDENTIAL.test(key.text) || key.member !== value.member)
+      continue;
     if (value.text.length > MAX_PAIRED_VALUE_CHARS) continue;
     if ((value.offset ?? 0) - (key.offset ?? 0) > key.text.length + MAX_PAIR_GAP_BYTES) continue;
     const prefix = `${key.text} = "`;
@@ -60,9 +88,47 @@ function pickledPairs(strings: readonly TextFragment[], path: string): ScanUnit[
   return units;
 }
 
+function byMemberAndOffset(a: TextFragment, b: TextFragment): number {
+  return (a.member ?? "").localeCompare(b.member ?? "") || (a.offset ?? 0) - (b.offset ?? 0);
+}
+
+/** Joins pickle strings, member by member, into texts of at most `MAX_JOINED_CHARS` (one per line). */
+function joinedStrings(sorted: readonly TextFragment[]): ScanUnit[] {
+  const units: ScanUnit[] = [];
+  let parts: string[] = [];
+  let segments: Segment[] = [];
+  let length = 0;
+  let member: string | undefined;
+  const flush = () => {
+    if (parts.length === 0) return;
+    const location: Location = member !== undefined ? { member } : {};
+    units.push({
+      text: parts.join("\n"),
+      location,
+      firstLine: undefined,
+      data: { kind: "pickle-string" },
+      lockFile: false,
+      segments,
+    });
+    parts = [];
+    segments = [];
+    length = 0;
+  };
+  for (const s of sorted) {
+    if (s.member !== member || length + s.text.length > MAX_JOINED_CHARS) flush();
+    member = s.member;
+    segments.push({ start: length, offset: s.offset });
+    parts.push(s.text);
+    length += s.text.length + 1;
+  }
+  flush();
+  return units;
+}
+
 /**
  * Splits a file's text fragments into scan units: whole text files (or, for a Jupyter notebook, its
- * decoded cells and outputs), strings from model files, and synthesised pickled key/value pairs.
+ * decoded cells and outputs), strings from model files (pickle strings joined per member), and
+ * synthesised pickled key/value pairs.
  */
 export function scanUnits(
   texts: readonly TextFragment[],
@@ -92,6 +158,7 @@ export function scanUnits(
       });
       continue;
     }
+    if (fragment.kind === "pickle-string") continue;
     const location = withMember(fragment, fragment.offset !== undefined ? { offset: fragment.offset } : {});
     units.push({
       text: fragment.text,
@@ -101,11 +168,7 @@ export function scanUnits(
       lockFile,
     });
   }
-  units.push(
-    ...pickledPairs(
-      texts.filter((t) => t.kind === "pickle-string"),
-      path,
-    ),
-  );
+  const strings = texts.filter((t) => t.kind === "pickle-string").sort(byMemberAndOffset);
+  units.push(...joinedStrings(strings), ...pickledPairs(strings));
   return units;
 }

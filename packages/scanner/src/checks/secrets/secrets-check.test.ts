@@ -192,6 +192,30 @@ describe("strings from model files", () => {
     ]);
   });
 
+  it("scans many pickle strings as joined texts and still locates each by its offset", async () => {
+    const strings = Array.from({ length: 20_000 }, (_, i) => ({
+      text: `layer.${i}.attention.weight`,
+      kind: "pickle-string",
+      member: "m/data.pkl",
+      offset: i * 40,
+    }));
+    strings[12_345] = { ...strings[12_345], text: hf(36) } as (typeof strings)[number];
+    // Long strings force several joined units (1 MiB each).
+    strings.push({ text: "x".repeat(700_000), kind: "pickle-string", member: "m/data.pkl", offset: 900_000 });
+    strings.push({
+      text: "y".repeat(700_000),
+      kind: "pickle-string",
+      member: "m/data.pkl",
+      offset: 1_700_000,
+    });
+    strings.push({ text: hf(37), kind: "pickle-string", member: "m/data.pkl", offset: 2_500_000 });
+    const findings = await scanFragments(strings, "model.pt");
+    expect(findings.map((f) => f.location)).toEqual([
+      { member: "m/data.pkl", offset: 12_345 * 40 },
+      { member: "m/data.pkl", offset: 2_500_000 },
+    ]);
+  });
+
   it("pairs a pickled argparse key with its value for key-name detectors", async () => {
     // Namespace(wandb_api_key='…', hf_token='hf_…', learning_rate_schedule='cosine_with_restarts')
     const strings = [

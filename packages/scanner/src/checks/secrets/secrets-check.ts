@@ -4,7 +4,7 @@ import { type DetectedSecret, findSecrets } from "./find-secrets.js";
 import { hasInlineIgnore } from "./inline-ignore.js";
 import { LineLocator } from "./line-locator.js";
 import { redactSecret } from "./redact-secret.js";
-import { type ScanUnit, scanUnits } from "./scan-units.js";
+import { type ScanUnit, scanUnits, segmentAt } from "./scan-units.js";
 import type { SecretDetector } from "./secret-detector.js";
 import { SECRET_DETECTORS } from "./secret-detectors.js";
 import { secretFingerprint } from "./secret-fingerprint.js";
@@ -26,6 +26,10 @@ function toFinding(unit: ScanUnit, m: DetectedSecret, fingerprint: string, lines
   const severity = m.severity ?? m.detector.severity;
   const preview = redactSecret(m.secret);
   const location = { ...unit.location };
+  if (unit.segments) {
+    const offset = segmentAt(unit.segments, m.start)?.offset;
+    if (offset !== undefined) location.offset = offset;
+  }
   if (unit.firstLine !== undefined) {
     const pos = lines.locate(m.start);
     location.line = unit.firstLine + pos.line - 1;

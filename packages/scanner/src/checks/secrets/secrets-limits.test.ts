@@ -34,8 +34,8 @@ describe("secrets limits", () => {
   });
 
   it("stops at maxFileChars over all fragments", async () => {
-    const a = { text: hf(2), kind: "pickle-string", offset: 0 };
-    const b = { text: hf(3), kind: "pickle-string", offset: 100 };
+    const a = { text: hf(2), kind: "gguf-metadata", offset: 0 };
+    const b = { text: hf(3), kind: "gguf-metadata", offset: 100 };
     const fits = await scanFragments([a, b], "x", { limits: { maxFileChars: 74 } });
     expect(fits.map((f) => f.rule)).toEqual(["secrets/huggingface-token", "secrets/huggingface-token"]);
     const over = await scanFragments([a, b], "x", { limits: { maxFileChars: 73 } });
