@@ -20,25 +20,29 @@ export interface ScanUnit {
    */
   valueStart?: number;
   /** For strings joined into one text: where each starts in it and its offset in the file. */
-  segments?: readonly Segment[];
+  segments?: Segments;
 }
 
-/** One string of a joined unit. */
-export interface Segment {
-  start: number;
-  offset: number | undefined;
+/** The strings of a joined unit, as parallel arrays (a model can hold millions of strings). */
+export interface Segments {
+  /** Start of each string in the joined text, increasing. */
+  starts: number[];
+  /** Offset of each string in its file (NaN when unknown). */
+  offsets: number[];
 }
 
-/** The segment holding position `at` of a joined unit (segments are sorted by `start`). */
-export function segmentAt(segments: readonly Segment[], at: number): Segment | undefined {
+/** The file offset of the string holding position `at` of a joined unit. */
+export function offsetAt(segments: Segments, at: number): number | undefined {
+  const { starts, offsets } = segments;
   let lo = 0;
-  let hi = segments.length - 1;
+  let hi = starts.length - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if ((segments[mid] as Segment).start <= at) lo = mid;
+    if ((starts[mid] as number) <= at) lo = mid;
     else hi = mid - 1;
   }
-  return segments[lo];
+  const offset = offsets[lo];
+  return offset === undefined || Number.isNaN(offset) ? undefined : offset;
 }
 
 /**
@@ -51,8 +55,8 @@ const MAX_JOINED_CHARS = 1024 * 1024;
  * Pickle dict keys worth pairing with the next string: identifiers that name a credential
  * (`wandb_api_key`, `db_password`), the only keys the key-name detectors can use.
  */
-const KEY_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
-const NAMES_A_CREDENTIAL = /key|token|secret|pass|credential|auth/i;
+const CREDENTIAL_KEY_NAME =
+  /^(?=[A-Za-z0-9_.-]{1,64}$)[A-Za-z_][A-Za-z0-9_.-]*?(?:key|token|secret|pass|credential|auth)/i;
 /** Longest value paired: key-name detectors look for values of at most ~100 characters. */
 const MAX_PAIRED_VALUE_CHARS = 256;
 /** Largest gap between a pickled key and its value (memo and framing opcodes sit between them). */
@@ -71,8 +75,7 @@ function pickledPairs(sorted: readonly TextFragment[]): ScanUnit[] {
   for (let i = 0; i + 1 < sorted.length; i++) {
     const key = sorted[i] as TextFragment;
     const value = sorted[i + 1] as TextFragment;
-    if (!KEY_NAME.test(key.text) || !NAMES_A_CREDENTIAL.test(key.text) || key.member !== value.member)
-      continue;
+    if (key.text.length > 64 || key.member !== value.member || !CREDENTIAL_KEY_NAME.test(key.text)) continue;
     if (value.text.length > MAX_PAIRED_VALUE_CHARS) continue;
     if ((value.offset ?? 0) - (key.offset ?? 0) > key.text.length + MAX_PAIR_GAP_BYTES) continue;
     const prefix = `${key.text} = "`;
@@ -89,14 +92,27 @@ function pickledPairs(sorted: readonly TextFragment[]): ScanUnit[] {
 }
 
 function byMemberAndOffset(a: TextFragment, b: TextFragment): number {
-  return (a.member ?? "").localeCompare(b.member ?? "") || (a.offset ?? 0) - (b.offset ?? 0);
+  const ma = a.member ?? "";
+  const mb = b.member ?? "";
+  return ma < mb ? -1 : ma > mb ? 1 : (a.offset ?? 0) - (b.offset ?? 0);
+}
+
+/** The pickle strings in member and offset order (the engine usually hands them over in that order already). */
+function sortedStrings(texts: readonly TextFragment[]): TextFragment[] {
+  const strings = texts.filter((t) => t.kind === "pickle-string");
+  for (let i = 1; i < strings.length; i++) {
+    if (byMemberAndOffset(strings[i - 1] as TextFragment, strings[i] as TextFragment) > 0) {
+      return strings.sort(byMemberAndOffset);
+    }
+  }
+  return strings;
 }
 
 /** Joins pickle strings, member by member, into texts of at most `MAX_JOINED_CHARS` (one per line). */
 function joinedStrings(sorted: readonly TextFragment[]): ScanUnit[] {
   const units: ScanUnit[] = [];
   let parts: string[] = [];
-  let segments: Segment[] = [];
+  let segments: Segments = { starts: [], offsets: [] };
   let length = 0;
   let member: string | undefined;
   const flush = () => {
@@ -111,13 +127,14 @@ function joinedStrings(sorted: readonly TextFragment[]): ScanUnit[] {
       segments,
     });
     parts = [];
-    segments = [];
+    segments = { starts: [], offsets: [] };
     length = 0;
   };
   for (const s of sorted) {
     if (s.member !== member || length + s.text.length > MAX_JOINED_CHARS) flush();
     member = s.member;
-    segments.push({ start: length, offset: s.offset });
+    segments.starts.push(length);
+    segments.offsets.push(s.offset ?? Number.NaN);
     parts.push(s.text);
     length += s.text.length + 1;
   }
@@ -137,8 +154,8 @@ export function scanUnits(
 ): ScanUnit[] {
   const units: ScanUnit[] = [];
   for (const fragment of texts) {
-    const lockFile = isLockFile(fragment.member ?? path);
     if (fragment.kind === "file") {
+      const lockFile = isLockFile(fragment.member ?? path);
       const parts = notebookParts(fragment.text, maxNotebookCells);
       if (parts) {
         for (const p of parts) {
@@ -165,10 +182,10 @@ export function scanUnits(
       location,
       firstLine: undefined,
       data: { kind: fragment.kind },
-      lockFile,
+      lockFile: false,
     });
   }
-  const strings = texts.filter((t) => t.kind === "pickle-string").sort(byMemberAndOffset);
+  const strings = sortedStrings(texts);
   units.push(...joinedStrings(strings), ...pickledPairs(strings));
   return units;
 }

@@ -4,7 +4,7 @@ import { type DetectedSecret, findSecrets } from "./find-secrets.js";
 import { hasInlineIgnore } from "./inline-ignore.js";
 import { LineLocator } from "./line-locator.js";
 import { redactSecret } from "./redact-secret.js";
-import { type ScanUnit, scanUnits, segmentAt } from "./scan-units.js";
+import { offsetAt, type ScanUnit, scanUnits } from "./scan-units.js";
 import type { SecretDetector } from "./secret-detector.js";
 import { SECRET_DETECTORS } from "./secret-detectors.js";
 import { secretFingerprint } from "./secret-fingerprint.js";
@@ -27,7 +27,7 @@ function toFinding(unit: ScanUnit, m: DetectedSecret, fingerprint: string, lines
   const preview = redactSecret(m.secret);
   const location = { ...unit.location };
   if (unit.segments) {
-    const offset = segmentAt(unit.segments, m.start)?.offset;
+    const offset = offsetAt(unit.segments, m.start);
     if (offset !== undefined) location.offset = offset;
   }
   if (unit.firstLine !== undefined) {
