@@ -31,7 +31,8 @@ export const SERVICE_DETECTORS: readonly SecretDetector[] = [
     id: "discord-bot-token",
     title: "Discord bot token",
     severity: "dangerous",
-    keywords: [],
+    // base64 of the id's first two digits: "1x" is "MT", "2x" "Mj", … "9x" "OT".
+    keywords: ["MT", "Mj", "Mz", "ND", "NT", "Nj", "Nz", "OD", "OT"],
     // base64url(user id) . base64url(timestamp) . HMAC; the first part must decode to a snowflake id.
     pattern: tokenPattern("(?<id>[MNO][A-Za-z0-9_-]{23,27})\\.[A-Za-z0-9_-]{6}\\.[A-Za-z0-9_-]{27,38}"),
     minEntropy: 4,
