@@ -182,7 +182,43 @@ describe("notebooks", () => {
   });
 });
 
+/** Protocol-2 pickle of `argparse.Namespace(**fields)`, built opcode by opcode. */
+function pickledNamespace(fields: [string, string][]): Uint8Array {
+  const bytes: number[] = [0x80, 2];
+  const ascii = (s: string) => [...s].map((c) => c.charCodeAt(0));
+  bytes.push(0x63, ...ascii("argparse\nNamespace\n")); // GLOBAL
+  bytes.push(0x29, 0x81, 0x7d, 0x28); // EMPTY_TUPLE NEWOBJ EMPTY_DICT MARK
+  for (const [k, v] of fields) {
+    for (const str of [k, v]) bytes.push(0x58, str.length, 0, 0, 0, ...ascii(str)); // BINUNICODE
+  }
+  bytes.push(0x75, 0x62, 0x2e); // SETITEMS BUILD STOP
+  return new Uint8Array(bytes);
+}
+
 describe("strings from model files", () => {
+  it("finds credentials in a pickled argparse namespace through the pickle engine", async () => {
+    const wandb = rand(HEX, 40, 29);
+    const token = hf(28);
+    const pickle = pickledNamespace([
+      ["output_dir", "/checkpoints/run-42"],
+      ["wandb_api_key", wandb],
+      ["hub_token", token],
+      ["lr_scheduler_type", "cosine_with_restarts"],
+    ]);
+    const report = await scanSource(new MemorySource(pickle), "training_args.bin", {
+      checks: [secretsCheck()],
+    });
+    const secrets = report.findings.filter((f) => f.check === "secrets");
+    expect(secrets.map((f) => [f.rule, f.data?.kind]).sort()).toEqual([
+      ["secrets/huggingface-token", "pickle-string"],
+      ["secrets/wandb-api-key", "pickle-string"],
+    ]);
+    for (const f of secrets) expect(typeof f.location?.offset).toBe("number");
+    const json = JSON.stringify(report);
+    expect(json).not.toContain(wandb);
+    expect(json).not.toContain(token);
+  });
+
   it("locates a pickle string constant by member and offset", async () => {
     const findings = await scanFragments([
       { text: hf(30), kind: "pickle-string", member: "archive/data.pkl", offset: 1234 },
