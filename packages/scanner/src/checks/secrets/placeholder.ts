@@ -1,9 +1,15 @@
-/** Words that mark a value as an example, a template or a redaction rather than a credential. */
+/** Words that mark a value as an example, a template or a redaction, anywhere in it. */
 const PLACEHOLDER_WORDS =
-  /example|sample|dummy|placeholder|your[_-]?|redacted|changeme|change[_-]me|insert|replace|fake|xxxx|test|secret[_-]?here|token[_-]?here|key[_-]?here|<|>|\$\{|\{\{|%\(|\*\*\*|\.\.\./i;
+  /example|sample|dummy|placeholder|redacted|changeme|change[_-]me|insert|replace|secret[_-]?here|token[_-]?here|key[_-]?here|<|>|\$\{|\{\{|%\(|\*\*\*|\.\.\./i;
 
-/** Runs of one character (`aaaaaa`, `000000`): a random 30-character token has one with probability < 1e-6. */
-const REPEATED_RUN = /(.)\1{5}/;
+/**
+ * Short words count only next to a separator or an end (`hf_test…`, `your-key`, `…_fake`): inside a
+ * random token, any 4 letters turn up now and then, and a real token must not be dropped for that.
+ */
+const SHORT_WORDS = /(?:^|[_.:-])(?:test|your|fake|mock)|(?:test|your|fake|mock)(?:[_.:-]|$)/i;
+
+/** Runs of one character (`xxxxxxx`, `0000000`): 7 in a row turn up in 1 of ~500,000 random 40-hex tokens. */
+const REPEATED_RUN = /(.)\1{6}/;
 
 /** Keyboard and alphabet sequences people type as stand-ins. */
 const SEQUENCES = /0123456|1234567|abcdefg|ABCDEFG|qwerty|QWERTY|asdfgh/;
@@ -26,6 +32,7 @@ export function isPlaceholder(secret: string): boolean {
   return (
     KNOWN_EXAMPLES.has(secret) ||
     PLACEHOLDER_WORDS.test(secret) ||
+    SHORT_WORDS.test(secret) ||
     REPEATED_RUN.test(secret) ||
     SEQUENCES.test(secret)
   );

@@ -109,7 +109,7 @@ export const AI_DETECTORS: readonly SecretDetector[] = [
     keywords: ["wandb", "WANDB", "Wandb", "WandB"],
     // 40 hex characters (optionally `local-` for self-hosted servers) next to a wandb key name.
     pattern: contextPattern(["wandb"], "(?:local-)?[a-f0-9]{40}"),
-    minEntropy: 3.2,
+    minEntropy: 3,
     verify: (_s, g) => NAMES_A_CREDENTIAL.test(g.key ?? ""),
   }),
   regexDetector({

@@ -36,7 +36,7 @@ export const CLOUD_DETECTORS: readonly SecretDetector[] = [
     severity: "dangerous",
     keywords: ["dapi"],
     pattern: tokenPattern("dapi[a-f0-9]{32}(?:-[0-9])?"),
-    minEntropy: 3.2,
+    minEntropy: 3,
   }),
   regexDetector({
     id: "digitalocean-token",

@@ -74,7 +74,7 @@ export const SERVICE_DETECTORS: readonly SecretDetector[] = [
     contextual: true,
     keywords: ["twilio", "TWILIO", "Twilio"],
     pattern: contextPattern(["twilio"], "[a-f0-9]{32}"),
-    minEntropy: 3.2,
+    minEntropy: 3,
     verify: (_s, g) => /token|secret|auth/i.test(g.key ?? ""),
   }),
   regexDetector({
