@@ -81,7 +81,7 @@ export function findSecrets(
     if (detector.keywords.length > 0 && !near.has(index)) continue;
     if (options.skipContextual && detector.contextual) continue;
     const positions = near.get(index)?.sort((a, b) => a - b);
-    for (const match of detector.find(text, positions)) {
+    for (const match of detector.find(text, positions, options.maxMatches - kept.length)) {
       // Earlier detectors won already; matches of one detector never overlap each other.
       if (kept.some((k) => k.detector !== detector && overlaps(k, match))) continue;
       kept.push({ ...match, detector });

@@ -53,12 +53,12 @@ export function regexDetector(spec: RegexDetectorSpec): SecretDetector {
     title: spec.title,
     severity: spec.severity,
     keywords: spec.keywords,
-    find(text: string): SecretMatch[] {
+    find(text: string, _near?: readonly number[], limit = Number.POSITIVE_INFINITY): SecretMatch[] {
       // The shared pattern is safe to reuse: find runs to completion before returning.
       const re = spec.pattern;
       re.lastIndex = 0;
       const out: SecretMatch[] = [];
-      for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      for (let m = re.exec(text); m !== null && out.length < limit; m = re.exec(text)) {
         if (m[0].length === 0) {
           re.lastIndex++;
           continue;

@@ -36,6 +36,7 @@ export interface SecretDetector {
   /**
    * @param near when given, the start positions of every occurrence of this detector's keywords in
    *   `text` (sorted): a detector may look only around them instead of over the whole text.
+   * @param limit stop after this many matches (the caller keeps no more: CWE-770)
    */
-  find(text: string, near?: readonly number[]): Iterable<SecretMatch>;
+  find(text: string, near?: readonly number[], limit?: number): Iterable<SecretMatch>;
 }

@@ -85,6 +85,15 @@ describe("pathological inputs", () => {
     });
   }
 
+  it("survives a text made only of tokens (one match per 38 characters)", async () => {
+    const text = Array.from({ length: 50_000 }, (_, i) => hf(i)).join(" ");
+    const started = performance.now();
+    const findings = await scanText(text, "hostile.txt");
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(findings).toHaveLength(1001);
+    expect(findings.at(-1)?.rule).toBe("secrets/too-many-findings");
+  });
+
   it("accepts a well-formed file of the same size quickly", async () => {
     const text = `${"model.layers.0.weight = 1\n".repeat((4 * MB) / 26)}HF_TOKEN=${hf(1)}\n`;
     const findings = await scanText(text, "big.env");
