@@ -10,6 +10,8 @@ export interface DetectedSecret extends SecretMatch {
 export interface FindSecretsOptions {
   /** Skip key-name-based detectors (the text is a lock file, whose `key: value` pairs are hashes). */
   skipContextual?: boolean;
+  /** Run only key-name-based detectors (the text is a synthesised `key = "value"` pair). */
+  onlyContextual?: boolean;
   /** Stop collecting after this many matches (CWE-770). */
   maxMatches: number;
 }
@@ -80,6 +82,7 @@ export function findSecrets(
     const detector = detectors[index] as SecretDetector;
     if (detector.keywords.length > 0 && !near.has(index)) continue;
     if (options.skipContextual && detector.contextual) continue;
+    if (options.onlyContextual && !detector.contextual) continue;
     const positions = near.get(index)?.sort((a, b) => a - b);
     for (const match of detector.find(text, positions, options.maxMatches - kept.length)) {
       // Earlier detectors won already; matches of one detector never overlap each other.

@@ -88,11 +88,12 @@ export function secretsCheck(options: SecretsCheckOptions = {}): ScanCheck {
         const lines = new LineLocator(text);
         const matches = findSecrets(text, detectors, {
           skipContextual: unit.lockFile,
+          onlyContextual: paired,
           maxMatches: limits.maxFindingsPerFile + 1,
         });
         for (const m of matches) {
-          if (unit.valueStart !== undefined && (!m.detector.contextual || m.start < unit.valueStart))
-            continue;
+          // A pair's key is scanned where it stands; only matches in the value are the pair's.
+          if (m.start < (unit.valueStart ?? 0)) continue;
           if (hasInlineIgnore(text, lines.locate(m.start).lineStart, m.start)) continue;
           const fingerprint = await secretFingerprint(m.detector.id, m.secret);
           if (ignore.has(fingerprint)) continue;
