@@ -121,28 +121,37 @@ for (let i = 0; bytes < targetMB * 1e6; i++) {
 }
 
 const check = secretsCheck();
-const found = [];
-const t0 = performance.now();
-const cpu0 = process.cpuUsage();
-for (const f of files) {
-  const out = await check.run({
-    path: f.path,
-    format: "text",
-    source: new MemorySource(new Uint8Array()),
-    pickles: [],
-    texts: [{ text: f.text, kind: "file", line: 1, offset: 0 }],
-    policy: defaultPolicy(),
-    limits: DEFAULT_LIMITS,
-  });
-  for (const x of out.findings ?? []) found.push(`${f.path}:${x.data?.detector ?? x.rule}`);
+
+/** One pass over the corpus: wall and CPU seconds, and `path:detector` of every finding. */
+async function pass() {
+  const found = [];
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  for (const f of files) {
+    const out = await check.run({
+      path: f.path,
+      format: "text",
+      source: new MemorySource(new Uint8Array()),
+      pickles: [],
+      texts: [{ text: f.text, kind: "file", line: 1, offset: 0 }],
+      policy: defaultPolicy(),
+      limits: DEFAULT_LIMITS,
+    });
+    for (const x of out.findings ?? []) found.push(`${f.path}:${x.data?.detector ?? x.rule}`);
+  }
+  const cpu = process.cpuUsage(cpu0);
+  return { secs: (performance.now() - t0) / 1000, cpuSecs: (cpu.user + cpu.system) / 1e6, found };
 }
-const secs = (performance.now() - t0) / 1000;
-const cpu = process.cpuUsage(cpu0);
-const cpuSecs = (cpu.user + cpu.system) / 1e6;
+
+// Best of three passes: the machine is shared, and the best pass is the least disturbed.
+const passes = [await pass(), await pass(), await pass()];
+const secs = Math.min(...passes.map((p) => p.secs));
+const cpuSecs = Math.min(...passes.map((p) => p.cpuSecs));
+const found = passes[0].found;
 const missing = expected.filter((e) => !found.includes(e));
 const extra = found.filter((e) => !expected.includes(e));
 console.log(
-  `secrets: ${(bytes / 1e6).toFixed(1)} MB in ${files.length} files, ${secs.toFixed(2)} s (${(bytes / 1e6 / secs).toFixed(1)} MB/s), ${cpuSecs.toFixed(2)} s CPU (${(bytes / 1e6 / cpuSecs).toFixed(1)} MB/s); planted ${expected.length}, found ${found.length}, missing ${missing.length}, unexpected ${extra.length}`,
+  `secrets: ${(bytes / 1e6).toFixed(1)} MB in ${files.length} files, best of 3: ${secs.toFixed(2)} s (${(bytes / 1e6 / secs).toFixed(1)} MB/s), ${cpuSecs.toFixed(2)} s CPU (${(bytes / 1e6 / cpuSecs).toFixed(1)} MB/s); planted ${expected.length}, found ${found.length}, missing ${missing.length}, unexpected ${extra.length}`,
 );
 if (missing.length || extra.length) {
   console.log({ missing: missing.slice(0, 10), extra: extra.slice(0, 10) });
