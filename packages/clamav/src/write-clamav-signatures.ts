@@ -1,0 +1,19 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { type ClamavSignatureDatabase, clamavSignatures, type PolicyRule } from "@modelgate/scanner";
+
+/**
+ * Writes the ModelGate pickle signature database (`modelgate-pickle.ldb`) into `dir` (created if
+ * missing), for `modelgate clamav-signatures -o DIR`. Operators copy it into clamd's
+ * DatabaseDirectory and reload (`clamdscan --reload`). Returns the database and the file's path.
+ */
+export async function writeClamavSignatures(
+  dir: string,
+  rules?: readonly PolicyRule[],
+): Promise<{ path: string; database: ClamavSignatureDatabase }> {
+  const database = rules === undefined ? clamavSignatures() : clamavSignatures(rules);
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, database.fileName);
+  await writeFile(path, database.text);
+  return { path, database };
+}
