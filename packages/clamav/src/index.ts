@@ -9,5 +9,10 @@ export { parseScanReply, parseVersionReply } from "./clamd-reply.js";
 export type { ClamdDaemonInfo } from "./daemon-info.js";
 export { describeDaemon } from "./daemon-info.js";
 export type { MalwareCheck, MalwareCheckOptions } from "./malware-check.js";
-export { createMalwareCheck, DEFAULT_MAX_STREAM_BYTES, MALWARE_NOT_CONFIGURED } from "./malware-check.js";
+export {
+  CLAMAV_MAX_FILE_BYTES,
+  createMalwareCheck,
+  DEFAULT_MAX_STREAM_BYTES,
+  MALWARE_NOT_CONFIGURED,
+} from "./malware-check.js";
 export { writeClamavSignatures } from "./write-clamav-signatures.js";

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import type { PolicyRule } from "@modelgate/scanner";
 import { writeClamavSignatures } from "../write-clamav-signatures.js";
 import { TEST_RULES } from "./fixtures.js";
 
@@ -41,11 +42,14 @@ async function freePort(): Promise<number> {
 
 /**
  * Starts a real clamd through scripts/start-clamd.sh, loading the EICAR test signature and the
- * ModelGate signatures generated from TEST_RULES. `conf` lines go into its clamd.conf.
+ * ModelGate signatures generated from `rules` (default TEST_RULES). `conf` lines go into its clamd.conf.
  */
-export async function startTestClamd(conf: string[]): Promise<TestClamd> {
+export async function startTestClamd(
+  conf: string[],
+  rules: readonly PolicyRule[] = TEST_RULES,
+): Promise<TestClamd> {
   const dir = await mkdtemp(join(tmpdir(), "modelgate-clamd-"));
-  await writeClamavSignatures(join(dir, "db"), TEST_RULES);
+  await writeClamavSignatures(join(dir, "db"), rules);
   const port = await freePort();
   const { stdout } = await promisify(execFile)(SCRIPT, [dir, String(port), ...conf], { timeout: 60_000 });
   const pid = Number(stdout.trim());

@@ -72,5 +72,15 @@ export function stackGlobalPattern(module: string, name: string | undefined): st
   return `${head}{0-5}${stringOpcodes(name)}${hexOf(name)}(93|9493|71??93|72????????93)`;
 }
 
-/** PROTO 2-5 at offset 0: the pickle header that anchors the less specific wildcard patterns. */
-export const PICKLE_HEADER_PATTERNS: readonly string[] = ["0:8002", "0:8003", "0:8004", "0:8005"];
+/**
+ * What starts a file that holds pickles, anchoring the less specific wildcard patterns: PROTO 2-5
+ * at offset 0 (pickles, joblib, legacy torch, a zip's data.pkl, which ClamAV scans as its own file)
+ * or the `.npy` magic (object arrays are a pickle after the header).
+ */
+export const PICKLE_HEADER_PATTERNS: readonly string[] = [
+  "0:8002",
+  "0:8003",
+  "0:8004",
+  "0:8005",
+  "0:934e554d5059",
+];

@@ -45,13 +45,13 @@ describe("clamavSignatures", () => {
     expect(eval_?.line).toContain(`(63|69)${hexOf("builtins")}0a${hexOf("eval")}0a`);
   });
 
-  it("anchors wildcard patterns to the start of the file or to a PROTO header", () => {
+  it("anchors wildcard patterns to the start of the file, a PROTO header or the npy magic", () => {
     const sub = clamavSignatures(SAMPLE).signatures[1];
     const [, , logical, ...subsigs] = sub?.line.split(";") ?? [];
-    expect(logical).toBe("0|((1|2)&(3|4|5|6))");
+    expect(logical).toBe("0|((1|2)&(3|4|5|6|7))");
     expect(subsigs[0]).toBe(`0:(63|69)${hexOf("subprocess")}0a`);
     expect(subsigs[1]).toBe(`(63|69)${hexOf("subprocess")}0a`);
-    expect(subsigs.slice(3)).toEqual(["0:8002", "0:8003", "0:8004", "0:8005"]);
+    expect(subsigs.slice(3)).toEqual(["0:8002", "0:8003", "0:8004", "0:8005", "0:934e554d5059"]);
   });
 
   it("skips a wildcard rule whose module has an allowed name, since a signature cannot except it", () => {

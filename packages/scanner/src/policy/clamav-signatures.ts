@@ -45,8 +45,8 @@ const MAX_NAME_CHARS = 120;
  * `ModelGate.Pickle.CodeExec.<module>_<name>` (`<module>` alone for `*` rules) matching:
  * - `module.name` rules: GLOBAL/INST (`c`/`i` module `\n` name `\n`) anywhere, and the protocol-4
  *   STACK_GLOBAL sequence (string, optional memo op, string, optional memo op, 0x93) anywhere;
- * - `module.*` rules: GLOBAL/INST of any name of `module` at offset 0, or anywhere in a stream
- *   that starts with PROTO 2-5, and the module string of a STACK_GLOBAL in such a stream. The
+ * - `module.*` rules: GLOBAL/INST of any name of `module` at offset 0, or anywhere in a file that
+ *   starts with PROTO 2-5 or the `.npy` magic, and the module string of a STACK_GLOBAL in such a file. The
  *   anchor keeps short modules (`os`, `nt`) from matching text such as `acos\nsin\n` in a vocabulary.
  * Submodules are not matched (`os.*` does not cover `os.path`). A wildcard rule whose module also
  * has a non-dangerous exact rule (an allowlisted name) is skipped: ClamAV cannot express the exception.
