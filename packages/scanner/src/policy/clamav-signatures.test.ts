@@ -72,15 +72,16 @@ describe("clamavSignatures", () => {
     expect(db.signatures.map((s) => s.name)).toEqual(["ModelGate.Pickle.CodeExec.os_system"]);
   });
 
-  it("gives distinct names to rules that flatten to the same name", () => {
+  it("gives rules for the same import one name, as ClamAV allows", () => {
     const db = clamavSignatures([
-      { module: "a.b", name: "cc", safety: "dangerous" },
-      { module: "a_b", name: "cc", safety: "dangerous" },
+      { module: "torch.hub", name: "*", safety: "dangerous" },
+      { module: "torch", name: "hub", safety: "dangerous" },
     ]);
     expect(db.signatures.map((s) => s.name)).toEqual([
-      "ModelGate.Pickle.CodeExec.a_b_cc",
-      "ModelGate.Pickle.CodeExec.a_b_cc_2",
+      "ModelGate.Pickle.CodeExec.torch_hub",
+      "ModelGate.Pickle.CodeExec.torch_hub",
     ]);
+    expect(db.signatures[0]?.line).not.toBe(db.signatures[1]?.line);
   });
 
   it("rejects hostile rule text that ClamAV could not load: a newline in a name, a one-byte module", () => {
