@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { globalPattern, hexOf, stackGlobalPattern } from "./clamav-patterns.js";
 import { CLAMAV_DATABASE_FILE, clamavSignatures } from "./clamav-signatures.js";
-import type { PolicyRule } from "./policy.js";
+import { createPolicy, type PolicyRule } from "./policy.js";
 
 const SAMPLE: PolicyRule[] = [
   { module: "os", name: "system", safety: "dangerous", reason: "runs a shell command" },
@@ -70,6 +70,17 @@ describe("clamavSignatures", () => {
     ]);
     // At equal specificity the more severe rule wins, so os.system stays dangerous, once.
     expect(db.signatures.map((s) => s.name)).toEqual(["ModelGate.Pickle.CodeExec.os_system"]);
+  });
+
+  it("keeps a user policy's layers: a user rule allowing os.system beats the default that forbids it", () => {
+    const defaults: PolicyRule[] = [{ module: "os", name: "system", safety: "dangerous" }];
+    const user: PolicyRule[] = [{ module: "os", name: "system", safety: "innocuous" }];
+    expect(clamavSignatures(createPolicy(defaults, user)).signatures).toEqual([]);
+    expect(clamavSignatures(createPolicy(defaults)).signatures).toHaveLength(1);
+  });
+
+  it("generates from the built-in table by default", () => {
+    expect(clamavSignatures().signatures.length).toBeGreaterThan(100);
   });
 
   it("gives rules for the same import one name, as ClamAV allows", () => {

@@ -1,6 +1,6 @@
 import { globalPattern, PICKLE_HEADER_PATTERNS, stackGlobalPattern } from "./clamav-patterns.js";
 import { defaultPolicy } from "./default-policy.js";
-import { createPolicy, type PolicyRule } from "./policy.js";
+import { createPolicy, type Policy, type PolicyRule } from "./policy.js";
 
 /** Name of the generated database file; ClamAV picks the format from the `.ldb` extension. */
 export const CLAMAV_DATABASE_FILE = "modelgate-pickle.ldb";
@@ -40,7 +40,8 @@ const PYTHON2_NAMES: Readonly<Record<string, string>> = { builtins: "__builtin__
 const MAX_NAME_CHARS = 120;
 
 /**
- * Builds a ClamAV logical-signature database (`.ldb`) from a policy table's dangerous rules, so an
+ * Builds a ClamAV logical-signature database (`.ldb`) from a policy's dangerous rules (default: the
+ * built-in table; give the Policy itself, not its rules, to keep user rules above the defaults), so an
  * existing ClamAV fleet flags pickles that import them. Each rule becomes one signature named
  * `ModelGate.Pickle.CodeExec.<module>_<name>` (`<module>` alone for `*` rules) matching:
  * - `module.name` rules: GLOBAL/INST (`c`/`i` module `\n` name `\n`) anywhere, and the protocol-4
@@ -54,9 +55,11 @@ const MAX_NAME_CHARS = 120;
  * Pure: same rules, same text. Needs ClamAV 0.99 or later (variable-length alternatives).
  */
 export function clamavSignatures(
-  rules: readonly PolicyRule[] = defaultPolicy().rules,
+  source: Policy | readonly PolicyRule[] = defaultPolicy(),
 ): ClamavSignatureDatabase {
-  const policy = createPolicy(rules);
+  // A Policy keeps its layers (user rules over the defaults); a bare table is one layer.
+  const policy = "classifyExact" in source ? source : createPolicy(source);
+  const rules = policy.rules;
   const signatures: ClamavSignature[] = [];
   const skipped: SkippedRule[] = [];
   const seen = new Set<string>();
@@ -87,7 +90,7 @@ export function clamavSignatures(
   return { fileName: CLAMAV_DATABASE_FILE, text: `${text}\n`, signatures, skipped };
 }
 
-function exactException(rule: PolicyRule, policy: ReturnType<typeof createPolicy>): string | undefined {
+function exactException(rule: PolicyRule, policy: Policy): string | undefined {
   const decided = policy.classifyExact(rule.module, rule.name).safety;
   return decided === "dangerous" ? undefined : `the policy classifies it ${decided} (a rule overrides it)`;
 }
@@ -95,7 +98,7 @@ function exactException(rule: PolicyRule, policy: ReturnType<typeof createPolicy
 function wildcardException(
   rules: readonly PolicyRule[],
   rule: PolicyRule,
-  policy: ReturnType<typeof createPolicy>,
+  policy: Policy,
 ): string | undefined {
   const allowed = rules.find(
     (r) =>
