@@ -131,13 +131,34 @@ describe("createClamdClient against a stand-in daemon", () => {
     const mid = await fakeClamd((socket) => socket.destroy(), { answerAfterBytes: 4096 });
     const midClient = createClamdClient({ kind: "unix", path: mid.path }, { chunkBytes: 1024 });
     expect((await midClient.scan(new MemorySource(bytesOf(1024 * 1024)))).kind).toBe("too-large");
-    const after = await fakeClamd((socket) => socket.destroy());
+    const after = await fakeClamd((socket) => socket.end());
     const afterClient = createClamdClient({ kind: "unix", path: after.path });
     const reply = await afterClient.scan(new MemorySource(bytesOf(100)));
     expect(reply).toEqual({
       kind: "error",
       message: expect.stringMatching(/closed the connection without answering/),
     });
+  });
+
+  it("reads a close that leaves the stream unread (reset) as too large, never clean", async () => {
+    // A daemon that reads nothing and hangs up with the (fully sent) command and body queued.
+    const dir = await mkdtemp(join(tmpdir(), "modelgate-fake-clamd-"));
+    const path = join(dir, "clamd.sock");
+    const server = createServer((socket) => {
+      socket.on("error", () => {});
+      socket.pause();
+      setTimeout(() => socket.destroy(), 200);
+    });
+    await new Promise<void>((resolve) => server.listen(path, resolve));
+    cleanups.push(async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await rm(dir, { recursive: true, force: true });
+    });
+    // 100 KiB fits in the kernel's socket buffers: the client hands over the whole body, and only
+    // the reset tells that it went unread.
+    const client = createClamdClient({ kind: "unix", path }, { chunkBytes: 64 * 1024 });
+    const reply = await client.scan(new MemorySource(bytesOf(100 * 1024)));
+    expect(reply.kind).toBe("too-large");
   });
 
   it("rejects a reply longer than MAX_REPLY_BYTES without a terminator", async () => {

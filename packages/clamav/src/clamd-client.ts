@@ -58,9 +58,9 @@ export function createClamdClient(address: ClamdAddress, options: ClamdClientOpt
       );
       if (result.kind === "failed") return { kind: "error", message: result.message };
       if (result.kind === "closed") {
-        // clamd drops an INSTREAM connection mid-stream only when the stream passes StreamMaxLength
-        // (its refusal can be lost when the close races our next write).
-        if (!result.bodySent) {
+        // clamd drops an INSTREAM connection before reading it all only when the stream passes
+        // StreamMaxLength; its refusal is lost when the close races our next write.
+        if (!result.bodySent || result.unread) {
           return {
             kind: "too-large",
             message: `${result.message} before the end of the stream (StreamMaxLength)`,

@@ -15,10 +15,14 @@ export interface ClamdTimeouts {
 /** Writes bytes to clamd; resolves false when the connection is gone (stop sending). */
 export type ClamdWrite = (bytes: Uint8Array) => Promise<boolean>;
 
-/** How one command went. `bodySent` says whether the whole body was written before the end. */
+/**
+ * How one command went. `bodySent`: the whole body was handed to the socket before the end.
+ * `unread`: the daemon closed with some of it unread (EPIPE or ECONNRESET: the kernel resets a
+ * connection closed with data pending), which is how clamd ends a stream it refuses.
+ */
 export type ClamdExchange =
   | { kind: "reply"; text: string; bodySent: boolean }
-  | { kind: "closed"; bodySent: boolean; message: string }
+  | { kind: "closed"; bodySent: boolean; unread: boolean; message: string }
   | { kind: "failed"; message: string };
 
 /** Longest reply kept: real replies are one short line (CWE-770). */
@@ -122,9 +126,11 @@ export function clamdExchange(
       if (receivedBytes > 0)
         return finish({ kind: "reply", text: Buffer.concat(received).toString("utf8"), bodySent });
       const why = lastError ? `: ${lastError.message}` : "";
+      const code = (lastError as NodeJS.ErrnoException | undefined)?.code;
       finish({
         kind: "closed",
         bodySent,
+        unread: code === "EPIPE" || code === "ECONNRESET",
         message: `clamd at ${where} closed the connection without answering${why}`,
       });
     });
