@@ -161,6 +161,15 @@ describe("createClamdClient against a stand-in daemon", () => {
     expect(reply.kind).toBe("too-large");
   });
 
+  it("never trusts a reply cut short by a hang-up, even one that reads clean", async () => {
+    const { path } = await fakeClamd((socket) => socket.end("stream: OK"));
+    const client = createClamdClient({ kind: "unix", path });
+    expect(await client.scan(new MemorySource(bytesOf(10)))).toEqual({
+      kind: "error",
+      message: expect.stringMatching(/hung up in the middle of its reply: stream: OK$/),
+    });
+  });
+
   it("rejects a reply longer than MAX_REPLY_BYTES without a terminator", async () => {
     const { path } = await fakeClamd((socket) => socket.write("A".repeat(MAX_REPLY_BYTES + 1)));
     const client = createClamdClient({ kind: "unix", path });

@@ -123,8 +123,14 @@ export function clamdExchange(
         finish({ kind: "failed", message: `cannot connect to clamd at ${where}: ${err.message}` });
     });
     socket.on("close", () => {
-      if (receivedBytes > 0)
-        return finish({ kind: "reply", text: Buffer.concat(received).toString("utf8"), bodySent });
+      // Without its NUL a reply may be cut short (`stream: OK` of `stream: OK.Evil FOUND`): never trust it.
+      if (receivedBytes > 0) {
+        const partial = Buffer.concat(received).toString("utf8");
+        return finish({
+          kind: "failed",
+          message: `clamd at ${where} hung up in the middle of its reply: ${partial}`,
+        });
+      }
       const why = lastError ? `: ${lastError.message}` : "";
       const code = (lastError as NodeJS.ErrnoException | undefined)?.code;
       finish({
