@@ -20,8 +20,7 @@ function pickleString(text: string): string {
 
 /** The labelled corpus at ../shared/corpus/dev from the repository root (CI has it). */
 const CORPUS =
-  process.env.MODELGATE_CORPUS_DIR ??
-  fileURLToPath(new URL("../../../../shared/corpus/dev", import.meta.url));
+  process.env.MODELGATE_CORPUS ?? fileURLToPath(new URL("../../../../shared/corpus/dev", import.meta.url));
 
 interface CorpusEntry {
   path: string;
