@@ -44,6 +44,12 @@ export type {
   PickleIssue,
   PickleString,
 } from "./pickle/types.js";
+export type { ClamavSignature, ClamavSignatureDatabase, SkippedRule } from "./policy/clamav-signatures.js";
+export {
+  CLAMAV_DATABASE_FILE,
+  CLAMAV_SIGNATURE_PREFIX,
+  clamavSignatures,
+} from "./policy/clamav-signatures.js";
 export { classifyImport } from "./policy/classify-import.js";
 export { DEFAULT_RULES, defaultPolicy } from "./policy/default-policy.js";
 export type { Classification, Policy, PolicyRule } from "./policy/policy.js";
