@@ -2,9 +2,6 @@
 
 export { pickleCheck } from "./checks/pickle-check.js";
 export type { CheckInput, CheckOutput, PickleAnalysisAt, ScanCheck } from "./checks/scan-check.js";
-export { ContainerBudget } from "./formats/container-budget.js";
-export { ContainerError } from "./formats/container-error.js";
-export { CONTAINER_RULES, RETIRED_CONTAINER_RULES } from "./formats/container-rules.js";
 export { INLINE_IGNORE_MARKER } from "./checks/secrets/inline-ignore.js";
 export type { SecretDetector, SecretMatch, SecretSeverity } from "./checks/secrets/secret-detector.js";
 export { SECRET_DETECTORS } from "./checks/secrets/secret-detectors.js";
@@ -17,6 +14,9 @@ export {
 } from "./checks/secrets/secrets-ignore.js";
 export type { SecretsLimits } from "./checks/secrets/secrets-limits.js";
 export { DEFAULT_SECRETS_LIMITS } from "./checks/secrets/secrets-limits.js";
+export { ContainerBudget } from "./formats/container-budget.js";
+export { ContainerError } from "./formats/container-error.js";
+export { CONTAINER_RULES, RETIRED_CONTAINER_RULES } from "./formats/container-rules.js";
 export type { FormatParser, ParseContext, TextFragment } from "./formats/format-parser.js";
 export { SNIFF_BYTES } from "./formats/format-parser.js";
 export { NotThisFormatError } from "./formats/not-this-format.js";
