@@ -51,12 +51,16 @@ describe.runIf(MUST_RUN_CLAMD)("the default policy's ClamAV database in a real c
     const client = createClamdClient({ kind: "unix", path: clamd.socket });
     for (const { rule, name } of database.signatures) {
       const imported = rule.name === "*" ? "modelgate_probe" : rule.name;
-      const pickle = bytes(`\x80\x04${pickleString(rule.module)}\x94${pickleString(imported)}\x94\x93)R.`);
-      const reply = await client.scan(new MemorySource(pickle));
-      expect(reply, `${rule.module}.${rule.name} (${name})`).toMatchObject({
-        kind: "found",
-        signature: expect.stringMatching(/^ModelGate\.Pickle\.CodeExec\./),
-      });
+      // A wildcard rule covers submodules too: probe `module.sub` as well.
+      const modules = rule.name === "*" ? [rule.module, `${rule.module}.modelgate_sub`] : [rule.module];
+      for (const module of modules) {
+        const pickle = bytes(`\x80\x04${pickleString(module)}\x94${pickleString(imported)}\x94\x93)R.`);
+        const reply = await client.scan(new MemorySource(pickle));
+        expect(reply, `${module}.${imported} (${name})`).toMatchObject({
+          kind: "found",
+          signature: expect.stringMatching(/^ModelGate\.Pickle\.CodeExec\./),
+        });
+      }
     }
   });
 

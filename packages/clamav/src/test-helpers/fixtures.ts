@@ -6,6 +6,7 @@ export const TEST_RULES: PolicyRule[] = [
   { module: "posix", name: "system", safety: "dangerous", reason: "runs a shell command" },
   { module: "subprocess", name: "*", safety: "dangerous", reason: "runs programs" },
   { module: "nt", name: "*", safety: "dangerous", reason: "os on Windows" },
+  { module: "dill", name: "*", safety: "dangerous", reason: "rebuilds functions from code" },
   { module: "builtins", name: "eval", safety: "dangerous", reason: "evaluates code" },
   { module: "collections", name: "OrderedDict", safety: "innocuous" },
 ];
@@ -43,6 +44,11 @@ export const PICKLE_P4_BINPUT_POSIX_SYSTEM = bytes(
 /** Protocol 4 importing `subprocess.Popen`: only the `subprocess.*` wildcard rule matches. */
 export const PICKLE_P4_SUBPROCESS = bytes(
   "\x80\x04\x8c\x0asubprocess\x94\x8c\x05Popen\x94\x93\x8c\x04true\x85R.",
+);
+
+/** Protocol 4, as dill writes a function: `dill._dill._create_function`, a submodule of `dill`. */
+export const PICKLE_P4_DILL_SUBMODULE = bytes(
+  "\x80\x04\x8c\x0adill._dill\x94\x8c\x10_create_function\x94\x93\x94)R.",
 );
 
 /** A benign protocol-4 pickle: `collections.OrderedDict()`. */

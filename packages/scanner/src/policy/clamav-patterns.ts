@@ -73,6 +73,17 @@ export function stackGlobalPattern(module: string, name: string | undefined): st
 }
 
 /**
+ * Imports from a submodule of `module` (`dill._dill` for `dill`), which a `module.*` rule covers too:
+ * GLOBAL/INST `c`/`i` module `.`, and a STACK_GLOBAL string of any length under 256 bytes starting
+ * with `module.`.
+ */
+export function submodulePatterns(module: string): string[] {
+  if (!isLineSafe(module)) return [];
+  const prefix = `${hexOf(module)}2e`;
+  return [`(63|69)${prefix}`, `(8c??|55??|58??000000|54??000000)${prefix}`];
+}
+
+/**
  * What starts a file that holds pickles, anchoring the less specific wildcard patterns: PROTO 2-5
  * at offset 0 (pickles, joblib, legacy torch, a zip's data.pkl, which ClamAV scans as its own file)
  * or the `.npy` magic (object arrays are a pickle after the header).

@@ -48,10 +48,30 @@ describe("clamavSignatures", () => {
   it("anchors wildcard patterns to the start of the file, a PROTO header or the npy magic", () => {
     const sub = clamavSignatures(SAMPLE).signatures[1];
     const [, , logical, ...subsigs] = sub?.line.split(";") ?? [];
-    expect(logical).toBe("0|((1|2)&(3|4|5|6|7))");
-    expect(subsigs[0]).toBe(`0:(63|69)${hexOf("subprocess")}0a`);
-    expect(subsigs[1]).toBe(`(63|69)${hexOf("subprocess")}0a`);
-    expect(subsigs.slice(3)).toEqual(["0:8002", "0:8003", "0:8004", "0:8005", "0:934e554d5059"]);
+    expect(logical).toBe("0|1|((2|3|4|5)&(6|7|8|9|10))");
+    const hex = hexOf("subprocess");
+    expect(subsigs).toEqual([
+      `0:(63|69)${hex}0a`,
+      `0:(63|69)${hex}2e`,
+      `(63|69)${hex}0a`,
+      `(63|69)${hex}2e`,
+      `(8c0a|550a|580a000000|540a000000|8d0a00000000000000)${hex}(94|71|72|8c|58|55|54|8d)`,
+      `(8c??|55??|58??000000|54??000000)${hex}2e`,
+      "0:8002",
+      "0:8003",
+      "0:8004",
+      "0:8005",
+      "0:934e554d5059",
+    ]);
+  });
+
+  it("skips a wildcard rule under which the policy allows a submodule", () => {
+    const db = clamavSignatures([
+      { module: "os", name: "*", safety: "dangerous" },
+      { module: "os.path", name: "*", safety: "innocuous" },
+    ]);
+    expect(db.signatures).toEqual([]);
+    expect(db.skipped[0]?.reason).toContain("os.path.* is allowed");
   });
 
   it("skips a wildcard rule whose module has an allowed name, since a signature cannot except it", () => {

@@ -1,4 +1,9 @@
-import { globalPattern, PICKLE_HEADER_PATTERNS, stackGlobalPattern } from "./clamav-patterns.js";
+import {
+  globalPattern,
+  PICKLE_HEADER_PATTERNS,
+  stackGlobalPattern,
+  submodulePatterns,
+} from "./clamav-patterns.js";
 import { defaultPolicy } from "./default-policy.js";
 import { createPolicy, type Policy, type PolicyRule } from "./policy.js";
 
@@ -46,11 +51,11 @@ const MAX_NAME_CHARS = 120;
  * `ModelGate.Pickle.CodeExec.<module>_<name>` (`<module>` alone for `*` rules) matching:
  * - `module.name` rules: GLOBAL/INST (`c`/`i` module `\n` name `\n`) anywhere, and the protocol-4
  *   STACK_GLOBAL sequence (string, optional memo op, string, optional memo op, 0x93) anywhere;
- * - `module.*` rules: GLOBAL/INST of any name of `module` at offset 0, or anywhere in a file that
- *   starts with PROTO 2-5 or the `.npy` magic, and the module string of a STACK_GLOBAL in such a file. The
- *   anchor keeps short modules (`os`, `nt`) from matching text such as `acos\nsin\n` in a vocabulary.
- * Submodules are not matched (`os.*` does not cover `os.path`). A wildcard rule whose module also
- * has a non-dangerous exact rule (an allowlisted name) is skipped: ClamAV cannot express the exception.
+ * - `module.*` rules: GLOBAL/INST of any name of `module` or of its submodules at offset 0, or
+ *   anywhere in a file that starts with PROTO 2-5 or the `.npy` magic, and the module string of a
+ *   STACK_GLOBAL in such a file. The anchor keeps short modules (`os`, `nt`) from matching text such
+ *   as `acos\nsin\n` in a vocabulary. A wildcard rule under which the policy allows something (an
+ *   innocuous name or submodule) is skipped: a signature cannot express the exception.
  * Signatures are a best-effort second layer for fleets; the scanner's pickle check is authoritative.
  * Pure: same rules, same text. Needs ClamAV 0.99 or later (variable-length alternatives).
  */
@@ -69,7 +74,9 @@ export function clamavSignatures(
     if (seen.has(key)) continue;
     seen.add(key);
     const wildcard = rule.name === "*";
-    const why = wildcard ? wildcardException(rules, rule, policy) : exactException(rule, policy);
+    const why =
+      overridden(rule.module, wildcard ? ANY_NAME : rule.name, policy) ??
+      (wildcard ? wildcardException(rules, rule, policy) : undefined);
     if (why) {
       skipped.push({ rule, reason: why });
       continue;
@@ -90,10 +97,14 @@ export function clamavSignatures(
   return { fileName: CLAMAV_DATABASE_FILE, text: `${text}\n`, signatures, skipped };
 }
 
-function exactException(rule: PolicyRule, policy: Policy): string | undefined {
-  const decided = policy.classifyExact(rule.module, rule.name).safety;
+/** Why the policy does not, in the end, call `module.name` dangerous (a more specific or user rule). */
+function overridden(module: string, name: string, policy: Policy): string | undefined {
+  const decided = policy.classifyExact(module, name).safety;
   return decided === "dangerous" ? undefined : `the policy classifies it ${decided} (a rule overrides it)`;
 }
+
+/** Stands for "any name" when asking the policy about a whole module. */
+const ANY_NAME = "\0any";
 
 function wildcardException(
   rules: readonly PolicyRule[],
@@ -102,9 +113,9 @@ function wildcardException(
 ): string | undefined {
   const allowed = rules.find(
     (r) =>
-      r.module === rule.module &&
-      r.name !== "*" &&
-      policy.classifyExact(r.module, r.name).safety !== "dangerous",
+      r !== rule &&
+      (r.module === rule.module || r.module.startsWith(`${rule.module}.`)) &&
+      policy.classifyExact(r.module, r.name === "*" ? ANY_NAME : r.name).safety !== "dangerous",
   );
   return allowed
     ? `${allowed.module}.${allowed.name} is allowed, and a signature cannot except it`
@@ -123,10 +134,15 @@ function exactSignature(module: string, name: string): string | undefined {
 
 function wildcardSignature(module: string): string | undefined {
   const modules = spellings(module);
-  const atStart = modules.flatMap((m) => optional(globalPattern(m, undefined))).map((p) => `0:${p}`);
+  const globals = modules.flatMap((m) => [
+    ...optional(globalPattern(m, undefined)),
+    ...optional(submodulePatterns(m)[0]),
+  ]);
+  const atStart = globals.map((p) => `0:${p}`);
   const anchored = [
-    ...modules.flatMap((m) => optional(globalPattern(m, undefined))),
+    ...globals,
     ...optional(stackGlobalPattern(module, undefined)),
+    ...optional(submodulePatterns(module)[1]),
   ];
   if (atStart.length === 0 && anchored.length === 0) return undefined;
   const subsigs = [...atStart, ...anchored, ...PICKLE_HEADER_PATTERNS];
