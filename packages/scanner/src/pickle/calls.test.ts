@@ -139,6 +139,16 @@ describe("how a callable is reached", () => {
     );
   });
 
+  it("a flood of harmless findings does not crowd out a dangerous one", async () => {
+    const b = pickle().proto(4).none();
+    for (let i = 0; i < 2000; i++) b.dup().emptyTuple().reduce().pop();
+    b.pop().str("builtins").str("str").stackGlobal().emptyTuple().reduce().str("x").stackGlobal().stop();
+    const r = await scanBytes(b.bytes());
+    expect(r.verdict).toBe("dangerous");
+    expect(rules(r.findings)).toContain("pickle/unresolved-global");
+    expect(r.findings.filter((f) => f.rule === "pickle/indirect-call")).toHaveLength(100);
+  });
+
   it("flags STACK_GLOBAL on a name computed at load time (modelscan #331)", async () => {
     // import_module(''.join(['o', 's'])): the module name exists only when loading.
     const b = pickle().proto(4).str("builtins").str("str").stackGlobal().memoize().pop();

@@ -1,5 +1,6 @@
 import type { Limits } from "../limits.js";
 import { type ArgKind, HIGHEST_PROTOCOL, OPCODES } from "./opcodes.js";
+import { PagedInt32 } from "./paged-int32.js";
 import { decodeEscapedString, decodeRawUnicodeEscape, latin1, parseIntText } from "./python-literals.js";
 import type { PickleCall, PickleImport, PickleIssue } from "./types.js";
 import {
@@ -66,6 +67,8 @@ const LINE_TOO_LONG = -2;
  * this many (CWE-770): a few LONG_BINPUTs with huge indices must not allocate a huge array.
  */
 const MAX_SPARSE_MEMO = 1_000_000;
+/** Issues kept per rule and stream; past it, more of the same add nothing for a reviewer (CWE-770). */
+const MAX_ISSUES_PER_RULE = 100;
 /** Distinct `module.name` imports per stream; real files have hundreds (CWE-770). */
 const MAX_DISTINCT_IMPORTS = 5_000;
 /** Longest module plus name of one import; real names are far shorter (CWE-770). */
@@ -110,6 +113,7 @@ export class PickleMachine {
   readonly imports: PickleImport[] = [];
   private readonly importsByName = new Map<string, PickleImport>();
   readonly issues: PickleIssue[] = [];
+  private readonly issueCounts = new Map<string, number>();
   private readonly rawCalls: RawCall[] = [];
   private readonly calleesSeen = new Set<number>();
   callsDropped = 0;
@@ -120,7 +124,8 @@ export class PickleMachine {
   private marks = new Int32Array(64);
   private mp = 0;
   private fence = 0;
-  private memo = new Int32Array(1024);
+  /** Memo values by index (0: no entry), for indices numbered from 0 up as picklers do. */
+  private readonly memo = new PagedInt32();
   private readonly memoMap = new Map<number, number>();
   private memoCount = 0;
 
@@ -715,17 +720,13 @@ export class PickleMachine {
 
   private memoPut(idx: number, offset: number): boolean {
     const value = this.stack[this.sp - 1] as number;
-    let memo = this.memo;
-    // Picklers number memo entries from 0 up: keep those in a dense array that grows with them.
-    if (idx >= memo.length && idx < this.memoCount * 2 + 1024) {
-      const grown = new Int32Array(Math.max(idx + 1, Math.ceil(memo.length * 1.5)));
-      grown.set(memo);
-      this.memo = memo = grown;
-    }
-    if (idx < memo.length) {
-      // An index first stored in the map, before the array grew past it, moves into the array.
-      if (memo[idx] === 0 && (this.memoMap.size === 0 || !this.memoMap.delete(idx))) this.memoCount++;
-      memo[idx] = value;
+    const memo = this.memo;
+    // Indices near the number of entries go in the paged array; scattered ones (that no pickler
+    // writes) in a bounded map, so a huge LONG_BINPUT index allocates nothing large.
+    if (memo.has(idx) || idx < this.memoCount * 2 + 1024) {
+      // An index first stored in the map, before its page existed, moves into the array.
+      if (memo.get(idx) === 0 && (this.memoMap.size === 0 || !this.memoMap.delete(idx))) this.memoCount++;
+      memo.set(idx, value);
     } else {
       if (!this.memoMap.has(idx)) {
         if (this.memoMap.size >= MAX_SPARSE_MEMO) {
@@ -748,7 +749,7 @@ export class PickleMachine {
   }
 
   private memoGet(idx: number, offset: number): boolean {
-    let value = idx < this.memo.length ? (this.memo[idx] as number) : 0;
+    let value = this.memo.get(idx);
     if (value === 0) value = this.memoMap.get(idx) ?? 0;
     if (value === 0) {
       this.fail("pickle/memo-missing", `memo value not found at index ${idx}`, offset);
@@ -827,7 +828,10 @@ export class PickleMachine {
     this.recordCall(callee, args, op, offset);
     // Real files only call imported globals; anything else is computed by the stream itself
     // (a getattr result, a persistent object), or past the tracking budget: say so.
-    if (!this.values.globalOf(callee)) {
+    if (
+      !this.values.globalOf(callee) &&
+      (this.issueCounts.get("pickle/indirect-call") ?? 0) < MAX_ISSUES_PER_RULE
+    ) {
       this.issue(
         "pickle/indirect-call",
         "suspicious",
@@ -871,7 +875,11 @@ export class PickleMachine {
   }
 
   issue(rule: string, severity: PickleIssue["severity"], message: string, offset: number): void {
-    if (this.issues.length < 1000) this.issues.push({ rule, severity, message, offset });
+    // Counted per rule: a flood of one kind must not crowd out a later, worse one.
+    const n = this.issueCounts.get(rule) ?? 0;
+    if (n >= MAX_ISSUES_PER_RULE) return;
+    this.issueCounts.set(rule, n + 1);
+    this.issues.push({ rule, severity, message, offset });
   }
 
   fail(rule: string, message: string, offset: number): typeof FAILED {

@@ -6,6 +6,8 @@
  * safety (a STACK_GLOBAL name, a callable) is flagged instead of being guessed.
  */
 
+import { PagedInt32 } from "./paged-int32.js";
+
 export const TAG_ATOM = 0;
 export const TAG_INT = 1;
 export const TAG_STR = 2;
@@ -109,7 +111,7 @@ export class ValueStore {
   /** Budget used: bytes of strings plus STRING_OVERHEAD_BYTES per string. */
   private charged = 0;
   /** Where each string starts in the arena; it ends where the next one starts (or at `arenaLen`). */
-  private strStart = new Int32Array(1024);
+  private readonly strStart = new PagedInt32();
   private strCount = 0;
   /** Full payload length of strings kept only as a prefix (rare: only payloads past the limit). */
   private readonly prefixFullLen = new Map<number, number>();
@@ -189,8 +191,7 @@ export class ValueStore {
       this.arena.set(buf.subarray(start, start + len), this.arenaLen);
     }
     const idx = this.strCount;
-    if (idx === this.strStart.length) this.strStart = grownInt32(this.strStart, idx + 1);
-    this.strStart[idx] = this.arenaLen;
+    this.strStart.set(idx, this.arenaLen);
     if (fullLen !== len) this.prefixFullLen.set(idx, fullLen);
     if (len >= OFFSET_MIN_LENGTH) {
       if (this.longCount === this.longIdx.length) {
@@ -233,8 +234,8 @@ export class ValueStore {
   }
 
   private keptLength(idx: number): number {
-    const next = idx + 1 < this.strCount ? (this.strStart[idx + 1] as number) : this.arenaLen;
-    return next - (this.strStart[idx] as number);
+    const next = idx + 1 < this.strCount ? this.strStart.get(idx + 1) : this.arenaLen;
+    return next - this.strStart.get(idx);
   }
 
   /** The text of a string value, or undefined when it is opaque or truncated. */
@@ -258,7 +259,7 @@ export class ValueStore {
   private decode(idx: number, tag: number = TAG_STR): string {
     const cached = this.decoded.get(idx);
     if (cached !== undefined) return cached;
-    const start = this.strStart[idx] as number;
+    const start = this.strStart.get(idx);
     const bytes = this.arena.subarray(start, start + this.keptLength(idx));
     const text = tag === TAG_BYTES ? String.fromCharCode(...bytes.subarray(0, 4096)) : utf8.decode(bytes);
     if (this.decoded.size < 10_000) this.decoded.set(idx, text);
