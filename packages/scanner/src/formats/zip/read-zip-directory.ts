@@ -13,6 +13,8 @@ const ZIP64_END_SIGNATURE = 0x06064b50;
 const ZIP64_END_SIZE = 56;
 /** miniz searches the last 64 KiB + 22 bytes for the end record, in 4 KiB blocks (so a little more). */
 const END_SEARCH_BYTES = 0xffff + END_SIZE + 4096;
+/** Read first: the end record of an archive without a long comment is in its last block. */
+const FIRST_TAIL_BYTES = 4096;
 
 /**
  * Reads an archive's end records and central directory exactly as miniz (PyTorch's
@@ -28,9 +30,22 @@ const END_SEARCH_BYTES = 0xffff + END_SIZE + 4096;
 export async function readZipDirectory(source: ByteSource, limits: Limits, shift = 0): Promise<ZipDirectory> {
   const size = source.size;
   const issues: ZipIssue[] = [];
-  const tailStart = Math.max(0, size - END_SEARCH_BYTES);
-  const tail = await readFully(source, tailStart, size - tailStart);
-  const endOffset = findEndRecord(tail, tailStart, size);
+  // The last signature wins, so a hit in the last block is final; most archives have no comment.
+  let tailStart = Math.max(0, size - FIRST_TAIL_BYTES);
+  let tail = await readFully(source, tailStart, size - tailStart);
+  let endOffset = findEndRecord(tail, tailStart, size);
+  if (endOffset < 0 && tailStart > 0) {
+    tailStart = Math.max(0, size - END_SEARCH_BYTES);
+    tail = await readFully(source, tailStart, size - tailStart);
+    endOffset = findEndRecord(tail, tailStart, size);
+  }
+  if (endOffset < 0) {
+    throw new ContainerError(
+      "zip/no-end-record",
+      "no end-of-central-directory record: not a readable zip archive",
+      0,
+    );
+  }
   const end = tail.subarray(endOffset - tailStart, endOffset - tailStart + END_SIZE);
 
   let totalEntries = u16(end, 10);
@@ -155,7 +170,7 @@ export async function readZipDirectory(source: ByteSource, limits: Limits, shift
   };
 }
 
-/** Offset of the last end-record signature with a whole record after it, as miniz picks it. */
+/** Offset of the last end-record signature with a whole record after it, as miniz picks it; -1 if none. */
 function findEndRecord(tail: Uint8Array, tailStart: number, size: number): number {
   for (let i = tail.length - 4; i >= 0; i--) {
     if (
@@ -169,9 +184,5 @@ function findEndRecord(tail: Uint8Array, tailStart: number, size: number): numbe
       return tailStart + i;
     }
   }
-  throw new ContainerError(
-    "zip/no-end-record",
-    "no end-of-central-directory record: not a readable zip archive",
-    0,
-  );
+  return -1;
 }
