@@ -148,7 +148,6 @@ export class PickleMachine {
     this.pos = start;
     this.values = new ValueStore(limits.maxStringArenaBytes, limits.maxKeptStringBytes);
     this.maxStackDepth = limits.maxStackDepth;
-    this.stack = new Int32Array(Math.max(0, Math.min(256, limits.maxStackDepth)));
   }
 
   /**
@@ -208,12 +207,7 @@ export class PickleMachine {
         }
         case 0x32: // DUP
           if (this.sp <= this.fence) return this.underflow(base + opStart);
-          {
-            // Read the top first: in `a[sp++] = a[sp - 1]` the index is taken before the right side runs.
-            const top = this.stack[this.sp - 1] as number;
-            if (this.sp < this.stack.length) this.stack[this.sp++] = top;
-            else if (!this.push(top)) return this.stackLimit(base + opStart);
-          }
+          if (!this.push(this.stack[this.sp - 1] as number)) return this.stackLimit(base + opStart);
           break;
         case 0x94: // MEMOIZE
           if (this.sp <= this.fence) return this.underflow(base + opStart);
@@ -269,13 +263,11 @@ export class PickleMachine {
         // ---- Numbers and constants ----------------------------------------------------------
         case 0x4a: // BININT
           if (p + 4 > end) return this.truncated(base + opStart);
-          if (this.sp < this.stack.length) this.stack[this.sp++] = intCode(readI32(buf, p));
-          else if (!this.push(intCode(readI32(buf, p)))) return this.stackLimit(base + opStart);
+          if (!this.push(intCode(readI32(buf, p)))) return this.stackLimit(base + opStart);
           p += 4;
           break;
         case 0x4b: // BININT1
-          if (this.sp < this.stack.length) this.stack[this.sp++] = intCode(buf[p++] as number);
-          else if (!this.push(intCode(buf[p++] as number))) return this.stackLimit(base + opStart);
+          if (!this.push(intCode(buf[p++] as number))) return this.stackLimit(base + opStart);
           break;
         case 0x4d: // BININT2
           if (p + 2 > end) return this.truncated(base + opStart);
@@ -287,20 +279,16 @@ export class PickleMachine {
         case 0x47: // BINFLOAT
           if (p + 8 > end) return this.truncated(base + opStart);
           p += 8;
-          if (this.sp < this.stack.length) this.stack[this.sp++] = FLOAT;
-          else if (!this.push(FLOAT)) return this.stackLimit(base + opStart);
+          if (!this.push(FLOAT)) return this.stackLimit(base + opStart);
           break;
         case 0x4e: // NONE
-          if (this.sp < this.stack.length) this.stack[this.sp++] = NONE;
-          else if (!this.push(NONE)) return this.stackLimit(base + opStart);
+          if (!this.push(NONE)) return this.stackLimit(base + opStart);
           break;
         case 0x88: // NEWTRUE
-          if (this.sp < this.stack.length) this.stack[this.sp++] = TRUE;
-          else if (!this.push(TRUE)) return this.stackLimit(base + opStart);
+          if (!this.push(TRUE)) return this.stackLimit(base + opStart);
           break;
         case 0x89: // NEWFALSE
-          if (this.sp < this.stack.length) this.stack[this.sp++] = FALSE;
-          else if (!this.push(FALSE)) return this.stackLimit(base + opStart);
+          if (!this.push(FALSE)) return this.stackLimit(base + opStart);
           break;
         case 0x8a: // LONG1
         case 0x8b: {
@@ -313,8 +301,7 @@ export class PickleMachine {
           if (opStart + 1 + hdr + n > end) {
             const r = this.payloadMissing(base, opStart, 1 + hdr + n, atEof, sourceSize, 0);
             if (r !== undefined) return r;
-            if (this.sp < this.stack.length) this.stack[this.sp++] = BIGINT;
-            else if (!this.push(BIGINT)) return this.stackLimit(base + opStart);
+            if (!this.push(BIGINT)) return this.stackLimit(base + opStart);
             this.pos = this.resumeAt;
             return SKIP;
           }
@@ -344,8 +331,7 @@ export class PickleMachine {
           } else if (!/^\s*[-+]?(\d|\.\d|inf|nan)/i.test(text)) {
             return this.fail("pickle/bad-float", "FLOAT argument is not a number", base + opStart);
           }
-          if (this.sp < this.stack.length) this.stack[this.sp++] = code;
-          else if (!this.push(code)) return this.stackLimit(base + opStart);
+          if (!this.push(code)) return this.stackLimit(base + opStart);
           break;
         }
 
@@ -410,8 +396,7 @@ export class PickleMachine {
             const prefix = values.prefixBytes;
             if (end - payload < prefix) return this.retry(base + opStart, 1 + hdr + prefix);
             const code = values.addPrefix(tag, buf, payload, end - payload, base + payload, n);
-            if (this.sp < this.stack.length) this.stack[this.sp++] = code;
-            else if (!this.push(code)) return this.stackLimit(base + opStart);
+            if (!this.push(code)) return this.stackLimit(base + opStart);
             this.pos = this.resumeAt;
             return SKIP;
           }
@@ -419,8 +404,7 @@ export class PickleMachine {
             n <= limits.maxKeptStringBytes
               ? values.addBytes(tag, buf, payload, n, base + payload, n)
               : values.addPrefix(tag, buf, payload, n, base + payload, n);
-          if (this.sp < this.stack.length) this.stack[this.sp++] = code;
-          else if (!this.push(code)) return this.stackLimit(base + opStart);
+          if (!this.push(code)) return this.stackLimit(base + opStart);
           p = payload + n;
           break;
         }
@@ -445,9 +429,7 @@ export class PickleMachine {
           } else {
             text = decodeRawUnicodeEscape(raw);
           }
-          if (this.sp < this.stack.length) this.stack[this.sp++] = values.addText(text, base + opStart + 1);
-          else if (!this.push(values.addText(text, base + opStart + 1)))
-            return this.stackLimit(base + opStart);
+          if (!this.push(values.addText(text, base + opStart + 1))) return this.stackLimit(base + opStart);
           break;
         }
         case 0x97: // NEXT_BUFFER
@@ -457,8 +439,7 @@ export class PickleMachine {
             "uses an out-of-band buffer (NEXT_BUFFER)",
             base + opStart,
           );
-          if (this.sp < this.stack.length) this.stack[this.sp++] = BUFFER;
-          else if (!this.push(BUFFER)) return this.stackLimit(base + opStart);
+          if (!this.push(BUFFER)) return this.stackLimit(base + opStart);
           break;
         case 0x98: // READONLY_BUFFER
           if (this.sp <= this.fence) return this.underflow(base + opStart);
@@ -471,9 +452,7 @@ export class PickleMachine {
         case 0x29: {
           // EMPTY_TUPLE
           const kind = op === 0x5d ? "list" : op === 0x7d ? "dict" : op === 0x8f ? "set" : "tuple";
-          if (this.sp < this.stack.length) this.stack[this.sp++] = values.container(kind, this.stack, 0, 0);
-          else if (!this.push(values.container(kind, this.stack, 0, 0)))
-            return this.stackLimit(base + opStart);
+          if (!this.push(values.container(kind, this.stack, 0, 0))) return this.stackLimit(base + opStart);
           break;
         }
         case 0x6c: // LIST
@@ -489,8 +468,7 @@ export class PickleMachine {
           const kind = op === 0x6c ? "list" : op === 0x74 ? "tuple" : op === 0x91 ? "frozenset" : "dict";
           const code = values.container(kind, this.stack, k, this.sp);
           this.sp = k;
-          if (this.sp < this.stack.length) this.stack[this.sp++] = code;
-          else if (!this.push(code)) return this.stackLimit(base + opStart);
+          if (!this.push(code)) return this.stackLimit(base + opStart);
           break;
         }
         case 0x85: // TUPLE1
@@ -555,8 +533,7 @@ export class PickleMachine {
           const cls = this.importGlobal(module, name, op === 0x63 ? "GLOBAL" : "INST", base + opStart);
           if (cls === undefined) return FAILED;
           if (op === 0x63) {
-            if (this.sp < this.stack.length) this.stack[this.sp++] = cls;
-            else if (!this.push(cls)) return this.stackLimit(base + opStart);
+            if (!this.push(cls)) return this.stackLimit(base + opStart);
           } else {
             const args = values.container("tuple", this.stack, k, this.sp);
             this.sp = k;
@@ -602,8 +579,7 @@ export class PickleMachine {
             base + opStart,
           );
           if (g === undefined) return FAILED;
-          if (this.sp < this.stack.length) this.stack[this.sp++] = g;
-          else if (!this.push(g)) return this.stackLimit(base + opStart);
+          if (!this.push(g)) return this.stackLimit(base + opStart);
           break;
         }
         case 0x52: {
@@ -674,8 +650,7 @@ export class PickleMachine {
           if (nl < 0) return this.lineMissing(nl, base, opStart, end, atEof);
           const pid = values.addText(latin1(buf, p, nl), base + p);
           p = nl + 1;
-          if (this.sp < this.stack.length) this.stack[this.sp++] = values.persistent(pid);
-          else if (!this.push(values.persistent(pid))) return this.stackLimit(base + opStart);
+          if (!this.push(values.persistent(pid))) return this.stackLimit(base + opStart);
           break;
         }
         case 0x51: {
@@ -728,8 +703,7 @@ export class PickleMachine {
 
   private push(code: number): boolean {
     if (this.sp >= this.maxStackDepth) return false;
-    // Never longer than the limit: the inline pushes of the hot loop rely on it.
-    if (this.sp === this.stack.length) this.stack = growInt32(this.stack, this.maxStackDepth);
+    if (this.sp === this.stack.length) this.stack = growInt32(this.stack);
     this.stack[this.sp++] = code;
     return true;
   }
@@ -1013,8 +987,8 @@ export class PickleMachine {
   }
 }
 
-function growInt32(a: Int32Array, max = Number.MAX_SAFE_INTEGER): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(Math.min(max, Math.max(1, a.length * 2)));
+function growInt32(a: Int32Array): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(a.length * 2);
   b.set(a);
   return b;
 }
