@@ -2,6 +2,18 @@
 
 export { pickleCheck } from "./checks/pickle-check.js";
 export type { CheckInput, CheckOutput, PickleAnalysisAt, ScanCheck } from "./checks/scan-check.js";
+export { INLINE_IGNORE_MARKER } from "./checks/secrets/inline-ignore.js";
+export type { SecretDetector, SecretMatch, SecretSeverity } from "./checks/secrets/secret-detector.js";
+export { SECRET_DETECTORS } from "./checks/secrets/secret-detectors.js";
+export type { SecretsCheckOptions } from "./checks/secrets/secrets-check.js";
+export { secretsCheck } from "./checks/secrets/secrets-check.js";
+export {
+  parseSecretsIgnore,
+  SECRETS_IGNORE_FILE,
+  SecretsIgnoreError,
+} from "./checks/secrets/secrets-ignore.js";
+export type { SecretsLimits } from "./checks/secrets/secrets-limits.js";
+export { DEFAULT_SECRETS_LIMITS } from "./checks/secrets/secrets-limits.js";
 export { ContainerBudget } from "./formats/container-budget.js";
 export { ContainerError } from "./formats/container-error.js";
 export { CONTAINER_RULES, RETIRED_CONTAINER_RULES } from "./formats/container-rules.js";
@@ -32,6 +44,12 @@ export type {
   PickleIssue,
   PickleString,
 } from "./pickle/types.js";
+export type { ClamavSignature, ClamavSignatureDatabase, SkippedRule } from "./policy/clamav-signatures.js";
+export {
+  CLAMAV_DATABASE_FILE,
+  CLAMAV_SIGNATURE_PREFIX,
+  clamavSignatures,
+} from "./policy/clamav-signatures.js";
 export { classifyImport } from "./policy/classify-import.js";
 export { DEFAULT_RULES, defaultPolicy } from "./policy/default-policy.js";
 export type { Classification, Policy, PolicyRule } from "./policy/policy.js";

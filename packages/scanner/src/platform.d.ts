@@ -38,3 +38,8 @@ declare class ReadableStream<R = unknown> {
   getReader(): ReadableStreamDefaultReader<R>;
   cancel(reason?: unknown): Promise<void>;
 }
+// Web Crypto: only the digest the secrets check uses for fingerprints.
+interface SubtleCrypto {
+  digest(algorithm: "SHA-256" | "SHA-384" | "SHA-512", data: Uint8Array): Promise<ArrayBuffer>;
+}
+declare var crypto: { readonly subtle: SubtleCrypto };

@@ -1,3 +1,4 @@
+import { analysePickle } from "../../pickle/analyse-pickle.js";
 import type { ByteSource } from "../../reader/byte-source.js";
 import { MemorySource, readFully } from "../../reader/byte-source.js";
 import { InflateSource } from "../compression/inflate-source.js";
@@ -96,12 +97,14 @@ async function holdsPickle(
   }
   const member = openZipMember(source, entry, local, budgetFor(source, ctx.limits), ctx.limits);
   const head = await readFully(member, 0, 2);
-  if (member instanceof InflateSource) {
-    // The last byte of a deflated member costs a full inflate: decide on PROTO alone.
-    return looksLikeProtoPickle(head, STOP);
-  }
-  const last = (await readFully(member, member.size - 1, 1))[0];
-  return looksLikeProtoPickle(head, last);
+  // The last byte of a deflated member costs a full inflate: decide on PROTO alone there.
+  const last = member instanceof InflateSource ? STOP : (await readFully(member, member.size - 1, 1))[0];
+  if (!looksLikeProtoPickle(head, last)) return false;
+  // Tensor bytes can start and end like a pickle by chance. No loader unpickles such a member, so it
+  // counts as a pickle only when following it gets somewhere: a STOP, an import or a call. This reads
+  // only up to where the stream breaks, which for tensor data is within the first bytes.
+  const probe = await analysePickle(member, 0, { limits: ctx.limits });
+  return probe.complete || probe.imports.length > 0 || probe.calls.length > 0;
 }
 
 /** Tensor data of a PyTorch archive: `<root>/data/<key>`. */
