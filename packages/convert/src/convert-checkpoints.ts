@@ -178,7 +178,7 @@ async function writeShard(
   });
   const temp = tempName(shard.final);
   temps.set(shard.final, temp);
-  const handle = await open(temp, "wx");
+  const handle = await open(temp, "wx+");
   try {
     await writeSafetensorsFile(handle, plan, shard.input, limits, buffers);
     await validateOutput(shard.final, handle, plan);
