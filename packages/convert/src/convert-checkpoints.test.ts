@@ -8,6 +8,7 @@ import {
   type CheckpointSpec,
   legacyCheckpoint,
   type StorageSpec,
+  zipCheckpoint,
 } from "../../scanner/src/convert/test-helpers/torch-checkpoint-builder.js";
 import { convertCheckpoints } from "./convert-checkpoints.js";
 
@@ -56,8 +57,13 @@ const F8: [string, string][] = [
   ["float8_e8m0fnu", "F8_E8M0"],
 ];
 
-describe("convertCheckpoints", () => {
-  it("converts a legacy checkpoint with every dtype, byte for byte", async () => {
+const FORMATS: [string, (spec: CheckpointSpec) => Uint8Array][] = [
+  ["legacy", (spec) => legacyCheckpoint(spec)],
+  ["zip", (spec) => zipCheckpoint(spec)],
+];
+
+describe.each(FORMATS)("convertCheckpoints (%s format)", (_format, checkpoint) => {
+  it("converts a checkpoint with every dtype, byte for byte", async () => {
     const spec: CheckpointSpec = { storages: {}, entries: [], ordered: true };
     for (const [type, , size] of DTYPES) {
       spec.storages[type] = storage(type, 6, size, size);
@@ -67,7 +73,7 @@ describe("convertCheckpoints", () => {
       spec.storages[dtype] = storage("UntypedStorage", 4, 1, 9);
       spec.entries.push([dtype, { tensor: { storage: dtype, shape: [4], rebuild: "v3", dtype } }]);
     }
-    const input = await write("pytorch_model.bin", legacyCheckpoint(spec));
+    const input = await write("pytorch_model.bin", checkpoint(spec));
     const [result] = await convertCheckpoints([input]);
     expect(result?.outputs).toEqual([join(dir, "model.safetensors")]);
     const out = await readOut("model.safetensors");
@@ -90,7 +96,7 @@ describe("convertCheckpoints", () => {
     const f32 = (i: number) => s.bytes.subarray(i * 4, i * 4 + 4);
     const input = await write(
       "views.pt",
-      legacyCheckpoint({
+      checkpoint({
         storages: { s: s },
         entries: [
           ["rows", { tensor: { storage: "s", offset: 8, shape: [2, 4] } }],
@@ -114,7 +120,7 @@ describe("convertCheckpoints", () => {
   it("saves tied tensors once and reports the duplicates; copies overlapping views", async () => {
     const input = await write(
       "tied.pt",
-      legacyCheckpoint({
+      checkpoint({
         storages: { e: storage("HalfStorage", 12, 2) },
         entries: [
           ["lm_head.weight", { tensor: { storage: "e", shape: [3, 4] } }],
@@ -143,7 +149,7 @@ describe("convertCheckpoints", () => {
   it("leaves out non-tensor entries with a note and keeps short strings as metadata", async () => {
     const input = await write(
       "ckpt.pt",
-      legacyCheckpoint({
+      checkpoint({
         storages: { a: storage("FloatStorage", 2, 4) },
         entries: [
           ["w", { tensor: { storage: "a", shape: [2] } }],
@@ -166,7 +172,7 @@ describe("convertCheckpoints", () => {
 
   it("converts sharded inputs through their index, naming shards as transformers does", async () => {
     const shard = (name: string, seed: number) =>
-      legacyCheckpoint({
+      checkpoint({
         storages: { [name]: storage("FloatStorage", 4, 4, seed) },
         entries: [[name, { tensor: { storage: name, shape: [4] } }]],
       });
@@ -199,7 +205,7 @@ describe("convertCheckpoints", () => {
       storages[`s${i}`] = storage("FloatStorage", 25, 4, i);
       entries.push([`t${i}`, { tensor: { storage: `s${i}`, shape: [25] } }]);
     }
-    const input = await write("big.pt", legacyCheckpoint({ storages, entries }));
+    const input = await write("big.pt", checkpoint({ storages, entries }));
     const [result] = await convertCheckpoints([input], { shardSize: "200B" });
     expect(result?.outputs.map((p) => p.slice(dir.length + 1))).toEqual([
       "big-00001-of-00003.safetensors",
@@ -213,7 +219,7 @@ describe("convertCheckpoints", () => {
   it("writes to the -o file when it names a .safetensors file", async () => {
     const input = await write(
       "x.pt",
-      legacyCheckpoint({
+      checkpoint({
         storages: { a: storage("ByteStorage", 3, 1) },
         entries: [["a", { tensor: { storage: "a", shape: [3] } }]],
       }),

@@ -14,11 +14,10 @@ import {
   shardTensors,
   tensorBytes,
 } from "@modelgate/scanner";
-import { COPY_BUFFER_BYTES } from "./copy-file-range.js";
-import { openZipMembers } from "./open-zip-members.js";
 import { outputNames } from "./output-names.js";
 import { DEFAULT_SHARD_SIZE, parseShardSize } from "./parse-shard-size.js";
 import { type InputGroup, resolveInputs } from "./resolve-inputs.js";
+import { StreamCopier } from "./stream-copier.js";
 import { validateOutput } from "./validate-output.js";
 import { type OpenCheckpoint, writeSafetensorsFile } from "./write-safetensors-file.js";
 
@@ -76,10 +75,6 @@ export async function convertCheckpoints(
     if (options.out !== undefined && !options.out.endsWith(".safetensors")) {
       await makeDir(options.out, createdDirs);
     }
-    const buffers: [Buffer, Buffer] = [
-      Buffer.allocUnsafe(COPY_BUFFER_BYTES),
-      Buffer.allocUnsafe(COPY_BUFFER_BYTES),
-    ];
     const finals = new Set<string>();
     for (const group of groups) {
       const checkpoints: OpenCheckpoint[] = [];
@@ -91,7 +86,7 @@ export async function convertCheckpoints(
         if (finals.has(p.final))
           throw new ConvertError("convert/bad-output", `two inputs would both write ${p.final}`);
         finals.add(p.final);
-        await writeShard(p, limits, buffers, temps);
+        await writeShard(p, limits, temps);
       }
       if (names.index) indexes.push({ path: names.index, body: indexJson(pending) });
       results.push(summarize(group, pending, checkpoints, names.index));
@@ -137,7 +132,6 @@ async function openCheckpoint(
   try {
     const checkpoint = await readTorchCheckpoint(source, {
       limits,
-      openZip: openZipMembers,
       ...(options.policy ? { policy: options.policy } : {}),
     });
     return { path, checkpoint, handle };
@@ -168,7 +162,6 @@ function planShards(group: InputGroup, checkpoints: OpenCheckpoint[], shardSize:
 async function writeShard(
   shard: PendingShard,
   limits: ConvertLimits,
-  buffers: [Buffer, Buffer],
   temps: Map<string, string>,
 ): Promise<void> {
   const { checkpoint } = shard.input;
@@ -180,7 +173,7 @@ async function writeShard(
   temps.set(shard.final, temp);
   const handle = await open(temp, "wx+");
   try {
-    await writeSafetensorsFile(handle, plan, shard.input, limits, buffers);
+    await writeSafetensorsFile(plan, shard.input, limits, new StreamCopier(handle));
     await validateOutput(shard.final, handle, plan);
   } finally {
     await handle.close();

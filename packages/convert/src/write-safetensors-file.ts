@@ -8,7 +8,7 @@ import {
   type StorageBytes,
   type TorchCheckpoint,
 } from "@modelgate/scanner";
-import { COPY_BUFFER_BYTES, copyFileRange, writeExactly } from "./copy-file-range.js";
+import { COPY_BUFFER_BYTES, type StreamCopier } from "./stream-copier.js";
 
 /** An open input: its checkpoint and a handle for copying stored bytes straight from the file. */
 export interface OpenCheckpoint {
@@ -18,18 +18,17 @@ export interface OpenCheckpoint {
 }
 
 /**
- * Writes `plan` to `output` (an empty file): the header, then each tensor's bytes, contiguous.
- * Contiguous views stored as they are in the input are copied file to file two buffers at a time;
+ * Writes `plan` through `copier` (into an empty file): the header, then each tensor's bytes,
+ * contiguous. Contiguous views stored as they are in the input are copied file to file;
  * other views are gathered in bounded chunks (`gatherView`). Returns the bytes written.
  */
 export async function writeSafetensorsFile(
-  output: FileHandle,
   plan: SafetensorsPlan,
   input: OpenCheckpoint,
   limits: ConvertLimits,
-  buffers: [Buffer, Buffer],
+  copier: StreamCopier,
 ): Promise<number> {
-  await writeExactly(output, plan.header, plan.header.length, 0);
+  await copier.write(plan.header, plan.header.length, 0);
   const base = plan.header.length;
   for (const { tensor, start, end } of plan.tensors) {
     const storage = input.checkpoint.storages.get(tensor.storageKey);
@@ -38,27 +37,21 @@ export async function writeSafetensorsFile(
     if (length === 0) continue;
     if (isContiguousView(tensor)) {
       if (storage.fileOffset !== undefined) {
-        await copyFileRange(
-          input.handle,
-          storage.fileOffset + tensor.byteOffset,
-          length,
-          output,
-          base + start,
-          buffers,
-        );
+        await copier.copy(input.handle, storage.fileOffset + tensor.byteOffset, length, base + start);
       } else {
-        await copyFromSource(storage, tensor.byteOffset, length, output, base + start);
+        await copyFromSource(storage, tensor.byteOffset, length, copier, base + start);
       }
       continue;
     }
     let at = base + start;
     for await (const chunk of gatherView(storageReader(storage), tensor, limits)) {
-      await writeExactly(output, chunk, chunk.length, at);
+      await copier.write(chunk, chunk.length, at);
       at += chunk.length;
     }
     if (at !== base + end)
       throw new Error(`internal: tensor ${tensor.name} wrote ${at - base - start} of ${length} bytes`);
   }
+  await copier.flush();
   return base + plan.dataBytes;
 }
 
@@ -79,14 +72,15 @@ async function copyFromSource(
   storage: StorageBytes,
   from: number,
   length: number,
-  output: FileHandle,
+  copier: StreamCopier,
   to: number,
 ): Promise<void> {
   const read = storageReader(storage);
   for (let done = 0; done < length; ) {
     const n = Math.min(COPY_BUFFER_BYTES, length - done);
-    const bytes = await read(from + done, n);
-    await writeExactly(output, bytes, n, to + done);
+    // The write completes later: keep a copy in case the source reuses its buffer.
+    const bytes = (await read(from + done, n)).slice();
+    await copier.write(bytes, n, to + done);
     done += n;
   }
 }

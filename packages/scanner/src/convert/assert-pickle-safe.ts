@@ -7,6 +7,7 @@ import type { ByteSource } from "../reader/byte-source.js";
 import { formatLocation } from "../report/location.js";
 import type { Finding } from "../report/types.js";
 import { fileVerdict } from "../report/verdict.js";
+import { scanSource } from "../scan.js";
 import { ConvertError } from "./convert-error.js";
 
 /** Findings quoted in a refusal message; the rest are counted. */
@@ -47,6 +48,24 @@ export async function assertPickleSafe(
   throw new ConvertError(
     "convert/not-safe",
     `the scan of ${options.member ?? "the checkpoint pickle"} is ${verdict}, so it is not converted: ${describe(bad)}`,
+  );
+}
+
+/**
+ * Scans the whole file as `modelgate scan` does (container structure, every pickle, policy) and
+ * refuses (`convert/not-safe`) unless the verdict is `safe`.
+ */
+export async function assertScanSafe(
+  source: ByteSource,
+  path: string,
+  options: { policy?: Policy; limits?: Partial<Limits> } = {},
+): Promise<void> {
+  const report = await scanSource(source, path, options);
+  if (report.verdict === "safe") return;
+  const bad = report.findings.filter((f) => f.severity !== "info");
+  throw new ConvertError(
+    "convert/not-safe",
+    `the scan of ${path} is ${report.verdict}, so it is not converted: ${describe(bad)}`,
   );
 }
 

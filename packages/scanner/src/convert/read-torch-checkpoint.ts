@@ -1,20 +1,22 @@
-import type { Limits } from "../limits.js";
+import { type Limits, resolveLimits } from "../limits.js";
 import type { Policy } from "../policy/policy.js";
 import { type ByteSource, readFully } from "../reader/byte-source.js";
+import { assertScanSafe } from "./assert-pickle-safe.js";
 import type { TorchCheckpoint } from "./checkpoint-types.js";
 import { ConvertError } from "./convert-error.js";
 import { type ConvertLimits, resolveConvertLimits } from "./convert-limits.js";
+import { openZipCheckpoint } from "./open-zip-checkpoint.js";
 import { readLegacyCheckpoint } from "./read-legacy-checkpoint.js";
-import { type CheckpointMember, readZipCheckpoint } from "./read-zip-checkpoint.js";
+import { readZipCheckpoint } from "./read-zip-checkpoint.js";
 
 export interface ReadTorchCheckpointOptions {
+  /** Name of the checkpoint in messages. */
+  path?: string;
   /** Import policy for the safety analysis (default: the built-in policy). */
   policy?: Policy;
   /** Scanner limits for the safety analysis. */
   scanLimits?: Partial<Limits>;
   limits?: Partial<ConvertLimits>;
-  /** Opens a zip archive's members as PyTorch's reader does (zip checkpoints need it). */
-  openZip?: (source: ByteSource) => Promise<CheckpointMember[]>;
 }
 
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
@@ -22,8 +24,9 @@ const TAR_MAGIC = "ustar";
 const TAR_MAGIC_OFFSET = 257;
 
 /**
- * Reads a PyTorch checkpoint (zip or legacy format) without executing anything: each pickle is
- * scanned first and refused unless `safe`, then rebuilt by the restricted unpickler; tensors are
+ * Reads a PyTorch checkpoint (zip or legacy format) without executing anything: the whole file is
+ * scanned first (`scanSource`) and refused unless `safe`; each pickle is analysed again where it is
+ * read and rebuilt by the restricted unpickler; tensors are
  * located in their storages, never read. Throws `ConvertError` with the reason for any refusal.
  */
 export async function readTorchCheckpoint(
@@ -36,11 +39,13 @@ export async function readTorchCheckpoint(
     ...(options.policy ? { policy: options.policy } : {}),
     ...(options.scanLimits ? { scanLimits: options.scanLimits } : {}),
   };
+  await assertScanSafe(source, options.path ?? "the checkpoint", {
+    ...(options.policy ? { policy: options.policy } : {}),
+    ...(options.scanLimits ? { limits: options.scanLimits } : {}),
+  });
   const head = await readFully(source, 0, Math.min(source.size, 512));
   if (ZIP_MAGIC.every((b, i) => head[i] === b)) {
-    if (!options.openZip)
-      throw new ConvertError("convert/unsupported-format", "zip checkpoints need a zip reader");
-    return readZipCheckpoint(await options.openZip(source), read);
+    return readZipCheckpoint(await openZipCheckpoint(source, resolveLimits(options.scanLimits)), read);
   }
   if (
     head.length >= TAR_MAGIC_OFFSET + 5 &&
