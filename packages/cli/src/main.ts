@@ -1,6 +1,8 @@
 import { readFile } from "node:fs/promises";
+import { convertCheckpoints, DEFAULT_SHARD_SIZE, renderConversion } from "@modelgate/convert";
 import { scanPaths } from "@modelgate/node";
 import {
+  ConvertError,
   createPolicy,
   DEFAULT_RULES,
   exitCodeFor,
@@ -14,6 +16,11 @@ import { VERSION } from "./version.js";
 
 /** Exit status for usage and I/O problems (0 and 1 are verdicts). */
 const EXIT_USAGE = 2;
+
+interface ConvertFlags {
+  out?: string;
+  shardSize: string;
+}
 
 interface ScanFlags {
   format: "text" | "json" | "sarif";
@@ -43,6 +50,16 @@ export async function main(argv: string[]): Promise<number> {
     .option("--policy <file>", "JSON policy file that adds to or replaces the built-in import policy")
     .action(async (paths: string[], flags: ScanFlags) => {
       status = await runScan(paths, flags);
+    });
+
+  program
+    .command("convert")
+    .description("convert PyTorch checkpoints to safetensors without executing them")
+    .argument("<inputs...>", "checkpoint files, *.bin.index.json files or model folders")
+    .option("-o, --out <path>", "output folder, or the output file when there is one output")
+    .option("--shard-size <size>", "largest output shard (5GB, 500MB, 2GiB, ...)", DEFAULT_SHARD_SIZE)
+    .action(async (inputs: string[], flags: ConvertFlags) => {
+      status = await runConvert(inputs, flags);
     });
 
   try {
@@ -82,4 +99,23 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
     process.stdout.write(`${JSON.stringify(renderSarif(report, VERSION), null, 2)}\n`);
   else process.stdout.write(renderText(report));
   return exitCodeFor(report.files.map((f) => f.verdict));
+}
+
+/** Exit status 0 when converted, 1 when refused (unsafe or not a tensor checkpoint), 2 for I/O and usage. */
+async function runConvert(inputs: string[], flags: ConvertFlags): Promise<number> {
+  try {
+    const results = await convertCheckpoints(inputs, {
+      shardSize: flags.shardSize,
+      ...(flags.out !== undefined ? { out: flags.out } : {}),
+    });
+    process.stdout.write(renderConversion(results));
+    return 0;
+  } catch (err) {
+    if (err instanceof ConvertError) {
+      process.stderr.write(`modelgate convert: refused: ${err.message}\n`);
+      return 1;
+    }
+    process.stderr.write(`modelgate convert: ${err instanceof Error ? err.message : String(err)}\n`);
+    return EXIT_USAGE;
+  }
 }
