@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { deflateRawSync } from "node:zlib";
 import { ConvertError } from "@modelgate/scanner";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { readSafetensorsStrict } from "../../scanner/src/convert/test-helpers/read-safetensors-strict.js";
@@ -230,6 +231,20 @@ describe.each(FORMATS)("convertCheckpoints (%s format)", (_format, checkpoint) =
   });
 });
 
+describe("convertCheckpoints (zip details)", () => {
+  it("reads storages from deflated members through the zip reader's inflater", async () => {
+    const s = storage("FloatStorage", 1000, 4);
+    const bytes = zipCheckpoint(
+      { storages: { s }, entries: [["w", { tensor: { storage: "s", shape: [10, 100] } }]] },
+      "archive",
+      (d) => new Uint8Array(deflateRawSync(d)),
+    );
+    const input = await write("deflated.pt", bytes);
+    await convertCheckpoints([input]);
+    expect((await readOut("deflated.safetensors")).tensors.get("w")?.data).toEqual(s.bytes);
+  });
+});
+
 describe("convertCheckpoints refusals", () => {
   const payload = (call: [string, string, string]) =>
     legacyCheckpoint({
@@ -283,6 +298,20 @@ describe("convertCheckpoints refusals", () => {
     }).catch((e: unknown) => e);
     expect((error as ConvertError).code).toBe("convert/strided-view-too-large");
     expect((await readdir(dir)).sort()).toEqual(before);
+  });
+
+  it("refuses an -o file name when the output is sharded", async () => {
+    const storages = { a: storage("ByteStorage", 8, 1), b: storage("ByteStorage", 8, 1, 3) };
+    const entries: CheckpointSpec["entries"] = [
+      ["a", { tensor: { storage: "a", shape: [8] } }],
+      ["b", { tensor: { storage: "b", shape: [8] } }],
+    ];
+    const input = await write("two.pt", legacyCheckpoint({ storages, entries }));
+    const out = join(dir, "one.safetensors");
+    await expect(convertCheckpoints([input], { out, shardSize: 8 })).rejects.toThrow(
+      /names one file.*give a folder/,
+    );
+    expect(await readdir(dir)).toEqual(["two.pt"]);
   });
 
   it("refuses shard names in an index that leave its folder", async () => {

@@ -32,6 +32,12 @@ export async function outputNames(
   ) {
     return { shards: [out], index: undefined };
   }
+  if (out !== undefined && out.endsWith(".safetensors") && !(await isDirectory(out))) {
+    throw new ConvertError(
+      "convert/bad-output",
+      `${out} names one file, but ${group.input} is written as ${sharded ? "shards" : "one of several outputs"}; give a folder`,
+    );
+  }
   const dir = out ?? group.dir;
   if (out !== undefined && !(await isDirectory(out)) && (await exists(out))) {
     throw new ConvertError("convert/bad-output", `${out} exists and is not a folder`);

@@ -16,24 +16,31 @@ export function crc32(bytes: Uint8Array): number {
   return (c ^ 0xffffffff) >>> 0;
 }
 
-/** A zip of stored (uncompressed) members, written byte by byte as Python's zipfile does. */
-export function storedZip(members: readonly [string, Uint8Array][]): Uint8Array {
+/**
+ * A zip of stored (uncompressed) members, written byte by byte as Python's zipfile does; with
+ * `deflate` (raw deflate, e.g. node:zlib's `deflateRawSync`), members are compressed (method 8).
+ */
+export function storedZip(
+  members: readonly [string, Uint8Array][],
+  deflate?: (data: Uint8Array) => Uint8Array,
+): Uint8Array {
   const enc = new TextEncoder();
   const locals: Uint8Array[] = [];
   const centrals: Uint8Array[] = [];
   let offset = 0;
-  for (const [name, data] of members) {
+  for (const [name, raw] of members) {
     const n = enc.encode(name);
-    const crc = crc32(data);
+    const crc = crc32(raw);
+    const data = deflate ? deflate(raw) : raw;
     const common = [
       ...le(20n, 2),
       ...le(0n, 2),
-      ...le(0n, 2),
+      ...le(deflate ? 8n : 0n, 2),
       ...le(0n, 2),
       ...le(0x21n, 2),
       ...le(BigInt(crc), 4),
       ...le(BigInt(data.length), 4),
-      ...le(BigInt(data.length), 4),
+      ...le(BigInt(raw.length), 4),
       ...le(BigInt(n.length), 2),
       ...le(0n, 2),
     ];

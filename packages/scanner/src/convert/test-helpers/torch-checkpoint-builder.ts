@@ -166,12 +166,12 @@ export function legacyCheckpoint(
 export function zipCheckpoint(
   spec: CheckpointSpec,
   prefix = "archive",
-  extra: [string, Uint8Array][] = [],
+  deflate?: (data: Uint8Array) => Uint8Array,
 ): Uint8Array {
   const enc = new TextEncoder();
   const members: [string, Uint8Array][] = [[`${prefix}/data.pkl`, statePickle(spec, false)]];
   members.push([`${prefix}/byteorder`, enc.encode("little")]);
   for (const [key, s] of Object.entries(spec.storages)) members.push([`${prefix}/data/${key}`, s.bytes]);
-  members.push([`${prefix}/version`, enc.encode("3\n")], ...extra);
-  return storedZip(members);
+  members.push([`${prefix}/version`, enc.encode("3\n")]);
+  return storedZip(members, deflate);
 }
