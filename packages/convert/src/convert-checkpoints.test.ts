@@ -92,31 +92,37 @@ describe.each(FORMATS)("convertCheckpoints (%s format)", (_format, checkpoint) =
     expect([...sizes].sort((a, b) => b - a)).toEqual(sizes);
   });
 
-  it("writes views with storage offsets and strides as contiguous tensors with the right values", async () => {
-    const s = storage("FloatStorage", 24, 4);
-    const f32 = (i: number) => s.bytes.subarray(i * 4, i * 4 + 4);
-    const input = await write(
-      "views.pt",
-      checkpoint({
-        storages: { s: s },
-        entries: [
-          ["rows", { tensor: { storage: "s", offset: 8, shape: [2, 4] } }],
-          ["transposed", { tensor: { storage: "s", shape: [4, 6], strides: [1, 4] } }],
-          ["stepped", { tensor: { storage: "s", offset: 1, shape: [3], strides: [5] } }],
-          ["param", { tensor: { storage: "s", offset: 20, shape: [4], parameter: "with_state" } }],
-        ],
-      }),
-    );
-    await convertCheckpoints([input]);
-    const out = await readOut("views.safetensors");
-    const cat = (idx: number[]) => Uint8Array.from(idx.flatMap((i) => [...f32(i)]));
-    expect(out.tensors.get("rows")?.data).toEqual(cat([8, 9, 10, 11, 12, 13, 14, 15]));
-    const t: number[] = [];
-    for (let i = 0; i < 4; i++) for (let j = 0; j < 6; j++) t.push(i + 4 * j);
-    expect(out.tensors.get("transposed")).toMatchObject({ shape: [4, 6], data: cat(t) });
-    expect(out.tensors.get("stepped")?.data).toEqual(cat([1, 6, 11]));
-    expect(out.tensors.get("param")?.data).toEqual(cat([20, 21, 22, 23]));
-  });
+  it.each([
+    ["in memory", {}],
+    ["in small chunks and blocks", { maxGatherSpanBytes: 1, permutedBlockBytes: 20, gatherChunkBytes: 8 }],
+  ])(
+    "writes views with storage offsets and strides as contiguous tensors with the right values (%s)",
+    async (_how, limits) => {
+      const s = storage("FloatStorage", 24, 4);
+      const f32 = (i: number) => s.bytes.subarray(i * 4, i * 4 + 4);
+      const input = await write(
+        "views.pt",
+        checkpoint({
+          storages: { s: s },
+          entries: [
+            ["rows", { tensor: { storage: "s", offset: 8, shape: [2, 4] } }],
+            ["transposed", { tensor: { storage: "s", shape: [4, 6], strides: [1, 4] } }],
+            ["stepped", { tensor: { storage: "s", offset: 1, shape: [3], strides: [5] } }],
+            ["param", { tensor: { storage: "s", offset: 20, shape: [4], parameter: "with_state" } }],
+          ],
+        }),
+      );
+      await convertCheckpoints([input], { limits });
+      const out = await readOut("views.safetensors");
+      const cat = (idx: number[]) => Uint8Array.from(idx.flatMap((i) => [...f32(i)]));
+      expect(out.tensors.get("rows")?.data).toEqual(cat([8, 9, 10, 11, 12, 13, 14, 15]));
+      const t: number[] = [];
+      for (let i = 0; i < 4; i++) for (let j = 0; j < 6; j++) t.push(i + 4 * j);
+      expect(out.tensors.get("transposed")).toMatchObject({ shape: [4, 6], data: cat(t) });
+      expect(out.tensors.get("stepped")?.data).toEqual(cat([1, 6, 11]));
+      expect(out.tensors.get("param")?.data).toEqual(cat([20, 21, 22, 23]));
+    },
+  );
 
   it("saves tied tensors once and reports the duplicates; copies overlapping views", async () => {
     const input = await write(
@@ -278,12 +284,12 @@ describe("convertCheckpoints refusals", () => {
       entries: [["a", { tensor: { storage: "a", shape: [4] } }]],
     });
     await write("pytorch_model-00001-of-00002.bin", good);
-    // The second shard holds a transpose wider than the gather limit: refused while writing.
+    // The second shard holds a view with overlapping strides wider than the gather limit: refused while writing.
     await write(
       "pytorch_model-00002-of-00002.bin",
       legacyCheckpoint({
         storages: { b: storage("FloatStorage", 64, 4) },
-        entries: [["b", { tensor: { storage: "b", shape: [8, 8], strides: [1, 8] } }]],
+        entries: [["b", { tensor: { storage: "b", shape: [8, 8], strides: [1, 1] } }]],
       }),
     );
     const weightMap = { a: "pytorch_model-00001-of-00002.bin", b: "pytorch_model-00002-of-00002.bin" };
@@ -294,7 +300,7 @@ describe("convertCheckpoints refusals", () => {
     const before = (await readdir(dir)).sort();
     const error = await convertCheckpoints([index], {
       out: join(dir, "new", "deep"),
-      limits: { maxGatherSpanBytes: 64 },
+      limits: { maxGatherSpanBytes: 16 },
     }).catch((e: unknown) => e);
     expect((error as ConvertError).code).toBe("convert/strided-view-too-large");
     expect((await readdir(dir)).sort()).toEqual(before);

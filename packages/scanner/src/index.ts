@@ -11,13 +11,14 @@ export type {
 export { ConvertError } from "./convert/convert-error.js";
 export type { ConvertLimits } from "./convert/convert-limits.js";
 export { DEFAULT_CONVERT_LIMITS, resolveConvertLimits } from "./convert/convert-limits.js";
-export type { StorageReader } from "./convert/gather-view.js";
-export { gatherView, isContiguousView } from "./convert/gather-view.js";
+export { gatherView } from "./convert/gather-view.js";
 export type { PlannedTensor, SafetensorsPlan } from "./convert/plan-safetensors.js";
 export { planSafetensors, shardTensors, tensorBytes } from "./convert/plan-safetensors.js";
 export type { ReadTorchCheckpointOptions } from "./convert/read-torch-checkpoint.js";
 export { readTorchCheckpoint } from "./convert/read-torch-checkpoint.js";
 export type { CheckpointMember } from "./convert/read-zip-checkpoint.js";
+export type { StorageReader } from "./convert/view-layout.js";
+export { isContiguousView } from "./convert/view-layout.js";
 export type { FormatParser, ParseContext, TextFragment } from "./formats/format-parser.js";
 export { SNIFF_BYTES } from "./formats/format-parser.js";
 export { NotThisFormatError } from "./formats/not-this-format.js";

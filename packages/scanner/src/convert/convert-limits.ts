@@ -14,6 +14,8 @@ export interface ConvertLimits {
   maxGatherSpanBytes: number;
   /** Bytes of output produced per step when gathering a strided view. */
   gatherChunkBytes: number;
+  /** Bytes of output gathered per block of a permuted view wider than `maxGatherSpanBytes` (CWE-770). */
+  permutedBlockBytes: number;
 }
 
 export const DEFAULT_CONVERT_LIMITS: Readonly<ConvertLimits> = Object.freeze({
@@ -24,6 +26,7 @@ export const DEFAULT_CONVERT_LIMITS: Readonly<ConvertLimits> = Object.freeze({
   maxMetadataStringChars: 1024,
   maxGatherSpanBytes: 64 * 1024 * 1024,
   gatherChunkBytes: 1024 * 1024,
+  permutedBlockBytes: 16 * 1024 * 1024,
 });
 
 export function resolveConvertLimits(overrides?: Partial<ConvertLimits>): ConvertLimits {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ConvertError } from "./convert-error.js";
 import { resolveConvertLimits } from "./convert-limits.js";
-import { gatherView, isContiguousView, normalizeView } from "./gather-view.js";
+import { gatherView } from "./gather-view.js";
+import { isContiguousView, normalizeView } from "./view-layout.js";
 
 /** Storage bytes 0, 1, 2, ... so that every gathered byte says where it came from. */
 const storage = (n: number) => Uint8Array.from({ length: n }, (_, i) => i & 0xff);
@@ -95,11 +96,41 @@ describe("gatherView", () => {
     expect(reads).toEqual([2, 2, 2, 2]);
   });
 
-  it("gathers a permuted view whose span is at the limit, and refuses one byte over it", async () => {
-    const view = { shape: [4, 3], strides: [1, 4], byteOffset: 0, size: 4 }; // spans 12 elements = 48 bytes
-    const { out } = await gather(storage(64), view, { maxGatherSpanBytes: 48 });
+  for (const [what, view] of VIEWS) {
+    it(`writes ${what} block by block when its span is past maxGatherSpanBytes`, async () => {
+      const bytes = storage(256);
+      const expected = naive(bytes, view.shape, view.strides, view.byteOffset, view.size);
+      for (const permutedBlockBytes of [1, 7, 12, 1 << 20]) {
+        // Overlapping windows have no storage order: each block is gathered from its own span.
+        const maxGatherSpanBytes = what === "overlapping windows" ? 256 : 1;
+        const { out } = await gather(bytes, view, { maxGatherSpanBytes, permutedBlockBytes });
+        expect(out).toEqual(expected);
+      }
+    });
+  }
+
+  it("reads each block of a wide transpose with one read when its runs lie close together", async () => {
+    const view = { shape: [64, 64], strides: [1, 64], byteOffset: 0, size: 1 };
+    const bytes = storage(64 * 64);
+    const { out, reads } = await gather(bytes, view, { maxGatherSpanBytes: 1, permutedBlockBytes: 256 });
+    expect(out).toEqual(naive(bytes, view.shape, view.strides, 0, 1));
+    expect(reads).toHaveLength(16);
+  });
+
+  it("gathers overlapping strides from a block span at maxGatherSpanBytes and refuses one byte less", async () => {
+    const view = { shape: [4, 3], strides: [1, 1], byteOffset: 0, size: 4 }; // one row of 3 spans 12 bytes
+    const { out } = await gather(storage(64), view, { maxGatherSpanBytes: 12, permutedBlockBytes: 12 });
     expect(out).toEqual(naive(storage(64), view.shape, view.strides, 0, 4));
-    await expect(gather(storage(64), view, { maxGatherSpanBytes: 47 })).rejects.toThrow(ConvertError);
+    await expect(
+      gather(storage(64), view, { maxGatherSpanBytes: 11, permutedBlockBytes: 12 }),
+    ).rejects.toThrow(ConvertError);
+  });
+
+  it("reads a long contiguous run a chunk at a time", async () => {
+    const view = { shape: [2, 40], strides: [50, 1], byteOffset: 0, size: 1 };
+    const { out, chunks } = await gather(storage(100), view, { gatherChunkBytes: 16 });
+    expect(out).toEqual(naive(storage(100), view.shape, view.strides, 0, 1));
+    expect(Math.max(...chunks.map((c) => c.length))).toBe(16);
   });
 
   it("writes nothing for a tensor with no elements", async () => {

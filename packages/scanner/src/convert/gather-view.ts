@@ -1,52 +1,17 @@
 import type { CheckpointTensor } from "./checkpoint-types.js";
-import { ConvertError } from "./convert-error.js";
 import type { ConvertLimits } from "./convert-limits.js";
-
-/** Reads `length` bytes at `offset` of a storage (the reader checks bounds). */
-export type StorageReader = (offset: number, length: number) => Promise<Uint8Array>;
-
-/** A view's dims without size-1 dims, with dims that step contiguously into each other merged. */
-export interface NormalizedView {
-  shape: number[];
-  strides: number[];
-  numel: number;
-}
+import { gatherPermutedView } from "./gather-permuted-view.js";
+import { inStorageOrder, normalizeView, type StorageReader } from "./view-layout.js";
 
 /** Runs shorter than this are copied byte by byte rather than with `set` (cheaper for tiny runs). */
 const SMALL_RUN_BYTES = 16;
-
-export function normalizeView(shape: readonly number[], strides: readonly number[]): NormalizedView {
-  const s: number[] = [];
-  const st: number[] = [];
-  let numel = 1;
-  for (let i = 0; i < shape.length; i++) {
-    const n = shape[i] as number;
-    numel *= n;
-    if (n === 1) continue;
-    const stride = strides[i] as number;
-    const k = s.length - 1;
-    if (k >= 0 && st[k] === stride * n) {
-      s[k] = (s[k] as number) * n;
-      st[k] = stride;
-    } else {
-      s.push(n);
-      st.push(stride);
-    }
-  }
-  return { shape: s, strides: st, numel };
-}
-
-/** True when the view's elements are one contiguous run of its storage, in order. */
-export function isContiguousView(t: Pick<CheckpointTensor, "shape" | "strides">): boolean {
-  const v = normalizeView(t.shape, t.strides);
-  return v.numel === 0 || v.shape.length === 0 || (v.shape.length === 1 && v.strides[0] === 1);
-}
 
 /**
  * The bytes of a non-contiguous view, in row-major order, as chunks of about `gatherChunkBytes`.
  * Views whose elements come in storage order (slices, steps) are read window by window, so memory
  * stays at a chunk and a window whatever the tensor's size; permuted views (transposes) are gathered
- * from their storage span read once, and refused when that span is larger than `maxGatherSpanBytes`.
+ * from their storage span read once when it is at most `maxGatherSpanBytes`, else block by block
+ * (`gatherPermutedView`).
  */
 export async function* gatherView(
   read: StorageReader,
@@ -68,10 +33,8 @@ export async function* gatherView(
   const spanBytes = (spanEnd + 1) * size;
   const ordered = inStorageOrder(v);
   if (!ordered && spanBytes > limits.maxGatherSpanBytes) {
-    throw new ConvertError(
-      "convert/strided-view-too-large",
-      `tensor ${JSON.stringify(t.name)} is a permuted view spanning ${spanBytes} bytes of its storage, more than the limit of ${limits.maxGatherSpanBytes} for gathering in memory`,
-    );
+    yield* gatherPermutedView(read, v, t, limits);
+    return;
   }
   const whole = ordered ? undefined : await read(t.byteOffset, spanBytes);
 
@@ -99,12 +62,17 @@ export async function* gatherView(
       next();
     }
     done += n;
+    if (runBytes > limits.gatherChunkBytes) {
+      // One long run (n is 1): read it straight through, a chunk at a time.
+      const from = t.byteOffset + (offsets[0] as number) * size;
+      for (let at = 0; at < runBytes; at += limits.gatherChunkBytes) {
+        yield await read(from + at, Math.min(limits.gatherChunkBytes, runBytes - at));
+      }
+      continue;
+    }
     const out = new Uint8Array(n * runBytes);
     if (whole) {
       copyRuns(out, whole, offsets, n, runBytes, size, 0);
-    } else if (runBytes > limits.gatherChunkBytes) {
-      // One long run: read it straight through.
-      out.set(await read(t.byteOffset + (offsets[0] as number) * size, runBytes));
     } else {
       const first = (offsets[0] as number) * size;
       const span = (offsets[n - 1] as number) * size + runBytes - first;
@@ -121,7 +89,7 @@ export async function* gatherView(
   }
 }
 
-function copyRuns(
+export function copyRuns(
   out: Uint8Array,
   from: Uint8Array,
   offsets: Float64Array,
@@ -142,15 +110,4 @@ function copyRuns(
     const a = (offsets[r] as number) * size - base;
     for (let b = 0; b < runBytes; b++) out[o++] = from[a + b] as number;
   }
-}
-
-/** True when every element comes at or after the previous one in the storage (row-major order). */
-function inStorageOrder(v: NormalizedView): boolean {
-  let reach = 0;
-  for (let i = v.shape.length - 1; i >= 0; i--) {
-    const stride = v.strides[i] as number;
-    if (stride < reach) return false;
-    reach += ((v.shape[i] as number) - 1) * stride;
-  }
-  return true;
 }
