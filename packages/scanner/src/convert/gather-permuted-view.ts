@@ -1,6 +1,6 @@
 import { ConvertError } from "./convert-error.js";
 import type { ConvertLimits } from "./convert-limits.js";
-import { inStorageOrder, type NormalizedView, type StorageReader } from "./view-layout.js";
+import { inStorageOrder, type NormalizedView, Odometer, type StorageReader } from "./view-layout.js";
 
 /** Runs of a block closer than this in the storage are read together (the gap costs less than a read). */
 const MAX_READ_GAP_BYTES = 4096;
@@ -49,28 +49,23 @@ export async function* gatherPermutedView(
   const split = k - 1;
   const splitSize = v.shape[split] as number;
   const rows = Math.max(1, Math.floor(blockElems / inner));
-  // Odometer over the dims before `split`.
-  const index = new Array<number>(split).fill(0);
-  let base = 0;
-  for (;;) {
+  // Over the dims before `split`: `prefix.a` is where the current blocks start in the storage.
+  const prefix = new Odometer(v.shape.slice(0, split), v.strides.slice(0, split));
+  do {
     for (let a = 0; a < splitSize; a += rows) {
       const r = Math.min(rows, splitSize - a);
       const box = [{ n: r, src: v.strides[split] as number, out: outStrides[split] as number }, ...innerDims];
-      yield await gatherBox(read, box, base + a * (v.strides[split] as number), r * inner, t, size, limits);
+      yield await gatherBox(
+        read,
+        box,
+        prefix.a + a * (v.strides[split] as number),
+        r * inner,
+        t,
+        size,
+        limits,
+      );
     }
-    let d = split - 1;
-    for (; d >= 0; d--) {
-      const i = (index[d] as number) + 1;
-      if (i < (v.shape[d] as number)) {
-        index[d] = i;
-        base += v.strides[d] as number;
-        break;
-      }
-      index[d] = 0;
-      base -= (i - 1) * (v.strides[d] as number);
-    }
-    if (d < 0) return;
-  }
+  } while (prefix.next());
 }
 
 /** Fills one block (a contiguous range of the output) from the storage elements at `base` + box. */
@@ -98,7 +93,13 @@ async function gatherBox(
       );
     }
     const bytes = await read(t.byteOffset + base * size, span);
-    forEachElement(box, (src, outAt) => copyElements(out, outAt, 1, bytes, src, 1, size));
+    const all = new Odometer(
+      box.map((d) => d.n),
+      box.map((d) => d.src),
+      box.map((d) => d.out),
+    );
+    do copyElements(out, all.b, 1, bytes, all.a, 1, size);
+    while (all.next());
     return out;
   }
   const innermost = order[order.length - 1] as BoxDim;
@@ -121,63 +122,26 @@ async function gatherBox(
     }
     count = 0;
   };
-  // Odometer over the outer dims in storage order: run offsets never decrease.
-  const index = new Array<number>(outer.length).fill(0);
-  let src = 0;
-  let outAt = 0;
-  for (;;) {
+  // Over the outer dims in storage order: `runs.a` (storage) never decreases, `runs.b` is the output.
+  const runs = new Odometer(
+    outer.map((d) => d.n),
+    outer.map((d) => d.src),
+    outer.map((d) => d.out),
+  );
+  do {
     if (count > 0) {
       const first = runSrc[0] as number;
       const end = (runSrc[count - 1] as number) + runLen;
-      const far = (src - end) * size > MAX_READ_GAP_BYTES || (src + runLen - first) * size > MAX_READ_BYTES;
+      const far =
+        (runs.a - end) * size > MAX_READ_GAP_BYTES || (runs.a + runLen - first) * size > MAX_READ_BYTES;
       if (count === capacity || far) await flush();
     }
-    runSrc[count] = src;
-    runOutAt[count] = outAt;
+    runSrc[count] = runs.a;
+    runOutAt[count] = runs.b;
     count++;
-    let d = outer.length - 1;
-    for (; d >= 0; d--) {
-      const dim = outer[d] as BoxDim;
-      const i = (index[d] as number) + 1;
-      if (i < dim.n) {
-        index[d] = i;
-        src += dim.src;
-        outAt += dim.out;
-        break;
-      }
-      index[d] = 0;
-      src -= (i - 1) * dim.src;
-      outAt -= (i - 1) * dim.out;
-    }
-    if (d < 0) break;
-  }
+  } while (runs.next());
   await flush();
   return out;
-}
-
-/** Calls `f(srcOffset, outOffset)` for each index of `dims`, in order (last dim fastest). */
-function forEachElement(dims: BoxDim[], f: (src: number, out: number) => void): void {
-  const index = new Array<number>(dims.length).fill(0);
-  let src = 0;
-  let out = 0;
-  for (;;) {
-    f(src, out);
-    let d = dims.length - 1;
-    for (; d >= 0; d--) {
-      const dim = dims[d] as BoxDim;
-      const i = (index[d] as number) + 1;
-      if (i < dim.n) {
-        index[d] = i;
-        src += dim.src;
-        out += dim.out;
-        break;
-      }
-      index[d] = 0;
-      src -= (i - 1) * dim.src;
-      out -= (i - 1) * dim.out;
-    }
-    if (d < 0) return;
-  }
 }
 
 /** Copies `n` consecutive storage elements to output elements `outStride` apart. */

@@ -1,7 +1,7 @@
 import type { CheckpointTensor } from "./checkpoint-types.js";
 import type { ConvertLimits } from "./convert-limits.js";
 import { gatherPermutedView } from "./gather-permuted-view.js";
-import { inStorageOrder, normalizeView, type StorageReader } from "./view-layout.js";
+import { inStorageOrder, normalizeView, Odometer, type StorageReader } from "./view-layout.js";
 
 /** Runs shorter than this are copied byte by byte rather than with `set` (cheaper for tiny runs). */
 const SMALL_RUN_BYTES = 16;
@@ -38,28 +38,14 @@ export async function* gatherView(
   }
   const whole = ordered ? undefined : await read(t.byteOffset, spanBytes);
 
-  // Odometer over the outer dims; `offset` is the element offset of the current run.
-  const index = new Array<number>(outerDims).fill(0);
-  let offset = 0;
-  const next = () => {
-    for (let d = outerDims - 1; d >= 0; d--) {
-      const i = (index[d] as number) + 1;
-      if (i < (v.shape[d] as number)) {
-        index[d] = i;
-        offset += v.strides[d] as number;
-        return;
-      }
-      index[d] = 0;
-      offset -= (i - 1) * (v.strides[d] as number);
-    }
-  };
-
+  // Element offset of the current run, over the outer dims.
+  const runs = new Odometer(v.shape.slice(0, outerDims), v.strides.slice(0, outerDims));
   const offsets = new Float64Array(Math.min(chunkRuns, totalRuns));
   for (let done = 0; done < totalRuns; ) {
     const n = Math.min(chunkRuns, totalRuns - done);
     for (let r = 0; r < n; r++) {
-      offsets[r] = offset;
-      next();
+      offsets[r] = runs.a;
+      runs.next();
     }
     done += n;
     if (runBytes > limits.gatherChunkBytes) {

@@ -47,3 +47,38 @@ export function inStorageOrder(v: Pick<NormalizedView, "shape" | "strides">): bo
   }
   return true;
 }
+
+/**
+ * Walks every index of `sizes` in row-major order (last dim fastest), keeping the offsets `a` and `b`
+ * the index has along two sets of strides (a storage and an output, say).
+ */
+export class Odometer {
+  a = 0;
+  b = 0;
+  private readonly index: number[];
+
+  constructor(
+    private readonly sizes: readonly number[],
+    private readonly stridesA: readonly number[],
+    private readonly stridesB: readonly number[] = stridesA,
+  ) {
+    this.index = new Array<number>(sizes.length).fill(0);
+  }
+
+  /** Steps to the next index; false (and back at the first index) after the last one. */
+  next(): boolean {
+    for (let d = this.sizes.length - 1; d >= 0; d--) {
+      const i = (this.index[d] as number) + 1;
+      if (i < (this.sizes[d] as number)) {
+        this.index[d] = i;
+        this.a += this.stridesA[d] as number;
+        this.b += this.stridesB[d] as number;
+        return true;
+      }
+      this.index[d] = 0;
+      this.a -= (i - 1) * (this.stridesA[d] as number);
+      this.b -= (i - 1) * (this.stridesB[d] as number);
+    }
+    return false;
+  }
+}
