@@ -61,16 +61,14 @@ export function collectTensors(root: PyValue, limits: ConvertLimits): CollectedT
         );
       }
       tensors.push({ name: key, tensor: value });
-    } else if (
-      typeof value === "string" &&
-      value.length <= limits.maxMetadataStringChars &&
-      !RESERVED_METADATA.has(key)
-    ) {
+    } else if (typeof value === "string" && RESERVED_METADATA.has(key)) {
+      notes.add(`left out ${JSON.stringify(key)} (a string): the converter writes that metadata key itself`);
+    } else if (typeof value === "string" && value.length <= limits.maxMetadataStringChars) {
       metadata[key] = value;
       notes.add(`kept ${JSON.stringify(key)} (a string) as metadata`);
     } else {
       notes.add(
-        `left out ${JSON.stringify(key)} (${typeof value === "string" ? "a long string" : describeValue(value)}): not a tensor`,
+        `left out ${JSON.stringify(key)} (${typeof value === "string" ? `a string of ${value.length} characters` : describeValue(value)}): not a tensor`,
       );
     }
   }

@@ -146,10 +146,13 @@ describe("readTorchCheckpoint", () => {
   });
 
   it("keeps strings up to maxMetadataStringChars as metadata and leaves longer ones out", async () => {
-    const bytes = zipCheckpoint(spec([w, ["a", { str: "1234" }], ["b", { str: "12345" }]]));
+    const bytes = zipCheckpoint(
+      spec([w, ["a", { str: "1234" }], ["b", { str: "12345" }], ["format", { str: "x" }]]),
+    );
     const cp = await readTorchCheckpoint(new MemorySource(bytes), { limits: { maxMetadataStringChars: 4 } });
     expect(cp.metadata).toEqual({ a: "1234" });
-    expect(cp.notes).toContain('left out "b" (a long string): not a tensor');
+    expect(cp.notes).toContain('left out "b" (a string of 5 characters): not a tensor');
+    expect(cp.notes).toContain('left out "format" (a string): the converter writes that metadata key itself');
   });
 
   it("refuses a checkpoint the scanner does not find safe, before rebuilding anything", async () => {
