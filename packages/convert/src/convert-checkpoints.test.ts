@@ -320,6 +320,20 @@ describe("convertCheckpoints refusals", () => {
     expect(await readdir(dir)).toEqual(["two.pt"]);
   });
 
+  it("stops when aborted and removes what it wrote", async () => {
+    const input = await write(
+      "x.pt",
+      legacyCheckpoint({
+        storages: { a: storage("ByteStorage", 3, 1) },
+        entries: [["a", { tensor: { storage: "a", shape: [3] } }]],
+      }),
+    );
+    const controller = new AbortController();
+    controller.abort(new Error("interrupted"));
+    await expect(convertCheckpoints([input], { signal: controller.signal })).rejects.toThrow("interrupted");
+    expect(await readdir(dir)).toEqual(["x.pt"]);
+  });
+
   it("refuses shard names in an index that leave its folder", async () => {
     const index = await write(
       "pytorch_model.bin.index.json",

@@ -29,6 +29,8 @@ export interface ConvertOptions {
   /** Import policy for the safety analysis (default: the built-in policy). */
   policy?: Policy;
   limits?: Partial<ConvertLimits>;
+  /** Aborts the conversion (Ctrl-C); what was written so far is removed, as on any error. */
+  signal?: AbortSignal;
 }
 
 /** What one input became. */
@@ -86,7 +88,7 @@ export async function convertCheckpoints(
         if (finals.has(p.final))
           throw new ConvertError("convert/bad-output", `two inputs would both write ${p.final}`);
         finals.add(p.final);
-        await writeShard(p, limits, temps);
+        await writeShard(p, limits, temps, options.signal);
       }
       if (names.index) indexes.push({ path: names.index, body: indexJson(pending) });
       results.push(summarize(group, pending, checkpoints, names.index));
@@ -163,6 +165,7 @@ async function writeShard(
   shard: PendingShard,
   limits: ConvertLimits,
   temps: Map<string, string>,
+  signal: AbortSignal | undefined,
 ): Promise<void> {
   const { checkpoint } = shard.input;
   const plan = planSafetensors(shard.tensors, checkpoint.metadata, (t) => {
@@ -173,7 +176,7 @@ async function writeShard(
   temps.set(shard.final, temp);
   const handle = await open(temp, "wx+");
   try {
-    await writeSafetensorsFile(plan, shard.input, limits, new StreamCopier(handle));
+    await writeSafetensorsFile(plan, shard.input, limits, new StreamCopier(handle, signal));
     await validateOutput(shard.final, handle, plan);
   } finally {
     await handle.close();

@@ -15,6 +15,8 @@ export class StreamCopier {
 
   constructor(
     private readonly output: FileHandle,
+    /** Stops the copy (with the signal's reason) between two buffers. */
+    private readonly signal?: AbortSignal,
     bufferBytes = COPY_BUFFER_BYTES,
   ) {
     this.buffers = [Buffer.allocUnsafe(bufferBytes), Buffer.allocUnsafe(bufferBytes)];
@@ -23,6 +25,7 @@ export class StreamCopier {
   /** Copies `length` bytes at `from` of `input` to `to` of the output. Throws when the input ends early. */
   async copy(input: FileHandle, from: number, length: number, to: number): Promise<void> {
     for (let done = 0; done < length; ) {
+      this.signal?.throwIfAborted();
       const buf = this.buffers[this.which] as Buffer;
       const n = Math.min(buf.length, length - done);
       // This buffer's previous write was awaited before the other buffer's write started.
@@ -35,6 +38,7 @@ export class StreamCopier {
 
   /** Writes `n` bytes of `bytes` at `position` once the previous write is done; does not wait for it. */
   async write(bytes: Uint8Array, n: number, position: number): Promise<void> {
+    this.signal?.throwIfAborted();
     await this.pending;
     this.pending = writeExactly(this.output, bytes, n, position);
     // An error surfaces at the next write or at flush; keep it from being reported as unhandled.
