@@ -103,9 +103,14 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
 
 /** Exit status 0 when converted, 1 when refused (unsafe or not a tensor checkpoint), 2 for I/O and usage. */
 async function runConvert(inputs: string[], flags: ConvertFlags): Promise<number> {
+  // Ctrl-C stops the conversion, which then removes what it wrote.
+  const controller = new AbortController();
+  const interrupt = () => controller.abort(new Error("interrupted; nothing was written"));
+  process.once("SIGINT", interrupt);
   try {
     const results = await convertCheckpoints(inputs, {
       shardSize: flags.shardSize,
+      signal: controller.signal,
       ...(flags.out !== undefined ? { out: flags.out } : {}),
     });
     process.stdout.write(renderConversion(results));
@@ -117,5 +122,7 @@ async function runConvert(inputs: string[], flags: ConvertFlags): Promise<number
     }
     process.stderr.write(`modelgate convert: ${err instanceof Error ? err.message : String(err)}\n`);
     return EXIT_USAGE;
+  } finally {
+    process.off("SIGINT", interrupt);
   }
 }
