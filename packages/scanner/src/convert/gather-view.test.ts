@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ConvertError } from "./convert-error.js";
 import { resolveConvertLimits } from "./convert-limits.js";
@@ -131,6 +132,51 @@ describe("gatherView", () => {
     const { out, chunks } = await gather(storage(100), view, { gatherChunkBytes: 16 });
     expect(out).toEqual(naive(storage(100), view.shape, view.strides, 0, 1));
     expect(Math.max(...chunks.map((c) => c.length))).toBe(16);
+  });
+
+  it("matches an element-by-element gather for any view and any limits (property)", async () => {
+    const view = fc.record({
+      dims: fc.array(
+        fc.record({ n: fc.integer({ min: 0, max: 5 }), stride: fc.integer({ min: 0, max: 12 }) }),
+        {
+          maxLength: 4,
+        },
+      ),
+      offset: fc.integer({ min: 0, max: 7 }),
+      size: fc.constantFrom(1, 2, 4, 8),
+      maxGatherSpanBytes: fc.integer({ min: 1, max: 300 }),
+      permutedBlockBytes: fc.integer({ min: 1, max: 100 }),
+      gatherChunkBytes: fc.integer({ min: 1, max: 100 }),
+    });
+    let refused = 0;
+    await fc.assert(
+      fc.asyncProperty(view, async (v) => {
+        const shape = v.dims.map((d) => d.n);
+        const strides = v.dims.map((d) => d.stride);
+        let last = v.offset;
+        for (const d of v.dims) last += Math.max(0, d.n - 1) * d.stride;
+        const bytes = storage((last + 1) * v.size);
+        const expected = naive(bytes, shape, strides, v.offset * v.size, v.size);
+        const t = { shape, strides, byteOffset: v.offset * v.size, size: v.size };
+        const limits = {
+          maxGatherSpanBytes: v.maxGatherSpanBytes,
+          permutedBlockBytes: v.permutedBlockBytes,
+          gatherChunkBytes: v.gatherChunkBytes,
+        };
+        const got = await gather(bytes, t, limits).then(
+          (r) => r.out,
+          (err: unknown) => err,
+        );
+        // The only refusal: overlapping strides wider than the span limit.
+        if (got instanceof ConvertError) {
+          refused++;
+          expect(got.code).toBe("convert/strided-view-too-large");
+        } else expect(got).toEqual(expected);
+      }),
+      { numRuns: 400 },
+    );
+    // Most views convert: the property is not satisfied by refusing.
+    expect(refused).toBeLessThan(100);
   });
 
   it("writes nothing for a tensor with no elements", async () => {
