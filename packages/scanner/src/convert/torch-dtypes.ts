@@ -80,6 +80,9 @@ export const TORCH_DTYPES: Readonly<Record<string, TensorDtype>> = Object.freeze
   float8_e5m2fnuz: dtype("float8_e5m2fnuz", undefined, 1),
   complex128: dtype("complex128", undefined, 16),
   cdouble: dtype("complex128", undefined, 16),
+  complex32: dtype("complex32", undefined, 4),
+  chalf: dtype("complex32", undefined, 4),
+  float4_e2m1fn_x2: dtype("float4_e2m1fn_x2", undefined, 1),
 });
 
 /** The dtype of `torch.<name>` when it is a storage class or a dtype, by own property only. */
