@@ -1,5 +1,6 @@
 import { ConvertError } from "./convert-error.js";
 import type { ConvertLimits } from "./convert-limits.js";
+import { ElementCopier } from "./element-copier.js";
 import { inStorageOrder, type NormalizedView, Odometer, type StorageReader } from "./view-layout.js";
 
 /** Runs of a block closer than this in the storage are read together (the gap costs less than a read). */
@@ -98,7 +99,8 @@ async function gatherBox(
       box.map((d) => d.src),
       box.map((d) => d.out),
     );
-    do copyElements(out, all.b, 1, bytes, all.a, 1, size);
+    const copier = new ElementCopier(out, bytes, size);
+    do copier.copyOne(all.b, all.a);
     while (all.next());
     return out;
   }
@@ -117,8 +119,9 @@ async function gatherBox(
       t.byteOffset + (base + first) * size,
       ((runSrc[count - 1] as number) - first + runLen) * size,
     );
+    const copier = new ElementCopier(out, bytes, size);
     for (let i = 0; i < count; i++) {
-      copyElements(out, runOutAt[i] as number, runOut, bytes, (runSrc[i] as number) - first, runLen, size);
+      copier.copy(runOutAt[i] as number, runOut, (runSrc[i] as number) - first, runLen);
     }
     count = 0;
   };
@@ -142,25 +145,4 @@ async function gatherBox(
   } while (runs.next());
   await flush();
   return out;
-}
-
-/** Copies `n` consecutive storage elements to output elements `outStride` apart. */
-function copyElements(
-  out: Uint8Array,
-  outAt: number,
-  outStride: number,
-  from: Uint8Array,
-  fromAt: number,
-  n: number,
-  size: number,
-): void {
-  if (outStride === 1) {
-    out.set(from.subarray(fromAt * size, (fromAt + n) * size), outAt * size);
-    return;
-  }
-  for (let e = 0; e < n; e++) {
-    const o = (outAt + e * outStride) * size;
-    const s = (fromAt + e) * size;
-    for (let b = 0; b < size; b++) out[o + b] = from[s + b] as number;
-  }
 }

@@ -36,6 +36,7 @@ async function gather(
   bytes: Uint8Array,
   view: { shape: number[]; strides: number[]; byteOffset: number; size: number },
   overrides: Partial<ReturnType<typeof resolveConvertLimits>> = {},
+  unaligned = false,
 ) {
   const limits = { ...resolveConvertLimits(), ...overrides };
   const reads: number[] = [];
@@ -43,7 +44,11 @@ async function gather(
     reads.push(length);
     if (offset < 0 || offset + length > bytes.length)
       throw new Error(`read ${offset}+${length} out of bounds`);
-    return bytes.slice(offset, offset + length);
+    if (!unaligned) return bytes.slice(offset, offset + length);
+    // A view one byte into its buffer, as a MemorySource subarray can be.
+    const padded = new Uint8Array(length + 1);
+    padded.set(bytes.subarray(offset, offset + length), 1);
+    return padded.subarray(1);
   };
   const t = {
     name: "t",
@@ -147,6 +152,7 @@ describe("gatherView", () => {
       maxGatherSpanBytes: fc.integer({ min: 1, max: 300 }),
       permutedBlockBytes: fc.integer({ min: 1, max: 100 }),
       gatherChunkBytes: fc.integer({ min: 1, max: 100 }),
+      unaligned: fc.boolean(),
     });
     let refused = 0;
     await fc.assert(
@@ -163,7 +169,7 @@ describe("gatherView", () => {
           permutedBlockBytes: v.permutedBlockBytes,
           gatherChunkBytes: v.gatherChunkBytes,
         };
-        const got = await gather(bytes, t, limits).then(
+        const got = await gather(bytes, t, limits, v.unaligned).then(
           (r) => r.out,
           (err: unknown) => err,
         );

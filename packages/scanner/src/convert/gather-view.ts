@@ -1,10 +1,8 @@
 import type { CheckpointTensor } from "./checkpoint-types.js";
 import type { ConvertLimits } from "./convert-limits.js";
+import { ElementCopier } from "./element-copier.js";
 import { gatherPermutedView } from "./gather-permuted-view.js";
 import { inStorageOrder, normalizeView, Odometer, type StorageReader } from "./view-layout.js";
-
-/** Runs shorter than this are copied byte by byte rather than with `set` (cheaper for tiny runs). */
-const SMALL_RUN_BYTES = 16;
 
 /**
  * The bytes of a non-contiguous view, in row-major order, as chunks of about `gatherChunkBytes`.
@@ -58,13 +56,13 @@ export async function* gatherView(
     }
     const out = new Uint8Array(n * runBytes);
     if (whole) {
-      copyRuns(out, whole, offsets, n, runBytes, size, 0);
+      copyRuns(out, whole, offsets, n, runLen, size, 0);
     } else {
       const first = (offsets[0] as number) * size;
       const span = (offsets[n - 1] as number) * size + runBytes - first;
       if (span <= limits.maxGatherSpanBytes) {
         const window = await read(t.byteOffset + first, span);
-        copyRuns(out, window, offsets, n, runBytes, size, first);
+        copyRuns(out, window, offsets, n, runLen, size, first);
       } else {
         for (let r = 0; r < n; r++) {
           out.set(await read(t.byteOffset + (offsets[r] as number) * size, runBytes), r * runBytes);
@@ -75,25 +73,20 @@ export async function* gatherView(
   }
 }
 
-export function copyRuns(
+function copyRuns(
   out: Uint8Array,
   from: Uint8Array,
   offsets: Float64Array,
   n: number,
-  runBytes: number,
+  runLen: number,
   size: number,
   base: number,
 ): void {
-  if (runBytes >= SMALL_RUN_BYTES) {
-    for (let r = 0; r < n; r++) {
-      const a = (offsets[r] as number) * size - base;
-      out.set(from.subarray(a, a + runBytes), r * runBytes);
-    }
+  const copier = new ElementCopier(out, from, size);
+  const first = base / size;
+  if (runLen === 1) {
+    for (let r = 0; r < n; r++) copier.copyOne(r, (offsets[r] as number) - first);
     return;
   }
-  let o = 0;
-  for (let r = 0; r < n; r++) {
-    const a = (offsets[r] as number) * size - base;
-    for (let b = 0; b < runBytes; b++) out[o++] = from[a + b] as number;
-  }
+  for (let r = 0; r < n; r++) copier.copy(r * runLen, 1, (offsets[r] as number) - first, runLen);
 }
