@@ -1,31 +1,9 @@
-import { readFile } from "node:fs/promises";
-import { convertCheckpoints, DEFAULT_SHARD_SIZE, renderConversion } from "@modelgate/convert";
-import { scanPaths } from "@modelgate/node";
-import {
-  ConvertError,
-  createPolicy,
-  DEFAULT_RULES,
-  exitCodeFor,
-  type Policy,
-  parseUserPolicy,
-  renderSarif,
-  renderText,
-} from "@modelgate/scanner";
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError } from "commander";
+import { registerClamavSignatures } from "./commands/clamav-signatures.js";
+import { registerConvert } from "./commands/convert.js";
+import { registerScan } from "./commands/scan.js";
+import { EXIT_USAGE } from "./usage-error.js";
 import { VERSION } from "./version.js";
-
-/** Exit status for usage and I/O problems (0 and 1 are verdicts). */
-const EXIT_USAGE = 2;
-
-interface ConvertFlags {
-  out?: string;
-  shardSize: string;
-}
-
-interface ScanFlags {
-  format: "text" | "json" | "sarif";
-  policy?: string;
-}
 
 /**
  * Runs the CLI with `argv` (without `node` and the script) and returns the exit status:
@@ -33,96 +11,25 @@ interface ScanFlags {
  */
 export async function main(argv: string[]): Promise<number> {
   let status = 0;
+  const setStatus = (s: number) => {
+    status = s;
+  };
   const program = new Command()
     .name("modelgate")
     .description("Decide whether a model file is safe to load, without loading it.")
     .version(VERSION)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
-
-  program
-    .command("scan")
-    .description("scan model files and directories (recursively); formats are detected by content")
-    .argument("<paths...>", "files or directories to scan")
-    .addOption(
-      new Option("-f, --format <format>", "output format").choices(["text", "json", "sarif"]).default("text"),
-    )
-    .option("--policy <file>", "JSON policy file that adds to or replaces the built-in import policy")
-    .action(async (paths: string[], flags: ScanFlags) => {
-      status = await runScan(paths, flags);
-    });
-
-  program
-    .command("convert")
-    .description("convert PyTorch checkpoints to safetensors without executing them")
-    .argument("<inputs...>", "checkpoint files, *.bin.index.json files or model folders")
-    .option("-o, --out <path>", "output folder, or the output file when there is one output")
-    .option("--shard-size <size>", "largest output shard (5GB, 500MB, 2GiB, ...)", DEFAULT_SHARD_SIZE)
-    .action(async (inputs: string[], flags: ConvertFlags) => {
-      status = await runConvert(inputs, flags);
-    });
+  registerScan(program, setStatus);
+  registerClamavSignatures(program);
+  registerConvert(program, setStatus);
 
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (err) {
-    if (err instanceof CommanderError) {
-      return err.exitCode === 0 ? 0 : EXIT_USAGE;
-    }
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : EXIT_USAGE;
     process.stderr.write(`modelgate: ${err instanceof Error ? err.message : String(err)}\n`);
     return EXIT_USAGE;
   }
   return status;
-}
-
-async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
-  let policy: Policy | undefined;
-  if (flags.policy) {
-    try {
-      const user = parseUserPolicy(await readFile(flags.policy, "utf8"));
-      policy = createPolicy(user.inherit ? DEFAULT_RULES : [], user.rules);
-    } catch (err) {
-      process.stderr.write(
-        `modelgate: --policy ${flags.policy}: ${err instanceof Error ? err.message : String(err)}\n`,
-      );
-      return EXIT_USAGE;
-    }
-  }
-  let report: Awaited<ReturnType<typeof scanPaths>>;
-  try {
-    report = await scanPaths(paths, { ...(policy ? { policy } : {}), notes: ["malware: not configured"] });
-  } catch (err) {
-    process.stderr.write(`modelgate: ${err instanceof Error ? err.message : String(err)}\n`);
-    return EXIT_USAGE;
-  }
-  if (flags.format === "json") process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  else if (flags.format === "sarif")
-    process.stdout.write(`${JSON.stringify(renderSarif(report, VERSION), null, 2)}\n`);
-  else process.stdout.write(renderText(report));
-  return exitCodeFor(report.files.map((f) => f.verdict));
-}
-
-/** Exit status 0 when converted, 1 when refused (unsafe or not a tensor checkpoint), 2 for I/O and usage. */
-async function runConvert(inputs: string[], flags: ConvertFlags): Promise<number> {
-  // Ctrl-C stops the conversion, which then removes what it wrote.
-  const controller = new AbortController();
-  const interrupt = () => controller.abort(new Error("interrupted; nothing was written"));
-  process.once("SIGINT", interrupt);
-  try {
-    const results = await convertCheckpoints(inputs, {
-      shardSize: flags.shardSize,
-      signal: controller.signal,
-      ...(flags.out !== undefined ? { out: flags.out } : {}),
-    });
-    process.stdout.write(renderConversion(results));
-    return 0;
-  } catch (err) {
-    if (err instanceof ConvertError) {
-      process.stderr.write(`modelgate convert: refused: ${err.message}\n`);
-      return 1;
-    }
-    process.stderr.write(`modelgate convert: ${err instanceof Error ? err.message : String(err)}\n`);
-    return EXIT_USAGE;
-  } finally {
-    process.off("SIGINT", interrupt);
-  }
 }

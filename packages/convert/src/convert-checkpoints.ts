@@ -177,7 +177,7 @@ async function writeShard(
   const handle = await open(temp, "wx+");
   try {
     await writeSafetensorsFile(plan, shard.input, limits, new StreamCopier(handle, signal));
-    await validateOutput(shard.final, handle, plan);
+    await validateOutput(temp, shard.final, handle, plan);
   } finally {
     await handle.close();
   }
