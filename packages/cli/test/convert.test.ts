@@ -53,7 +53,27 @@ describe("modelgate convert", () => {
     const r = run(["convert", join(dir, "evil.pt"), "-o", out]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/refused: .*os\.system/);
-    expect(readdirSync(dir).sort()).toEqual(["evil.pt", "model.safetensors", "pytorch_model.bin"]);
+    expect(
+      readdirSync(dir)
+        .filter((f) => f !== "policy.json")
+        .sort(),
+    ).toEqual(["evil.pt", "model.safetensors", "pytorch_model.bin"]);
+  });
+
+  it("applies a --policy file to the scan that comes first", () => {
+    const policy = join(dir, "policy.json");
+    const rules = [{ module: "torch", name: "FloatStorage", safety: "suspicious", reason: "not here" }];
+    writeFileSync(policy, JSON.stringify({ version: 1, rules }));
+    const r = run([
+      "convert",
+      join(dir, "pytorch_model.bin"),
+      "-o",
+      join(dir, "with-policy"),
+      "--policy",
+      policy,
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/refused: .*torch\.FloatStorage \(not here\)/);
   });
 
   it("exits 2 for a missing input or a bad shard size", () => {
