@@ -384,6 +384,12 @@ const DANGEROUS: readonly Entry[] = [
   { module: "psutil", names: "*", reason: "starts and kills processes" },
   { module: "h5py", names: "*", reason: "opens and creates files" },
   { module: "scipy.io", names: "*", reason: "reads and writes files" },
+  { module: "filecmp", names: "*", reason: "reads and compares files" },
+  { module: "syslog", names: "*", reason: "writes to the system log" },
+  { module: "fickling", names: "*", reason: "tampers with the loader's own pickle safety hooks" },
+  { module: "picklescan", names: "*", reason: "tampers with pickle scanning" },
+  { module: "modelscan", names: "*", reason: "tampers with model scanning" },
+  { module: "modelaudit", names: "*", reason: "tampers with model scanning" },
 ];
 
 const INNOCUOUS: readonly Entry[] = [
