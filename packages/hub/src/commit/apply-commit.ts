@@ -1,0 +1,214 @@
+import { createHash } from "node:crypto";
+import type { Caller } from "../auth/accounts.js";
+import type { HubContext } from "../context.js";
+import { blobOid, lfsPointer } from "../git/blob-oid.js";
+import { branchHead, listTree, writeBlob } from "../git/git-repo.js";
+import { type IndexEntry, writeCommit } from "../git/write-commit.js";
+import { badInput, entryNotFound, HubError, revisionNotFound } from "../hub-error.js";
+import { isValidRevision } from "../names.js";
+import type { RepoRef } from "../repos/repo-ref.js";
+import type { ScanRequest } from "../scan/scan-service.js";
+import { fileStatusOf } from "../scan/security-status.js";
+import { KeyedMutex } from "../util/keyed-mutex.js";
+import type { ParsedCommit } from "./parse-commit.js";
+
+/** A file this commit adds or changes, with what the hub records about it. */
+interface AddedFile {
+  path: string;
+  oid: string;
+  /** Regular content to write into git (undefined for LFS pointers already built). */
+  blob: Buffer;
+  sha256: string;
+  size: number;
+  lfs: boolean;
+}
+
+const repoLocks = new KeyedMutex();
+
+/**
+ * Applies a parsed commit to a branch: checks `parentCommit` (412 when the branch moved), LFS
+ * objects (400 when unknown or of another size), deletions (404 when absent), file/folder clashes,
+ * and under the `block` policy scans new files first (403 with the reason per file). Then writes
+ * blobs and the commit and moves the branch atomically. Any failure leaves the branch unchanged.
+ */
+export async function applyCommit(
+  ctx: HubContext,
+  repo: RepoRef,
+  branch: string,
+  caller: Caller,
+  commit: ParsedCommit,
+): Promise<string> {
+  if (!isValidRevision(branch) || /^[0-9a-f]{40}$/.test(branch)) {
+    throw badInput(`commits go to a branch, not to ${branch.slice(0, 100)}`);
+  }
+  return repoLocks.run(repo.gitDir, async () => {
+    const head = await branchHead(repo.gitDir, branch);
+    if (!head) throw revisionNotFound(branch);
+    if (commit.parentCommit !== undefined && commit.parentCommit !== head) {
+      throw new HubError(
+        412,
+        "ParentCommitMismatch",
+        `parentCommit ${commit.parentCommit} is not the head of ${branch} (${head})`,
+      );
+    }
+    const files = new Map<string, IndexEntry>();
+    for (const e of await listTree(repo.gitDir, head, { recursive: true })) {
+      if (e.type !== "tree") files.set(e.path, { mode: e.mode, oid: e.oid });
+    }
+    const added: AddedFile[] = [];
+    for (const op of commit.operations) {
+      if (op.kind === "deletedFile") {
+        if (!files.delete(op.path)) throw entryNotFound(op.path);
+      } else if (op.kind === "deletedFolder") {
+        const prefix = `${op.path}/`;
+        let removed = 0;
+        for (const path of [...files.keys()]) {
+          if (path.startsWith(prefix)) {
+            files.delete(path);
+            removed++;
+          }
+        }
+        if (removed === 0) throw entryNotFound(op.path);
+      } else {
+        const file =
+          op.kind === "file"
+            ? regularFile(op.path, op.content)
+            : await lfsFile(ctx, op.path, op.oid, op.size);
+        const previous = files.get(op.path);
+        files.set(op.path, { mode: previous?.mode === "100755" ? "100755" : "100644", oid: file.oid });
+        if (previous?.oid !== file.oid) added.push(file);
+      }
+    }
+    assertNoFileFolderClash(files);
+    const requests = added.map((f) => scanRequest(repo, f));
+    if (repo.policy === "block") await enforceBlockPolicy(ctx, added, requests);
+    for (const f of added) {
+      const written = await writeBlob(repo.gitDir, f.blob);
+      if (written !== f.oid) throw new Error(`git wrote ${written} for ${f.path}, expected ${f.oid}`);
+    }
+    await recordBlobs(ctx, added);
+    const message = commit.description ? `${commit.summary}\n\n${commit.description}` : commit.summary;
+    const oid = await writeCommit({
+      gitDir: repo.gitDir,
+      tmpDir: ctx.tmpDir,
+      branch,
+      parent: head,
+      files,
+      message,
+      author: { name: caller.name, email: `${caller.name}@users.noreply.modelgate` },
+    });
+    for (const [i, f] of added.entries()) {
+      const request = requests[i];
+      if (request) await ctx.scans.enqueue(request);
+      await ctx.scans.recordPush(f.sha256, {
+        repoId: repo.id,
+        ownerId: repo.ownerId,
+        commit: oid,
+        path: f.path,
+      });
+    }
+    return oid;
+  });
+}
+
+function regularFile(path: string, content: Buffer): AddedFile {
+  return {
+    path,
+    oid: blobOid(content),
+    blob: content,
+    sha256: createHash("sha256").update(content).digest("hex"),
+    size: content.length,
+    lfs: false,
+  };
+}
+
+async function lfsFile(
+  ctx: HubContext,
+  path: string,
+  oid: string,
+  declared: number | undefined,
+): Promise<AddedFile> {
+  const stored = await ctx.lfs.sizeOf(oid);
+  if (stored === undefined) {
+    throw new HubError(400, "LfsObjectNotFound", `${path}: LFS object ${oid} was not uploaded`);
+  }
+  if (declared !== undefined && declared !== stored) {
+    throw badInput(`${path}: LFS object ${oid} has ${stored} bytes, not ${declared}`);
+  }
+  const pointer = lfsPointer(oid, stored);
+  return { path, oid: blobOid(pointer), blob: pointer, sha256: oid, size: stored, lfs: true };
+}
+
+/** A path cannot be both a file and a folder (`a` and `a/b`); git would write a broken tree. */
+function assertNoFileFolderClash(files: ReadonlyMap<string, IndexEntry>): void {
+  for (const path of files.keys()) {
+    let slash = path.indexOf("/");
+    while (slash >= 0) {
+      const folder = path.slice(0, slash);
+      if (files.has(folder))
+        throw new HubError(400, "InvalidPath", `${folder} would be both a file and a folder`);
+      slash = path.indexOf("/", slash + 1);
+    }
+  }
+}
+
+function scanRequest(repo: RepoRef, f: AddedFile): ScanRequest {
+  return {
+    sha256: f.sha256,
+    size: f.size,
+    source: f.lfs ? { lfs: f.sha256 } : { git: repo.gitDir, oid: f.oid },
+    name: f.path,
+    ...(f.lfs ? {} : { bytes: f.blob }),
+  };
+}
+
+/** Under `block`, scans the new files before anything is written and refuses dangerous ones. */
+async function enforceBlockPolicy(
+  ctx: HubContext,
+  added: readonly AddedFile[],
+  requests: readonly ScanRequest[],
+): Promise<void> {
+  for (const request of requests) await ctx.scans.enqueue(request);
+  await Promise.all(requests.map((r) => ctx.scans.settled(r.sha256)));
+  const refused: { path: string; status: string; reasons: string[] }[] = [];
+  for (const f of added) {
+    const scan = await ctx.db
+      .selectFrom("scans")
+      .select(["state", "verdict", "infected", "report", "error"])
+      .where("sha256", "=", f.sha256)
+      .executeTakeFirst();
+    const status = fileStatusOf(scan);
+    // Fail closed: a file that could not be analysed is refused too.
+    if (status === "unsafe" || status === "infected" || status === "error" || status === "secret") {
+      refused.push({ path: f.path, status, reasons: reasonsOf(scan?.report ?? null, scan?.error ?? null) });
+    }
+  }
+  if (refused.length > 0) {
+    throw new HubError(
+      403,
+      "BlockedByPolicy",
+      `commit refused by the hub's block policy: ${refused.map((r) => `${r.path} (${r.status})`).join(", ")}`,
+      { files: refused },
+    );
+  }
+}
+
+function reasonsOf(reportJson: string | null, error: string | null): string[] {
+  if (error) return [error];
+  if (!reportJson) return [];
+  const report = JSON.parse(reportJson) as { findings?: { severity: string; message: string }[] };
+  return (report.findings ?? [])
+    .filter((f) => f.severity === "dangerous" || f.severity === "error")
+    .map((f) => f.message)
+    .slice(0, 20);
+}
+
+async function recordBlobs(ctx: HubContext, added: readonly AddedFile[]): Promise<void> {
+  for (const f of added) {
+    await ctx.db
+      .insertInto("blobs")
+      .values({ git_oid: f.oid, sha256: f.sha256, size: f.size, lfs: f.lfs ? 1 : 0 })
+      .onConflict((oc) => oc.column("git_oid").doNothing())
+      .execute();
+  }
+}

@@ -1,0 +1,106 @@
+import type { Generated } from "kysely";
+
+/**
+ * The hub's metadata tables. Column types are portable (text, integer, boolean as 0/1), so the
+ * same queries run on SQLite and PostgreSQL through Kysely. Times are ISO-8601 strings.
+ */
+export interface Database {
+  accounts: AccountTable;
+  memberships: MembershipTable;
+  tokens: TokenTable;
+  repos: RepoTable;
+  blobs: BlobTable;
+  scans: ScanTable;
+  scan_waiters: ScanWaiterTable;
+  events: EventTable;
+  settings: SettingTable;
+}
+
+/** Users and organisations share one namespace, as on the Hub. */
+export interface AccountTable {
+  id: Generated<number>;
+  name: string;
+  kind: "user" | "org";
+  fullname: string;
+  /** Organisation policy override (`warn`/`block`), null for the hub default. */
+  policy: string | null;
+  /** Organisation quarantine override (0/1), null for the hub default. */
+  quarantine: number | null;
+  created_at: string;
+}
+
+export interface MembershipTable {
+  org_id: number;
+  user_id: number;
+  role: "read" | "write" | "admin";
+}
+
+export interface TokenTable {
+  id: Generated<number>;
+  user_id: number;
+  /** sha256 of the token (tokens are 200+ bit random, so a fast hash is enough). Never the token. */
+  hash: string;
+  role: "read" | "write";
+  name: string;
+  created_at: string;
+}
+
+export interface RepoTable {
+  id: Generated<number>;
+  type: "model" | "dataset";
+  namespace: string;
+  name: string;
+  owner_id: number;
+  private: number;
+  created_at: string;
+}
+
+/** What a git blob holds: its content hash (sha256, the scan key) and whether it is an LFS pointer. */
+export interface BlobTable {
+  git_oid: string;
+  sha256: string;
+  size: number;
+  lfs: number;
+}
+
+export interface ScanTable {
+  sha256: string;
+  /** queued | scanning | done | error */
+  state: string;
+  /** safe | suspicious | error | dangerous, once done. */
+  verdict: string | null;
+  infected: number;
+  /** The scanner's FileReport as JSON (secrets already redacted by the scanner). */
+  report: string | null;
+  error: string | null;
+  /** Where to read the content from: `{"lfs": oid}` or `{"git": repoDir, "oid": blob}`. */
+  source: string;
+  size: number;
+  queued_at: string;
+  finished_at: string | null;
+}
+
+/** A (repo, commit, path) waiting for a scan result, so secrets events can name where they were pushed. */
+export interface ScanWaiterTable {
+  sha256: string;
+  repo_id: number;
+  commit_oid: string;
+  path: string;
+}
+
+export interface EventTable {
+  id: Generated<number>;
+  owner_id: number;
+  repo_id: number;
+  kind: string;
+  path: string;
+  commit_oid: string;
+  /** JSON with redacted previews only. */
+  detail: string;
+  created_at: string;
+}
+
+export interface SettingTable {
+  key: string;
+  value: string;
+}

@@ -1,0 +1,128 @@
+import { randomUUID } from "node:crypto";
+import { rename } from "node:fs/promises";
+import { join } from "node:path";
+import type { FastifyInstance } from "fastify";
+import type { Caller } from "../auth/accounts.js";
+import type { HubContext } from "../context.js";
+import { initBareRepo, removeRepoDir, writeBlob } from "../git/git-repo.js";
+import { writeCommit } from "../git/write-commit.js";
+import { HubError, repoNotFound } from "../hub-error.js";
+import { assertValidName, parseRepoType, type RepoType } from "../names.js";
+import { INITIAL_GITATTRIBUTES } from "../repos/initial-gitattributes.js";
+import { gitDirFor, loadRepo, memberRole } from "../repos/repo-ref.js";
+import { createRepoSchema, deleteRepoSchema } from "../schemas/repo-schemas.js";
+import { KeyedMutex } from "../util/keyed-mutex.js";
+import { baseUrl } from "./base-url.js";
+
+interface RepoBody {
+  name: string;
+  organization?: string | null;
+  type?: string | null;
+  private?: boolean | null;
+  visibility?: "public" | "private" | null;
+}
+
+/** `POST /api/repos/create` and `DELETE /api/repos/delete`. */
+export function repoRoutes(app: FastifyInstance, ctx: HubContext): void {
+  const creating = new KeyedMutex();
+
+  app.post<{ Body: RepoBody }>("/api/repos/create", { schema: createRepoSchema }, async (request, reply) => {
+    const caller = requireWriter(request.caller);
+    const { namespace, name, type } = await targetOf(ctx, caller, request.body);
+    const isPrivate = request.body.visibility === "private" || request.body.private === true;
+    const fullName = `${namespace}/${name}`;
+    const url = `${baseUrl(ctx, request)}${type === "dataset" ? "/datasets" : ""}/${fullName}`;
+    await creating.run(`${type}/${fullName}`, async () => {
+      const existing = await ctx.db
+        .selectFrom("repos")
+        .select("id")
+        .where("type", "=", type)
+        .where("namespace", "=", namespace)
+        .where("name", "=", name)
+        .executeTakeFirst();
+      if (existing)
+        throw new HubError(409, "RepoExists", `You already created this ${type} repo: ${fullName}`, { url });
+      const owner = await ctx.db
+        .selectFrom("accounts")
+        .select("id")
+        .where("name", "=", namespace)
+        .executeTakeFirstOrThrow();
+      const gitDir = gitDirFor(ctx, type, namespace, name);
+      // A folder without a database row is a leftover of a crash: start afresh.
+      await removeRepoDir(gitDir);
+      try {
+        await initBareRepo(gitDir);
+        const oid = await writeBlob(gitDir, Buffer.from(INITIAL_GITATTRIBUTES));
+        await writeCommit({
+          gitDir,
+          tmpDir: ctx.tmpDir,
+          branch: "main",
+          parent: undefined,
+          files: new Map([[".gitattributes", { mode: "100644", oid }]]),
+          message: "initial commit",
+          author: { name: caller.name, email: `${caller.name}@users.noreply.modelgate` },
+        });
+        await ctx.db
+          .insertInto("repos")
+          .values({
+            type,
+            namespace,
+            name,
+            owner_id: owner.id,
+            private: isPrivate ? 1 : 0,
+            created_at: new Date().toISOString(),
+          })
+          .execute();
+      } catch (err) {
+        await removeRepoDir(gitDir);
+        throw err;
+      }
+    });
+    return reply.code(200).send({ url, name: fullName, id: fullName });
+  });
+
+  app.delete<{ Body: RepoBody }>("/api/repos/delete", { schema: deleteRepoSchema }, async (request) => {
+    const caller = requireWriter(request.caller);
+    const type = parseRepoType(request.body.type);
+    const namespace = request.body.organization ?? caller.name;
+    const repo = await loadRepo(ctx, type, namespace, request.body.name, caller, "write");
+    await ctx.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom("scan_waiters").where("repo_id", "=", repo.id).execute();
+      await trx.deleteFrom("repos").where("id", "=", repo.id).execute();
+    });
+    // Move the folder out of the way first so a re-created repo never sees old objects.
+    const trash = join(ctx.tmpDir, `deleted-${randomUUID()}`);
+    await rename(repo.gitDir, trash).catch(() => undefined);
+    await removeRepoDir(trash);
+    return {};
+  });
+}
+
+function requireWriter(caller: Caller | undefined): Caller {
+  if (!caller) throw new HubError(401, "Unauthorized", "a write token is required");
+  if (caller.role !== "write") throw new HubError(403, "Forbidden", "this token is read-only");
+  return caller;
+}
+
+async function targetOf(
+  ctx: HubContext,
+  caller: Caller,
+  body: RepoBody,
+): Promise<{ namespace: string; name: string; type: RepoType }> {
+  const type = parseRepoType(body.type);
+  assertValidName(body.name, "repository name");
+  const namespace = body.organization ?? caller.name;
+  assertValidName(namespace, "namespace");
+  if (namespace !== caller.name) {
+    const org = await ctx.db
+      .selectFrom("accounts")
+      .select(["id", "kind"])
+      .where("name", "=", namespace)
+      .executeTakeFirst();
+    if (!org || org.kind !== "org") throw repoNotFound();
+    if ((await memberRole(ctx, org.id, caller.id)) !== "write") {
+      throw new HubError(403, "Forbidden", `you cannot create repositories in ${namespace}`);
+    }
+  }
+  return { namespace, name: body.name, type };
+}

@@ -1,0 +1,17 @@
+import type { FileReport } from "@modelgate/scanner";
+
+/** One file to scan: either a file on disk (LFS objects) or bytes (regular files from git). */
+export interface ScanJob {
+  /** Name shown in the report (the path it was pushed as). */
+  name: string;
+  file?: string;
+  bytes?: Uint8Array;
+}
+
+/** Runs scans; the default runs them in worker threads, tests may run them in-process. */
+export interface ScanRunner {
+  scan(job: ScanJob, signal: AbortSignal): Promise<FileReport>;
+  /** Scans that can run at once. */
+  readonly concurrency: number;
+  close(): Promise<void>;
+}

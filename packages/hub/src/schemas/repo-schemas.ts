@@ -1,0 +1,27 @@
+/** JSON schemas of the repository management routes (Fastify validates bodies against them). */
+
+const nameField = { type: "string", minLength: 1, maxLength: 200 } as const;
+const nullableString = { type: ["string", "null"], maxLength: 200 } as const;
+
+export const createRepoSchema = {
+  body: {
+    type: "object",
+    required: ["name"],
+    properties: {
+      name: nameField,
+      organization: nullableString,
+      type: nullableString,
+      private: { type: ["boolean", "null"] },
+      visibility: { type: ["string", "null"], enum: ["public", "private", null] },
+      license: nullableString,
+    },
+  },
+} as const;
+
+export const deleteRepoSchema = {
+  body: {
+    type: "object",
+    required: ["name"],
+    properties: { name: nameField, organization: nullableString, type: nullableString },
+  },
+} as const;
