@@ -1,1 +1,6 @@
-export {};
+// Node.js adapters for @modelgate/scanner.
+export { FileSource } from "./file-source.js";
+export type { ScanPathsOptions } from "./scan-paths.js";
+export { scanPaths } from "./scan-paths.js";
+export type { FoundFile, WalkProblem } from "./walk-files.js";
+export { walkFiles } from "./walk-files.js";

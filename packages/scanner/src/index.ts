@@ -8,6 +8,9 @@ export { NotThisFormatError } from "./formats/not-this-format.js";
 export { DEFAULT_PARSERS } from "./formats/registry.js";
 export type { Limits } from "./limits.js";
 export { DEFAULT_LIMITS, resolveLimits } from "./limits.js";
+export type { AnalysePickleOptions } from "./pickle/analyse-pickle.js";
+export { analysePickle } from "./pickle/analyse-pickle.js";
+export { OPCODES } from "./pickle/opcodes.js";
 export type {
   PickleAnalysis,
   PickleCall,
@@ -16,12 +19,17 @@ export type {
   PickleIssue,
   PickleString,
 } from "./pickle/types.js";
-export { defaultPolicy } from "./policy/default-policy.js";
+export { classifyImport } from "./policy/classify-import.js";
+export { DEFAULT_RULES, defaultPolicy } from "./policy/default-policy.js";
 export type { Classification, Policy, PolicyRule } from "./policy/policy.js";
 export { createPolicy } from "./policy/policy.js";
+export type { UserPolicy } from "./policy/user-policy.js";
+export { parseUserPolicy } from "./policy/user-policy.js";
 export type { ByteSource } from "./reader/byte-source.js";
 export { CountingSource, MemorySource, readFully, SliceSource } from "./reader/byte-source.js";
 export { formatLocation } from "./report/location.js";
+export { renderSarif } from "./report/render-sarif.js";
+export { renderText } from "./report/render-text.js";
 export type * from "./report/types.js";
 export { exitCodeFor, fileVerdict, worseVerdict } from "./report/verdict.js";
 export type { ScanOptions } from "./scan.js";

@@ -1,7 +1,113 @@
-import type { ScanCheck } from "./scan-check.js";
+import { classifyImport } from "../policy/classify-import.js";
+import type { Classification, Policy } from "../policy/policy.js";
+import type { CallRecord, Finding, ImportRecord, ImportSafety, Location } from "../report/types.js";
+import type { CheckInput, CheckOutput, ScanCheck } from "./scan-check.js";
 
-/** Applies the import policy to every pickle stream a file holds: stub until the engine lands. */
+/**
+ * Applies the import policy to every pickle stream of a file: each distinct import is classified
+ * (innocuous, suspicious, dangerous), each call is tied to what it calls, and the engine's own
+ * structural findings (truncation, unresolvable names, ...) become findings.
+ */
 export const pickleCheck: ScanCheck = {
   id: "pickle",
-  run: () => ({}),
+  run: (input) => runPickleCheck(input),
 };
+
+function runPickleCheck(input: CheckInput): CheckOutput {
+  const imports = new Map<string, ImportRecord>();
+  const findings: Finding[] = [];
+  const calls: CallRecord[] = [];
+  const cache = new Map<string, Classification>();
+  const classify = (module: string, name: string) => cachedClassify(cache, input.policy, module, name);
+  let innocuousCalls = 0;
+
+  for (const { analysis, member } of input.pickles) {
+    const at = (offset: number): Location => (member !== undefined ? { member, offset } : { offset });
+    for (const imp of analysis.imports) {
+      const key = `${imp.module}\n${imp.name}`;
+      const known = imports.get(key);
+      if (known) {
+        known.count++;
+        continue;
+      }
+      const c = classify(imp.module, imp.name);
+      const record: ImportRecord = {
+        module: imp.module,
+        name: imp.name,
+        safety: c.safety,
+        location: at(imp.offset),
+        count: 1,
+      };
+      if (c.reason && c.safety !== "innocuous") record.reason = c.reason;
+      imports.set(key, record);
+    }
+    for (const call of analysis.calls) {
+      const safety: ImportSafety =
+        call.callee.kind === "global" ? classify(call.callee.module, call.callee.name).safety : "suspicious";
+      if (safety === "innocuous" && innocuousCalls++ >= input.limits.maxCallRecords) continue;
+      const callable =
+        call.callee.kind === "global" ? `${call.callee.module}.${call.callee.name}` : call.callee.description;
+      const shown = call.opcode === "BUILD" ? `${callable}.__setstate__` : callable;
+      calls.push({
+        callable: shown,
+        args: call.args,
+        opcode: call.opcode,
+        safety,
+        location: at(call.offset),
+      });
+    }
+    for (const issue of analysis.issues) {
+      findings.push({
+        check: "pickle",
+        rule: issue.rule,
+        severity: issue.severity,
+        message: issue.message,
+        location: at(issue.offset),
+      });
+    }
+    if (!analysis.complete && !analysis.issues.some((i) => i.severity === "error")) {
+      findings.push({
+        check: "pickle",
+        rule: "pickle/incomplete",
+        severity: "error",
+        message: "the stream did not reach STOP",
+        location: at(analysis.end),
+      });
+    }
+  }
+
+  for (const record of imports.values()) {
+    if (record.safety === "innocuous") continue;
+    const fed = calls.find((c) => c.callable === `${record.module}.${record.name}` && c.opcode !== "BUILD");
+    const callText = fed ? `: ${fed.callable}${fed.args}` : "";
+    findings.push({
+      check: "pickle",
+      rule: record.safety === "dangerous" ? "pickle/dangerous-import" : "pickle/suspicious-import",
+      severity: record.safety,
+      message: `imports ${record.module}.${record.name} (${record.reason ?? record.safety})${callText}`,
+      location: record.location,
+    });
+  }
+  return {
+    imports: [...imports.values()],
+    calls: calls
+      .filter((c) => c.safety !== "innocuous")
+      .concat(calls.filter((c) => c.safety === "innocuous")),
+    findings,
+  };
+}
+
+function cachedClassify(
+  cache: Map<string, Classification>,
+  policy: Policy,
+  module: string,
+  name: string,
+): Classification {
+  const key = `${module}\n${name}`;
+  let c = cache.get(key);
+  if (!c) {
+    c = classifyImport(policy, module, name);
+    cache.set(key, c);
+  }
+  return c;
+}

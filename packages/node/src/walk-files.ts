@@ -1,0 +1,87 @@
+import { lstat, readdir, realpath, stat } from "node:fs/promises";
+import { join, relative, resolve, sep } from "node:path";
+
+/** A file found under a scanned path. */
+export interface FoundFile {
+  /** Absolute path to read. */
+  absolute: string;
+  /** Path to report: relative to the directory argument, or the argument itself for a file. */
+  display: string;
+}
+
+/** A path that could not be scanned (unreadable, a link leaving the tree, ...). */
+export interface WalkProblem {
+  display: string;
+  message: string;
+}
+
+/** Directory entries listed per directory before giving up on it (CWE-770). */
+const MAX_ENTRIES_PER_DIRECTORY = 1_000_000;
+/** Directory depth followed (CWE-674). */
+const MAX_DEPTH = 64;
+
+/**
+ * Lists the files under `path` (or `path` itself), sorted. Symbolic links are followed only when
+ * their target stays inside the scanned tree, so a Hugging Face cache folder (snapshots linking to
+ * blobs) scans as the files it holds, while a link to `/etc` does not leak the scan out of the tree.
+ */
+export async function walkFiles(path: string): Promise<{ files: FoundFile[]; problems: WalkProblem[] }> {
+  const files: FoundFile[] = [];
+  const problems: WalkProblem[] = [];
+  const info = await stat(path);
+  if (!info.isDirectory()) {
+    files.push({ absolute: resolve(path), display: path });
+    return { files, problems };
+  }
+  const root = await realpath(path);
+  const seenDirs = new Set<string>();
+
+  const inside = (target: string) => target === root || target.startsWith(root + sep);
+
+  async function visit(dir: string, depth: number): Promise<void> {
+    const real = await realpath(dir);
+    if (seenDirs.has(real)) return;
+    seenDirs.add(real);
+    if (depth > MAX_DEPTH) {
+      problems.push({
+        display: relative(path, dir),
+        message: `directory depth over ${MAX_DEPTH}; not scanned`,
+      });
+      return;
+    }
+    const entries = (await readdir(dir)).sort();
+    if (entries.length > MAX_ENTRIES_PER_DIRECTORY) {
+      problems.push({
+        display: relative(path, dir),
+        message: `more than ${MAX_ENTRIES_PER_DIRECTORY} entries; not scanned`,
+      });
+      return;
+    }
+    for (const name of entries) {
+      const full = join(dir, name);
+      const display = relative(path, full);
+      try {
+        const l = await lstat(full);
+        let target = full;
+        if (l.isSymbolicLink()) {
+          target = await realpath(full).catch(() => "");
+          if (!target || !inside(target)) {
+            problems.push({
+              display,
+              message: "symbolic link leaves the scanned tree (or is broken); not followed",
+            });
+            continue;
+          }
+        }
+        const s = await stat(target);
+        if (s.isDirectory()) await visit(full, depth + 1);
+        else if (s.isFile()) files.push({ absolute: target, display });
+      } catch (err) {
+        problems.push({ display, message: err instanceof Error ? err.message : String(err) });
+      }
+    }
+  }
+
+  await visit(path, 0);
+  return { files, problems };
+}

@@ -1,0 +1,945 @@
+import type { Limits } from "../limits.js";
+import { HIGHEST_PROTOCOL } from "./opcodes.js";
+import { decodeEscapedString, decodeRawUnicodeEscape, latin1, parseIntText } from "./python-literals.js";
+import type { PickleCall, PickleImport, PickleIssue } from "./types.js";
+import {
+  ANY,
+  BIGINT,
+  BUFFER,
+  FALSE,
+  FLOAT,
+  intCode,
+  NONE,
+  OPAQUE_BYTES,
+  OPAQUE_STR,
+  TAG_BYTES,
+  TAG_OBJ,
+  TAG_STR,
+  TRUE,
+  ValueStore,
+} from "./values.js";
+
+/** STOP reached; `pos` is just past it. */
+export const STOPPED = 0;
+/** Needs bytes from `resumeAt` (at least `minBytes` of them) before going on. */
+export const NEED_MORE = 1;
+/** The stream cannot go on (error recorded in `issues`). */
+export const FAILED = 2;
+/** Go on at `resumeAt` (a long payload was skipped). */
+export const SKIP = 3;
+/** A BUILD hook asked for raw data handling at `pos` (see `pendingRaw`). */
+export const RAW = 4;
+/** What `run` stopped for. */
+export type Status = typeof STOPPED | typeof NEED_MORE | typeof FAILED | typeof SKIP | typeof RAW;
+
+/**
+ * Called on BUILD of an instance; returns raw bytes that follow the opcode and are read by the
+ * loader itself (joblib's inline numpy arrays), or `nested` when a whole pickle follows.
+ */
+export type BuildHook = (
+  values: ValueStore,
+  instance: number,
+  state: number,
+) => RawData | { error: string } | undefined;
+
+/** Raw data the loader reads itself right after a BUILD. */
+export interface RawData {
+  /** Bytes of data (after the padding, when there is one). */
+  skip: number;
+  /** A one-byte padding length (then that many bytes) comes first (joblib >= 1.2 alignment). */
+  paddingByte?: boolean;
+  /** A whole nested pickle follows instead of raw bytes (object arrays). */
+  nested?: boolean;
+}
+
+/** A call site kept as value codes until the stream ends, then rendered. */
+interface RawCall {
+  callee: number;
+  args: number;
+  offset: number;
+  op: PickleCall["opcode"];
+}
+
+/** Memo indices below this are kept in a dense array; above, in a map. */
+const DENSE_MEMO_LIMIT = 1 << 24;
+/** Strings at least this long are handed to the secrets check. */
+const SECRET_MIN_LENGTH = 12;
+/** Strings handed to the secrets check per stream. */
+const MAX_SECRET_STRINGS = 50_000;
+
+const utf8Strict = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * A symbolic pickle machine that follows a stream the way CPython's `_pickle` Unpickler does
+ * (stack, mark stack with its fence, memo), recording every import and call instead of performing them.
+ * It consumes a window of bytes at a time and says when it needs more, so memory stays bounded.
+ */
+export class PickleMachine {
+  readonly values: ValueStore;
+  readonly imports: PickleImport[] = [];
+  readonly issues: PickleIssue[] = [];
+  private readonly rawCalls: RawCall[] = [];
+  private readonly calleesSeen = new Set<number>();
+  callsDropped = 0;
+
+  private stack = new Int32Array(256);
+  private sp = 0;
+  private marks = new Int32Array(64);
+  private mp = 0;
+  private fence = 0;
+  private memo = new Int32Array(1024);
+  private readonly memoMap = new Map<number, number>();
+  private memoCount = 0;
+
+  protocol: number | undefined;
+  opcodes = 0;
+  /** Absolute position of the next opcode. */
+  pos: number;
+  resumeAt = 0;
+  minBytes = 0;
+  /** Set when `run` returns RAW. */
+  pendingRaw: RawData | undefined;
+
+  constructor(
+    start: number,
+    private readonly limits: Limits,
+    private readonly onBuild?: BuildHook,
+  ) {
+    this.pos = start;
+    this.values = new ValueStore(limits.maxStringArenaBytes, start);
+  }
+
+  /**
+   * Runs opcodes from `this.pos`, using `buf` which holds the bytes at absolute offsets
+   * `[base, base + buf.length)`. `atEof` says the window ends where the source ends.
+   */
+  run(buf: Uint8Array, base: number, atEof: boolean, sourceSize: number): Status {
+    const limits = this.limits;
+    const end = buf.length;
+    const maxOps = limits.maxPickleOpcodes;
+    let p = this.pos - base;
+    const values = this.values;
+
+    for (;;) {
+      if (end - p < 9 && !atEof) return this.needMore(base + p, 9);
+      if (p >= end) return this.fail("pickle/truncated", "the stream ends without a STOP opcode", base + p);
+      if (++this.opcodes > maxOps) {
+        return this.fail("pickle/too-many-opcodes", `more than ${maxOps} opcodes in one stream`, base + p);
+      }
+      const opStart = p;
+      const op = buf[p++] as number;
+      switch (op) {
+        // ---- Stack and memo -----------------------------------------------------------------
+        case 0x28: // MARK
+          if (this.mp >= limits.maxMarkDepth) {
+            return this.fail(
+              "pickle/too-many-marks",
+              `MARK nesting deeper than ${limits.maxMarkDepth}`,
+              base + opStart,
+            );
+          }
+          if (this.mp === this.marks.length) this.marks = growInt32(this.marks);
+          this.marks[this.mp++] = this.sp;
+          this.fence = this.sp;
+          break;
+        case 0x2e: {
+          // STOP
+          if (this.sp <= this.fence) return this.underflow(base + opStart);
+          this.sp--;
+          this.pos = base + p;
+          return STOPPED;
+        }
+        case 0x30: // POP
+          if (this.mp > 0 && this.marks[this.mp - 1] === this.sp) this.dropMark();
+          else if (this.sp <= this.fence) return this.underflow(base + opStart);
+          else this.sp--;
+          break;
+        case 0x31: {
+          // POP_MARK
+          const k = this.popMark();
+          if (k < 0) return this.noMark(base + opStart);
+          this.sp = k;
+          break;
+        }
+        case 0x32: // DUP
+          if (this.sp <= this.fence) return this.underflow(base + opStart);
+          if (this.sp < this.stack.length) this.stack[this.sp++] = this.stack[this.sp - 1] as number;
+          else if (!this.push(this.stack[this.sp - 1] as number)) return this.stackLimit(base + opStart);
+          break;
+        case 0x94: // MEMOIZE
+          if (this.sp <= this.fence) return this.underflow(base + opStart);
+          if (!this.memoPut(this.memoCount, base + opStart)) return FAILED;
+          break;
+        case 0x71: // BINPUT
+          if (this.sp <= this.fence) return this.underflow(base + opStart);
+          if (!this.memoPut(buf[p++] as number, base + opStart)) return FAILED;
+          break;
+        case 0x72: {
+          // LONG_BINPUT
+          if (this.sp <= this.fence) return this.underflow(base + opStart);
+          if (p + 4 > end) return this.truncated(base + opStart);
+          const idx = readU32(buf, p);
+          p += 4;
+          if (!this.memoPut(idx, base + opStart)) return FAILED;
+          break;
+        }
+        case 0x68: // BINGET
+          if (!this.memoGet(buf[p++] as number, base + opStart)) return FAILED;
+          break;
+        case 0x6a: {
+          // LONG_BINGET
+          if (p + 4 > end) return this.truncated(base + opStart);
+          const idx = readU32(buf, p);
+          p += 4;
+          if (!this.memoGet(idx, base + opStart)) return FAILED;
+          break;
+        }
+        case 0x67: // GET
+        case 0x70: {
+          // PUT
+          const nl = buf.indexOf(0x0a, p);
+          if (nl < 0) return this.lineMissing(buf, base, opStart, end, atEof);
+          const parsed = parseIntText(latin1(buf, p, nl), false);
+          p = nl + 1;
+          if (!parsed.ok || parsed.big || parsed.value < 0) {
+            return this.fail(
+              "pickle/bad-memo-index",
+              "GET/PUT argument is not a valid memo index",
+              base + opStart,
+            );
+          }
+          if (op === 0x67) {
+            if (!this.memoGet(parsed.value, base + opStart)) return FAILED;
+          } else {
+            if (this.sp <= this.fence) return this.underflow(base + opStart);
+            if (!this.memoPut(parsed.value, base + opStart)) return FAILED;
+          }
+          break;
+        }
+
+        // ---- Numbers and constants ----------------------------------------------------------
+        case 0x4a: // BININT
+          if (p + 4 > end) return this.truncated(base + opStart);
+          if (this.sp < this.stack.length) this.stack[this.sp++] = intCode(readI32(buf, p));
+          else if (!this.push(intCode(readI32(buf, p)))) return this.stackLimit(base + opStart);
+          p += 4;
+          break;
+        case 0x4b: // BININT1
+          if (this.sp < this.stack.length) this.stack[this.sp++] = intCode(buf[p++] as number);
+          else if (!this.push(intCode(buf[p++] as number))) return this.stackLimit(base + opStart);
+          break;
+        case 0x4d: // BININT2
+          if (p + 2 > end) return this.truncated(base + opStart);
+          if (!this.push(intCode((buf[p] as number) | ((buf[p + 1] as number) << 8)))) {
+            return this.stackLimit(base + opStart);
+          }
+          p += 2;
+          break;
+        case 0x47: // BINFLOAT
+          if (p + 8 > end) return this.truncated(base + opStart);
+          p += 8;
+          if (this.sp < this.stack.length) this.stack[this.sp++] = FLOAT;
+          else if (!this.push(FLOAT)) return this.stackLimit(base + opStart);
+          break;
+        case 0x4e: // NONE
+          if (this.sp < this.stack.length) this.stack[this.sp++] = NONE;
+          else if (!this.push(NONE)) return this.stackLimit(base + opStart);
+          break;
+        case 0x88: // NEWTRUE
+          if (this.sp < this.stack.length) this.stack[this.sp++] = TRUE;
+          else if (!this.push(TRUE)) return this.stackLimit(base + opStart);
+          break;
+        case 0x89: // NEWFALSE
+          if (this.sp < this.stack.length) this.stack[this.sp++] = FALSE;
+          else if (!this.push(FALSE)) return this.stackLimit(base + opStart);
+          break;
+        case 0x8a: // LONG1
+        case 0x8b: {
+          // LONG4
+          const hdr = op === 0x8a ? 1 : 4;
+          if (p + hdr > end) return this.truncated(base + opStart);
+          const n = op === 0x8a ? (buf[p] as number) : readI32(buf, p);
+          if (n < 0)
+            return this.fail("pickle/negative-length", "LONG4 has a negative byte count", base + opStart);
+          if (opStart + 1 + hdr + n > end) {
+            const r = this.payloadMissing(base, opStart, 1 + hdr + n, atEof, sourceSize, 0);
+            if (r !== undefined) return r;
+            if (this.sp < this.stack.length) this.stack[this.sp++] = BIGINT;
+            else if (!this.push(BIGINT)) return this.stackLimit(base + opStart);
+            this.pos = this.resumeAt;
+            return SKIP;
+          }
+          p += hdr;
+          if (!this.push(n <= 6 ? intCode(readLongLE(buf, p, n)) : BIGINT))
+            return this.stackLimit(base + opStart);
+          p += n;
+          break;
+        }
+        case 0x49: // INT
+        case 0x4c: // LONG
+        case 0x46: {
+          // FLOAT
+          const nl = buf.indexOf(0x0a, p);
+          if (nl < 0 || nl - opStart > limits.maxLineBytes)
+            return this.lineMissing(buf, base, opStart, end, atEof);
+          const text = latin1(buf, p, nl);
+          p = nl + 1;
+          let code = FLOAT;
+          if (op !== 0x46) {
+            if (op === 0x49 && (text === "00" || text === "01")) code = text === "01" ? TRUE : FALSE;
+            else {
+              const parsed = parseIntText(op === 0x4c ? text.replace(/L$/, "") : text, true);
+              if (!parsed.ok)
+                return this.fail("pickle/bad-int", "INT/LONG argument is not an integer", base + opStart);
+              code = parsed.big ? BIGINT : intCode(parsed.value);
+            }
+          } else if (!/^\s*[-+]?(\d|\.\d|inf|nan)/i.test(text)) {
+            return this.fail("pickle/bad-float", "FLOAT argument is not a number", base + opStart);
+          }
+          if (this.sp < this.stack.length) this.stack[this.sp++] = code;
+          else if (!this.push(code)) return this.stackLimit(base + opStart);
+          break;
+        }
+
+        // ---- Strings and bytes ----------------------------------------------------------------
+        case 0x8c: // SHORT_BINUNICODE
+        case 0x55: // SHORT_BINSTRING
+        case 0x43: {
+          // SHORT_BINBYTES
+          const n = buf[p] as number;
+          if (p + 1 + n > end) {
+            if (atEof) return this.truncated(base + opStart);
+            return this.needMore(base + opStart, 2 + n);
+          }
+          const tag = op === 0x43 ? TAG_BYTES : TAG_STR;
+          if (!this.push(values.addBytes(tag, buf, p + 1, n, base + p + 1, n)))
+            return this.stackLimit(base + opStart);
+          p += 1 + n;
+          break;
+        }
+        case 0x58: // BINUNICODE
+        case 0x42: // BINBYTES
+        case 0x54: // BINSTRING
+        case 0x8d: // BINUNICODE8
+        case 0x8e: // BINBYTES8
+        case 0x96: {
+          // BYTEARRAY8
+          const hdr = op === 0x58 || op === 0x42 || op === 0x54 ? 4 : 8;
+          if (p + hdr > end) return this.truncated(base + opStart);
+          let n: number;
+          if (hdr === 4) {
+            n = op === 0x54 ? readI32(buf, p) : readU32(buf, p);
+            if (n < 0)
+              return this.fail(
+                "pickle/negative-length",
+                "BINSTRING has a negative byte count",
+                base + opStart,
+              );
+          } else {
+            n = readU64(buf, p);
+            if (!Number.isSafeInteger(n)) {
+              return this.fail(
+                "pickle/length-overflow",
+                "8-byte length larger than any file",
+                base + opStart,
+              );
+            }
+          }
+          const tag = op === 0x58 || op === 0x8d || op === 0x54 ? TAG_STR : TAG_BYTES;
+          const payload = p + hdr;
+          if (payload + n > end) {
+            const r = this.payloadMissing(
+              base,
+              opStart,
+              1 + hdr + n,
+              atEof,
+              sourceSize,
+              limits.maxKeptStringBytes,
+            );
+            if (r !== undefined) return r;
+            // Too long to keep: remember a prefix and skip the rest without reading it.
+            const code = values.addPrefix(tag, buf, payload, end - payload, base + payload, n);
+            if (this.sp < this.stack.length) this.stack[this.sp++] = code;
+            else if (!this.push(code)) return this.stackLimit(base + opStart);
+            this.pos = this.resumeAt;
+            return SKIP;
+          }
+          const code =
+            n <= limits.maxKeptStringBytes
+              ? values.addBytes(tag, buf, payload, n, base + payload, n)
+              : values.addPrefix(tag, buf, payload, n, base + payload, n);
+          if (this.sp < this.stack.length) this.stack[this.sp++] = code;
+          else if (!this.push(code)) return this.stackLimit(base + opStart);
+          p = payload + n;
+          break;
+        }
+        case 0x53: // STRING
+        case 0x56: {
+          // UNICODE
+          const nl = buf.indexOf(0x0a, p);
+          if (nl < 0 || nl - opStart > limits.maxLineBytes)
+            return this.lineMissing(buf, base, opStart, end, atEof);
+          const raw = latin1(buf, p, nl);
+          p = nl + 1;
+          let text: string;
+          if (op === 0x53) {
+            const q = raw[0];
+            if (raw.length < 2 || (q !== "'" && q !== '"') || raw[raw.length - 1] !== q) {
+              return this.fail(
+                "pickle/unquoted-string",
+                "the STRING opcode argument must be quoted",
+                base + opStart,
+              );
+            }
+            text = decodeEscapedString(raw.slice(1, -1));
+          } else {
+            text = decodeRawUnicodeEscape(raw);
+          }
+          if (this.sp < this.stack.length) this.stack[this.sp++] = values.addText(text, base + opStart + 1);
+          else if (!this.push(values.addText(text, base + opStart + 1)))
+            return this.stackLimit(base + opStart);
+          break;
+        }
+        case 0x97: // NEXT_BUFFER
+          this.issue(
+            "pickle/out-of-band-buffer",
+            "suspicious",
+            "uses an out-of-band buffer (NEXT_BUFFER)",
+            base + opStart,
+          );
+          if (this.sp < this.stack.length) this.stack[this.sp++] = BUFFER;
+          else if (!this.push(BUFFER)) return this.stackLimit(base + opStart);
+          break;
+        case 0x98: // READONLY_BUFFER
+          if (this.sp <= this.fence) return this.underflow(base + opStart);
+          break;
+
+        // ---- Containers -------------------------------------------------------------------------
+        case 0x5d: // EMPTY_LIST
+        case 0x7d: // EMPTY_DICT
+        case 0x8f: // EMPTY_SET
+        case 0x29: {
+          // EMPTY_TUPLE
+          const kind = op === 0x5d ? "list" : op === 0x7d ? "dict" : op === 0x8f ? "set" : "tuple";
+          if (this.sp < this.stack.length) this.stack[this.sp++] = values.container(kind, this.stack, 0, 0);
+          else if (!this.push(values.container(kind, this.stack, 0, 0)))
+            return this.stackLimit(base + opStart);
+          break;
+        }
+        case 0x6c: // LIST
+        case 0x74: // TUPLE
+        case 0x91: // FROZENSET
+        case 0x64: {
+          // DICT
+          const k = this.popMark();
+          if (k < 0) return this.noMark(base + opStart);
+          if (op === 0x64 && (this.sp - k) % 2 !== 0) {
+            return this.fail("pickle/odd-dict", "odd number of items for DICT", base + opStart);
+          }
+          const kind = op === 0x6c ? "list" : op === 0x74 ? "tuple" : op === 0x91 ? "frozenset" : "dict";
+          const code = values.container(kind, this.stack, k, this.sp);
+          this.sp = k;
+          if (this.sp < this.stack.length) this.stack[this.sp++] = code;
+          else if (!this.push(code)) return this.stackLimit(base + opStart);
+          break;
+        }
+        case 0x85: // TUPLE1
+        case 0x86: // TUPLE2
+        case 0x87: {
+          // TUPLE3
+          const n = op - 0x84;
+          if (this.sp - n < this.fence) return this.underflow(base + opStart);
+          const code = values.container("tuple", this.stack, this.sp - n, this.sp);
+          this.sp -= n;
+          this.stack[this.sp++] = code;
+          break;
+        }
+        case 0x61: // APPEND
+          if (this.sp - 1 <= this.fence) return this.underflow(base + opStart);
+          this.mutate(this.sp - 2, this.sp - 1, this.sp, "append", base + opStart);
+          this.sp--;
+          break;
+        case 0x73: // SETITEM
+          if (this.sp - 2 <= this.fence) return this.underflow(base + opStart);
+          this.mutate(this.sp - 3, this.sp - 2, this.sp, "__setitem__", base + opStart);
+          this.sp -= 2;
+          break;
+        case 0x65: // APPENDS
+        case 0x75: // SETITEMS
+        case 0x90: {
+          // ADDITEMS
+          const k = this.popMark();
+          if (k < 0) return this.noMark(base + opStart);
+          if (k <= 0) return this.underflow(base + opStart);
+          if (op === 0x75 && (this.sp - k) % 2 !== 0) {
+            return this.fail("pickle/odd-setitems", "odd number of items for SETITEMS", base + opStart);
+          }
+          const method = op === 0x65 ? "extend" : op === 0x75 ? "__setitem__" : "add";
+          this.mutate(k - 1, k, this.sp, method, base + opStart);
+          this.sp = k;
+          break;
+        }
+
+        // ---- Imports and calls ------------------------------------------------------------------
+        case 0x63: // GLOBAL
+        case 0x69: {
+          // INST
+          const nl1 = buf.indexOf(0x0a, p);
+          const nl2 = nl1 < 0 ? -1 : buf.indexOf(0x0a, nl1 + 1);
+          if (nl2 < 0 || nl2 - opStart > limits.maxLineBytes) {
+            return this.lineMissing(buf, base, opStart, end, atEof);
+          }
+          let k = -1;
+          if (op === 0x69) {
+            k = this.popMark();
+            if (k < 0) return this.noMark(base + opStart);
+          }
+          const module = decodeName(buf, p, nl1);
+          const name = decodeName(buf, nl1 + 1, nl2);
+          p = nl2 + 1;
+          if (module === undefined || name === undefined) {
+            return this.fail("pickle/bad-global-name", "GLOBAL/INST name is not valid UTF-8", base + opStart);
+          }
+          const cls = this.importGlobal(module, name, op === 0x63 ? "GLOBAL" : "INST", base + opStart);
+          if (op === 0x63) {
+            if (this.sp < this.stack.length) this.stack[this.sp++] = cls;
+            else if (!this.push(cls)) return this.stackLimit(base + opStart);
+          } else {
+            const args = values.container("tuple", this.stack, k, this.sp);
+            this.sp = k;
+            if (!this.push(this.call(cls, args, "INST", base + opStart)))
+              return this.stackLimit(base + opStart);
+          }
+          break;
+        }
+        case 0x93: {
+          // STACK_GLOBAL
+          if (this.sp - 2 < this.fence) return this.underflow(base + opStart);
+          const nameCode = this.stack[--this.sp] as number;
+          const moduleCode = this.stack[--this.sp] as number;
+          const r = this.stackGlobal(moduleCode, nameCode, base + opStart);
+          if (r === undefined) return FAILED;
+          this.stack[this.sp++] = r;
+          break;
+        }
+        case 0x82: // EXT1
+        case 0x83: // EXT2
+        case 0x84: {
+          // EXT4
+          const n = op === 0x82 ? 1 : op === 0x83 ? 2 : 4;
+          if (p + n > end) return this.truncated(base + opStart);
+          const code =
+            n === 1
+              ? (buf[p] as number)
+              : n === 2
+                ? (buf[p] as number) | ((buf[p + 1] as number) << 8)
+                : readI32(buf, p);
+          p += n;
+          if (code <= 0) return this.fail("pickle/bad-extension", "EXT specifies code <= 0", base + opStart);
+          this.issue(
+            "pickle/extension-code",
+            "suspicious",
+            `EXT${n === 1 ? 1 : n === 2 ? 2 : 4} code ${code} imports whatever copyreg's extension registry maps it to at load time`,
+            base + opStart,
+          );
+          const g = this.importGlobal(
+            "copyreg._extension_registry",
+            String(code),
+            `EXT${n === 1 ? 1 : n === 2 ? 2 : 4}` as PickleImport["opcode"],
+            base + opStart,
+          );
+          if (this.sp < this.stack.length) this.stack[this.sp++] = g;
+          else if (!this.push(g)) return this.stackLimit(base + opStart);
+          break;
+        }
+        case 0x52: {
+          // REDUCE
+          if (this.sp - 2 < this.fence) return this.underflow(base + opStart);
+          const args = this.stack[--this.sp] as number;
+          const callee = this.stack[this.sp - 1] as number;
+          this.stack[this.sp - 1] = this.call(callee, args, "REDUCE", base + opStart);
+          break;
+        }
+        case 0x81: {
+          // NEWOBJ
+          if (this.sp - 2 < this.fence) return this.underflow(base + opStart);
+          const args = this.stack[--this.sp] as number;
+          const cls = this.stack[this.sp - 1] as number;
+          this.stack[this.sp - 1] = this.call(cls, args, "NEWOBJ", base + opStart);
+          break;
+        }
+        case 0x92: {
+          // NEWOBJ_EX
+          if (this.sp - 3 < this.fence) return this.underflow(base + opStart);
+          this.sp--; // kwargs
+          const args = this.stack[--this.sp] as number;
+          const cls = this.stack[this.sp - 1] as number;
+          this.stack[this.sp - 1] = this.call(cls, args, "NEWOBJ_EX", base + opStart);
+          break;
+        }
+        case 0x6f: {
+          // OBJ
+          const k = this.popMark();
+          if (k < 0) return this.noMark(base + opStart);
+          if (this.sp - k < 1) return this.underflow(base + opStart);
+          const cls = this.stack[k] as number;
+          const args = values.container("tuple", this.stack, k + 1, this.sp);
+          this.sp = k;
+          this.stack[this.sp++] = this.call(cls, args, "OBJ", base + opStart);
+          break;
+        }
+        case 0x62: {
+          // BUILD
+          if (this.sp - 2 < this.fence) return this.underflow(base + opStart);
+          const state = this.stack[--this.sp] as number;
+          const inst = this.stack[this.sp - 1] as number;
+          const target = values.object(inst);
+          if (target?.k === "global") {
+            this.issue(
+              "pickle/build-on-import",
+              "dangerous",
+              `BUILD sets attributes on the imported object ${target.module}.${target.name}`,
+              base + opStart,
+            );
+          }
+          this.recordCall(inst, state, "BUILD", base + opStart);
+          if (this.onBuild) {
+            const hook = this.onBuild(values, inst, state);
+            if (hook) {
+              if ("error" in hook) return this.fail("pickle/inline-data", hook.error, base + opStart);
+              this.pendingRaw = hook;
+              this.pos = base + p;
+              return RAW;
+            }
+          }
+          break;
+        }
+        case 0x50: {
+          // PERSID
+          const nl = buf.indexOf(0x0a, p);
+          if (nl < 0 || nl - opStart > limits.maxLineBytes)
+            return this.lineMissing(buf, base, opStart, end, atEof);
+          const pid = values.addText(latin1(buf, p, nl), base + p);
+          p = nl + 1;
+          if (this.sp < this.stack.length) this.stack[this.sp++] = values.persistent(pid);
+          else if (!this.push(values.persistent(pid))) return this.stackLimit(base + opStart);
+          break;
+        }
+        case 0x51: {
+          // BINPERSID
+          if (this.sp <= this.fence) return this.underflow(base + opStart);
+          this.stack[this.sp - 1] = values.persistent(this.stack[this.sp - 1] as number);
+          break;
+        }
+
+        // ---- Framing and protocol ---------------------------------------------------------------
+        case 0x80: {
+          // PROTO
+          const proto = buf[p++] as number;
+          if (proto > HIGHEST_PROTOCOL) {
+            return this.fail(
+              "pickle/unsupported-protocol",
+              `unsupported pickle protocol: ${proto}`,
+              base + opStart,
+            );
+          }
+          this.protocol = Math.max(this.protocol ?? 0, proto);
+          break;
+        }
+        case 0x95: {
+          // FRAME
+          if (p + 8 > end) return this.truncated(base + opStart);
+          const len = readU64(buf, p);
+          p += 8;
+          if (!Number.isSafeInteger(len) || base + p + len > sourceSize) {
+            return this.fail(
+              "pickle/frame-overflow",
+              "FRAME is longer than the rest of the file",
+              base + opStart,
+            );
+          }
+          break;
+        }
+        default:
+          this.opcodes--;
+          return this.fail(
+            "pickle/unknown-opcode",
+            `unknown opcode 0x${op.toString(16).padStart(2, "0")} (the loader stops here with an error)`,
+            base + opStart,
+          );
+      }
+    }
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------------
+
+  private push(code: number): boolean {
+    if (this.sp === this.stack.length) {
+      if (this.sp >= this.limits.maxStackDepth) return false;
+      this.stack = growInt32(this.stack);
+    }
+    this.stack[this.sp++] = code;
+    return true;
+  }
+
+  private popMark(): number {
+    if (this.mp === 0) return -1;
+    const k = this.marks[--this.mp] as number;
+    this.fence = this.mp > 0 ? (this.marks[this.mp - 1] as number) : 0;
+    return k;
+  }
+
+  private dropMark(): void {
+    this.mp--;
+    this.fence = this.mp > 0 ? (this.marks[this.mp - 1] as number) : 0;
+  }
+
+  private memoPut(idx: number, offset: number): boolean {
+    const value = this.stack[this.sp - 1] as number;
+    if (idx < DENSE_MEMO_LIMIT) {
+      if (idx >= this.memo.length) {
+        let n = this.memo.length;
+        while (n <= idx) n *= 2;
+        const grown = new Int32Array(n);
+        grown.set(this.memo);
+        this.memo = grown;
+      }
+      if (this.memo[idx] === 0) this.memoCount++;
+      this.memo[idx] = value;
+    } else {
+      if (!this.memoMap.has(idx)) this.memoCount++;
+      this.memoMap.set(idx, value);
+    }
+    if (this.memoCount > this.limits.maxMemoEntries) {
+      this.fail("pickle/memo-limit", `more than ${this.limits.maxMemoEntries} memo entries`, offset);
+      return false;
+    }
+    return true;
+  }
+
+  private memoGet(idx: number, offset: number): boolean {
+    const value =
+      idx < DENSE_MEMO_LIMIT
+        ? idx < this.memo.length
+          ? (this.memo[idx] as number)
+          : 0
+        : (this.memoMap.get(idx) ?? 0);
+    if (value === 0) {
+      this.fail("pickle/memo-missing", `memo value not found at index ${idx}`, offset);
+      return false;
+    }
+    if (!this.push(value)) {
+      this.stackLimit(offset);
+      return false;
+    }
+    return true;
+  }
+
+  private importGlobal(module: string, name: string, opcode: PickleImport["opcode"], offset: number): number {
+    this.imports.push({ module, name, offset, opcode });
+    return this.values.global(module, name, offset);
+  }
+
+  private stackGlobal(moduleCode: number, nameCode: number, offset: number): number | undefined {
+    const values = this.values;
+    const parts: string[] = [];
+    for (const code of [moduleCode, nameCode]) {
+      const tag = code & 7;
+      if (tag === TAG_BYTES || code === OPAQUE_BYTES) {
+        this.fail(
+          "pickle/stack-global-not-str",
+          "STACK_GLOBAL requires str operands (the loader stops here)",
+          offset,
+        );
+        return undefined;
+      }
+      const text = values.text(code);
+      if (text === undefined) {
+        // The name is computed, too long, or past the budget: we cannot say what is imported.
+        const what =
+          tag === TAG_STR || code === OPAQUE_STR
+            ? "a string too long to analyse"
+            : "a value computed by the stream";
+        this.issue(
+          "pickle/unresolved-global",
+          "dangerous",
+          `STACK_GLOBAL imports a name taken from ${what}`,
+          offset,
+        );
+        parts.push("<unknown>");
+      } else parts.push(text);
+    }
+    return this.importGlobal(parts[0] as string, parts[1] as string, "STACK_GLOBAL", offset);
+  }
+
+  private call(callee: number, args: number, op: RawCall["op"], offset: number): number {
+    this.recordCall(callee, args, op, offset);
+    const target = this.values.object(callee);
+    if (!target || target.k !== "global") {
+      const tag = callee & 7;
+      if (target?.k === "call" || tag === TAG_OBJ || callee === ANY) {
+        this.issue(
+          "pickle/indirect-call",
+          "suspicious",
+          `${op} calls a value that is not an imported global (${this.values.render(callee, 80)})`,
+          offset,
+        );
+      }
+    }
+    return this.values.call(callee, args, op, offset);
+  }
+
+  private recordCall(callee: number, args: number, op: RawCall["op"], offset: number): void {
+    // Keep the first call of every distinct callee, then others up to the limit.
+    const firstOfCallee = !this.calleesSeen.has(callee) && this.calleesSeen.size < this.limits.maxCallRecords;
+    if (firstOfCallee) this.calleesSeen.add(callee);
+    if (firstOfCallee || this.rawCalls.length < this.limits.maxCallRecords) {
+      this.rawCalls.push({ callee, args, offset, op });
+    } else this.callsDropped++;
+  }
+
+  /** APPEND/SETITEM/ADDITEMS: fills tracked containers; on an imported object it is a method call. */
+  private mutate(targetIndex: number, from: number, to: number, method: string, offset: number): void {
+    const target = this.stack[targetIndex] as number;
+    const obj = this.values.object(target);
+    if (obj?.k === "global") {
+      this.issue(
+        "pickle/mutates-import",
+        "dangerous",
+        `calls ${method} on the imported object ${obj.module}.${obj.name}, changing it for the whole process`,
+        offset,
+      );
+      return;
+    }
+    this.values.extend(target, this.stack, from, to);
+  }
+
+  issue(rule: string, severity: PickleIssue["severity"], message: string, offset: number): void {
+    if (this.issues.length < 1000) this.issues.push({ rule, severity, message, offset });
+  }
+
+  fail(rule: string, message: string, offset: number): typeof FAILED {
+    this.issue(rule, "error", message, offset);
+    this.pos = offset;
+    return FAILED;
+  }
+
+  private needMore(at: number, minBytes: number): typeof NEED_MORE {
+    this.pos = at;
+    this.resumeAt = at;
+    this.minBytes = minBytes;
+    return NEED_MORE;
+  }
+
+  private truncated(offset: number): typeof FAILED {
+    return this.fail("pickle/truncated", "the stream ends in the middle of an opcode", offset);
+  }
+
+  private underflow(offset: number): typeof FAILED {
+    return this.fail("pickle/stack-underflow", "the opcode needs more values than the stack holds", offset);
+  }
+
+  private noMark(offset: number): typeof FAILED {
+    return this.fail("pickle/no-mark", "could not find MARK", offset);
+  }
+
+  private stackLimit(offset: number): typeof FAILED {
+    return this.fail("pickle/stack-limit", `stack deeper than ${this.limits.maxStackDepth}`, offset);
+  }
+
+  private lineMissing(buf: Uint8Array, base: number, opStart: number, end: number, atEof: boolean): Status {
+    if (end - opStart > this.limits.maxLineBytes) {
+      return this.fail(
+        "pickle/line-too-long",
+        `text argument longer than ${this.limits.maxLineBytes} bytes`,
+        base + opStart,
+      );
+    }
+    if (atEof) return this.truncated(base + opStart);
+    void buf;
+    return this.needMore(base + opStart, Math.min(this.limits.maxLineBytes + 2, (end - opStart) * 2 + 64));
+  }
+
+  /**
+   * A payload runs past the window. Returns a status when the machine must stop (truncation, or a
+   * short payload to re-read whole), or undefined after arranging to skip a long payload.
+   */
+  private payloadMissing(
+    base: number,
+    opStart: number,
+    total: number,
+    atEof: boolean,
+    sourceSize: number,
+    keep: number,
+  ): Status | undefined {
+    if (atEof || base + opStart + total > sourceSize) return this.truncated(base + opStart);
+    if (total <= keep + 16) return this.needMore(base + opStart, total);
+    this.resumeAt = base + opStart + total;
+    return undefined;
+  }
+
+  /** The calls, rendered. */
+  calls(): PickleCall[] {
+    return this.rawCalls.map((c) => {
+      const obj = this.values.object(c.callee);
+      const callee: PickleCall["callee"] =
+        obj?.k === "global"
+          ? { kind: "global", module: obj.module, name: obj.name }
+          : { kind: "computed", description: this.values.render(c.callee, 120) };
+      const args =
+        c.op === "BUILD" ? `(${this.values.render(c.args, 200)})` : this.values.renderArgs(c.args, 200);
+      return { callee, args, offset: c.offset, opcode: c.op };
+    });
+  }
+
+  /** String constants for the secrets check. */
+  strings(): { value: string; offset: number }[] {
+    return this.values
+      .strings(SECRET_MIN_LENGTH, MAX_SECRET_STRINGS)
+      .map(({ value, offset }) => ({ value, offset }));
+  }
+}
+
+function growInt32(a: Int32Array): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+function readU32(buf: Uint8Array, p: number): number {
+  return (
+    ((buf[p] as number) | ((buf[p + 1] as number) << 8) | ((buf[p + 2] as number) << 16)) +
+    (buf[p + 3] as number) * 0x1000000
+  );
+}
+
+function readI32(buf: Uint8Array, p: number): number {
+  return (
+    (buf[p] as number) |
+    ((buf[p + 1] as number) << 8) |
+    ((buf[p + 2] as number) << 16) |
+    ((buf[p + 3] as number) << 24)
+  );
+}
+
+function readU64(buf: Uint8Array, p: number): number {
+  return readU32(buf, p) + readU32(buf, p + 4) * 0x100000000;
+}
+
+/** Little-endian two's complement integer of `n <= 6` bytes. */
+function readLongLE(buf: Uint8Array, p: number, n: number): number {
+  if (n === 0) return 0;
+  let v = 0;
+  for (let i = n - 1; i >= 0; i--) v = v * 256 + (buf[p + i] as number);
+  if ((buf[p + n - 1] as number) & 0x80) v -= 2 ** (8 * n);
+  return v;
+}
+
+/** A GLOBAL/INST line as CPython decodes it (strict UTF-8, the newline excluded). */
+function decodeName(buf: Uint8Array, start: number, end: number): string | undefined {
+  try {
+    return utf8Strict.decode(buf.subarray(start, end));
+  } catch {
+    return undefined;
+  }
+}
