@@ -64,7 +64,8 @@ describe("the @huggingface/hub client against the hub", () => {
 
   it("lists the files with their LFS details", async () => {
     const files = [];
-    for await (const f of listFiles({ repo, recursive: true, hubUrl: hub.url, accessToken: hub.token })) files.push(f);
+    for await (const f of listFiles({ repo, recursive: true, hubUrl: hub.url, accessToken: hub.token }))
+      files.push(f);
     const byPath = new Map(files.map((f) => [f.path, f]));
     expect([...byPath.keys()].sort()).toEqual(
       [".gitattributes", "config.json", "data", "data/big.txt", "weights", "weights/model.pkl"].sort(),
@@ -76,13 +77,22 @@ describe("the @huggingface/hub client against the hub", () => {
       size: pickle.length,
       lfs: { oid: sha256(pickle), size: pickle.length },
     });
-    expect(byPath.get("data/big.txt")).toMatchObject({ size: big.length, lfs: { oid: sha256(big), size: big.length } });
+    expect(byPath.get("data/big.txt")).toMatchObject({
+      size: big.length,
+      lfs: { oid: sha256(big), size: big.length },
+    });
     expect(byPath.get("data")).toMatchObject({ type: "directory" });
   });
 
   it("flags the pickle with a payload as unsafe in the tree's security status", async () => {
     const status = await waitFor(async () => {
-      for await (const f of listFiles({ repo, path: "weights", expand: true, hubUrl: hub.url, accessToken: hub.token })) {
+      for await (const f of listFiles({
+        repo,
+        path: "weights",
+        expand: true,
+        hubUrl: hub.url,
+        accessToken: hub.token,
+      })) {
         const s = f.securityFileStatus as { status: string } | undefined;
         if (f.path === "weights/model.pkl" && s && s.status !== "queued" && s.status !== "scanning") return f;
       }
@@ -121,7 +131,12 @@ describe("the @huggingface/hub client against the hub", () => {
   });
 
   it("downloads files whole and by range, with the Hub's headers", async () => {
-    const info = await fileDownloadInfo({ repo, path: "data/big.txt", hubUrl: hub.url, accessToken: hub.token });
+    const info = await fileDownloadInfo({
+      repo,
+      path: "data/big.txt",
+      hubUrl: hub.url,
+      accessToken: hub.token,
+    });
     expect(info).toMatchObject({ size: big.length, etag: `"${sha256(big)}"` });
     const blob = await downloadFile({ repo, path: "data/big.txt", hubUrl: hub.url, accessToken: hub.token });
     expect(blob?.size).toBe(big.length);
@@ -130,7 +145,12 @@ describe("the @huggingface/hub client against the hub", () => {
     expect(new Uint8Array(slice ?? new ArrayBuffer(0))).toEqual(big.subarray(100, 1100));
     const cfg = await downloadFile({ repo, path: "config.json", hubUrl: hub.url, accessToken: hub.token });
     expect(new Uint8Array((await cfg?.arrayBuffer()) ?? new ArrayBuffer(0))).toEqual(config);
-    const pkl = await downloadFile({ repo, path: "weights/model.pkl", hubUrl: hub.url, accessToken: hub.token });
+    const pkl = await downloadFile({
+      repo,
+      path: "weights/model.pkl",
+      hubUrl: hub.url,
+      accessToken: hub.token,
+    });
     expect(new Uint8Array((await pkl?.arrayBuffer()) ?? new ArrayBuffer(0))).toEqual(pickle);
     expect(await fileDownloadInfo({ repo, path: "missing.bin", hubUrl: hub.url })).toBeNull();
   });

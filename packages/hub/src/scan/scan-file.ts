@@ -1,5 +1,5 @@
+import { FileSource } from "@modelgate/node";
 import { type FileReport, MemorySource, scanSource } from "@modelgate/scanner";
-import { FileSource } from "./file-source.js";
 import type { ScanJob } from "./scan-job.js";
 
 /** Scans one job's content with the scanner's default formats and checks. */
