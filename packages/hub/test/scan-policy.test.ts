@@ -56,7 +56,9 @@ describe("scanning on push and policies", () => {
   it("warn (default): the push lands and the dangerous file is flagged; the summary lists it", async () => {
     hub = await startTestHub({ scanRunner: testRunner() });
     await api(hub).post("/api/repos/create", { name: "m" });
-    expect((await api(hub).commit("alice/m", [header(), pickleLine(), file("ok.txt", "fine")])).status).toBe(200);
+    expect((await api(hub).commit("alice/m", [header(), pickleLine(), file("ok.txt", "fine")])).status).toBe(
+      200,
+    );
     expect(await statusOf(hub, "alice/m", "model.pkl")).toBe("unsafe");
     expect(await statusOf(hub, "alice/m", "ok.txt")).toBe("safe");
     const summary = (await (await api(hub).get("/api/models/alice/m/scan")).json()) as {
@@ -73,7 +75,10 @@ describe("scanning on push and policies", () => {
       release = r;
     });
     const runner = testRunner();
-    const slow: ScanRunner = { ...runner, scan: async (job, signal) => (await gate, runner.scan(job, signal)) };
+    const slow: ScanRunner = {
+      ...runner,
+      scan: async (job, signal) => (await gate, runner.scan(job, signal)),
+    };
     hub = await startTestHub({ scanRunner: slow });
     await api(hub).post("/api/repos/create", { name: "m" });
     await api(hub).commit("alice/m", [header(), file("a.txt", "a")]);
@@ -116,7 +121,12 @@ describe("scanning on push and policies", () => {
         repo: { type: "model", id: "acme/m" },
         path: ".env",
         commit: commitOid,
-        secrets: [expect.objectContaining({ rule: "secrets/hf-token", data: expect.objectContaining({ preview: "hf_Ab…yz" }) })],
+        secrets: [
+          expect.objectContaining({
+            rule: "secrets/hf-token",
+            data: expect.objectContaining({ preview: "hf_Ab…yz" }),
+          }),
+        ],
       }),
     ]);
     // Another user who is not in the organisation sees none of them.
@@ -129,7 +139,10 @@ describe("scanning on push and policies", () => {
     const before = await snapshot(hub, "alice/m");
     const res = await api(hub).commit("alice/m", [header(), pickleLine(), file("ok.txt", "fine")]);
     expect(res.status).toBe(403);
-    const body = (await res.json()) as { code: string; details: { files: { path: string; status: string; reasons: string[] }[] } };
+    const body = (await res.json()) as {
+      code: string;
+      details: { files: { path: string; status: string; reasons: string[] }[] };
+    };
     expect(body.code).toBe("BlockedByPolicy");
     expect(body.details.files.map((f) => [f.path, f.status])).toEqual([["model.pkl", "unsafe"]]);
     expect(body.details.files[0]?.reasons.join(" ")).toMatch(/os\.system|os system/);
@@ -146,7 +159,9 @@ describe("scanning on push and policies", () => {
     const refused = await api(hub).get("/alice/m/resolve/main/model.pkl");
     expect(refused.status).toBe(403);
     expect(refused.headers.get("x-error-code")).toBe("FileQuarantined");
-    const accepted = await api(hub).get("/alice/m/resolve/main/model.pkl", { "X-Modelgate-Accept-Risk": "1" });
+    const accepted = await api(hub).get("/alice/m/resolve/main/model.pkl", {
+      "X-Modelgate-Accept-Risk": "1",
+    });
     expect(accepted.status).toBe(200);
     expect(new Uint8Array(await accepted.arrayBuffer())).toEqual(maliciousPickle());
     expect((await api(hub).get("/alice/m/resolve/main/ok.txt")).status).toBe(200);
@@ -179,7 +194,9 @@ describe("access control", () => {
 
   it("organisation members can write to the organisation's repositories", async () => {
     hub = await startTestHub({ scanRunner: testRunner() });
-    expect((await api(hub).post("/api/repos/create", { name: "shared", organization: "acme" })).status).toBe(200);
+    expect((await api(hub).post("/api/repos/create", { name: "shared", organization: "acme" })).status).toBe(
+      200,
+    );
     expect((await api(hub).commit("acme/shared", [header(), file("a.txt", "a")])).status).toBe(200);
   });
 
@@ -192,7 +209,9 @@ describe("access control", () => {
       body: [header(), file("train.csv", "a,b\n1,2\n")].map((l) => JSON.stringify(l)).join("\n"),
     });
     expect(res.status).toBe(200);
-    expect(await (await api(hub).get("/datasets/alice/data/resolve/main/train.csv")).text()).toBe("a,b\n1,2\n");
+    expect(await (await api(hub).get("/datasets/alice/data/resolve/main/train.csv")).text()).toBe(
+      "a,b\n1,2\n",
+    );
     expect((await api(hub).get("/api/models/alice/data")).status).toBe(404);
   });
 });

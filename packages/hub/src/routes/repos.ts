@@ -4,12 +4,11 @@ import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { Caller } from "../auth/accounts.js";
 import type { HubContext } from "../context.js";
-import { initBareRepo, removeRepoDir, writeBlob } from "../git/git-repo.js";
-import { writeCommit } from "../git/write-commit.js";
+import { removeRepoDir } from "../git/git-repo.js";
 import { HubError, repoNotFound } from "../hub-error.js";
 import { assertValidName, parseRepoType, type RepoType } from "../names.js";
-import { INITIAL_GITATTRIBUTES } from "../repos/initial-gitattributes.js";
-import { gitDirFor, loadRepo, memberRole } from "../repos/repo-ref.js";
+import { createRepository } from "../repos/create-repository.js";
+import { loadRepo, memberRole } from "../repos/repo-ref.js";
 import { createRepoSchema, deleteRepoSchema } from "../schemas/repo-schemas.js";
 import { KeyedMutex } from "../util/keyed-mutex.js";
 import { baseUrl } from "./base-url.js";
@@ -47,36 +46,14 @@ export function repoRoutes(app: FastifyInstance, ctx: HubContext): void {
         .select("id")
         .where("name", "=", namespace)
         .executeTakeFirstOrThrow();
-      const gitDir = gitDirFor(ctx, type, namespace, name);
-      // A folder without a database row is a leftover of a crash: start afresh.
-      await removeRepoDir(gitDir);
-      try {
-        await initBareRepo(gitDir);
-        const oid = await writeBlob(gitDir, Buffer.from(INITIAL_GITATTRIBUTES));
-        await writeCommit({
-          gitDir,
-          tmpDir: ctx.tmpDir,
-          branch: "main",
-          parent: undefined,
-          files: new Map([[".gitattributes", { mode: "100644", oid }]]),
-          message: "initial commit",
-          author: { name: caller.name, email: `${caller.name}@users.noreply.modelgate` },
-        });
-        await ctx.db
-          .insertInto("repos")
-          .values({
-            type,
-            namespace,
-            name,
-            owner_id: owner.id,
-            private: isPrivate ? 1 : 0,
-            created_at: new Date().toISOString(),
-          })
-          .execute();
-      } catch (err) {
-        await removeRepoDir(gitDir);
-        throw err;
-      }
+      await createRepository(ctx, {
+        type,
+        namespace,
+        name,
+        ownerId: owner.id,
+        private: isPrivate,
+        author: caller.name,
+      });
     });
     return reply.code(200).send({ url, name: fullName, id: fullName });
   });
