@@ -7,6 +7,7 @@ import { openDatabase } from "./db/open-database.js";
 import { type HubLimits, resolveHubLimits } from "./limits.js";
 import { authPlugin } from "./plugins/auth.js";
 import { errorsPlugin } from "./plugins/errors.js";
+import { BranchCache } from "./repos/branch-cache.js";
 import { commitRoutes } from "./routes/commit.js";
 import { eventRoutes } from "./routes/events.js";
 import { lfsRoutes } from "./routes/lfs.js";
@@ -73,6 +74,7 @@ export async function buildApp(options: HubOptions): Promise<FastifyInstance> {
     tmpDir,
     lfs,
     scans,
+    branches: new BranchCache(),
     limits,
     policy: options.policy ?? "warn",
     quarantine: options.quarantine ?? false,

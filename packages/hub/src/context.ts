@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "./db/schema.js";
 import type { HubLimits } from "./limits.js";
+import type { BranchCache } from "./repos/branch-cache.js";
 import type { ScanService } from "./scan/scan-service.js";
 import type { LfsStore } from "./store/lfs-store.js";
 
@@ -15,6 +16,8 @@ export interface HubContext {
   tmpDir: string;
   lfs: LfsStore;
   scans: ScanService;
+  /** Last known state of recently written branches (a hint; git checks the real head). */
+  branches: BranchCache;
   limits: HubLimits;
   /** Hub-wide defaults; organisations may override them. */
   policy: PushPolicy;

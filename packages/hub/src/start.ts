@@ -1,5 +1,6 @@
 // `npm start`: runs the hub with its defaults, overridable by MODELGATE_HOST, MODELGATE_PORT,
-// MODELGATE_DATA, MODELGATE_POLICY (warn|block) and MODELGATE_QUARANTINE (1).
+// MODELGATE_DATA, MODELGATE_POLICY (warn|block), MODELGATE_QUARANTINE (1) and MODELGATE_LOG (0 for
+// no request log).
 import { startHub } from "./start-hub.js";
 
 const policy = process.env.MODELGATE_POLICY === "block" ? "block" : "warn";
@@ -9,7 +10,7 @@ const hub = await startHub({
   dataDir: process.env.MODELGATE_DATA ?? "modelgate-data",
   policy,
   quarantine: process.env.MODELGATE_QUARANTINE === "1",
-  logger: true,
+  logger: process.env.MODELGATE_LOG !== "0",
 });
 process.stdout.write(`modelgate hub listening on ${hub.url}\n`);
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

@@ -1,14 +1,17 @@
 import { createHash } from "node:crypto";
 import type { Caller } from "../auth/accounts.js";
 import type { HubContext } from "../context.js";
-import { blobOid, lfsPointer } from "../git/blob-oid.js";
-import { branchHead, listTree, writeBlob } from "../git/git-repo.js";
-import { type IndexEntry, writeCommit } from "../git/write-commit.js";
+import { branchHead, listTree } from "../git/git-repo.js";
+import { objectId, type TreeFile, writeLooseObject } from "../git/loose-objects.js";
+import { GitError } from "../git/run-git.js";
+import { writeCommit } from "../git/write-commit.js";
 import { badInput, entryNotFound, HubError, revisionNotFound } from "../hub-error.js";
 import { isValidRevision } from "../names.js";
+import type { BranchState } from "../repos/branch-cache.js";
 import type { RepoRef } from "../repos/repo-ref.js";
 import type { ScanRequest } from "../scan/scan-service.js";
 import { fileStatusOf } from "../scan/security-status.js";
+import { lfsPointer } from "../store/lfs-pointer.js";
 import { KeyedMutex } from "../util/keyed-mutex.js";
 import type { ParsedCommit } from "./parse-commit.js";
 
@@ -42,79 +45,101 @@ export async function applyCommit(
     throw badInput(`commits go to a branch, not to ${branch.slice(0, 100)}`);
   }
   return repoLocks.run(repo.gitDir, async () => {
-    const head = await branchHead(repo.gitDir, branch);
-    if (!head) throw revisionNotFound(branch);
-    if (commit.parentCommit !== undefined && commit.parentCommit !== head) {
-      throw new HubError(
-        412,
-        "ParentCommitMismatch",
-        `parentCommit ${commit.parentCommit} is not the head of ${branch} (${head})`,
-      );
-    }
-    const files = new Map<string, IndexEntry>();
-    for (const e of await listTree(repo.gitDir, head, { recursive: true })) {
-      if (e.type !== "tree") files.set(e.path, { mode: e.mode, oid: e.oid });
-    }
-    const added: AddedFile[] = [];
-    for (const op of commit.operations) {
-      if (op.kind === "deletedFile") {
-        if (!files.delete(op.path)) throw entryNotFound(op.path);
-      } else if (op.kind === "deletedFolder") {
-        const prefix = `${op.path}/`;
-        let removed = 0;
-        for (const path of [...files.keys()]) {
-          if (path.startsWith(prefix)) {
-            files.delete(path);
-            removed++;
-          }
-        }
-        if (removed === 0) throw entryNotFound(op.path);
-      } else {
-        const file =
-          op.kind === "file"
-            ? regularFile(op.path, op.content)
-            : await lfsFile(ctx, op.path, op.oid, op.size);
-        const previous = files.get(op.path);
-        files.set(op.path, { mode: previous?.mode === "100755" ? "100755" : "100644", oid: file.oid });
-        if (previous?.oid !== file.oid) added.push(file);
+    const cached = ctx.branches.get(repo.gitDir, branch);
+    if (cached) {
+      try {
+        return await attempt(ctx, repo, branch, caller, commit, cached);
+      } catch (err) {
+        // The cached state may be stale (another writer): anything it refused is retried on a fresh read.
+        ctx.branches.forget(repo.gitDir, branch);
+        if (!(err instanceof HubError) && !(err instanceof GitError)) throw err;
       }
     }
-    assertNoFileFolderClash(files);
-    const requests = added.map((f) => scanRequest(repo, f));
-    if (repo.policy === "block") await enforceBlockPolicy(ctx, added, requests);
-    for (const f of added) {
-      const written = await writeBlob(repo.gitDir, f.blob);
-      if (written !== f.oid) throw new Error(`git wrote ${written} for ${f.path}, expected ${f.oid}`);
-    }
-    await recordBlobs(ctx, added);
-    const message = commit.description ? `${commit.summary}\n\n${commit.description}` : commit.summary;
-    const oid = await writeCommit({
-      gitDir: repo.gitDir,
-      tmpDir: ctx.tmpDir,
-      branch,
-      parent: head,
-      files,
-      message,
-      author: { name: caller.name, email: `${caller.name}@users.noreply.modelgate` },
-    });
-    for (const [i, f] of added.entries()) {
-      const request = requests[i];
-      if (request) await ctx.scans.enqueue(request);
-      await ctx.scans.recordPush(f.sha256, {
-        repoId: repo.id,
-        ownerId: repo.ownerId,
-        commit: oid,
-        path: f.path,
-      });
-    }
-    return oid;
+    return attempt(ctx, repo, branch, caller, commit, await readBranch(repo.gitDir, branch));
   });
+}
+
+async function readBranch(gitDir: string, branch: string): Promise<BranchState> {
+  const head = await branchHead(gitDir, branch);
+  if (!head) throw revisionNotFound(branch);
+  const files = new Map<string, TreeFile>();
+  for (const e of await listTree(gitDir, head, { recursive: true })) {
+    if (e.type !== "tree") files.set(e.path, { mode: e.mode, oid: e.oid });
+  }
+  return { head, files };
+}
+
+async function attempt(
+  ctx: HubContext,
+  repo: RepoRef,
+  branch: string,
+  caller: Caller,
+  commit: ParsedCommit,
+  state: BranchState,
+): Promise<string> {
+  const head = state.head;
+  if (commit.parentCommit !== undefined && commit.parentCommit !== head) {
+    throw new HubError(
+      412,
+      "ParentCommitMismatch",
+      `parentCommit ${commit.parentCommit} is not the head of ${branch} (${head})`,
+    );
+  }
+  const files = new Map(state.files);
+  const added: AddedFile[] = [];
+  for (const op of commit.operations) {
+    if (op.kind === "deletedFile") {
+      if (!files.delete(op.path)) throw entryNotFound(op.path);
+    } else if (op.kind === "deletedFolder") {
+      const prefix = `${op.path}/`;
+      let removed = 0;
+      for (const path of [...files.keys()]) {
+        if (path.startsWith(prefix)) {
+          files.delete(path);
+          removed++;
+        }
+      }
+      if (removed === 0) throw entryNotFound(op.path);
+    } else {
+      const file =
+        op.kind === "file" ? regularFile(op.path, op.content) : await lfsFile(ctx, op.path, op.oid, op.size);
+      const previous = files.get(op.path);
+      files.set(op.path, { mode: previous?.mode === "100755" ? "100755" : "100644", oid: file.oid });
+      if (previous?.oid !== file.oid) added.push(file);
+    }
+  }
+  assertNoFileFolderClash(files);
+  const requests = added.map((f) => scanRequest(repo, f));
+  if (repo.policy === "block") await enforceBlockPolicy(ctx, added, requests);
+  for (const f of added) await writeLooseObject(repo.gitDir, "blob", f.blob);
+  await recordBlobs(ctx, added);
+  const message = commit.description ? `${commit.summary}\n\n${commit.description}` : commit.summary;
+  const oid = await writeCommit({
+    gitDir: repo.gitDir,
+    branch,
+    parent: head,
+    files,
+    message,
+    author: { name: caller.name, email: `${caller.name}@users.noreply.modelgate` },
+  });
+  ctx.branches.set(repo.gitDir, branch, { head: oid, files });
+  for (const [i, f] of added.entries()) {
+    const request = requests[i];
+    if (request) await ctx.scans.enqueue(request);
+    await ctx.scans.recordPush(f.sha256, {
+      repoId: repo.id,
+      ownerId: repo.ownerId,
+      commit: oid,
+      path: f.path,
+    });
+  }
+  return oid;
 }
 
 function regularFile(path: string, content: Buffer): AddedFile {
   return {
     path,
-    oid: blobOid(content),
+    oid: objectId("blob", content),
     blob: content,
     sha256: createHash("sha256").update(content).digest("hex"),
     size: content.length,
@@ -136,11 +161,11 @@ async function lfsFile(
     throw badInput(`${path}: LFS object ${oid} has ${stored} bytes, not ${declared}`);
   }
   const pointer = lfsPointer(oid, stored);
-  return { path, oid: blobOid(pointer), blob: pointer, sha256: oid, size: stored, lfs: true };
+  return { path, oid: objectId("blob", pointer), blob: pointer, sha256: oid, size: stored, lfs: true };
 }
 
 /** A path cannot be both a file and a folder (`a` and `a/b`); git would write a broken tree. */
-function assertNoFileFolderClash(files: ReadonlyMap<string, IndexEntry>): void {
+function assertNoFileFolderClash(files: ReadonlyMap<string, TreeFile>): void {
   for (const path of files.keys()) {
     let slash = path.indexOf("/");
     while (slash >= 0) {

@@ -2,9 +2,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { blobOid } from "./blob-oid.js";
 import { branchHead, initBareRepo, listTree, readBlob, writeBlob } from "./git-repo.js";
-import { GitError } from "./run-git.js";
+import { objectId, writeLooseObject } from "./loose-objects.js";
+import { GitError, runGit } from "./run-git.js";
 import { writeCommit } from "./write-commit.js";
 
 describe("writeCommit", () => {
@@ -25,7 +25,6 @@ describe("writeCommit", () => {
     const oid = await writeBlob(gitDir, Buffer.from(content));
     return writeCommit({
       gitDir,
-      tmpDir: dir,
       branch: "main",
       parent,
       files: new Map([["dir/file name.txt", { mode: "100644", oid }]]),
@@ -40,7 +39,7 @@ describe("writeCommit", () => {
     const second = await commitOne(first, "two");
     expect(await branchHead(gitDir, "main")).toBe(second);
     const [entry] = await listTree(gitDir, second, { path: "dir/file name.txt" });
-    expect(entry?.oid).toBe(blobOid(Buffer.from("two")));
+    expect(entry?.oid).toBe(objectId("blob", Buffer.from("two")));
     expect((await readBlob(gitDir, entry?.oid ?? "")).toString()).toBe("two");
   });
 
@@ -54,7 +53,34 @@ describe("writeCommit", () => {
 
   it("computes the same blob ids as git", async () => {
     for (const content of ["", "a", "x".repeat(10_000)]) {
-      expect(await writeBlob(gitDir, Buffer.from(content))).toBe(blobOid(Buffer.from(content)));
+      expect(await writeBlob(gitDir, Buffer.from(content))).toBe(objectId("blob", Buffer.from(content)));
     }
+  });
+
+  it("writes trees and commits that git fsck accepts, sorted as git sorts them", async () => {
+    const blob = await writeLooseObject(gitDir, "blob", Buffer.from("x"));
+    const exec = await writeLooseObject(gitDir, "blob", Buffer.from("#!/bin/sh\n"));
+    const paths = ["a.b", "a/c", "a-b", "a0", "a/b/c.txt", "Z", "é/ü.bin", "sp ace/f"];
+    const files = new Map(paths.map((p) => [p, { mode: "100644", oid: blob }]));
+    files.set("run.sh", { mode: "100755", oid: exec });
+    const commit = await writeCommit({
+      gitDir,
+      branch: "main",
+      parent: undefined,
+      files,
+      message: "m",
+      author,
+    });
+    await runGit(gitDir, ["fsck", "--strict", "--no-dangling"]);
+    const listed = await listTree(gitDir, commit, { recursive: true });
+    expect(
+      listed
+        .filter((e) => e.type === "blob")
+        .map((e) => e.path)
+        .sort(),
+    ).toEqual([...paths, "run.sh"].sort());
+    expect(listed.find((e) => e.path === "run.sh")?.mode).toBe("100755");
+    const log = await runGit(gitDir, ["log", "--format=%an <%ae>%n%s", "main"]);
+    expect(log.toString()).toBe("alice <alice@example.invalid>\nm\n");
   });
 });

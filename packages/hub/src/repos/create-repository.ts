@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { HubContext } from "../context.js";
-import { initBareRepo, removeRepoDir, writeBlob } from "../git/git-repo.js";
+import { initBareRepo, removeRepoDir } from "../git/git-repo.js";
+import { writeLooseObject } from "../git/loose-objects.js";
 import { writeCommit } from "../git/write-commit.js";
 import type { RepoType } from "../names.js";
 import { INITIAL_GITATTRIBUTES } from "./initial-gitattributes.js";
@@ -25,10 +26,11 @@ export async function createRepository(ctx: HubContext, repo: NewRepository): Pr
   const gitDir = gitDirFor(ctx, repo.type, repo.namespace, repo.name);
   // A folder without a database row is a leftover of a crash: start afresh.
   await removeRepoDir(gitDir);
+  ctx.branches.forgetRepo(gitDir);
   try {
     await initBareRepo(gitDir);
     const content = Buffer.from(INITIAL_GITATTRIBUTES);
-    const oid = await writeBlob(gitDir, content);
+    const oid = await writeLooseObject(gitDir, "blob", content);
     const sha256 = createHash("sha256").update(content).digest("hex");
     await ctx.db
       .insertInto("blobs")
@@ -37,7 +39,6 @@ export async function createRepository(ctx: HubContext, repo: NewRepository): Pr
       .execute();
     await writeCommit({
       gitDir,
-      tmpDir: ctx.tmpDir,
       branch: "main",
       parent: undefined,
       files: new Map([[".gitattributes", { mode: "100644", oid }]]),

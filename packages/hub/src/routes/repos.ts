@@ -68,6 +68,7 @@ export function repoRoutes(app: FastifyInstance, ctx: HubContext): void {
       await trx.deleteFrom("repos").where("id", "=", repo.id).execute();
     });
     // Move the folder out of the way first so a re-created repo never sees old objects.
+    ctx.branches.forgetRepo(repo.gitDir);
     const trash = join(ctx.tmpDir, `deleted-${randomUUID()}`);
     await rename(repo.gitDir, trash).catch(() => undefined);
     await removeRepoDir(trash);

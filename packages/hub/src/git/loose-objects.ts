@@ -1,0 +1,127 @@
+import { createHash, randomUUID } from "node:crypto";
+import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { deflate } from "node:zlib";
+
+const deflateAsync = promisify(deflate);
+
+/** The object kinds the hub writes. */
+export type ObjectType = "blob" | "tree" | "commit";
+
+/** The id git gives an object: sha1 of `<type> <size>\0<content>`. */
+export function objectId(type: ObjectType, content: Uint8Array): string {
+  return createHash("sha1").update(`${type} ${content.length}\0`).update(content).digest("hex");
+}
+
+/**
+ * Writes one object into a repository's object database as a loose object, in git's documented
+ * format (zlib-deflated `<type> <size>\0<content>` at `objects/xx/yyyy...`). Done in-process because
+ * spawning git per object costs more than the whole commit otherwise; the object appears under its
+ * name only complete (written aside, then renamed), and git itself still moves the branch.
+ */
+export async function writeLooseObject(
+  gitDir: string,
+  type: ObjectType,
+  content: Uint8Array,
+): Promise<string> {
+  const oid = objectId(type, content);
+  const dir = join(gitDir, "objects", oid.slice(0, 2));
+  const path = join(dir, oid.slice(2));
+  if (await exists(path)) return oid;
+  const header = Buffer.from(`${type} ${content.length}\0`);
+  const compressed = await deflateAsync(Buffer.concat([header, content]));
+  await mkdir(dir, { recursive: true });
+  const tmp = join(dir, `tmp_obj_${randomUUID()}`);
+  try {
+    await writeFile(tmp, compressed, { flag: "wx", mode: 0o444 });
+    await rename(tmp, path);
+  } finally {
+    await rm(tmp, { force: true });
+  }
+  return oid;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A file of a tree being written: its mode (`100644`, `100755`, `120000`, `160000`) and object id. */
+export interface TreeFile {
+  mode: string;
+  oid: string;
+}
+
+interface Folder {
+  files: Map<string, TreeFile>;
+  folders: Map<string, Folder>;
+}
+
+/**
+ * Writes the trees for a flat list of files (paths already validated, no file/folder clash) and
+ * returns the root tree's id. Entries are sorted as git sorts them (a folder as if its name ended
+ * in `/`), so `git fsck` accepts the result.
+ */
+export async function writeTrees(gitDir: string, files: ReadonlyMap<string, TreeFile>): Promise<string> {
+  const root: Folder = { files: new Map(), folders: new Map() };
+  for (const [path, file] of files) {
+    const parts = path.split("/");
+    const name = parts.pop() ?? path;
+    let folder = root;
+    for (const part of parts) {
+      let next = folder.folders.get(part);
+      if (!next) {
+        next = { files: new Map(), folders: new Map() };
+        folder.folders.set(part, next);
+      }
+      folder = next;
+    }
+    folder.files.set(name, file);
+  }
+  return writeFolder(gitDir, root);
+}
+
+async function writeFolder(gitDir: string, folder: Folder): Promise<string> {
+  const entries: { sortKey: string; mode: string; name: string; oid: string }[] = [];
+  for (const [name, sub] of folder.folders) {
+    entries.push({ sortKey: `${name}/`, mode: "40000", name, oid: await writeFolder(gitDir, sub) });
+  }
+  for (const [name, file] of folder.files) {
+    entries.push({ sortKey: name, mode: file.mode.replace(/^0+/, ""), name, oid: file.oid });
+  }
+  // git compares names as bytes.
+  entries.sort((a, b) => Buffer.compare(Buffer.from(a.sortKey), Buffer.from(b.sortKey)));
+  const parts: Buffer[] = [];
+  for (const e of entries) {
+    parts.push(Buffer.from(`${e.mode} ${e.name}\0`), Buffer.from(e.oid, "hex"));
+  }
+  return writeLooseObject(gitDir, "tree", Buffer.concat(parts));
+}
+
+/** Writes a commit object and returns its id. `name` and `email` must hold no `<`, `>` or newline. */
+export async function writeCommitObject(
+  gitDir: string,
+  commit: {
+    tree: string;
+    parent: string | undefined;
+    author: { name: string; email: string };
+    message: string;
+  },
+): Promise<string> {
+  const ident = `${commit.author.name} <${commit.author.email}> ${Math.floor(Date.now() / 1000)} +0000`;
+  const message = commit.message.endsWith("\n") ? commit.message : `${commit.message}\n`;
+  const text = [
+    `tree ${commit.tree}`,
+    ...(commit.parent ? [`parent ${commit.parent}`] : []),
+    `author ${ident}`,
+    `committer ${ident}`,
+    "",
+    message,
+  ].join("\n");
+  return writeLooseObject(gitDir, "commit", Buffer.from(text, "utf8"));
+}
