@@ -262,16 +262,20 @@ async function pushLfs(repo, filePath, localPath, size, oid) {
 
 /** Starts `dist/start.js` on a free loopback port and waits for its URL. */
 function startHubProcess(dir) {
-  const child = spawn(process.execPath, [join(dist, "start.js")], {
-    env: {
-      ...process.env,
-      MODELGATE_DATA: dir,
-      MODELGATE_PORT: "0",
-      MODELGATE_HOST: "127.0.0.1",
-      MODELGATE_LOG: "0",
+  const child = spawn(
+    process.execPath,
+    [...(process.env.HUB_NODE_ARGS ?? "").split(" ").filter(Boolean), join(dist, "start.js")],
+    {
+      env: {
+        ...process.env,
+        MODELGATE_DATA: dir,
+        MODELGATE_PORT: "0",
+        MODELGATE_HOST: "127.0.0.1",
+        MODELGATE_LOG: "0",
+      },
+      stdio: ["ignore", "pipe", "inherit"],
     },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  );
   return new Promise((resolveStart, reject) => {
     let out = "";
     child.stdout.on("data", (d) => {

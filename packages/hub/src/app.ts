@@ -4,6 +4,7 @@ import { join } from "node:path";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { HubContext, PushPolicy } from "./context.js";
 import { openDatabase } from "./db/open-database.js";
+import { RefUpdater } from "./git/ref-updater.js";
 import { type HubLimits, resolveHubLimits } from "./limits.js";
 import { authPlugin } from "./plugins/auth.js";
 import { errorsPlugin } from "./plugins/errors.js";
@@ -75,6 +76,7 @@ export async function buildApp(options: HubOptions): Promise<FastifyInstance> {
     lfs,
     scans,
     branches: new BranchCache(),
+    refs: new RefUpdater(),
     limits,
     policy: options.policy ?? "warn",
     quarantine: options.quarantine ?? false,
@@ -94,6 +96,7 @@ export async function buildApp(options: HubOptions): Promise<FastifyInstance> {
   eventRoutes(app, ctx);
   app.addHook("onClose", async () => {
     await scans.close();
+    ctx.refs.closeAll();
     await db.destroy();
   });
   await scans.resume();

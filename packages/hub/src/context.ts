@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database } from "./db/schema.js";
+import type { RefUpdater } from "./git/ref-updater.js";
 import type { HubLimits } from "./limits.js";
 import type { BranchCache } from "./repos/branch-cache.js";
 import type { ScanService } from "./scan/scan-service.js";
@@ -18,6 +19,8 @@ export interface HubContext {
   scans: ScanService;
   /** Last known state of recently written branches (a hint; git checks the real head). */
   branches: BranchCache;
+  /** Moves branches (git update-ref transactions). */
+  refs: RefUpdater;
   limits: HubLimits;
   /** Hub-wide defaults; organisations may override them. */
   policy: PushPolicy;

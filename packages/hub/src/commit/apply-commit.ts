@@ -121,6 +121,7 @@ async function attempt(
     files,
     message,
     author: { name: caller.name, email: `${caller.name}@users.noreply.modelgate` },
+    refs: ctx.refs,
   });
   ctx.branches.set(repo.gitDir, branch, { head: oid, files });
   for (const [i, f] of added.entries()) {

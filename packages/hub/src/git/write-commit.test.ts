@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { branchHead, initBareRepo, listTree, readBlob, writeBlob } from "./git-repo.js";
 import { objectId, writeLooseObject } from "./loose-objects.js";
+import { RefUpdater } from "./ref-updater.js";
 import { GitError, runGit } from "./run-git.js";
 import { writeCommit } from "./write-commit.js";
 
@@ -11,6 +12,7 @@ describe("writeCommit", () => {
   let dir = "";
   let gitDir = "";
   const author = { name: "alice", email: "alice@example.invalid" };
+  const refs = new RefUpdater();
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), "write-commit-"));
@@ -18,6 +20,7 @@ describe("writeCommit", () => {
     await initBareRepo(gitDir);
   });
   afterEach(async () => {
+    refs.closeAll();
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -30,6 +33,7 @@ describe("writeCommit", () => {
       files: new Map([["dir/file name.txt", { mode: "100644", oid }]]),
       message: "m",
       author,
+      refs,
     });
   };
 
@@ -70,6 +74,7 @@ describe("writeCommit", () => {
       files,
       message: "m",
       author,
+      refs,
     });
     await runGit(gitDir, ["fsck", "--strict", "--no-dangling"]);
     const listed = await listTree(gitDir, commit, { recursive: true });

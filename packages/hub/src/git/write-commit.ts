@@ -1,6 +1,6 @@
 import { ZERO_OID } from "./git-repo.js";
 import { type TreeFile, writeCommitObject, writeTrees } from "./loose-objects.js";
-import { runGit } from "./run-git.js";
+import type { RefUpdater } from "./ref-updater.js";
 
 export type IndexEntry = TreeFile;
 
@@ -13,11 +13,12 @@ export interface WriteCommitInput {
   files: ReadonlyMap<string, TreeFile>;
   message: string;
   author: { name: string; email: string };
+  refs: RefUpdater;
 }
 
 /**
  * Writes a commit atomically: writes its trees and commit object (invisible until referenced), then
- * moves the branch with `git update-ref <new> <old>`, which git does only if the branch still points
+ * moves the branch with a `git update-ref` transaction `<new> <old>`, which git does only if the branch still points
  * at `parent`. If it moved meanwhile, git refuses and nothing changes. Returns the new commit id.
  * Throws `GitError` when git refuses.
  */
@@ -29,13 +30,6 @@ export async function writeCommit(input: WriteCommitInput): Promise<string> {
     author: input.author,
     message: input.message,
   });
-  await runGit(input.gitDir, [
-    "update-ref",
-    "-m",
-    "modelgate commit",
-    `refs/heads/${input.branch}`,
-    commit,
-    input.parent ?? ZERO_OID,
-  ]);
+  await input.refs.update(input.gitDir, `refs/heads/${input.branch}`, commit, input.parent ?? ZERO_OID);
   return commit;
 }

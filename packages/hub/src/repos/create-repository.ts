@@ -27,6 +27,7 @@ export async function createRepository(ctx: HubContext, repo: NewRepository): Pr
   // A folder without a database row is a leftover of a crash: start afresh.
   await removeRepoDir(gitDir);
   ctx.branches.forgetRepo(gitDir);
+  ctx.refs.close(gitDir);
   try {
     await initBareRepo(gitDir);
     const content = Buffer.from(INITIAL_GITATTRIBUTES);
@@ -44,6 +45,7 @@ export async function createRepository(ctx: HubContext, repo: NewRepository): Pr
       files: new Map([[".gitattributes", { mode: "100644", oid }]]),
       message: "initial commit",
       author: { name: repo.author, email: `${repo.author}@users.noreply.modelgate` },
+      refs: ctx.refs,
     });
     await ctx.db
       .insertInto("repos")

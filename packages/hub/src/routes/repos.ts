@@ -69,6 +69,7 @@ export function repoRoutes(app: FastifyInstance, ctx: HubContext): void {
     });
     // Move the folder out of the way first so a re-created repo never sees old objects.
     ctx.branches.forgetRepo(repo.gitDir);
+    ctx.refs.close(repo.gitDir);
     const trash = join(ctx.tmpDir, `deleted-${randomUUID()}`);
     await rename(repo.gitDir, trash).catch(() => undefined);
     await removeRepoDir(trash);
