@@ -2,7 +2,10 @@
 
 export type { HubOptions } from "./app.js";
 export { buildApp } from "./app.js";
+export { createToken } from "./auth/create-token.js";
 export { createUser } from "./auth/create-user.js";
+export type { OrgPolicy } from "./auth/set-org-policy.js";
+export { setOrgPolicy } from "./auth/set-org-policy.js";
 export type { PushPolicy } from "./context.js";
 export type { HubErrorCode } from "./hub-error.js";
 export { HubError } from "./hub-error.js";

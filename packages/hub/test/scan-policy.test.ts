@@ -1,5 +1,7 @@
 import type { FileReport } from "@modelgate/scanner";
 import { afterEach, describe, expect, it } from "vitest";
+import { createToken } from "../src/auth/create-token.js";
+import { setOrgPolicy } from "../src/auth/set-org-policy.js";
 import { scanFile } from "../src/scan/scan-file.js";
 import type { ScanJob, ScanRunner } from "../src/scan/scan-job.js";
 import { api, file, header, snapshot } from "./http-helpers.js";
@@ -213,5 +215,45 @@ describe("access control", () => {
       "a,b\n1,2\n",
     );
     expect((await api(hub).get("/api/models/alice/data")).status).toBe(404);
+  });
+});
+
+describe("organisation policies and read tokens", () => {
+  let hub: TestHub | undefined;
+  afterEach(async () => {
+    await hub?.close();
+    hub = undefined;
+  });
+
+  it("an organisation's block policy overrides the hub's warn, for its repositories only", async () => {
+    hub = await startTestHub({ scanRunner: testRunner() });
+    await setOrgPolicy(hub.dataDir, "acme", { policy: "block" });
+    await api(hub).post("/api/repos/create", { name: "m", organization: "acme" });
+    await api(hub).post("/api/repos/create", { name: "m" });
+    const refused = await api(hub).commit("acme/m", [header(), pickleLine()]);
+    expect([refused.status, refused.headers.get("x-error-code")]).toEqual([403, "BlockedByPolicy"]);
+    expect((await api(hub).commit("alice/m", [header(), pickleLine()])).status).toBe(200);
+    await setOrgPolicy(hub.dataDir, "acme", { policy: null });
+    expect((await api(hub).commit("acme/m", [header(), pickleLine()])).status).toBe(200);
+    await expect(setOrgPolicy(hub.dataDir, "alice", { policy: "block" })).rejects.toMatchObject({
+      statusCode: 404,
+    });
+  });
+
+  it("a read token reads private repositories of its user and writes nothing", async () => {
+    hub = await startTestHub({ scanRunner: testRunner() });
+    const read = await createToken(hub.dataDir, "alice", "read");
+    await api(hub).post("/api/repos/create", { name: "p", private: true });
+    await api(hub).commit("alice/p", [header(), file("a.txt", "a")]);
+    expect(await (await api(hub, read).get("/alice/p/resolve/main/a.txt")).text()).toBe("a");
+    const before = await snapshot(hub, "alice/p");
+    const write = await api(hub, read).commit("alice/p", [header(), file("b.txt", "b")]);
+    expect([write.status, write.headers.get("x-error-code")]).toEqual([403, "Forbidden"]);
+    expect((await api(hub, read).post("/api/repos/create", { name: "q" })).status).toBe(403);
+    expect(await snapshot(hub, "alice/p")).toEqual(before);
+    const me = (await (await api(hub, read).get("/api/whoami-v2")).json()) as {
+      auth: { accessToken: { role: string } };
+    };
+    expect(me.auth.accessToken.role).toBe("read");
   });
 });
