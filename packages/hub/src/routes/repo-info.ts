@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import type { Caller } from "../auth/accounts.js";
 import type { HubContext } from "../context.js";
 import { commitInfo, listTree } from "../git/git-repo.js";
 import { fileFacts } from "../repos/file-facts.js";
@@ -32,7 +33,7 @@ export function repoInfoRoutes(app: FastifyInstance, ctx: HubContext): void {
     const handler = async (
       params: RepoParams & { rev?: string },
       query: InfoQuery,
-      caller: Parameters<typeof loadRepo>[4],
+      caller: Caller | undefined,
     ) => {
       const repo = await loadRepo(ctx, t.type, params.ns, params.repo, caller, "read");
       const commit = await commitOf(repo, params.rev ?? "HEAD");

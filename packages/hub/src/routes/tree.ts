@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { HubContext } from "../context.js";
 import { lastCommitFor, listTree, type TreeEntry } from "../git/git-repo.js";
 import { badInput, entryNotFound } from "../hub-error.js";
@@ -32,7 +32,7 @@ export function treeRoutes(app: FastifyInstance, ctx: HubContext): void {
   for (const t of REPO_TYPE_ROUTES) {
     const tree = async (
       request: FastifyRequest<{ Params: TreeParams; Querystring: TreeQuery }>,
-      reply: import("fastify").FastifyReply,
+      reply: FastifyReply,
     ) => {
       const { params, query } = request;
       const repo = await loadRepo(ctx, t.type, params.ns, params.repo, request.caller, "read");
