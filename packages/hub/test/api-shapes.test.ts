@@ -78,6 +78,34 @@ describe("API shapes", () => {
     ]);
   });
 
+  it("accepts paths-info as a form, and boolean flags written the Python way", async () => {
+    const res = await fetch(`${hub.url}/api/models/${repo}/paths-info/main`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: "paths=a.txt&paths=sub&expand=True",
+    });
+    const entries = (await res.json()) as { path: string; type: string; lastCommit?: unknown }[];
+    expect(entries.map((e) => [e.path, e.type, e.lastCommit !== undefined])).toEqual([
+      ["a.txt", "file", true],
+      ["sub", "directory", true],
+    ]);
+    const tree = (await (
+      await api(hub).get(`/api/models/${repo}/tree/main/sub?recursive=True&expand=True`)
+    ).json()) as {
+      type: string;
+      securityFileStatus?: unknown;
+    }[];
+    expect(tree.map((e) => [e.type, e.securityFileStatus !== undefined])).toEqual([
+      ["file", true],
+      ["file", true],
+    ]);
+    const info = (await (await api(hub).get(`/api/models/${repo}?securityStatus=True`)).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(info.securityRepoStatus).toBeDefined();
+  });
+
   it("answers HEAD and ranged GET of an LFS file with the Hub's headers", async () => {
     const head = await fetch(`${hub.url}/${repo}/resolve/main/sub/w.bin`, { method: "HEAD" });
     expect(head.status).toBe(200);

@@ -5,6 +5,7 @@ import { commitInfo, listTree } from "../git/git-repo.js";
 import { fileFacts } from "../repos/file-facts.js";
 import { loadRepo } from "../repos/repo-ref.js";
 import { type FileStatus, fileStatusOf } from "../scan/security-status.js";
+import { queryFlag } from "./query-flag.js";
 import { REPO_TYPE_ROUTES, type RepoParams } from "./repo-types.js";
 import { commitOf } from "./revision.js";
 
@@ -43,8 +44,8 @@ export function repoInfoRoutes(app: FastifyInstance, ctx: HubContext): void {
       ]);
       const files = entries.filter((e) => e.type === "blob");
       const expand = ([] as string[]).concat(query.expand ?? []);
-      const wantSecurity = query.securityStatus === "true" || expand.includes("securityRepoStatus");
-      const wantBlobs = query.blobs === "true";
+      const wantSecurity = queryFlag(query.securityStatus) || expand.includes("securityRepoStatus");
+      const wantBlobs = queryFlag(query.blobs);
       const facts = wantSecurity || wantBlobs ? await fileFacts(ctx, files) : [];
       const body: Record<string, unknown> = {
         _id: `${t.type}-${repo.id}`,

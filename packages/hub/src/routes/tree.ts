@@ -7,6 +7,7 @@ import { type FileFacts, fileFacts, visibleSize } from "../repos/file-facts.js";
 import { loadRepo, type RepoRef } from "../repos/repo-ref.js";
 import { securityFileStatus } from "../scan/security-status.js";
 import { baseUrl } from "./base-url.js";
+import { queryFlag } from "./query-flag.js";
 import { REPO_TYPE_ROUTES, type RepoParams } from "./repo-types.js";
 import { commitOf } from "./revision.js";
 
@@ -29,6 +30,15 @@ interface TreeQuery {
  * `POST .../paths-info/{rev}`: the same entries for a list of paths.
  */
 export function treeRoutes(app: FastifyInstance, ctx: HubContext): void {
+  // Python's huggingface_hub posts paths-info as a form (`paths=a&paths=b&expand=True`).
+  app.addContentTypeParser(
+    "application/x-www-form-urlencoded",
+    { parseAs: "string", bodyLimit: ctx.limits.maxJsonBodyBytes },
+    (_req, body, done) => {
+      const form = new URLSearchParams(String(body));
+      done(null, { paths: form.getAll("paths"), expand: queryFlag(form.get("expand") ?? undefined) });
+    },
+  );
   for (const t of REPO_TYPE_ROUTES) {
     const tree = async (
       request: FastifyRequest<{ Params: TreeParams; Querystring: TreeQuery }>,
@@ -38,8 +48,8 @@ export function treeRoutes(app: FastifyInstance, ctx: HubContext): void {
       const repo = await loadRepo(ctx, t.type, params.ns, params.repo, request.caller, "read");
       const commit = await commitOf(repo, params.rev);
       const path = params["*"] ? assertRepoPath(params["*"].replace(/\/+$/, ""), ctx.limits) : undefined;
-      const recursive = query.recursive === "true";
-      const expand = query.expand === "true";
+      const recursive = queryFlag(query.recursive);
+      const expand = queryFlag(query.expand);
       if (path !== undefined) {
         const [self] = await listTree(repo.gitDir, commit, { path });
         if (!self || self.type !== "tree") throw entryNotFound(path);
@@ -86,7 +96,8 @@ export function treeRoutes(app: FastifyInstance, ctx: HubContext): void {
           const [entry] = await listTree(repo.gitDir, commit, { path: assertRepoPath(p, ctx.limits) });
           if (entry) found.push(entry);
         }
-        return describe(ctx, repo, commit, found, request.body?.expand === true);
+        const expand = request.body?.expand;
+        return describe(ctx, repo, commit, found, expand === true || queryFlag(expand));
       },
     );
   }
