@@ -54,10 +54,12 @@ export function treeRoutes(app: FastifyInstance, ctx: HubContext): void {
         const [self] = await listTree(repo.gitDir, commit, { path });
         if (!self || self.type !== "tree") throw entryNotFound(path);
       }
-      const entries = await listTree(repo.gitDir, commit, {
+      const listed = await listTree(repo.gitDir, commit, {
         recursive,
         ...(path !== undefined ? { path, children: true } : {}),
       });
+      // With -r -t git also shows the folders leading to `path`, `path` itself included: not its content.
+      const entries = path === undefined ? listed : listed.filter((e) => e.path.startsWith(`${path}/`));
       const maxPage = expand ? ctx.limits.treeExpandPageSize : ctx.limits.treePageSize;
       const limit = query.limit === undefined ? maxPage : Number(query.limit);
       if (!Number.isInteger(limit) || limit < 1 || limit > maxPage) {
