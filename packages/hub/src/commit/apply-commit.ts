@@ -44,7 +44,7 @@ export async function applyCommit(
   if (!isValidRevision(branch) || /^[0-9a-f]{40}$/.test(branch)) {
     throw badInput(`commits go to a branch, not to ${branch.slice(0, 100)}`);
   }
-  return repoLocks.run(repo.gitDir, async () => {
+  const { oid, added } = await repoLocks.run(repo.gitDir, async () => {
     const cached = ctx.branches.get(repo.gitDir, branch);
     if (cached) {
       try {
@@ -57,6 +57,16 @@ export async function applyCommit(
     }
     return attempt(ctx, repo, branch, caller, commit, await readBranch(repo.gitDir, branch));
   });
+  // Outside the lock: where each file was pushed, for secrets events.
+  for (const f of added) {
+    await ctx.scans.recordPush(f.sha256, {
+      repoId: repo.id,
+      ownerId: repo.ownerId,
+      commit: oid,
+      path: f.path,
+    });
+  }
+  return oid;
 }
 
 async function readBranch(gitDir: string, branch: string): Promise<BranchState> {
@@ -76,7 +86,7 @@ async function attempt(
   caller: Caller,
   commit: ParsedCommit,
   state: BranchState,
-): Promise<string> {
+): Promise<{ oid: string; added: AddedFile[] }> {
   const head = state.head;
   if (commit.parentCommit !== undefined && commit.parentCommit !== head) {
     throw new HubError(
@@ -113,6 +123,8 @@ async function attempt(
   if (repo.policy === "block") await enforceBlockPolicy(ctx, added, requests);
   for (const f of added) await writeLooseObject(repo.gitDir, "blob", f.blob);
   await recordBlobs(ctx, added);
+  // Queued before the commit is visible, so no reader ever sees its new files without a status.
+  for (const request of requests) await ctx.scans.enqueue(request);
   const message = commit.description ? `${commit.summary}\n\n${commit.description}` : commit.summary;
   const oid = await writeCommit({
     gitDir: repo.gitDir,
@@ -124,17 +136,7 @@ async function attempt(
     refs: ctx.refs,
   });
   ctx.branches.set(repo.gitDir, branch, { head: oid, files });
-  for (const [i, f] of added.entries()) {
-    const request = requests[i];
-    if (request) await ctx.scans.enqueue(request);
-    await ctx.scans.recordPush(f.sha256, {
-      repoId: repo.id,
-      ownerId: repo.ownerId,
-      commit: oid,
-      path: f.path,
-    });
-  }
-  return oid;
+  return { oid, added };
 }
 
 function regularFile(path: string, content: Buffer): AddedFile {
