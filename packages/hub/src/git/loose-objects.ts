@@ -1,10 +1,12 @@
 import { createHash, randomUUID } from "node:crypto";
-import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { deflate } from "node:zlib";
+import { deflate, deflateSync } from "node:zlib";
 
 const deflateAsync = promisify(deflate);
+/** Objects smaller than this are deflated on the main thread: a thread-pool hop costs more. */
+const SYNC_DEFLATE_BYTES = 64 * 1024;
 
 /** The object kinds the hub writes. */
 export type ObjectType = "blob" | "tree" | "commit";
@@ -28,27 +30,19 @@ export async function writeLooseObject(
   const oid = objectId(type, content);
   const dir = join(gitDir, "objects", oid.slice(0, 2));
   const path = join(dir, oid.slice(2));
-  if (await exists(path)) return oid;
   const header = Buffer.from(`${type} ${content.length}\0`);
-  const compressed = await deflateAsync(Buffer.concat([header, content]));
+  const raw = Buffer.concat([header, content]);
+  const compressed = raw.length < SYNC_DEFLATE_BYTES ? deflateSync(raw) : await deflateAsync(raw);
   await mkdir(dir, { recursive: true });
   const tmp = join(dir, `tmp_obj_${randomUUID()}`);
   try {
     await writeFile(tmp, compressed, { flag: "wx", mode: 0o444 });
+    // Replacing an existing copy is harmless: same name, same content (no existence check needed).
     await rename(tmp, path);
   } finally {
     await rm(tmp, { force: true });
   }
   return oid;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** A file of a tree being written: its mode (`100644`, `100755`, `120000`, `160000`) and object id. */
