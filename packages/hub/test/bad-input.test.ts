@@ -177,6 +177,32 @@ describe("bad input over plain HTTP", () => {
     expect((await fetch(href, { method: "PUT", body: declared })).status).toBe(200);
   });
 
+  it("rejects referencing an LFS object uploaded only to another user's repository", async () => {
+    const secret = new TextEncoder().encode("bob's private weights\n");
+    const oid = sha256(secret);
+    const bob = api(hub, hub.otherToken);
+    expect((await bob.post("/api/repos/create", { name: "private-weights", private: true })).status).toBe(
+      200,
+    );
+    const batch = async (caller: ReturnType<typeof api>, target: string) => {
+      const res = await caller.post(
+        `/${target}.git/info/lfs/objects/batch`,
+        { operation: "upload", transfers: ["basic"], objects: [{ oid, size: secret.length }] },
+        "application/vnd.git-lfs+json",
+      );
+      return ((await res.json()) as { objects: { actions?: { upload: { href: string } } }[] }).objects[0];
+    };
+    const href = (await batch(bob, "bob/private-weights"))?.actions?.upload.href ?? "";
+    expect((await fetch(href, { method: "PUT", body: secret })).status).toBe(200);
+    // Bob's repository now has it: no upload needed there.
+    expect((await batch(bob, "bob/private-weights"))?.actions).toBeUndefined();
+    before = await snapshot(hub, repo);
+    // Alice knows the hash but not the bytes: the hub asks her to upload them, and refuses the reference.
+    expect((await batch(api(hub), repo))?.actions?.upload.href).toBeDefined();
+    const lfs = { key: "lfsFile", value: { path: "stolen.bin", algo: "sha256", oid, size: secret.length } };
+    await expectRejected(await api(hub).commit(repo, [header(), lfs]), 400, "LfsObjectNotFound");
+  });
+
   it("rejects a parentCommit that is not the branch head with 412", async () => {
     const stale = "0".repeat(40);
     await expectRejected(

@@ -112,7 +112,9 @@ async function attempt(
       if (removed === 0) throw entryNotFound(op.path);
     } else {
       const file =
-        op.kind === "file" ? regularFile(op.path, op.content) : await lfsFile(ctx, op.path, op.oid, op.size);
+        op.kind === "file"
+          ? regularFile(op.path, op.content)
+          : await lfsFile(ctx, repo.id, op.path, op.oid, op.size);
       const previous = files.get(op.path);
       files.set(op.path, { mode: previous?.mode === "100755" ? "100755" : "100644", oid: file.oid });
       if (previous?.oid !== file.oid) added.push(file);
@@ -152,13 +154,24 @@ function regularFile(path: string, content: Buffer): AddedFile {
 
 async function lfsFile(
   ctx: HubContext,
+  repoId: number,
   path: string,
   oid: string,
   declared: number | undefined,
 ): Promise<AddedFile> {
   const stored = await ctx.lfs.sizeOf(oid);
-  if (stored === undefined) {
-    throw new HubError(400, "LfsObjectNotFound", `${path}: LFS object ${oid} was not uploaded`);
+  const linked = await ctx.db
+    .selectFrom("lfs_links")
+    .select("oid")
+    .where("repo_id", "=", repoId)
+    .where("oid", "=", oid)
+    .executeTakeFirst();
+  if (stored === undefined || !linked) {
+    throw new HubError(
+      400,
+      "LfsObjectNotFound",
+      `${path}: LFS object ${oid} was not uploaded to this repository`,
+    );
   }
   if (declared !== undefined && declared !== stored) {
     throw badInput(`${path}: LFS object ${oid} has ${stored} bytes, not ${declared}`);

@@ -89,6 +89,16 @@ const MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
+  "0002_lfs_links": {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("lfs_links")
+        .addColumn("repo_id", "integer", (c) => c.notNull())
+        .addColumn("oid", "text", (c) => c.notNull())
+        .addPrimaryKeyConstraint("lfs_links_pk", ["repo_id", "oid"])
+        .execute();
+    },
+  },
 };
 
 /** Supplies the built-in migrations to Kysely's `Migrator`. */

@@ -14,6 +14,7 @@ export interface Database {
   scan_waiters: ScanWaiterTable;
   events: EventTable;
   settings: SettingTable;
+  lfs_links: LfsLinkTable;
 }
 
 /** Users and organisations share one namespace, as on the Hub. */
@@ -98,6 +99,16 @@ export interface EventTable {
   /** JSON with redacted previews only. */
   detail: string;
   created_at: string;
+}
+
+/**
+ * Which repositories an LFS object was uploaded to. The store is shared (content-addressed), but a
+ * repository may only reference objects its writers uploaded, so knowing a private file's sha256
+ * is not enough to copy it into another repository.
+ */
+export interface LfsLinkTable {
+  repo_id: number;
+  oid: string;
 }
 
 export interface SettingTable {

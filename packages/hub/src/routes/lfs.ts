@@ -78,6 +78,12 @@ export function lfsRoutes(app: FastifyInstance, ctx: HubContext): void {
               };
             }
             const stored = await ctx.lfs.sizeOf(oid);
+            const linked = await ctx.db
+              .selectFrom("lfs_links")
+              .select("oid")
+              .where("repo_id", "=", repo.id)
+              .where("oid", "=", oid)
+              .executeTakeFirst();
             if (body.operation === "download") {
               // Downloads go through `resolve`, which checks that the file belongs to the repository.
               return {
@@ -86,8 +92,9 @@ export function lfsRoutes(app: FastifyInstance, ctx: HubContext): void {
                 error: { code: 501, message: "LFS downloads are served by /resolve, not by the batch API" },
               };
             }
-            // Already stored (by anyone): nothing to upload, as content is addressed by its hash.
-            if (stored === size) return { oid, size, authenticated: true };
+            // Already uploaded to this repository: nothing to do. Stored for another repository only: the
+            // client must still send the bytes, which proves it has them.
+            if (stored === size && linked) return { oid, size, authenticated: true };
             const grant = { repoId: repo.id, oid, size, expires };
             const href = `${base}/lfs-upload/${repo.id}/${oid}?size=${size}&expires=${expires}&sig=${signGrant(ctx.urlKey, grant)}`;
             return {
@@ -124,12 +131,12 @@ export function lfsRoutes(app: FastifyInstance, ctx: HubContext): void {
       ) {
         throw new HubError(403, "Forbidden", "invalid or expired upload URL");
       }
-      if ((await ctx.lfs.sizeOf(grant.oid)) !== grant.size) {
-        await ctx.lfs.put(grant.oid, grant.size, request.raw);
-      } else {
-        // Already stored: drain the body so the client sees a clean answer.
-        request.raw.resume();
-      }
+      await ctx.lfs.put(grant.oid, grant.size, request.raw);
+      await ctx.db
+        .insertInto("lfs_links")
+        .values({ repo_id: grant.repoId, oid: grant.oid })
+        .onConflict((oc) => oc.columns(["repo_id", "oid"]).doNothing())
+        .execute();
       return reply.code(200).header("ETag", `"${grant.oid}"`).send();
     });
   });

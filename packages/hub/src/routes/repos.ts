@@ -65,6 +65,7 @@ export function repoRoutes(app: FastifyInstance, ctx: HubContext): void {
     const repo = await loadRepo(ctx, type, namespace, request.body.name, caller, "write");
     await ctx.db.transaction().execute(async (trx) => {
       await trx.deleteFrom("scan_waiters").where("repo_id", "=", repo.id).execute();
+      await trx.deleteFrom("lfs_links").where("repo_id", "=", repo.id).execute();
       await trx.deleteFrom("repos").where("id", "=", repo.id).execute();
     });
     // Move the folder out of the way first so a re-created repo never sees old objects.

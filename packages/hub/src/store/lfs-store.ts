@@ -46,6 +46,7 @@ export class LfsStore {
     const tmp = join(this.tmpDir, `lfs-${randomUUID()}`);
     const hash = createHash("sha256");
     let received = 0;
+    const out = createWriteStream(tmp, { flags: "wx" });
     try {
       await pipeline(
         body,
@@ -53,13 +54,14 @@ export class LfsStore {
           for await (const chunk of source) {
             received += chunk.length;
             // Stop reading as soon as the upload is longer than declared (CWE-400).
-            if (received > size)
+            if (received > size) {
               throw new HubError(400, "LfsHashMismatch", `upload is larger than the declared ${size} bytes`);
+            }
             hash.update(chunk);
             yield chunk;
           }
         },
-        createWriteStream(tmp, { flags: "wx" }),
+        out,
       );
       if (received !== size) {
         throw new HubError(400, "LfsHashMismatch", `upload has ${received} bytes, ${size} were declared`);
@@ -76,6 +78,9 @@ export class LfsStore {
       await mkdir(join(dest, ".."), { recursive: true });
       await rename(tmp, dest);
     } finally {
+      // A failed pipeline destroys the file stream, which may still be opening the file: wait until
+      // it is closed, or the temporary file could appear after it was removed.
+      if (!out.closed) await new Promise<void>((resolve) => out.once("close", () => resolve()));
       await rm(tmp, { force: true });
     }
   }
