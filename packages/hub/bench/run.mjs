@@ -220,9 +220,11 @@ async function benchCheckpoint() {
     await new Promise((r) => setTimeout(r, 5));
   }
   const scanned = performance.now();
+  const summary = await (await fetch(`${hub.url}/api/models/bench/ckpt/scan`, { headers: auth })).json();
+  const format = summary.files.find((f) => f.path === "pytorch_model.bin")?.format ?? "?";
   console.log(
     `2 GB checkpoint: push (upload + commit) ${((pushed - pushStart) / 1000).toFixed(2)} s, ` +
-      `scan result ${status} ${((scanned - pushed) / 1000).toFixed(3)} s after the push completed (target < 1 s)`,
+      `scan result ${status} (format ${format}) ${((scanned - pushed) / 1000).toFixed(3)} s after the push completed (target < 1 s)`,
   );
 }
 

@@ -65,10 +65,17 @@ describe("scanning on push and policies", () => {
     expect(await statusOf(hub, "alice/m", "ok.txt")).toBe("safe");
     const summary = (await (await api(hub).get("/api/models/alice/m/scan")).json()) as {
       scansDone: boolean;
-      filesWithIssues: { path: string; status: string }[];
+      filesWithIssues: Record<string, unknown>[];
     };
     expect(summary.scansDone).toBe(true);
-    expect(summary.filesWithIssues.map((f) => [f.path, f.status])).toEqual([["model.pkl", "unsafe"]]);
+    expect(summary.filesWithIssues).toEqual([
+      expect.objectContaining({
+        path: "model.pkl",
+        status: "unsafe",
+        format: "pickle",
+        verdict: "dangerous",
+      }),
+    ]);
   });
 
   it("a file reads queued before its scan ran", async () => {

@@ -4,7 +4,7 @@ import type { HubContext } from "../context.js";
 import { commitInfo, listTree } from "../git/git-repo.js";
 import { fileFacts } from "../repos/file-facts.js";
 import { loadRepo } from "../repos/repo-ref.js";
-import { type FileStatus, fileStatusOf } from "../scan/security-status.js";
+import { type FileStatus, fileStatusOf, parseReport } from "../scan/security-status.js";
 import { queryFlag } from "./query-flag.js";
 import { REPO_TYPE_ROUTES, type RepoParams } from "./repo-types.js";
 import { commitOf } from "./revision.js";
@@ -103,7 +103,13 @@ export function repoInfoRoutes(app: FastifyInstance, ctx: HubContext): void {
         const files = facts.map((f) => {
           const status = fileStatusOf(f.scan);
           counts[status] = (counts[status] ?? 0) + 1;
-          return { path: f.entry.path, status, ...(f.blob ? { sha256: f.blob.sha256 } : {}) };
+          const report = f.scan?.state === "done" ? parseReport(f.scan.report) : undefined;
+          return {
+            path: f.entry.path,
+            status,
+            ...(f.blob ? { sha256: f.blob.sha256 } : {}),
+            ...(report ? { format: report.format, verdict: report.verdict } : {}),
+          };
         });
         return {
           repo: repo.fullName,
