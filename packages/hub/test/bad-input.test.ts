@@ -247,6 +247,15 @@ describe("bad input over plain HTTP", () => {
     );
   });
 
+  it("rejects a pull-request commit instead of committing it to the branch", async () => {
+    const res = await fetch(`${hub.url}/api/models/${repo}/commit/main?create_pr=1`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${hub.token}`, "Content-Type": "application/x-ndjson" },
+      body: [header(), file("pr.txt", "pr")].map((l) => JSON.stringify(l)).join("\n"),
+    });
+    await expectRejected(res, 400, "InvalidInput");
+  });
+
   it("rejects a commit to a branch that does not exist", async () => {
     await expectRejected(
       await api(hub).commit(repo, [header(), file("b.txt", "b")], "nobranch"),

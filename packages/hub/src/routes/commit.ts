@@ -7,6 +7,7 @@ import { assertRepoPath } from "../names.js";
 import { loadRepo } from "../repos/repo-ref.js";
 import { preuploadSchema } from "../schemas/commit-schemas.js";
 import { baseUrl } from "./base-url.js";
+import { queryFlag } from "./query-flag.js";
 import { REPO_TYPE_ROUTES, type RepoParams } from "./repo-types.js";
 import { commitOf } from "./revision.js";
 
@@ -30,11 +31,13 @@ export function commitRoutes(app: FastifyInstance, ctx: HubContext): void {
   );
 
   for (const t of REPO_TYPE_ROUTES) {
-    app.post<{ Params: RevParams; Body: unknown }>(
+    app.post<{ Params: RevParams; Body: unknown; Querystring: { create_pr?: string } }>(
       `${t.api}/:ns/:repo/commit/:rev`,
       { bodyLimit: ctx.limits.maxCommitBodyBytes },
       async (request) => {
         const { ns, repo: name, rev } = request.params;
+        // Committing a pull request straight to its branch would silently do something else.
+        if (queryFlag(request.query.create_pr)) throw badInput("pull requests are not supported by this hub");
         const repo = await loadRepo(ctx, t.type, ns, name, request.caller, "write");
         const caller = request.caller;
         if (!caller) throw new HubError(401, "Unauthorized", "a write token is required");
