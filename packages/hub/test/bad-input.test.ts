@@ -281,6 +281,16 @@ describe("bad input over plain HTTP", () => {
     expect((await api(hub).post("/api/repos/create", { name: "a".repeat(96) })).status).toBe(200);
   });
 
+  it("rejects a repository whose initial files are bad, creating nothing", async () => {
+    const files = [{ path: "../x", encoding: "base64", content: "eA==" }];
+    await expectRejected(
+      await api(hub).post("/api/repos/create", { name: "with-bad-files", files }),
+      400,
+      "InvalidPath",
+    );
+    expect((await api(hub).get("/api/models/alice/with-bad-files")).status).toBe(404);
+  });
+
   it("rejects creating a repository twice with 409", async () => {
     await expectRejected(await api(hub).post("/api/repos/create", { name: "target" }), 409, "RepoExists");
   });

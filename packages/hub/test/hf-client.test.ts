@@ -155,6 +155,17 @@ describe("the @huggingface/hub client against the hub", () => {
     expect(await fileDownloadInfo({ repo, path: "missing.bin", hubUrl: hub.url })).toBeNull();
   });
 
+  it("creates a repository with initial files", async () => {
+    await createRepo({
+      repo: "alice/with-files",
+      accessToken: hub.token,
+      hubUrl: hub.url,
+      files: [{ path: "README.md", content: new Blob(["# hello\n"]) }],
+    });
+    const readme = await downloadFile({ repo: "alice/with-files", path: "README.md", hubUrl: hub.url });
+    expect(await readme?.text()).toBe("# hello\n");
+  });
+
   it("deletes the repository", async () => {
     await deleteRepo({ repo, accessToken: hub.token, hubUrl: hub.url });
     await expect(modelInfo({ name: repo, hubUrl: hub.url, accessToken: hub.token })).rejects.toMatchObject({

@@ -156,6 +156,14 @@ describe("scanning on push and policies", () => {
     expect(body.details.files.map((f) => [f.path, f.status])).toEqual([["model.pkl", "unsafe"]]);
     expect(body.details.files[0]?.reasons.join(" ")).toMatch(/os\.system|os system/);
     expect(await snapshot(hub, "alice/m")).toEqual(before);
+    // A repository created with a dangerous initial file is not created at all.
+    const files = [
+      { path: "model.pkl", encoding: "base64", content: Buffer.from(maliciousPickle()).toString("base64") },
+    ];
+    const created = await api(hub).post("/api/repos/create", { name: "seeded", files });
+    expect([created.status, created.headers.get("x-error-code")]).toEqual([403, "BlockedByPolicy"]);
+    expect((await api(hub).get("/api/models/alice/seeded")).status).toBe(404);
+    expect((await api(hub).post("/api/repos/create", { name: "seeded" })).status).toBe(200);
     // A clean commit still lands.
     expect((await api(hub).commit("alice/m", [header(), file("ok.txt", "fine")])).status).toBe(200);
   });

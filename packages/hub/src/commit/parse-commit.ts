@@ -102,7 +102,8 @@ function parseHeader(value: Record<string, unknown>, where: string): ParsedCommi
   };
 }
 
-function parseOperation(
+/** Parses one operation line's `key` and `value`; `where` names it in errors. */
+export function parseOperation(
   key: string,
   value: Record<string, unknown>,
   where: string,

@@ -3,12 +3,14 @@ import { rename } from "node:fs/promises";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { Caller } from "../auth/accounts.js";
+import { applyCommit } from "../commit/apply-commit.js";
+import { type CommitOperation, parseOperation } from "../commit/parse-commit.js";
 import type { HubContext } from "../context.js";
 import { removeRepoDir } from "../git/git-repo.js";
-import { HubError, repoNotFound } from "../hub-error.js";
+import { badInput, HubError, repoNotFound } from "../hub-error.js";
 import { assertValidName, parseRepoType, type RepoType } from "../names.js";
 import { createRepository } from "../repos/create-repository.js";
-import { loadRepo, memberRole } from "../repos/repo-ref.js";
+import { loadRepo, memberRole, type RepoRef } from "../repos/repo-ref.js";
 import { createRepoSchema, deleteRepoSchema } from "../schemas/repo-schemas.js";
 import { KeyedMutex } from "../util/keyed-mutex.js";
 import { baseUrl } from "./base-url.js";
@@ -19,6 +21,7 @@ interface RepoBody {
   type?: string | null;
   private?: boolean | null;
   visibility?: "public" | "private" | null;
+  files?: unknown;
 }
 
 /** `POST /api/repos/create` and `DELETE /api/repos/delete`. */
@@ -30,6 +33,7 @@ export function repoRoutes(app: FastifyInstance, ctx: HubContext): void {
     const { namespace, name, type } = await targetOf(ctx, caller, request.body);
     const isPrivate = request.body.visibility === "private" || request.body.private === true;
     const fullName = `${namespace}/${name}`;
+    const initialFiles = parseInitialFiles(request.body.files, ctx);
     const url = `${baseUrl(ctx, request)}${type === "dataset" ? "/datasets" : ""}/${fullName}`;
     await creating.run(`${type}/${fullName}`, async () => {
       const existing = await ctx.db
@@ -54,6 +58,20 @@ export function repoRoutes(app: FastifyInstance, ctx: HubContext): void {
         private: isPrivate,
         author: caller.name,
       });
+      if (initialFiles.length === 0) return;
+      const repo = await loadRepo(ctx, type, namespace, name, caller, "write");
+      try {
+        await applyCommit(ctx, repo, "main", caller, {
+          summary: "Upload initial files",
+          description: "",
+          parentCommit: undefined,
+          operations: initialFiles,
+        });
+      } catch (err) {
+        // A repository is created with its files or not at all (e.g. refused by the block policy).
+        await deleteRepository(ctx, repo);
+        throw err;
+      }
     });
     return reply.code(200).send({ url, name: fullName, id: fullName });
   });
@@ -63,17 +81,7 @@ export function repoRoutes(app: FastifyInstance, ctx: HubContext): void {
     const type = parseRepoType(request.body.type);
     const namespace = request.body.organization ?? caller.name;
     const repo = await loadRepo(ctx, type, namespace, request.body.name, caller, "write");
-    await ctx.db.transaction().execute(async (trx) => {
-      await trx.deleteFrom("scan_waiters").where("repo_id", "=", repo.id).execute();
-      await trx.deleteFrom("lfs_links").where("repo_id", "=", repo.id).execute();
-      await trx.deleteFrom("repos").where("id", "=", repo.id).execute();
-    });
-    // Move the folder out of the way first so a re-created repo never sees old objects.
-    ctx.branches.forgetRepo(repo.gitDir);
-    ctx.refs.close(repo.gitDir);
-    const trash = join(ctx.tmpDir, `deleted-${randomUUID()}`);
-    await rename(repo.gitDir, trash).catch(() => undefined);
-    await removeRepoDir(trash);
+    await deleteRepository(ctx, repo);
     return {};
   });
 }
@@ -105,4 +113,35 @@ async function targetOf(
     }
   }
   return { namespace, name: body.name, type };
+}
+
+/** The `files` of a create request (the JS client's initial files), validated like commit lines. */
+function parseInitialFiles(files: unknown, ctx: HubContext): CommitOperation[] {
+  if (files === undefined || files === null) return [];
+  if (!Array.isArray(files) || files.length > ctx.limits.maxCommitOperations) {
+    throw badInput(`files must be a list of at most ${ctx.limits.maxCommitOperations} files`);
+  }
+  const seen = new Set<string>();
+  return files.map((file: unknown, i) => {
+    if (typeof file !== "object" || file === null) throw badInput(`files[${i}] must be an object`);
+    const op = parseOperation("file", file as Record<string, unknown>, `files[${i}]`, ctx.limits);
+    if (seen.has(op.path)) throw badInput(`files[${i}]: ${op.path} appears twice`);
+    seen.add(op.path);
+    return op;
+  });
+}
+
+/** Removes a repository: its rows first (it disappears at once), then its folder. */
+async function deleteRepository(ctx: HubContext, repo: RepoRef): Promise<void> {
+  await ctx.db.transaction().execute(async (trx) => {
+    await trx.deleteFrom("scan_waiters").where("repo_id", "=", repo.id).execute();
+    await trx.deleteFrom("lfs_links").where("repo_id", "=", repo.id).execute();
+    await trx.deleteFrom("repos").where("id", "=", repo.id).execute();
+  });
+  ctx.branches.forgetRepo(repo.gitDir);
+  ctx.refs.close(repo.gitDir);
+  // Move the folder out of the way first so a re-created repo never sees old objects.
+  const trash = join(ctx.tmpDir, `deleted-${randomUUID()}`);
+  await rename(repo.gitDir, trash).catch(() => undefined);
+  await removeRepoDir(trash);
 }

@@ -14,6 +14,7 @@ export const createRepoSchema = {
       private: { type: ["boolean", "null"] },
       visibility: { type: ["string", "null"], enum: ["public", "private", null] },
       license: nullableString,
+      files: { type: ["array", "null"], items: { type: "object" } },
     },
   },
 } as const;
