@@ -135,6 +135,22 @@ describe("API shapes", () => {
     expect(await byCommit.text()).toBe("a");
   });
 
+  it("sends files of the LFS threshold to LFS and one byte less to git, and binary samples to LFS", async () => {
+    const res = await api(hub).post(`/api/models/${repo}/preupload/main`, {
+      files: [
+        { path: "at.txt", size: 1024, sample: Buffer.from("text").toString("base64") },
+        { path: "below.txt", size: 1023, sample: Buffer.from("text").toString("base64") },
+        { path: "small.bin", size: 3, sample: Buffer.from([1, 0, 2]).toString("base64") },
+      ],
+    });
+    const body = (await res.json()) as { files: { path: string; uploadMode: string }[] };
+    expect(body.files.map((f) => [f.path, f.uploadMode])).toEqual([
+      ["at.txt", "lfs"],
+      ["below.txt", "regular"],
+      ["small.bin", "lfs"],
+    ]);
+  });
+
   it("keeps repositories, tokens and scan results across a restart", async () => {
     const status = async (url: string) => {
       const res = await fetch(`${url}/api/models/${repo}/scan`, {

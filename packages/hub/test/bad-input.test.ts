@@ -16,6 +16,8 @@ describe("bad input over plain HTTP", () => {
         maxCommitOperations: 4,
         maxPathBytes: 64,
         lfsThresholdBytes: 1024,
+        maxBatchObjects: 5,
+        maxLfsObjectBytes: 1_000_000,
       },
     });
     expect((await api(hub).post("/api/repos/create", { name: "target" })).status).toBe(200);
@@ -344,6 +346,37 @@ describe("bad input over plain HTTP", () => {
       "InvalidInput",
     );
     await expectRejected(await api(hub).get(`/api/models/${repo}/tree/main/nope`), 404, "EntryNotFound");
+  });
+
+  it("accepts an LFS batch at the object limit and rejects one object more", async () => {
+    const objects = (n: number) => Array.from({ length: n }, (_, i) => ({ oid: sha256(`o${i}`), size: 1 }));
+    const post = (n: number) =>
+      api(hub).post(
+        `/${repo}.git/info/lfs/objects/batch`,
+        { operation: "upload", objects: objects(n) },
+        "application/vnd.git-lfs+json",
+      );
+    expect((await post(5)).status).toBe(200);
+    await expectRejected(await post(6), 400, "InvalidInput");
+  });
+
+  it("refuses an LFS object one byte over the size limit and accepts one at the limit", async () => {
+    const res = await api(hub).post(
+      `/${repo}.git/info/lfs/objects/batch`,
+      {
+        operation: "upload",
+        objects: [
+          { oid: sha256("at"), size: 1_000_000 },
+          { oid: sha256("over"), size: 1_000_001 },
+        ],
+      },
+      "application/vnd.git-lfs+json",
+    );
+    const json = (await res.json()) as { objects: { actions?: unknown; error?: { code: number } }[] };
+    expect(json.objects.map((o) => [o.actions !== undefined, o.error?.code])).toEqual([
+      [true, undefined],
+      [false, 422],
+    ]);
   });
 
   it("rejects malformed LFS batch requests", async () => {

@@ -116,6 +116,24 @@ describe("scanning on push and policies", () => {
     expect(await statusOf(hub, "alice/m", "boom.txt")).toBe("error");
   });
 
+  it("a scan that does not answer within the timeout is marked error", async () => {
+    const hanging: ScanRunner = {
+      concurrency: 1,
+      scan: (_job, signal) =>
+        new Promise((_resolve, reject) => signal.addEventListener("abort", () => reject(signal.reason))),
+      close: async () => {},
+    };
+    hub = await startTestHub({ scanRunner: hanging, limits: { scanTimeoutMs: 200 } });
+    await api(hub).post("/api/repos/create", { name: "m" });
+    await api(hub).commit("alice/m", [header(), file("slow.txt", "slow")]);
+    expect(await statusOf(hub, "alice/m", "slow.txt")).toBe("error");
+    const tree = (await (await api(hub).get("/api/models/alice/m/tree/main?expand=true")).json()) as {
+      path: string;
+      securityFileStatus: { message?: string };
+    }[];
+    expect(tree.find((e) => e.path === "slow.txt")?.securityFileStatus.message).toMatch(/timed out/);
+  });
+
   it("records secrets found in a push as events for the owner, redacted", async () => {
     hub = await startTestHub({ scanRunner: testRunner() });
     await api(hub).post("/api/repos/create", { name: "m", organization: "acme" });

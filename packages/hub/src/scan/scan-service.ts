@@ -172,6 +172,8 @@ export class ScanService {
         .where("sha256", "=", request.sha256)
         .execute();
     } catch (err) {
+      // Stopped by shutdown: left `scanning`, so the next start scans it again.
+      if (this.closed) return;
       // A crashed or timed-out scan is an `error`, never `safe`.
       this.options.log(`scan of ${request.sha256} failed`, err);
       await db
