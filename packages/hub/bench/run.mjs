@@ -42,7 +42,9 @@ try {
 async function benchCommits() {
   const clients = 16;
   const seconds = 10;
-  for (const layout of ["one repository per client", "all clients on one repository"]) {
+  for (const layout of (
+    process.env.HUB_BENCH_LAYOUTS ?? "one repository per client,all clients on one repository"
+  ).split(",")) {
     const repos = [];
     for (let i = 0; i < clients; i++) {
       const name = layout.startsWith("one") ? `c${i}` : "shared";

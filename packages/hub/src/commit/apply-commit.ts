@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { Caller } from "../auth/accounts.js";
 import type { HubContext } from "../context.js";
 import { branchHead, listTree } from "../git/git-repo.js";
-import { objectId, type TreeFile, writeLooseObject } from "../git/loose-objects.js";
+import { objectId, type TreeFile } from "../git/loose-objects.js";
 import { GitError } from "../git/run-git.js";
 import { writeCommit } from "../git/write-commit.js";
 import { badInput, entryNotFound, HubError, revisionNotFound } from "../hub-error.js";
@@ -123,7 +123,6 @@ async function attempt(
   assertNoFileFolderClash(files);
   const requests = added.map((f) => scanRequest(repo, f));
   if (repo.policy === "block") await enforceBlockPolicy(ctx, added, requests);
-  for (const f of added) await writeLooseObject(repo.gitDir, "blob", f.blob);
   await recordBlobs(ctx, added);
   // Queued before the commit is visible, so no reader ever sees its new files without a status.
   for (const request of requests) await ctx.scans.enqueue(request);
@@ -136,6 +135,7 @@ async function attempt(
     message,
     author: { name: caller.name, email: `${caller.name}@users.noreply.modelgate` },
     refs: ctx.refs,
+    blobs: added.map((f) => ({ oid: f.oid, type: "blob", content: f.blob })),
   });
   ctx.branches.set(repo.gitDir, branch, { head: oid, files });
   return { oid, added };

@@ -11,6 +11,13 @@ const SYNC_DEFLATE_BYTES = 64 * 1024;
 /** The object kinds the hub writes. */
 export type ObjectType = "blob" | "tree" | "commit";
 
+/** An object ready to be written: its id and content. */
+export interface GitObject {
+  oid: string;
+  type: ObjectType;
+  content: Uint8Array;
+}
+
 /** The id git gives an object: sha1 of `<type> <size>\0<content>`. */
 export function objectId(type: ObjectType, content: Uint8Array): string {
   return createHash("sha1").update(`${type} ${content.length}\0`).update(content).digest("hex");
@@ -29,20 +36,30 @@ export async function writeLooseObject(
 ): Promise<string> {
   const oid = objectId(type, content);
   const dir = join(gitDir, "objects", oid.slice(0, 2));
-  const path = join(dir, oid.slice(2));
-  const header = Buffer.from(`${type} ${content.length}\0`);
-  const raw = Buffer.concat([header, content]);
+  const raw = Buffer.concat([Buffer.from(`${type} ${content.length}\0`), content]);
   const compressed = raw.length < SYNC_DEFLATE_BYTES ? deflateSync(raw) : await deflateAsync(raw);
-  await mkdir(dir, { recursive: true });
   const tmp = join(dir, `tmp_obj_${randomUUID()}`);
   try {
-    await writeFile(tmp, compressed, { flag: "wx", mode: 0o444 });
+    try {
+      await writeFile(tmp, compressed, { flag: "wx", mode: 0o444 });
+    } catch (err) {
+      // The fan-out folder is created on first use only: one file-system call less per object.
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+      await mkdir(dir, { recursive: true });
+      await writeFile(tmp, compressed, { flag: "wx", mode: 0o444 });
+    }
     // Replacing an existing copy is harmless: same name, same content (no existence check needed).
-    await rename(tmp, path);
-  } finally {
+    await rename(tmp, join(dir, oid.slice(2)));
+  } catch (err) {
     await rm(tmp, { force: true });
+    throw err;
   }
   return oid;
+}
+
+/** Writes objects concurrently (they do not depend on each other on disk). */
+export async function writeObjects(gitDir: string, objects: readonly GitObject[]): Promise<void> {
+  await Promise.all(objects.map((o) => writeLooseObject(gitDir, o.type, o.content)));
 }
 
 /** A file of a tree being written: its mode (`100644`, `100755`, `120000`, `160000`) and object id. */
@@ -57,11 +74,11 @@ interface Folder {
 }
 
 /**
- * Writes the trees for a flat list of files (paths already validated, no file/folder clash) and
- * returns the root tree's id. Entries are sorted as git sorts them (a folder as if its name ended
- * in `/`), so `git fsck` accepts the result.
+ * Builds the trees for a flat list of files (paths already validated, no file/folder clash), in
+ * memory: returns the root tree's id and every tree object to write. Entries are sorted as git sorts
+ * them (a folder as if its name ended in `/`), so `git fsck` accepts the result.
  */
-export async function writeTrees(gitDir: string, files: ReadonlyMap<string, TreeFile>): Promise<string> {
+export function buildTrees(files: ReadonlyMap<string, TreeFile>): { root: string; objects: GitObject[] } {
   const root: Folder = { files: new Map(), folders: new Map() };
   for (const [path, file] of files) {
     const parts = path.split("/");
@@ -77,13 +94,14 @@ export async function writeTrees(gitDir: string, files: ReadonlyMap<string, Tree
     }
     folder.files.set(name, file);
   }
-  return writeFolder(gitDir, root);
+  const objects: GitObject[] = [];
+  return { root: buildFolder(root, objects), objects };
 }
 
-async function writeFolder(gitDir: string, folder: Folder): Promise<string> {
+function buildFolder(folder: Folder, objects: GitObject[]): string {
   const entries: { sortKey: string; mode: string; name: string; oid: string }[] = [];
   for (const [name, sub] of folder.folders) {
-    entries.push({ sortKey: `${name}/`, mode: "40000", name, oid: await writeFolder(gitDir, sub) });
+    entries.push({ sortKey: `${name}/`, mode: "40000", name, oid: buildFolder(sub, objects) });
   }
   for (const [name, file] of folder.files) {
     entries.push({ sortKey: name, mode: file.mode.replace(/^0+/, ""), name, oid: file.oid });
@@ -91,22 +109,20 @@ async function writeFolder(gitDir: string, folder: Folder): Promise<string> {
   // git compares names as bytes.
   entries.sort((a, b) => Buffer.compare(Buffer.from(a.sortKey), Buffer.from(b.sortKey)));
   const parts: Buffer[] = [];
-  for (const e of entries) {
-    parts.push(Buffer.from(`${e.mode} ${e.name}\0`), Buffer.from(e.oid, "hex"));
-  }
-  return writeLooseObject(gitDir, "tree", Buffer.concat(parts));
+  for (const e of entries) parts.push(Buffer.from(`${e.mode} ${e.name}\0`), Buffer.from(e.oid, "hex"));
+  const content = Buffer.concat(parts);
+  const oid = objectId("tree", content);
+  objects.push({ oid, type: "tree", content });
+  return oid;
 }
 
-/** Writes a commit object and returns its id. `name` and `email` must hold no `<`, `>` or newline. */
-export async function writeCommitObject(
-  gitDir: string,
-  commit: {
-    tree: string;
-    parent: string | undefined;
-    author: { name: string; email: string };
-    message: string;
-  },
-): Promise<string> {
+/** Builds a commit object. `name` and `email` must hold no `<`, `>` or newline. */
+export function buildCommit(commit: {
+  tree: string;
+  parent: string | undefined;
+  author: { name: string; email: string };
+  message: string;
+}): GitObject {
   const ident = `${commit.author.name} <${commit.author.email}> ${Math.floor(Date.now() / 1000)} +0000`;
   const message = commit.message.endsWith("\n") ? commit.message : `${commit.message}\n`;
   const text = [
@@ -117,5 +133,6 @@ export async function writeCommitObject(
     "",
     message,
   ].join("\n");
-  return writeLooseObject(gitDir, "commit", Buffer.from(text, "utf8"));
+  const content = Buffer.from(text, "utf8");
+  return { oid: objectId("commit", content), type: "commit", content };
 }

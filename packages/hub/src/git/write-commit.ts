@@ -1,5 +1,5 @@
 import { ZERO_OID } from "./git-repo.js";
-import { type TreeFile, writeCommitObject, writeTrees } from "./loose-objects.js";
+import { buildCommit, buildTrees, type GitObject, type TreeFile, writeObjects } from "./loose-objects.js";
 import type { RefUpdater } from "./ref-updater.js";
 
 export type IndexEntry = TreeFile;
@@ -14,6 +14,8 @@ export interface WriteCommitInput {
   message: string;
   author: { name: string; email: string };
   refs: RefUpdater;
+  /** New blobs of this commit, written together with its trees and commit object. */
+  blobs?: readonly GitObject[];
 }
 
 /**
@@ -23,13 +25,14 @@ export interface WriteCommitInput {
  * Throws `GitError` when git refuses.
  */
 export async function writeCommit(input: WriteCommitInput): Promise<string> {
-  const tree = await writeTrees(input.gitDir, input.files);
-  const commit = await writeCommitObject(input.gitDir, {
-    tree,
+  const trees = buildTrees(input.files);
+  const commit = buildCommit({
+    tree: trees.root,
     parent: input.parent,
     author: input.author,
     message: input.message,
   });
-  await input.refs.update(input.gitDir, `refs/heads/${input.branch}`, commit, input.parent ?? ZERO_OID);
-  return commit;
+  await writeObjects(input.gitDir, [...(input.blobs ?? []), ...trees.objects, commit]);
+  await input.refs.update(input.gitDir, `refs/heads/${input.branch}`, commit.oid, input.parent ?? ZERO_OID);
+  return commit.oid;
 }
