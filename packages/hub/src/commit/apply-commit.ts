@@ -123,9 +123,12 @@ async function attempt(
   assertNoFileFolderClash(files);
   const requests = added.map((f) => scanRequest(repo, f));
   if (repo.policy === "block") await enforceBlockPolicy(ctx, added, requests);
-  await recordBlobs(ctx, added);
-  // Queued before the commit is visible, so no reader ever sees its new files without a status.
-  for (const request of requests) await ctx.scans.enqueue(request);
+  // Recorded and queued before the commit is visible (writeCommit waits for it before moving the
+  // branch), so no reader ever sees its new files without a status; meanwhile objects are written.
+  const tracked = (async () => {
+    await recordBlobs(ctx, added);
+    for (const request of requests) await ctx.scans.enqueue(request);
+  })();
   const message = commit.description ? `${commit.summary}\n\n${commit.description}` : commit.summary;
   const oid = await writeCommit({
     gitDir: repo.gitDir,
@@ -136,6 +139,7 @@ async function attempt(
     author: { name: caller.name, email: `${caller.name}@users.noreply.modelgate` },
     refs: ctx.refs,
     blobs: added.map((f) => ({ oid: f.oid, type: "blob", content: f.blob })),
+    ready: tracked,
   });
   ctx.branches.set(repo.gitDir, branch, { head: oid, files });
   return { oid, added };

@@ -16,6 +16,8 @@ export interface WriteCommitInput {
   refs: RefUpdater;
   /** New blobs of this commit, written together with its trees and commit object. */
   blobs?: readonly GitObject[];
+  /** Work that must be done before the branch moves (it runs while the objects are written). */
+  ready?: Promise<void>;
 }
 
 /**
@@ -32,7 +34,10 @@ export async function writeCommit(input: WriteCommitInput): Promise<string> {
     author: input.author,
     message: input.message,
   });
-  await writeObjects(input.gitDir, [...(input.blobs ?? []), ...trees.objects, commit]);
+  await Promise.all([
+    writeObjects(input.gitDir, [...(input.blobs ?? []), ...trees.objects, commit]),
+    input.ready,
+  ]);
   await input.refs.update(input.gitDir, `refs/heads/${input.branch}`, commit.oid, input.parent ?? ZERO_OID);
   return commit.oid;
 }
