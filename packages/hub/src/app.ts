@@ -32,6 +32,8 @@ export interface HubOptions {
   limits?: Partial<HubLimits>;
   /** Scan worker threads (default: cores - 1, at least 1). */
   scanThreads?: number;
+  /** ClamAV daemon for malware scanning of pushes (`unix:/path/clamd.sock` or `tcp://host:port`). */
+  clamd?: string;
   /** Replaces the worker-thread scanner (tests). */
   scanRunner?: ScanRunner;
   /** Public base URL used in links (default: from each request's Host header). */
@@ -66,6 +68,7 @@ export async function buildApp(options: HubOptions): Promise<FastifyInstance> {
     lfs,
     runner: options.scanRunner ?? workerPoolRunner(options.scanThreads),
     timeoutMs: limits.scanTimeoutMs,
+    clamd: options.clamd,
     log: (message, err) => app.log.error({ err }, message),
   });
   const ctx: HubContext = {

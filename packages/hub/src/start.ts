@@ -1,6 +1,6 @@
 // `npm start`: runs the hub with its defaults, overridable by MODELGATE_HOST, MODELGATE_PORT,
-// MODELGATE_DATA, MODELGATE_POLICY (warn|block), MODELGATE_QUARANTINE (1) and MODELGATE_LOG (0 for
-// no request log).
+// MODELGATE_DATA, MODELGATE_POLICY (warn|block), MODELGATE_QUARANTINE (1), MODELGATE_CLAMD (address of a
+// ClamAV daemon) and MODELGATE_LOG (0 for no request log).
 import { startHub } from "./start-hub.js";
 
 const policy = process.env.MODELGATE_POLICY === "block" ? "block" : "warn";
@@ -10,6 +10,7 @@ const hub = await startHub({
   dataDir: process.env.MODELGATE_DATA ?? "modelgate-data",
   policy,
   quarantine: process.env.MODELGATE_QUARANTINE === "1",
+  ...(process.env.MODELGATE_CLAMD ? { clamd: process.env.MODELGATE_CLAMD } : {}),
   logger: process.env.MODELGATE_LOG !== "0",
 });
 process.stdout.write(`modelgate hub listening on ${hub.url}\n`);

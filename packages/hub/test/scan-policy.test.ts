@@ -2,6 +2,7 @@ import type { FileReport } from "@modelgate/scanner";
 import { afterEach, describe, expect, it } from "vitest";
 import { createToken } from "../src/auth/create-token.js";
 import { setOrgPolicy } from "../src/auth/set-org-policy.js";
+import { generateToken } from "../src/auth/tokens.js";
 import { scanFile } from "../src/scan/scan-file.js";
 import type { ScanJob, ScanRunner } from "../src/scan/scan-job.js";
 import { api, file, header, snapshot } from "./http-helpers.js";
@@ -158,6 +159,25 @@ describe("scanning on push and policies", () => {
     ]);
     // Another user who is not in the organisation sees none of them.
     expect(await (await api(hub, hub.otherToken).get("/api/events")).json()).toEqual([]);
+  });
+
+  it("finds a real leaked token with the scanner's secrets check and never shows it unredacted", async () => {
+    hub = await startTestHub({ scanRunner: testRunner() });
+    await api(hub).post("/api/repos/create", { name: "leaky" });
+    const leaked = generateToken();
+    await api(hub).commit("alice/leaky", [header(), file("train.env", `HF_TOKEN=${leaked}\n`)]);
+    expect(await statusOf(hub, "alice/leaky", "train.env")).toBe("secret");
+    const events = await (await api(hub).get("/api/events")).text();
+    const tree = await (await api(hub).get("/api/models/alice/leaky/tree/main?expand=true")).text();
+    const summary = await (await api(hub).get("/api/models/alice/leaky/scan")).text();
+    expect(JSON.parse(events)).toEqual([
+      expect.objectContaining({
+        kind: "secret-found",
+        path: "train.env",
+        secrets: [expect.objectContaining({ rule: expect.stringMatching(/^secrets\//) })],
+      }),
+    ]);
+    for (const body of [events, tree, summary]) expect(body).not.toContain(leaked);
   });
 
   it("block: a commit adding a dangerous file is refused with the reason per file and changes nothing", async () => {

@@ -6,6 +6,8 @@ export interface ScanJob {
   name: string;
   file?: string;
   bytes?: Uint8Array;
+  /** ClamAV daemon (`unix:/path` or `tcp://host:port`) for the malware check, when configured. */
+  clamd?: string;
 }
 
 /** Runs scans; the default runs them in worker threads, tests may run them in-process. */

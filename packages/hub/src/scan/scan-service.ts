@@ -33,6 +33,8 @@ export interface ScanServiceOptions {
   lfs: LfsStore;
   runner: ScanRunner;
   timeoutMs: number;
+  /** ClamAV daemon for the malware check (none: files get no malware result). */
+  clamd?: string | undefined;
   log: (message: string, err?: unknown) => void;
 }
 
@@ -208,9 +210,10 @@ export class ScanService {
 
   private async jobFor(request: ScanRequest): Promise<ScanJob> {
     const { source } = request;
-    if (request.bytes) return { name: request.name, bytes: request.bytes };
-    if ("lfs" in source) return { name: request.name, file: this.options.lfs.pathOf(source.lfs) };
-    return { name: request.name, bytes: await readBlob(source.git, source.oid) };
+    const clamd = this.options.clamd !== undefined ? { clamd: this.options.clamd } : {};
+    if (request.bytes) return { name: request.name, bytes: request.bytes, ...clamd };
+    if ("lfs" in source) return { name: request.name, file: this.options.lfs.pathOf(source.lfs), ...clamd };
+    return { name: request.name, bytes: await readBlob(source.git, source.oid), ...clamd };
   }
 
   private async flushWaiters(sha256: string): Promise<void> {
