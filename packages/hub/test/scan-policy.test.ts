@@ -5,6 +5,7 @@ import { setOrgPolicy } from "../src/auth/set-org-policy.js";
 import { generateToken } from "../src/auth/tokens.js";
 import { scanFile } from "../src/scan/scan-file.js";
 import type { ScanJob, ScanRunner } from "../src/scan/scan-job.js";
+import { EICAR, startFakeClamd } from "./fake-clamd.js";
 import { api, file, header, snapshot } from "./http-helpers.js";
 import { maliciousPickle, startTestHub, type TestHub, waitFor } from "./start-test-hub.js";
 
@@ -178,6 +179,28 @@ describe("scanning on push and policies", () => {
       }),
     ]);
     for (const body of [events, tree, summary]) expect(body).not.toContain(leaked);
+  });
+
+  it("with a clamd configured, an infected push is flagged with its signature names", async () => {
+    const clamd = await startFakeClamd();
+    try {
+      hub = await startTestHub({ clamd: clamd.address });
+      await api(hub).post("/api/repos/create", { name: "av" });
+      await api(hub).commit("alice/av", [header(), file("eicar.com", EICAR), file("clean.txt", "clean")]);
+      expect(await statusOf(hub, "alice/av", "eicar.com")).toBe("infected");
+      expect(await statusOf(hub, "alice/av", "clean.txt")).toBe("safe");
+      const tree = (await (await api(hub).get("/api/models/alice/av/tree/main?expand=true")).json()) as {
+        path: string;
+        securityFileStatus: { avScan: unknown };
+      }[];
+      expect(tree.find((e) => e.path === "eicar.com")?.securityFileStatus.avScan).toEqual({
+        virusFound: true,
+        virusNames: ["Eicar-Test-Signature"],
+      });
+      expect(clamd.scans()).toBeGreaterThanOrEqual(2);
+    } finally {
+      await clamd.close();
+    }
   });
 
   it("block: a commit adding a dangerous file is refused with the reason per file and changes nothing", async () => {
