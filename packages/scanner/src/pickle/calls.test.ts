@@ -161,6 +161,25 @@ describe("how a callable is reached", () => {
     expect(rules(r.findings)).toContain("pickle/unresolved-global");
   });
 
+  it("stops at STACK_GLOBAL with an operand that cannot be a str (number, None, container)", async () => {
+    for (const operand of [
+      (b: PickleBuilder) => b.binint1(1),
+      (b: PickleBuilder) => b.none(),
+      (b: PickleBuilder) => b.emptyTuple(),
+      (b: PickleBuilder) => b.binfloat(1),
+    ]) {
+      const b = pickle().proto(4).str("os");
+      operand(b);
+      const a = await analyseBytes(b.stackGlobal().stop().bytes());
+      expect(rules(a.issues)).toEqual(["pickle/stack-global-not-str"]);
+    }
+    // An imported object may well be a str at load time (os.sep is one): that is not known here.
+    const g = await analyseBytes(
+      pickle().proto(4).global("m", "NAME").str("system").stackGlobal().stop().bytes(),
+    );
+    expect(rules(g.issues)).toEqual(["pickle/unresolved-global"]);
+  });
+
   it("stops at STACK_GLOBAL with a bytes operand, as the loader does", async () => {
     const a = await analyseBytes(
       pickle().proto(4).shortBinbytes([0x6f, 0x73]).str("system").stackGlobal().stop().bytes(),

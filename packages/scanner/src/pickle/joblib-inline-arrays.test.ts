@@ -15,6 +15,8 @@ describe("joblib inline arrays", () => {
       { dtype: "f8", shape: [4], alignment: "absent" },
       { dtype: "U3", shape: [2] },
       { dtype: "b1", shape: [7] },
+      { dtype: "f8", shape: [] },
+      { dtype: "i2", shape: [2, 3, 4, 5] },
     ]);
     const a = await analyseBytes(bytes, joblib);
     expect(a.issues).toEqual([]);

@@ -81,6 +81,18 @@ describe("stack, mark stack and fence as CPython's _pickle", () => {
     expect(await below((b) => b.str("a").stackGlobal())).toEqual(["pickle/stack-underflow"]);
   });
 
+  it("DUP pushes the value on top of the stack", async () => {
+    expect(await argsOf((b) => b.str("x").dup())).toBe("('x', 'x')");
+    expect(await argsOf((b) => b.none().binint1(5).dup())).toBe("(None, 5, 5)");
+    // The copy is the imported object itself: a call or a BUILD on it is seen as such.
+    const a = await analyseBytes(
+      pickle().global("os", "system").dup().pop().str("id").tuple1().reduce().stop().bytes(),
+    );
+    expect(a.calls.map((c) => c.callee)).toEqual([{ kind: "global", module: "os", name: "system" }]);
+    const build = await analyseBytes(pickle().global("m", "C").dup().emptyDict().build().stop().bytes());
+    expect(rules(build.issues)).toEqual(["pickle/build-on-import"]);
+  });
+
   it("POP_MARK drops everything above the mark", async () => {
     expect(await issuesOf(pickle().none().mark().none().none().popMark().stop())).toEqual([]);
     expect(await issuesOf(pickle().mark().none().popMark().stop())).toEqual(["pickle/stack-underflow"]);

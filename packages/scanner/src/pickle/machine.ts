@@ -4,15 +4,17 @@ import { PagedInt32 } from "./paged-int32.js";
 import { decodeEscapedString, decodeRawUnicodeEscape, latin1, parseIntText } from "./python-literals.js";
 import type { PickleCall, PickleImport, PickleIssue } from "./types.js";
 import {
+  ANY,
   BIGINT,
   BUFFER,
   FALSE,
   FLOAT,
   intCode,
   NONE,
-  OPAQUE_BYTES,
+  OPAQUE_RESULT,
   OPAQUE_STR,
   TAG_BYTES,
+  TAG_OBJ,
   TAG_STR,
   TRUE,
   ValueStore,
@@ -797,7 +799,11 @@ export class PickleMachine {
     const parts: string[] = [];
     for (const code of [moduleCode, nameCode]) {
       const tag = code & 7;
-      if (tag === TAG_BYTES || code === OPAQUE_BYTES) {
+      // Values that cannot be a str when loading (bytes, numbers, constants, containers) stop the
+      // loader; a call result, an imported object or an opaque value might be one.
+      const mayBeStr =
+        tag === TAG_STR || tag === TAG_OBJ || code === OPAQUE_STR || code === OPAQUE_RESULT || code === ANY;
+      if (!mayBeStr) {
         this.fail(
           "pickle/stack-global-not-str",
           "STACK_GLOBAL requires str operands (the loader stops here)",

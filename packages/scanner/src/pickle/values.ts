@@ -65,8 +65,15 @@ export type PickleObject =
 
 /** Items kept per container for summaries; the rest are only counted. */
 const KEPT_ITEMS = 32;
-/** Containers tracked per stream before new ones become opaque (CWE-770): about 15 bytes each. */
-const MAX_TRACKED_CONTAINERS = 250_000;
+/**
+ * Lists and sets tracked per stream before new ones become opaque (CWE-770): about 30 bytes each.
+ * Bulk data is mostly lists; tuples and dicts carry call arguments and object state (joblib needs
+ * them to find where inline array data ends), so they are tracked longer.
+ */
+const MAX_TRACKED_LISTS = 100_000;
+/** Tuples, dicts and frozensets tracked per stream before new ones become opaque (CWE-770). */
+const MAX_TRACKED_RECORDS = 400_000;
+const MAX_TRACKED_CONTAINERS = MAX_TRACKED_LISTS + MAX_TRACKED_RECORDS;
 /** Items kept over all containers; past it, containers only count their items (CWE-770): 4 bytes each. */
 const MAX_POOLED_ITEMS = 4_000_000;
 const KINDS: readonly ContainerKind[] = ["tuple", "list", "dict", "set", "frozenset"];
@@ -121,6 +128,7 @@ export class ValueStore {
   private longCount = 0;
   readonly objects: PickleObject[] = [];
   private containers = 0;
+  private lists = 0;
   private cKind = new Uint8Array(1024);
   private cLen = new Uint8Array(1024);
   private cCap = new Uint8Array(1024);
@@ -323,7 +331,10 @@ export class ValueStore {
   /** A new container holding the stack items `[from, to)` (a copy of at most KEPT_ITEMS of them). */
   container(kind: ContainerKind, stack: Int32Array, from: number, to: number): number {
     const c = this.containers;
-    if (c >= MAX_TRACKED_CONTAINERS) return OPAQUE_CONTAINER;
+    if (kind === "list" || kind === "set") {
+      if (this.lists >= MAX_TRACKED_LISTS) return OPAQUE_CONTAINER;
+      this.lists++;
+    } else if (c - this.lists >= MAX_TRACKED_RECORDS) return OPAQUE_CONTAINER;
     if (c === this.cStart.length) {
       const n = Math.min(MAX_TRACKED_CONTAINERS, Math.ceil(c * 1.5));
       this.cStart = grownInt32(this.cStart, n);

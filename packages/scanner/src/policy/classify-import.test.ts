@@ -145,6 +145,8 @@ const DANGEROUS: readonly string[] = [
   "sklearn.externals.joblib:load",
   "sklearn.utils._joblib:load",
   "transformers.dynamic_module_utils:get_class_from_dynamic_module",
+  "fickling.hook:deactivate_safe_ml_environment",
+  "picklescan.scanner:scan_pickle_bytes",
   // methods reached through innocuous classes
   "pathlib:Path.write_text",
   "pathlib:Path.rename",

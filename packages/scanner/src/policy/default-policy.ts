@@ -384,6 +384,12 @@ const DANGEROUS: readonly Entry[] = [
   { module: "psutil", names: "*", reason: "starts and kills processes" },
   { module: "h5py", names: "*", reason: "opens and creates files" },
   { module: "scipy.io", names: "*", reason: "reads and writes files" },
+  { module: "filecmp", names: "*", reason: "reads and compares files" },
+  { module: "syslog", names: "*", reason: "writes to the system log" },
+  { module: "fickling", names: "*", reason: "tampers with the loader's own pickle safety hooks" },
+  { module: "picklescan", names: "*", reason: "tampers with pickle scanning" },
+  { module: "modelscan", names: "*", reason: "tampers with model scanning" },
+  { module: "modelaudit", names: "*", reason: "tampers with model scanning" },
 ];
 
 const INNOCUOUS: readonly Entry[] = [
@@ -411,6 +417,22 @@ const INNOCUOUS: readonly Entry[] = [
     ],
   },
   { module: "torch._tensor", names: ["_rebuild_from_type", "_rebuild_from_type_v2"] },
+  // Tensor classes that the old tar checkpoint layout (PyTorch < 0.4) pickles in its `tensors` member.
+  {
+    module: "torch",
+    names: [
+      "FloatTensor",
+      "DoubleTensor",
+      "HalfTensor",
+      "BFloat16Tensor",
+      "LongTensor",
+      "IntTensor",
+      "ShortTensor",
+      "CharTensor",
+      "ByteTensor",
+      "BoolTensor",
+    ],
+  },
   {
     module: "torch",
     names: [

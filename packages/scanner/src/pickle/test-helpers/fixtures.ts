@@ -236,11 +236,14 @@ export function joblibFile(arrays: readonly JoblibArray[]): Uint8Array {
     b.emptyTuple().newobj().emptyDict().mark();
     b.str("subclass").str("numpy").str("ndarray").stackGlobal();
     b.str("shape");
-    for (const d of arr.shape) b.binint(d);
-    b.op(arr.shape.length === 1 ? "TUPLE1" : arr.shape.length === 2 ? "TUPLE2" : "TUPLE");
-    if (arr.shape.length === 0) {
-      // EMPTY_TUPLE for a 0-d array: replace the TUPLE above (it needs a mark).
-      throw new Error("use shape [1] in fixtures");
+    if (arr.shape.length === 0) b.emptyTuple();
+    else if (arr.shape.length <= 3) {
+      for (const d of arr.shape) b.binint(d);
+      b.op(arr.shape.length === 1 ? "TUPLE1" : arr.shape.length === 2 ? "TUPLE2" : "TUPLE3");
+    } else {
+      b.mark();
+      for (const d of arr.shape) b.binint(d);
+      b.tuple();
     }
     b.str("order").str("C");
     b.str("dtype")
