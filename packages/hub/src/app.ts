@@ -22,6 +22,7 @@ import { ScanService } from "./scan/scan-service.js";
 import { workerPoolRunner } from "./scan/worker-pool-runner.js";
 import { LfsStore } from "./store/lfs-store.js";
 
+/** Options of `buildApp`; only `dataDir` is required. */
 export interface HubOptions {
   /** Folder for the database, repositories and LFS objects (created if missing). */
   dataDir: string;

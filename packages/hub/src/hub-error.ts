@@ -35,15 +35,19 @@ export class HubError extends Error {
   }
 }
 
+/** 404 `RepoNotFound`. */
 export const repoNotFound = (): HubError =>
   // Same answer for a private repository the caller may not see, so its existence does not leak.
   new HubError(404, "RepoNotFound", "Repository not found");
 
+/** 404 `RevisionNotFound`. */
 export const revisionNotFound = (rev: string): HubError =>
   new HubError(404, "RevisionNotFound", `Invalid rev id: ${rev}`);
 
+/** 404 `EntryNotFound`. */
 export const entryNotFound = (path: string): HubError =>
   new HubError(404, "EntryNotFound", `Entry not found: ${path}`);
 
+/** 400 `InvalidInput`. */
 export const badInput = (message: string, details?: Record<string, unknown>): HubError =>
   new HubError(400, "InvalidInput", message, details);

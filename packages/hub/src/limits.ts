@@ -30,6 +30,7 @@ export interface HubLimits {
   scanTimeoutMs: number;
 }
 
+/** The hub's default limits. */
 export const DEFAULT_HUB_LIMITS: Readonly<HubLimits> = Object.freeze({
   maxCommitBodyBytes: 256 * 1024 * 1024,
   maxCommitLineBytes: 64 * 1024 * 1024,

@@ -1,5 +1,6 @@
 import { buildApp, type HubOptions } from "./app.js";
 
+/** Options of `startHub`: the hub's options plus where to listen. */
 export interface StartHubOptions extends Partial<HubOptions> {
   /** Default 127.0.0.1. */
   host?: string;
@@ -9,6 +10,7 @@ export interface StartHubOptions extends Partial<HubOptions> {
   dataDir?: string;
 }
 
+/** A started hub: its URL and how to stop it. */
 export interface RunningHub {
   /** `http://host:port` the hub listens on. */
   url: string;

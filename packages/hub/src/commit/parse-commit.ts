@@ -10,6 +10,7 @@ export type CommitOperation =
   | { kind: "deletedFile"; path: string }
   | { kind: "deletedFolder"; path: string };
 
+/** A commit request, validated, before it is applied. */
 export interface ParsedCommit {
   summary: string;
   description: string;

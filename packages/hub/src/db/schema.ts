@@ -30,12 +30,14 @@ export interface AccountTable {
   created_at: string;
 }
 
+/** Organisation members and their role. */
 export interface MembershipTable {
   org_id: number;
   user_id: number;
   role: "read" | "write" | "admin";
 }
 
+/** Access tokens, stored as hashes. */
 export interface TokenTable {
   id: Generated<number>;
   user_id: number;
@@ -46,6 +48,7 @@ export interface TokenTable {
   created_at: string;
 }
 
+/** Repositories; their content lives in `repos/{type}s/{namespace}/{name}.git`. */
 export interface RepoTable {
   id: Generated<number>;
   type: "model" | "dataset";
@@ -64,6 +67,7 @@ export interface BlobTable {
   lfs: number;
 }
 
+/** One scan per distinct content (sha256), whatever repositories hold it. */
 export interface ScanTable {
   sha256: string;
   /** queued | scanning | done | error */
@@ -89,6 +93,7 @@ export interface ScanWaiterTable {
   path: string;
 }
 
+/** Security events for a repository's owner (secrets found in a push). */
 export interface EventTable {
   id: Generated<number>;
   owner_id: number;
@@ -111,6 +116,7 @@ export interface LfsLinkTable {
   oid: string;
 }
 
+/** Hub-wide settings (the LFS URL signing key). */
 export interface SettingTable {
   key: string;
   value: string;

@@ -12,6 +12,7 @@ export interface TreeEntry {
   path: string;
 }
 
+/** A commit as the tree listing shows it (`lastCommit`). */
 export interface CommitInfo {
   oid: string;
   title: string;
@@ -19,6 +20,7 @@ export interface CommitInfo {
   date: string;
 }
 
+/** The old value `git update-ref` expects for a ref that must not exist yet. */
 export const ZERO_OID = "0000000000000000000000000000000000000000";
 const OID_RE = /^[0-9a-f]{40}$/;
 

@@ -12,6 +12,7 @@ export class GitError extends Error {
   }
 }
 
+/** Input and environment of one git command. */
 export interface RunGitOptions {
   /** Bytes written to git's standard input. */
   input?: Uint8Array | string;

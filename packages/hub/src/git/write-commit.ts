@@ -2,8 +2,7 @@ import { ZERO_OID } from "./git-repo.js";
 import { buildCommit, buildTrees, type GitObject, type TreeFile, writeObjects } from "./loose-objects.js";
 import type { RefUpdater } from "./ref-updater.js";
 
-export type IndexEntry = TreeFile;
-
+/** What `writeCommit` writes and where. */
 export interface WriteCommitInput {
   gitDir: string;
   branch: string;

@@ -7,6 +7,7 @@ import type { RepoType } from "../names.js";
 import { INITIAL_GITATTRIBUTES } from "./initial-gitattributes.js";
 import { gitDirFor } from "./repo-ref.js";
 
+/** What `createRepository` needs to know. */
 export interface NewRepository {
   type: RepoType;
   namespace: string;

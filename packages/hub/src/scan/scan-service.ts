@@ -28,6 +28,7 @@ export interface PushSite {
   path: string;
 }
 
+/** What the scan service works with. */
 export interface ScanServiceOptions {
   db: Kysely<Database>;
   lfs: LfsStore;

@@ -3,6 +3,7 @@
 const nameField = { type: "string", minLength: 1, maxLength: 200 } as const;
 const nullableString = { type: ["string", "null"], maxLength: 200 } as const;
 
+/** Body of `POST /api/repos/create`. */
 export const createRepoSchema = {
   body: {
     type: "object",
@@ -19,6 +20,7 @@ export const createRepoSchema = {
   },
 } as const;
 
+/** Body of `DELETE /api/repos/delete`. */
 export const deleteRepoSchema = {
   body: {
     type: "object",
