@@ -229,6 +229,30 @@ describe("scanning on push and policies", () => {
     expect((await api(hub).commit("alice/m", [header(), file("ok.txt", "fine")])).status).toBe(200);
   });
 
+  it("quarantine: a file whose scan is pending is held until it is cleared", async () => {
+    let release = (): void => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const runner = testRunner();
+    const slow: ScanRunner = {
+      ...runner,
+      scan: async (job, signal) => (await gate, runner.scan(job, signal)),
+    };
+    hub = await startTestHub({ scanRunner: slow, quarantine: true });
+    await api(hub).post("/api/repos/create", { name: "m" });
+    await api(hub).commit("alice/m", [header(), file("new.txt", "fresh")]);
+    const held = await api(hub).get("/alice/m/resolve/main/new.txt");
+    expect([held.status, held.headers.get("x-error-code"), held.headers.get("retry-after")]).toEqual([
+      403,
+      "FileQuarantined",
+      "1",
+    ]);
+    release();
+    expect(await statusOf(hub, "alice/m", "new.txt")).toBe("safe");
+    expect(await (await api(hub).get("/alice/m/resolve/main/new.txt")).text()).toBe("fresh");
+  });
+
   it("quarantine: a dangerous file answers 403 unless the request accepts the risk", async () => {
     hub = await startTestHub({ scanRunner: testRunner(), quarantine: true });
     await api(hub).post("/api/repos/create", { name: "m" });
@@ -242,6 +266,7 @@ describe("scanning on push and policies", () => {
     });
     expect(accepted.status).toBe(200);
     expect(new Uint8Array(await accepted.arrayBuffer())).toEqual(maliciousPickle());
+    expect(await statusOf(hub, "alice/m", "ok.txt")).toBe("safe");
     expect((await api(hub).get("/alice/m/resolve/main/ok.txt")).status).toBe(200);
   });
 });

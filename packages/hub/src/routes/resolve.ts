@@ -21,8 +21,8 @@ const ACCEPT_RISK_HEADER = "x-modelgate-accept-risk";
 /**
  * `GET|HEAD /[datasets/]{ns}/{repo}/resolve/{rev}/{path}`: a file's content, ranged reads included,
  * with the Hub's headers (`ETag`, `X-Linked-Etag`, `X-Linked-Size`, `X-Repo-Commit`). LFS objects are
- * streamed from the content store. Under quarantine, an unsafe or infected file answers 403 unless
- * the request accepts the risk (`X-Modelgate-Accept-Risk: 1` or `?accept_risk=1`).
+ * streamed from the content store. Under quarantine, an unsafe or infected file, or one whose scan
+ * is still pending, answers 403 unless the request accepts the risk (`X-Modelgate-Accept-Risk: 1` or `?accept_risk=1`).
  */
 export function resolveRoutes(app: FastifyInstance, ctx: HubContext): void {
   for (const t of REPO_TYPE_ROUTES) {
@@ -41,9 +41,10 @@ export function resolveRoutes(app: FastifyInstance, ctx: HubContext): void {
       const status = fileStatusOf(facts?.scan);
       const acceptsRisk = request.headers[ACCEPT_RISK_HEADER] === "1" || request.query.accept_risk === "1";
       if (repo.quarantine && isQuarantined(status) && !acceptsRisk) {
-        throw new HubError(403, "FileQuarantined", `${path} is quarantined: its scan found it ${status}`, {
-          status,
-        });
+        const pending = status === "queued" || status === "scanning";
+        if (pending) reply.header("Retry-After", "1");
+        const why = pending ? `its scan is ${status}; retry shortly` : `its scan found it ${status}`;
+        throw new HubError(403, "FileQuarantined", `${path} is quarantined: ${why}`, { status });
       }
       const size = blob?.lfs ? blob.size : entry.size;
       reply.header("X-Repo-Commit", commit);

@@ -114,7 +114,10 @@ export function parseReport(json: string | null): FileReport | undefined {
   }
 }
 
-/** Statuses that mean "do not hand this file out" under quarantine. */
+/**
+ * Statuses that mean "do not hand this file out" under quarantine: found unsafe or infected, or not
+ * cleared yet (a file is held while its scan is queued or running, so a download cannot race it).
+ */
 export function isQuarantined(status: FileStatus): boolean {
-  return status === "unsafe" || status === "infected";
+  return status === "unsafe" || status === "infected" || status === "queued" || status === "scanning";
 }
