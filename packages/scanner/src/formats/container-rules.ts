@@ -69,7 +69,7 @@ export const CONTAINER_RULES: Readonly<Record<string, string>> = Object.freeze({
   "container/nesting-too-deep":
     "Containers nested deeper than `maxNestingDepth` (error; reported by the scan).",
   "container/truncated": "A header or record is cut by the end of its data (error).",
-  "container/unsupported": "A recognised format modelgate cannot look into (7z, .lzma): never safe (error).",
+  "container/unsupported": "A recognised format modelgate cannot look into (7z): never safe (error).",
 });
 
 /** Ids no longer reported, kept so that they are never reused. */

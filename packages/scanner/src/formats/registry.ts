@@ -1,6 +1,6 @@
-import { lzmaAloneFormat, sevenZipFormat } from "./archive/unreadable-format.js";
+import { sevenZipFormat } from "./archive/unreadable-format.js";
 import { deflateFormats } from "./compression/deflate-formats.js";
-import { bzip2Format, lz4Format, xzFormat } from "./compression/other-formats.js";
+import { bzip2Format, lz4Format, lzmaAloneFormat, xzFormat } from "./compression/other-formats.js";
 import type { FormatParser } from "./format-parser.js";
 import { ggufFormat } from "./gguf/gguf-format.js";
 import { hdf5Format } from "./hdf5/hdf5-format.js";

@@ -22,6 +22,3 @@ export function unreadableFormat(id: FormatId, magic: readonly number[], what: s
 
 /** 7-Zip archives (no maintained decoder that runs in browsers without a large WebAssembly build). */
 export const sevenZipFormat = unreadableFormat("7z", [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c], "a 7z archive");
-
-/** `.lzma` ("alone") streams, joblib's `compress='lzma'`: no bounded decoder for browsers and Node is available. */
-export const lzmaAloneFormat = unreadableFormat("lzma", [0x5d, 0x00], "an LZMA (alone) compressed file");

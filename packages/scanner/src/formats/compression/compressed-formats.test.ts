@@ -101,14 +101,11 @@ describe("compressed files", () => {
     }
   });
 
-  it("calls lzma and 7z files errors: they are not looked into", async () => {
-    for (const magic of [
-      [0x5d, 0x00, 0x00, 0x80, 0x00],
-      [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c],
-    ]) {
-      const report = await scan(concat(new Uint8Array(magic), new Uint8Array(32)));
-      expect(report.verdict).toBe("error");
-    }
+  it("calls 7z files errors: they are not looked into", async () => {
+    const report = await scan(
+      concat(new Uint8Array([0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c]), new Uint8Array(32)),
+    );
+    expect(report.verdict).toBe("error");
   });
 
   it("stops a decompression bomb at the ratio limit", async () => {

@@ -3,6 +3,7 @@ import type { ByteSource } from "../../reader/byte-source.js";
 import type { ContainerBudget } from "../container-budget.js";
 import { ContainerError } from "../container-error.js";
 import { type ContainerIssue, issueFromError } from "../container-issue.js";
+import { concatChunks } from "./concat-chunks.js";
 import { RATIO_FLOOR_BYTES } from "./ratio-floor.js";
 import type { StreamDecoder } from "./stream-decoder.js";
 
@@ -92,7 +93,7 @@ export async function decompressAll(
               offset: at,
             },
       );
-      return { bytes: join(chunks, produced), issues };
+      return { bytes: concatChunks(chunks, produced), issues };
     }
     pending = pending.subarray(pending.length - left);
     if (!decoder.ended) continue;
@@ -115,8 +116,10 @@ export async function decompressAll(
         ...issueFromError(err),
         message: `${err.message} (the data decoded before it is analysed)`,
       });
-      return { bytes: join(chunks, produced), issues };
+      return { bytes: concatChunks(chunks, produced), issues };
     }
+    const rest = decoder.trailingBytes ?? 0;
+    if (rest > 0) issues.push(trailing(codec, rest, source.size - rest));
     if (!decoder.ended) {
       issues.push({
         rule: "compression/truncated",
@@ -126,7 +129,7 @@ export async function decompressAll(
       });
     }
   }
-  return { bytes: join(chunks, produced), issues };
+  return { bytes: concatChunks(chunks, produced), issues };
 }
 
 function trailing(codec: string, bytes: number, offset: number): ContainerIssue {
@@ -136,15 +139,4 @@ function trailing(codec: string, bytes: number, offset: number): ContainerIssue 
     message: `${bytes} bytes after the end of the ${codec} stream are not read by the loader`,
     offset,
   };
-}
-
-function join(chunks: Uint8Array[], total: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
 }

@@ -1,5 +1,6 @@
 import { decompressBound, decompressFrame } from "lz4js";
 import { ContainerError } from "../container-error.js";
+import { concatChunks } from "./concat-chunks.js";
 import type { StreamDecoder } from "./stream-decoder.js";
 
 /** FLG bit: the frame header carries an 8-byte content size. */
@@ -30,7 +31,7 @@ export class Lz4Decoder implements StreamDecoder {
   }
 
   finish(emit: (chunk: Uint8Array) => void): void {
-    const src = withoutContentSize(concat(this.parts, this.size));
+    const src = withoutContentSize(concatChunks(this.parts, this.size));
     let bound: number;
     try {
       bound = decompressBound(src);
@@ -65,16 +66,6 @@ function withoutContentSize(src: Uint8Array): Uint8Array {
   out[4] = flags & ~CONTENT_SIZE_FLAG;
   out.set(src.subarray(5, 6), 5);
   out.set(src.subarray(14), 6);
-  return out;
-}
-
-function concat(parts: Uint8Array[], size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
   return out;
 }
 

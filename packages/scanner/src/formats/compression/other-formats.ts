@@ -1,4 +1,5 @@
 import { compressedFormat } from "./compressed-format.js";
+import { readLzmaAloneHeader } from "./lzma-alone-header.js";
 
 /** `BZh` + block size `1`-`9`: bzip2 (`.bz2`, joblib's `compress='bz2'`). */
 export const bzip2Format = compressedFormat({
@@ -34,5 +35,22 @@ export const xzFormat = compressedFormat({
   codec: "xz",
   sniff: (head) => [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00].every((b, i) => head[i] === b),
   decoder: async (limits) => new (await import("./xz-decoder.js")).XzDecoder(limits.maxMemberBytes),
+  concatenated: false,
+});
+
+/**
+ * A plausible `.lzma` ("LZMA alone") header (see `readLzmaAloneHeader`): joblib's `compress='lzma'`
+ * (properties 0x5D, an 8 MiB dictionary, unknown size), `lzma_alone` and 7-Zip SDK files.
+ */
+export const lzmaAloneFormat = compressedFormat({
+  id: "lzma",
+  codec: "lzma",
+  sniff: (head) => readLzmaAloneHeader(head) !== undefined,
+  decoder: async (limits) =>
+    new (await import("./lzma-alone-decoder.js")).LzmaAloneDecoder({
+      maxInput: limits.maxMemberBytes,
+      maxOutput: Math.min(limits.maxMemberBytes, limits.maxDecompressedBytes),
+      maxRatio: limits.maxCompressionRatio,
+    }),
   concatenated: false,
 });

@@ -9,4 +9,9 @@ export interface StreamDecoder {
   finish?(emit: (chunk: Uint8Array) => void): void | Promise<void>;
   /** True once the end of the stream has been decoded. */
   readonly ended: boolean;
+  /**
+   * Bytes after the last stream that the loader does not read, known after `finish` (for decoders
+   * that split concatenated streams themselves).
+   */
+  readonly trailingBytes?: number;
 }

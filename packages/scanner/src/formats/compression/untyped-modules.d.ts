@@ -33,3 +33,31 @@ declare module "lz4js" {
   /** Decompresses one LZ4 frame into a buffer of `maxSize` bytes. */
   export function decompressFrame(src: Uint8Array, dst: Uint8Array): number;
 }
+
+declare module "js-lzma" {
+  /** A byte source: `readByte` may throw to stop the decoder (modelgate throws at the end of input). */
+  export interface LzmaInStream {
+    readByte(): number;
+    /** Only `setDecoderProperties` reads it (at least 5). */
+    size?: number;
+  }
+  /** A byte sink: `writeByte` may throw to stop the decoder (modelgate throws past a limit). */
+  export interface LzmaOutStream {
+    writeByte(value: number): void;
+  }
+  /** The sliding window (internal to js-lzma, pinned version): output not yet flushed sits here. */
+  export interface LzmaOutWindow {
+    _buffer: { [index: number]: number };
+    _windowSize: number;
+    flush(): void;
+  }
+  export interface LzmaDecoder {
+    _outWindow: LzmaOutWindow;
+    /** Reads the properties byte and the dictionary size (5 bytes); false when invalid. */
+    setDecoderProperties(properties: LzmaInStream): boolean;
+    /** Decodes up to `outSize` bytes (-1: up to the end marker); false on corrupt data. */
+    decode(input: LzmaInStream, output: LzmaOutStream, outSize: number): boolean;
+  }
+  const LZMA: { Decoder: new () => LzmaDecoder };
+  export default LZMA;
+}

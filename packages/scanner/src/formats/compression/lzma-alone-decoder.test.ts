@@ -1,0 +1,184 @@
+import { compress } from "lzma1";
+import { describe, expect, it } from "vitest";
+import { MemorySource } from "../../reader/byte-source.js";
+import { scanSource } from "../../scan.js";
+import { ascii, BENIGN_PICKLE, concat, MALICIOUS_PICKLE } from "../test-helpers/bytes.js";
+import { readLzmaAloneHeader } from "./lzma-alone-header.js";
+
+const scan = (bytes: Uint8Array, limits = {}) =>
+  scanSource(new MemorySource(bytes), "model.joblib", { limits });
+const rules = (report: { findings: { rule: string }[] }) => report.findings.map((f) => f.rule);
+
+/** A `.lzma` file as lzma1 writes it: declared size, then the stream with its end marker. */
+const knownSize = (data: Uint8Array) => compress(data, 1);
+
+/** A `.lzma` file as joblib (Python's `lzma`, FORMAT_ALONE) writes it: size unknown (all ones). */
+function joblibLzma(data: Uint8Array): Uint8Array {
+  const out = knownSize(data);
+  out.fill(0xff, 5, 13);
+  return out;
+}
+
+/** Deterministic bytes that do not compress. */
+function noise(length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let x = 0x12345678;
+  for (let i = 0; i < length; i++) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    out[i] = x >>> 24;
+  }
+  return out;
+}
+
+/** The pickle's call runs before its last byte (STOP), so a cut after it still executes it. */
+const PAYLOAD_THEN_PADDING = concat(
+  MALICIOUS_PICKLE.subarray(0, MALICIOUS_PICKLE.length - 1),
+  noise(100_000),
+);
+
+describe("LZMA alone (.lzma) files", () => {
+  it("accepts a well-formed joblib compress='lzma' file", async () => {
+    const report = await scan(joblibLzma(BENIGN_PICKLE));
+    expect([report.format, report.verdict]).toEqual(["lzma", "safe"]);
+  });
+
+  it("finds an os.system payload in a joblib compress='lzma' file", async () => {
+    const report = await scan(joblibLzma(MALICIOUS_PICKLE));
+    expect([report.format, report.verdict]).toEqual(["lzma", "dangerous"]);
+    expect(report.findings.some((f) => f.location?.member === "[lzma]")).toBe(true);
+  });
+
+  it("finds a payload in a file with a declared size, whatever the file is called", async () => {
+    const report = await scanSource(new MemorySource(knownSize(MALICIOUS_PICKLE)), "weights.bin");
+    expect([report.format, report.verdict]).toEqual(["lzma", "dangerous"]);
+  });
+
+  it("finds a payload split over two concatenated streams (Python's lzma reads both)", async () => {
+    const split = concat(
+      joblibLzma(MALICIOUS_PICKLE.subarray(0, 10)),
+      joblibLzma(MALICIOUS_PICKLE.subarray(10)),
+    );
+    const report = await scan(split);
+    expect(report.verdict).toBe("dangerous");
+    expect(rules(report)).not.toContain("compression/trailing-data");
+  });
+
+  it("finds a payload before the point where the stream is cut, and reports the cut", async () => {
+    const whole = joblibLzma(PAYLOAD_THEN_PADDING);
+    const report = await scan(whole.subarray(0, whole.length - 1000));
+    expect(report.verdict).toBe("dangerous");
+    expect(rules(report)).toContain("compression/truncated");
+    expect(report.findings.some((f) => f.location?.member === "[lzma]")).toBe(true);
+  });
+
+  it("analyses what decoded before corrupt data", async () => {
+    const bad = joblibLzma(PAYLOAD_THEN_PADDING);
+    bad.fill(0xff, bad.length - 5000, bad.length - 4000);
+    const report = await scan(bad);
+    expect(report.verdict).toBe("dangerous");
+    expect(rules(report).some((r) => r === "compression/corrupt" || r === "compression/truncated")).toBe(
+      true,
+    );
+  });
+
+  it("reports bytes after the end marker that the loader ignores", async () => {
+    const report = await scan(concat(joblibLzma(BENIGN_PICKLE), ascii("hidden bytes after the stream")));
+    expect(rules(report)).toContain("compression/trailing-data");
+    expect(report.verdict).not.toBe("safe");
+  });
+
+  it("refuses a stream with lc + lp above 4, as liblzma does", async () => {
+    const odd = joblibLzma(BENIGN_PICKLE);
+    odd[0] = 4 * 9 + 1; // lc = 4, lp = 1 (pb = 0) does not fit 4: joblib cannot load it either
+    const report = await scan(odd);
+    expect(report.verdict).toBe("error");
+  });
+
+  it("decodes a stream whose header claims a 3 GiB dictionary (the window is sized to the output cap)", async () => {
+    const huge = joblibLzma(MALICIOUS_PICKLE);
+    huge.set([0x00, 0x00, 0x00, 0xc0], 1);
+    const report = await scan(huge);
+    expect([report.format, report.verdict]).toEqual(["lzma", "dangerous"]);
+  });
+});
+
+describe("LZMA alone bombs and limits", () => {
+  const data = noise(5000);
+
+  it("decodes output at maxDecompressedBytes and refuses one byte more", async () => {
+    for (const file of [joblibLzma(data), knownSize(data)]) {
+      expect(rules(await scan(file, { maxDecompressedBytes: 5000 }))).not.toContain(
+        "container/decompressed-too-large",
+      );
+      const over = await scan(file, { maxDecompressedBytes: 4999 });
+      expect(over.verdict).toBe("error");
+      expect(rules(over)).toContain("container/decompressed-too-large");
+    }
+  });
+
+  it("refuses a declared size over the limit before decoding (a bomb that lies in its header)", async () => {
+    const lying = joblibLzma(BENIGN_PICKLE);
+    lying.set([0x00, 0x00, 0x00, 0x40, 0x00, 0x00, 0x00, 0x00], 5); // 1 GiB declared
+    const report = await scan(lying, { maxDecompressedBytes: 1024 * 1024 });
+    expect(report.verdict).toBe("error");
+    expect(report.findings.find((f) => f.rule === "container/decompressed-too-large")?.message).toContain(
+      "declares 1073741824",
+    );
+  });
+
+  it("stops a bomb of zeros at the compression ratio instead of running out of memory", async () => {
+    const bomb = joblibLzma(new Uint8Array(4 * 1024 * 1024));
+    expect(bomb.length).toBeLessThan(4 * 1024);
+    const report = await scan(bomb);
+    expect(report.verdict).toBe("error");
+    expect(rules(report)).toContain("container/compression-ratio");
+  });
+
+  it("reads compressed input at maxMemberBytes and refuses one byte more", async () => {
+    const file = joblibLzma(data);
+    expect(file.length).toBeGreaterThan(data.length);
+    expect(rules(await scan(file, { maxMemberBytes: file.length }))).not.toContain(
+      "container/member-too-large",
+    );
+    expect(rules(await scan(file, { maxMemberBytes: file.length - 1 }))).toContain(
+      "container/member-too-large",
+    );
+  });
+});
+
+describe("readLzmaAloneHeader", () => {
+  const header = (bytes: number[]) => readLzmaAloneHeader(new Uint8Array([...bytes, 0x00]));
+  const unknown = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff];
+
+  it("reads joblib's header (0x5D, 8 MiB dictionary, unknown size)", () => {
+    expect(header([0x5d, 0x00, 0x00, 0x80, 0x00, ...unknown])).toEqual({
+      properties: 0x5d,
+      dictionarySize: 8 * 1024 * 1024,
+      size: undefined,
+    });
+  });
+
+  it("accepts properties 224 and refuses 225", () => {
+    expect(header([224, 0x00, 0x00, 0x80, 0x00, ...unknown])).toBeDefined();
+    expect(header([225, 0x00, 0x00, 0x80, 0x00, ...unknown])).toBeUndefined();
+  });
+
+  it("accepts dictionary sizes 2^n and 2^n + 2^(n-1) only", () => {
+    expect(header([0x5d, 0x00, 0x00, 0xc0, 0x00, ...unknown])?.dictionarySize).toBe(12 * 1024 * 1024);
+    expect(header([0x5d, 0x01, 0x00, 0x80, 0x00, ...unknown])).toBeUndefined();
+    expect(header([0x5d, 0x00, 0x00, 0x00, 0x00, ...unknown])).toBeUndefined();
+  });
+
+  it("accepts a known size just under 256 GiB and refuses 256 GiB", () => {
+    const under = [0xff, 0xff, 0xff, 0xff, 0x3f, 0x00, 0x00, 0x00];
+    expect(header([0x5d, 0x00, 0x00, 0x80, 0x00, ...under])?.size).toBe(2 ** 38 - 1);
+    expect(header([0x5d, 0x00, 0x00, 0x80, 0x00, 0, 0, 0, 0, 0x40, 0, 0, 0])).toBeUndefined();
+  });
+
+  it("refuses a header whose range coder does not start with 0x00, and text", () => {
+    expect(
+      readLzmaAloneHeader(new Uint8Array([0x5d, 0x00, 0x00, 0x80, 0x00, ...unknown, 0x01])),
+    ).toBeUndefined();
+    expect(readLzmaAloneHeader(ascii("]\0\0\x80\0 hello, world"))).toBeUndefined();
+  });
+});
