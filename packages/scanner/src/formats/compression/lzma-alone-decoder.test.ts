@@ -3,7 +3,6 @@ import { describe, expect, it } from "vitest";
 import { MemorySource } from "../../reader/byte-source.js";
 import { scanSource } from "../../scan.js";
 import { ascii, BENIGN_PICKLE, concat, MALICIOUS_PICKLE } from "../test-helpers/bytes.js";
-import { readLzmaAloneHeader } from "./lzma-alone-header.js";
 
 const scan = (bytes: Uint8Array, limits = {}) =>
   scanSource(new MemorySource(bytes), "model.joblib", { limits });
@@ -53,6 +52,16 @@ describe("LZMA alone (.lzma) files", () => {
     expect([report.format, report.verdict]).toEqual(["lzma", "dangerous"]);
   });
 
+  it("accepts a well-formed file with a declared size and its optional end marker", async () => {
+    const report = await scan(knownSize(BENIGN_PICKLE));
+    expect([report.format, report.verdict]).toEqual(["lzma", "safe"]);
+  });
+
+  it("reports bytes after a stream of declared size that are more than an end marker", async () => {
+    const report = await scan(concat(knownSize(BENIGN_PICKLE), ascii("hidden bytes after the stream")));
+    expect(rules(report)).toContain("compression/trailing-data");
+  });
+
   it("finds a payload split over two concatenated streams (Python's lzma reads both)", async () => {
     const split = concat(
       joblibLzma(MALICIOUS_PICKLE.subarray(0, 10)),
@@ -94,7 +103,7 @@ describe("LZMA alone (.lzma) files", () => {
     expect(report.verdict).toBe("error");
   });
 
-  it("decodes a stream whose header claims a 3 GiB dictionary (the window is sized to the output cap)", async () => {
+  it("decodes a stream whose header claims a 3 GiB dictionary", async () => {
     const huge = joblibLzma(MALICIOUS_PICKLE);
     huge.set([0x00, 0x00, 0x00, 0xc0], 1);
     const report = await scan(huge);
@@ -143,42 +152,5 @@ describe("LZMA alone bombs and limits", () => {
     expect(rules(await scan(file, { maxMemberBytes: file.length - 1 }))).toContain(
       "container/member-too-large",
     );
-  });
-});
-
-describe("readLzmaAloneHeader", () => {
-  const header = (bytes: number[]) => readLzmaAloneHeader(new Uint8Array([...bytes, 0x00]));
-  const unknown = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff];
-
-  it("reads joblib's header (0x5D, 8 MiB dictionary, unknown size)", () => {
-    expect(header([0x5d, 0x00, 0x00, 0x80, 0x00, ...unknown])).toEqual({
-      properties: 0x5d,
-      dictionarySize: 8 * 1024 * 1024,
-      size: undefined,
-    });
-  });
-
-  it("accepts properties 224 and refuses 225", () => {
-    expect(header([224, 0x00, 0x00, 0x80, 0x00, ...unknown])).toBeDefined();
-    expect(header([225, 0x00, 0x00, 0x80, 0x00, ...unknown])).toBeUndefined();
-  });
-
-  it("accepts dictionary sizes 2^n and 2^n + 2^(n-1) only", () => {
-    expect(header([0x5d, 0x00, 0x00, 0xc0, 0x00, ...unknown])?.dictionarySize).toBe(12 * 1024 * 1024);
-    expect(header([0x5d, 0x01, 0x00, 0x80, 0x00, ...unknown])).toBeUndefined();
-    expect(header([0x5d, 0x00, 0x00, 0x00, 0x00, ...unknown])).toBeUndefined();
-  });
-
-  it("accepts a known size just under 256 GiB and refuses 256 GiB", () => {
-    const under = [0xff, 0xff, 0xff, 0xff, 0x3f, 0x00, 0x00, 0x00];
-    expect(header([0x5d, 0x00, 0x00, 0x80, 0x00, ...under])?.size).toBe(2 ** 38 - 1);
-    expect(header([0x5d, 0x00, 0x00, 0x80, 0x00, 0, 0, 0, 0, 0x40, 0, 0, 0])).toBeUndefined();
-  });
-
-  it("refuses a header whose range coder does not start with 0x00, and text", () => {
-    expect(
-      readLzmaAloneHeader(new Uint8Array([0x5d, 0x00, 0x00, 0x80, 0x00, ...unknown, 0x01])),
-    ).toBeUndefined();
-    expect(readLzmaAloneHeader(ascii("]\0\0\x80\0 hello, world"))).toBeUndefined();
   });
 });

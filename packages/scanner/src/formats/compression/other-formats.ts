@@ -52,5 +52,6 @@ export const lzmaAloneFormat = compressedFormat({
       maxOutput: Math.min(limits.maxMemberBytes, limits.maxDecompressedBytes),
       maxRatio: limits.maxCompressionRatio,
     }),
+  // The decoder reads concatenated streams itself (it gathers the whole input first).
   concatenated: false,
 });
