@@ -5,6 +5,7 @@ import { LZMA_ALONE_HEADER_BYTES, type LzmaAloneHeader, readLzmaAloneHeader } fr
 import { OutputChunker } from "./output-chunker.js";
 import { RATIO_FLOOR_BYTES } from "./ratio-floor.js";
 import type { StreamDecoder } from "./stream-decoder.js";
+import { startsXz } from "./xz-magic.js";
 
 /** The range coder's first bytes: no stream is shorter than its header and these. */
 const RANGE_CODER_INIT_BYTES = 5;
@@ -33,7 +34,7 @@ export interface LzmaAloneBounds {
  * the limits is refused before decoding. The dictionary window is a Uint8Array no larger than the
  * output can grow (a hostile 4 GiB dictionary size allocates nothing more). Running out of input
  * stops the decoder: what it decoded so far (in its window) is flushed and analysed. Concatenated
- * streams are read one after another, as Python's `lzma` module reads them.
+ * streams are read one after another, as Python's `lzma` module reads them (an xz stream included).
  */
 export class LzmaAloneDecoder implements StreamDecoder {
   private readonly parts: Uint8Array[] = [];
@@ -55,7 +56,7 @@ export class LzmaAloneDecoder implements StreamDecoder {
     return 0;
   }
 
-  finish(emit: (chunk: Uint8Array) => void): void {
+  async finish(emit: (chunk: Uint8Array) => void): Promise<void> {
     const input = concatChunks(this.parts, this.size);
     const out = new OutputChunker(emit);
     // Output the ratio limit allows for the whole file (the caller checks it chunk by chunk too).
@@ -67,6 +68,15 @@ export class LzmaAloneDecoder implements StreamDecoder {
       const header = readLzmaAloneHeader(input.subarray(at, at + LZMA_ALONE_HEADER_BYTES + 1));
       if (!header) {
         if (at === 0) throw corrupt("not an LZMA header");
+        if (startsXz(input, at)) {
+          // Python's lzma (FORMAT_AUTO, as joblib opens the file) also reads an xz stream that follows.
+          out.flush();
+          const xz = new (await import("./xz-decoder.js")).XzDecoder(this.bounds.maxInput);
+          xz.push(input.subarray(at));
+          await xz.finish(emit);
+          this.ended = xz.ended;
+          return;
+        }
         // After a stream of declared size, a few bytes may be its optional end marker (liblzma reads it).
         const endMarker = knownSize && left < LZMA_ALONE_HEADER_BYTES + RANGE_CODER_INIT_BYTES;
         this.trailingBytes = endMarker ? 0 : left;
@@ -114,9 +124,7 @@ export class LzmaAloneDecoder implements StreamDecoder {
     if (!decoder.setDecoderProperties({ size: 5, readByte: () => input[p++] ?? 0 })) {
       throw corrupt("invalid properties");
     }
-    // Distances never reach past the output so far, so a window of the output cap (+1, so that the
-    // window flushes, and the caller stops, before it wraps) decodes every stream within the limits.
-    const windowSize = Math.min(Math.max(header.dictionarySize, 4096), (header.size ?? outputCap) + 1);
+    const windowSize = lzmaWindowSize(header, outputCap);
     decoder._outWindow._buffer = new Uint8Array(windowSize);
     decoder._outWindow._windowSize = windowSize;
     let pos = at + LZMA_ALONE_HEADER_BYTES;
@@ -145,6 +153,17 @@ export class LzmaAloneDecoder implements StreamDecoder {
     }
     return Math.min(pos, input.length);
   }
+}
+
+/**
+ * The dictionary window to allocate: the header's dictionary size (at least 4 KiB, as the SDK decoder
+ * does), but no more than the output can grow. Distances never reach past the output so far, so a
+ * window of the output cap (+1, so that it flushes, and the caller stops, before it wraps) decodes
+ * every stream within the limits, and a header claiming a 3 GiB dictionary allocates no more.
+ * @internal exported for tests
+ */
+export function lzmaWindowSize(header: LzmaAloneHeader, outputCap: number): number {
+  return Math.min(Math.max(header.dictionarySize, 4096), (header.size ?? outputCap) + 1);
 }
 
 /** Hands on what the decoder holds in its window: the loader has read those bytes before the break. */

@@ -1,5 +1,6 @@
 import { compressedFormat } from "./compressed-format.js";
 import { readLzmaAloneHeader } from "./lzma-alone-header.js";
+import { startsXz } from "./xz-magic.js";
 
 /** `BZh` + block size `1`-`9`: bzip2 (`.bz2`, joblib's `compress='bz2'`). */
 export const bzip2Format = compressedFormat({
@@ -33,7 +34,7 @@ export const lz4Format = compressedFormat({
 export const xzFormat = compressedFormat({
   id: "xz",
   codec: "xz",
-  sniff: (head) => [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00].every((b, i) => head[i] === b),
+  sniff: (head) => startsXz(head),
   decoder: async (limits) => new (await import("./xz-decoder.js")).XzDecoder(limits.maxMemberBytes),
   concatenated: false,
 });
