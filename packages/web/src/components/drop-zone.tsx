@@ -34,39 +34,41 @@ export function DropZone() {
   };
 
   return (
-    <section class="drop-section" aria-labelledby="drop-title">
-      <h2 id="drop-title">Check a file on your computer</h2>
-      <p class="muted">
-        The scanner runs inside this page: the file is read here and <strong>nothing is uploaded</strong>.
-      </p>
-      <div
-        class={`drop-zone${over ? " drop-zone-over" : ""}`}
-        data-testid="drop-zone"
-        onDragOver={(e) => {
-          e.preventDefault();
-          setOver(true);
-        }}
-        onDragLeave={() => setOver(false)}
-        onDrop={(e) => {
-          e.preventDefault();
-          setOver(false);
-          scan(e.dataTransfer?.files[0]);
-        }}
-      >
-        <p>Drop a model file here (pickle, PyTorch, safetensors, …) or</p>
-        <input
-          id="drop-input"
-          class="visually-hidden-input"
-          type="file"
-          onChange={(e) => {
-            scan(e.currentTarget.files?.[0]);
-            e.currentTarget.value = "";
+    <>
+      <section class="drop-section" aria-labelledby="drop-title">
+        <h2 id="drop-title">Check a file on your computer</h2>
+        <p class="muted">
+          The scanner runs inside this page: the file is read here and <strong>nothing is uploaded</strong>.
+        </p>
+        <div
+          class={`drop-zone${over ? " drop-zone-over" : ""}`}
+          data-testid="drop-zone"
+          onDragOver={(e) => {
+            e.preventDefault();
+            setOver(true);
           }}
-        />
-        <label class="button" for="drop-input">
-          Choose a file
-        </label>
-      </div>
+          onDragLeave={() => setOver(false)}
+          onDrop={(e) => {
+            e.preventDefault();
+            setOver(false);
+            scan(e.dataTransfer?.files[0]);
+          }}
+        >
+          <p>Drop a model file here (pickle, PyTorch, safetensors, …) or</p>
+          <input
+            id="drop-input"
+            class="visually-hidden-input"
+            type="file"
+            onChange={(e) => {
+              scan(e.currentTarget.files?.[0]);
+              e.currentTarget.value = "";
+            }}
+          />
+          <label class="button" for="drop-input">
+            Choose a file
+          </label>
+        </div>
+      </section>
       <div aria-live="polite" class="drop-result">
         {drop.state === "scanning" && <p aria-busy="true">Scanning {drop.name}…</p>}
         {drop.state === "failed" && (
@@ -76,13 +78,13 @@ export function DropZone() {
         )}
         {drop.state === "done" && (
           <article aria-labelledby="drop-report-title">
-            <h3 id="drop-report-title">
-              {drop.report.path} <StatusBadge badge={fileBadge(statusOfReport(drop.report))} />
-            </h3>
+            <h2 id="drop-report-title">
+              Scan of {drop.report.path} <StatusBadge badge={fileBadge(statusOfReport(drop.report))} />
+            </h2>
             <FileReportView report={drop.report} />
           </article>
         )}
       </div>
-    </section>
+    </>
   );
 }

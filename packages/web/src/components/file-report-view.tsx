@@ -12,6 +12,9 @@ export function describeLocation(loc: Location | undefined): string {
   return parts.join(", ");
 }
 
+/** Findings the imports table already shows, one per dangerous or suspicious import. */
+const IMPORT_RULES: ReadonlySet<string> = new Set(["pickle/dangerous-import", "pickle/suspicious-import"]);
+
 /** The call a pickle makes with an imported callable (the call it "feeds"), if any. */
 function callFedBy(imp: ImportRecord, calls: readonly CallRecord[]): CallRecord | undefined {
   const name = `${imp.module}.${imp.name}`;
@@ -26,7 +29,9 @@ function callFedBy(imp: ImportRecord, calls: readonly CallRecord[]): CallRecord 
 export function FileReportView(props: { report: FileReport }) {
   const { report } = props;
   const secrets = report.findings.filter((f) => f.check === "secrets");
-  const others = report.findings.filter((f) => f.check !== "secrets" && f.check !== "malware");
+  const others = report.findings.filter(
+    (f) => f.check !== "secrets" && f.check !== "malware" && !IMPORT_RULES.has(f.rule),
+  );
   const malwareFindings = report.findings.filter((f) => f.check === "malware");
   const fedCalls = new Set(report.imports.map((i) => callFedBy(i, report.calls)));
   const otherCalls = report.calls.filter((c) => !fedCalls.has(c));
@@ -39,7 +44,7 @@ export function FileReportView(props: { report: FileReport }) {
       {otherCalls.length > 0 && <CallsTable calls={otherCalls} />}
       <MalwareSection report={report} findings={malwareFindings} />
       {secrets.length > 0 && <FindingsList title="Secrets (redacted)" findings={secrets} />}
-      {others.length > 0 && <FindingsList title="Findings" findings={others} />}
+      {others.length > 0 && <FindingsList title="Other findings" findings={others} />}
       <FormatSummary report={report} />
     </div>
   );

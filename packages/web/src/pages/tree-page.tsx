@@ -47,7 +47,7 @@ export function TreePage(props: { id: RepoId; rev: string | undefined; path: str
         <h2 id="files-title" class="visually-hidden">
           Files
         </h2>
-        <Breadcrumbs id={id} rev={rev} path={path} />
+        {path && <Breadcrumbs id={id} rev={rev} path={path} />}
         {info.state !== "failed" && (
           <LoadState loaded={tree} what="the files">
             {(entries) => <FileTable id={id} rev={rev} entries={entries} />}
@@ -86,9 +86,7 @@ function FileTable(props: { id: RepoId; rev: string; entries: readonly TreeEntry
               <tr key={entry.path}>
                 <th scope="row">
                   <a href={dir ? treeHref(id, rev, entry.path) : blobHref(id, rev, entry.path)}>
-                    <span aria-hidden="true" class="icon">
-                      {dir ? "📁" : "📄"}
-                    </span>{" "}
+                    <EntryIcon dir={dir} />
                     {name}
                     {dir && <span class="visually-hidden"> (folder)</span>}
                   </a>
@@ -109,5 +107,18 @@ function FileTable(props: { id: RepoId; rev: string; entries: readonly TreeEntry
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** A folder or file glyph (decorative: the link text and "(folder)" say what it is). */
+function EntryIcon(props: { dir: boolean }) {
+  return (
+    <svg class="icon" aria-hidden="true" viewBox="0 0 16 16" width="16" height="16">
+      {props.dir ? (
+        <path d="M1.5 3h4l1.5 1.5h7.5v8.5h-13z" fill="#54aeff" stroke="#0969da" />
+      ) : (
+        <path d="M3.5 1.5h6l3 3v10h-9z" fill="#fff" stroke="#57606a" />
+      )}
+    </svg>
   );
 }
