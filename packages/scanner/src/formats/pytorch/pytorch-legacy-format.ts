@@ -1,0 +1,65 @@
+import { analysePickle } from "../../pickle/analyse-pickle.js";
+import { readFully } from "../../reader/byte-source.js";
+import type { FormatParser } from "../format-parser.js";
+import { NotThisFormatError } from "../not-this-format.js";
+import { startsLikePickle } from "../pickle/pickle-format.js";
+import { reportPickle } from "../pickle-member.js";
+
+/**
+ * The pickles `torch.load` reads from a legacy file, in order: magic number, protocol version,
+ * sys_info, the object (with persistent ids for storages), the storage keys. Raw storages follow.
+ */
+const LEGACY_PICKLES = ["magic number", "protocol version", "sys_info", "object", "storage keys"] as const;
+
+/** PyTorch's legacy magic number 0x1950a86a20f9469cfc6c, as LONG1 stores it (little-endian). */
+const MAGIC_LONG1 = [0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19];
+/** The same number as protocol 0 writes it (`L119547037146038801333356L`). */
+const MAGIC_DECIMAL = "119547037146038801333356";
+/** The magic-number pickle is 15 bytes; one this long is not looked through for the number. */
+const MAX_MAGIC_PICKLE_BYTES = 64 * 1024;
+
+/**
+ * Legacy PyTorch files (`torch.save(..., _use_new_zipfile_serialization=False)`): five pickles back to
+ * back, then raw storage bytes that are never unpickled. Recognised by the magic number inside the
+ * first pickle (whatever else that pickle does: a payload there runs before torch checks it). Every one
+ * of the five pickles is analysed; the storages are not read.
+ */
+export const pytorchLegacyFormat: FormatParser = {
+  id: "pytorch-legacy",
+  sniff: (head) => startsLikePickle(head),
+  async parse(source, ctx) {
+    const options = { limits: ctx.limits };
+    const first = await analysePickle(source, 0, options);
+    if (!first.complete || first.end > MAX_MAGIC_PICKLE_BYTES || first.end >= source.size) {
+      throw new NotThisFormatError("not a legacy PyTorch file");
+    }
+    if (!holdsMagic(await readFully(source, 0, first.end)))
+      throw new NotThisFormatError("no PyTorch magic number");
+    reportPickle(ctx, first);
+    let pos = first.end;
+    for (let i = 1; i < LEGACY_PICKLES.length; i++) {
+      const analysis = await analysePickle(source, pos, options);
+      reportPickle(ctx, analysis);
+      if (!analysis.complete) {
+        ctx.finding({
+          check: "format",
+          rule: "pytorch/legacy-incomplete",
+          severity: "error",
+          message: `the ${LEGACY_PICKLES[i]} pickle of this legacy PyTorch file does not end cleanly`,
+          location: { offset: pos },
+        });
+        return;
+      }
+      pos = analysis.end;
+    }
+    ctx.info("storageBytes", source.size - pos);
+  },
+};
+
+function holdsMagic(bytes: Uint8Array): boolean {
+  outer: for (let i = 0; i + MAGIC_LONG1.length <= bytes.length; i++) {
+    for (let j = 0; j < MAGIC_LONG1.length; j++) if (bytes[i + j] !== MAGIC_LONG1[j]) continue outer;
+    return true;
+  }
+  return new TextDecoder("latin1").decode(bytes).includes(MAGIC_DECIMAL);
+}
