@@ -10,7 +10,7 @@ import { StatusBadge } from "../components/status-badge";
 import { convertCommand, isPickleCheckpoint } from "../convert-command";
 import { formatDate, formatSize } from "../format";
 import { fullName, type RepoId, resolveHref } from "../routes";
-import { fileBadge } from "../security/badges";
+import { fileBadge, isAlarming } from "../security/badges";
 import { type Loaded, useLoad, useTitle } from "../use-load";
 
 /** A file's page: its security status and detail, download, and for pickle checkpoints the conversion. */
@@ -57,7 +57,9 @@ export function BlobPage(props: { id: RepoId; rev: string; path: string }) {
                   private={info.state === "done" && info.data.private}
                 />
               </header>
-              {format !== undefined && isPickleCheckpoint(format, path) && <ConvertHint path={path} />}
+              {format !== undefined && isPickleCheckpoint(format, path) && (
+                <ConvertHint path={path} refused={isAlarming(status)} />
+              )}
               <section aria-labelledby="security-title">
                 <h2 id="security-title">Security scan</h2>
                 <ScanDetail file={file} scan={scan} />
@@ -70,7 +72,7 @@ export function BlobPage(props: { id: RepoId; rev: string; path: string }) {
   );
 }
 
-function ConvertHint(props: { path: string }) {
+function ConvertHint(props: { path: string; refused: boolean }) {
   return (
     <aside class="convert" aria-labelledby="convert-title">
       <h2 id="convert-title">Convert to safetensors</h2>
@@ -81,6 +83,12 @@ function ConvertHint(props: { path: string }) {
       <pre>
         <code>{convertCommand(props.path)}</code>
       </pre>
+      {props.refused && (
+        <p>
+          For this file the conversion will refuse and write nothing: it rebuilds only what a tensor
+          checkpoint needs, and this one calls something else. Ask its author for a safetensors version.
+        </p>
+      )}
     </aside>
   );
 }
