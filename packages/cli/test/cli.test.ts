@@ -161,4 +161,34 @@ describe("modelgate scan", () => {
     const pkg = JSON.parse(readFileSync(resolve(dirname(bin), "..", "package.json"), "utf8"));
     expect(run(["--version"]).stdout.trim()).toBe(pkg.version);
   });
+
+  it("finds leaked credentials, never prints them, and honours the ignore file", () => {
+    // Built at run time so that the repository holds no token-shaped string.
+    const token = `hf_${"qWeRtYuIoPaSdFgHjKlZxCvBnMqWeRtYuI"}`;
+    const repo = join(dir, "secrets-repo");
+    mkdirSync(repo);
+    writeFileSync(join(repo, "train.py"), `HF_TOKEN = "${token}"\n`);
+    const r = run(["scan", "--format", "json", repo]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).not.toContain(token);
+    const finding = JSON.parse(r.stdout).files[0].findings[0];
+    expect(finding).toMatchObject({ check: "secrets", severity: "dangerous", location: { line: 1 } });
+    expect(run(["scan", "--no-secrets", repo]).code).toBe(0);
+    writeFileSync(join(repo, ".modelgate-secrets-ignore"), `${finding.data.fingerprint}\n`);
+    const ignored = run(["scan", "--format", "json", repo]);
+    expect(ignored.code).toBe(0);
+    expect(
+      JSON.parse(ignored.stdout).files.find((f: { path: string }) => f.path === "train.py").verdict,
+    ).toBe("safe");
+  });
+
+  it("writes ClamAV signatures and rejects a bad clamd address", () => {
+    const out = join(dir, "sigs");
+    const r = run(["clamav-signatures", "-o", out]);
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(out, "modelgate-pickle.ldb"), "utf8")).toContain(
+      "ModelGate.Pickle.CodeExec.builtins_eval;",
+    );
+    expect(run(["scan", "--clamd", "ftp://nowhere", join(dir, "benign.pkl")]).code).toBe(2);
+  });
 });

@@ -2,10 +2,35 @@
 
 export { pickleCheck } from "./checks/pickle-check.js";
 export type { CheckInput, CheckOutput, PickleAnalysisAt, ScanCheck } from "./checks/scan-check.js";
+export { INLINE_IGNORE_MARKER } from "./checks/secrets/inline-ignore.js";
+export type { SecretDetector, SecretMatch, SecretSeverity } from "./checks/secrets/secret-detector.js";
+export { SECRET_DETECTORS } from "./checks/secrets/secret-detectors.js";
+export type { SecretsCheckOptions } from "./checks/secrets/secrets-check.js";
+export { secretsCheck } from "./checks/secrets/secrets-check.js";
+export {
+  parseSecretsIgnore,
+  SECRETS_IGNORE_FILE,
+  SecretsIgnoreError,
+} from "./checks/secrets/secrets-ignore.js";
+export type { SecretsLimits } from "./checks/secrets/secrets-limits.js";
+export { DEFAULT_SECRETS_LIMITS } from "./checks/secrets/secrets-limits.js";
+export { ContainerBudget } from "./formats/container-budget.js";
+export { ContainerError } from "./formats/container-error.js";
+export { CONTAINER_RULES, RETIRED_CONTAINER_RULES } from "./formats/container-rules.js";
 export type { FormatParser, ParseContext, TextFragment } from "./formats/format-parser.js";
 export { SNIFF_BYTES } from "./formats/format-parser.js";
 export { NotThisFormatError } from "./formats/not-this-format.js";
+export type { NpyHeader } from "./formats/numpy/read-npy-header.js";
+export { readNpyHeader } from "./formats/numpy/read-npy-header.js";
+export { isPytorchZip } from "./formats/pytorch/pytorch-zip-format.js";
 export { DEFAULT_PARSERS } from "./formats/registry.js";
+export type { TarEntry, TarListing } from "./formats/tar/read-tar.js";
+export { readTar } from "./formats/tar/read-tar.js";
+export { openZipMember } from "./formats/zip/open-zip-member.js";
+export type { ZipArchive } from "./formats/zip/read-zip-archive.js";
+export { readZipArchive } from "./formats/zip/read-zip-archive.js";
+export { readZipMemberBytes } from "./formats/zip/read-zip-member-bytes.js";
+export type { ZipDirectory, ZipEntry, ZipLocalHeader } from "./formats/zip/zip-types.js";
 export type { Limits } from "./limits.js";
 export { DEFAULT_LIMITS, resolveLimits } from "./limits.js";
 export type { AnalysePickleOptions } from "./pickle/analyse-pickle.js";
@@ -19,6 +44,12 @@ export type {
   PickleIssue,
   PickleString,
 } from "./pickle/types.js";
+export type { ClamavSignature, ClamavSignatureDatabase, SkippedRule } from "./policy/clamav-signatures.js";
+export {
+  CLAMAV_DATABASE_FILE,
+  CLAMAV_SIGNATURE_PREFIX,
+  clamavSignatures,
+} from "./policy/clamav-signatures.js";
 export { classifyImport } from "./policy/classify-import.js";
 export { DEFAULT_RULES, defaultPolicy } from "./policy/default-policy.js";
 export type { Classification, Policy, PolicyRule } from "./policy/policy.js";

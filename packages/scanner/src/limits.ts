@@ -14,7 +14,7 @@ export interface Limits {
   maxMemoEntries: number;
   /** Bytes of one string/bytes payload kept for analysis; longer payloads are skipped, keeping a prefix. */
   maxKeptStringBytes: number;
-  /** Total bytes of strings kept per stream; past it, strings become opaque (and a global they feed is flagged). */
+  /** Total bytes of strings kept per stream, plus 4 per string for its index; past it, strings become opaque (and a global they feed is flagged). */
   maxStringArenaBytes: number;
   /** Longest protocol-0 text argument (GLOBAL/INST names, INT/LONG/FLOAT/STRING lines) in bytes (CWE-770). */
   maxLineBytes: number;

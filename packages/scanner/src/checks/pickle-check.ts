@@ -27,7 +27,7 @@ function runPickleCheck(input: CheckInput): CheckOutput {
       const key = `${imp.module}\n${imp.name}`;
       const known = imports.get(key);
       if (known) {
-        known.count++;
+        known.count += imp.count;
         continue;
       }
       const c = classify(imp.module, imp.name);
@@ -36,7 +36,7 @@ function runPickleCheck(input: CheckInput): CheckOutput {
         name: imp.name,
         safety: c.safety,
         location: at(imp.offset),
-        count: 1,
+        count: imp.count,
       };
       if (c.reason && c.safety !== "innocuous") record.reason = c.reason;
       imports.set(key, record);

@@ -68,7 +68,8 @@ async function analyseAt(
           machine.fail("pickle/nesting-too-deep", "nested pickles deeper than the limit", at);
           break;
         }
-        const inner = await analyseAt(source, at, limits, onBuild, depth + 1);
+        // joblib reads an object array with plain `pickle.load`: no inline arrays inside it.
+        const inner = await analyseAt(source, at, limits, undefined, depth + 1);
         nestedResults.push(inner);
         if (!inner.complete) {
           machine.fail(

@@ -39,7 +39,7 @@ const IMPORT_MAPPING: Readonly<Record<string, string>> = {
   Cookie: "http.cookies",
   cookielib: "http.cookiejar",
   BaseHTTPServer: "http.server",
-  test: "test.support",
+  "test.test_support": "test.support",
   commands: "subprocess",
   urlparse: "urllib.parse",
   robotparser: "urllib.robotparser",
@@ -59,6 +59,8 @@ const IMPORT_MAPPING: Readonly<Record<string, string>> = {
   whichdb: "dbm",
   StringIO: "io",
   cStringIO: "io",
+  // CPython maps each Python 2 exception name to builtins; mapping the whole module is the same
+  // for real names and only adds findings for others (which the real loader cannot import).
   exceptions: "builtins",
 };
 

@@ -1,19 +1,21 @@
 import type { BuildHook } from "./machine.js";
-import { TAG_INT, type ValueStore } from "./values.js";
+import { NONE, TAG_INT, type ValueStore } from "./values.js";
+
+/** Modules whose `NumpyArrayWrapper` joblib's loader reads inline arrays for (old scikit-learn bundled joblib). */
+const WRAPPER_MODULES: ReadonlySet<string> = new Set([
+  "joblib.numpy_pickle",
+  "sklearn.externals.joblib.numpy_pickle",
+]);
 
 /**
  * joblib (`joblib.dump` without compression, and inside its compressed wrappers) writes each numpy
  * array's bytes straight into the file, after the BUILD of a `NumpyArrayWrapper`; `joblib.load` reads
  * them itself (`NumpyArrayWrapper.read_array`). This hook tells the machine how many raw bytes follow,
  * so analysis resumes at the next opcode, exactly where joblib's unpickler resumes. Object arrays are
- * written as a whole nested pickle instead, which is analysed like any other.
+ * written as a whole nested pickle instead, which joblib reads with plain `pickle.load`.
  */
 export const joblibInlineArrays: BuildHook = (values, instance, state) => {
-  const inst = values.object(instance);
-  if (inst?.k !== "call") return undefined;
-  const cls = values.object(inst.callee);
-  if (cls?.k !== "global" || cls.module !== "joblib.numpy_pickle" || cls.name !== "NumpyArrayWrapper")
-    return undefined;
+  if (!isWrapper(values, instance)) return undefined;
 
   const dict = values.object(state);
   if (dict?.k !== "dict")
@@ -31,8 +33,30 @@ export const joblibInlineArrays: BuildHook = (values, instance, state) => {
     return { error: "NumpyArrayWrapper shape could not be read: cannot tell where its data ends" };
   const bytes = count * dtype.itemsize;
   if (!Number.isSafeInteger(bytes)) return { error: "NumpyArrayWrapper data size overflows" };
-  return { skip: bytes, paddingByte: entries.has("numpy_array_alignment_bytes") };
+  // joblib reads a padding byte only when the attribute is set and not None
+  // (`safe_get_numpy_array_alignment_bytes`); unseekable files are written with None.
+  const alignment = entries.get("numpy_array_alignment_bytes");
+  return { skip: bytes, paddingByte: alignment !== undefined && alignment !== NONE };
 };
+
+/**
+ * True for the instance joblib builds for a wrapper: `NumpyArrayWrapper.__new__` through NEWOBJ
+ * (protocol 2 and later), or `copyreg._reconstructor(NumpyArrayWrapper, object, None)` (protocols 0, 1).
+ */
+function isWrapper(values: ValueStore, instance: number): boolean {
+  const inst = values.object(instance);
+  if (inst?.k !== "call") return false;
+  let cls = values.object(inst.callee);
+  if (
+    cls?.k === "global" &&
+    (cls.module === "copyreg" || cls.module === "copy_reg") &&
+    cls.name === "_reconstructor"
+  ) {
+    const args = values.object(inst.args);
+    cls = args?.k === "tuple" && args.items.length > 0 ? values.object(args.items[0] as number) : undefined;
+  }
+  return cls?.k === "global" && cls.name === "NumpyArrayWrapper" && WRAPPER_MODULES.has(cls.module);
+}
 
 function elementCount(values: ValueStore, shapeCode: number | undefined): number | undefined {
   if (shapeCode === undefined) return undefined;

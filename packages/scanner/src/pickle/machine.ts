@@ -1,5 +1,6 @@
 import type { Limits } from "../limits.js";
-import { HIGHEST_PROTOCOL } from "./opcodes.js";
+import { type ArgKind, HIGHEST_PROTOCOL, OPCODES } from "./opcodes.js";
+import { PagedInt32 } from "./paged-int32.js";
 import { decodeEscapedString, decodeRawUnicodeEscape, latin1, parseIntText } from "./python-literals.js";
 import type { PickleCall, PickleImport, PickleIssue } from "./types.js";
 import {
@@ -10,7 +11,7 @@ import {
   FLOAT,
   intCode,
   NONE,
-  OPAQUE_BYTES,
+  OPAQUE_RESULT,
   OPAQUE_STR,
   TAG_BYTES,
   TAG_OBJ,
@@ -60,14 +61,48 @@ interface RawCall {
   op: PickleCall["opcode"];
 }
 
-/** Memo indices below this are kept in a dense array; above, in a map. */
-const DENSE_MEMO_LIMIT = 1 << 24;
+/** `lineEnd` results. */
+const LINE_PENDING = -1;
+const LINE_TOO_LONG = -2;
+/**
+ * Memo entries at indices far beyond the others (what no pickler writes) are kept in a map, at most
+ * this many (CWE-770): a few LONG_BINPUTs with huge indices must not allocate a huge array.
+ */
+const MAX_SPARSE_MEMO = 1_000_000;
+/** Issues kept per rule and stream; past it, more of the same add nothing for a reviewer (CWE-770). */
+const MAX_ISSUES_PER_RULE = 100;
+/** Distinct `module.name` imports per stream; real files have hundreds (CWE-770). */
+const MAX_DISTINCT_IMPORTS = 5_000;
+/** Longest module plus name of one import; real names are far shorter (CWE-770). */
+const MAX_IMPORT_NAME_CHARS = 4_096;
 /** Strings at least this long are handed to the secrets check. */
 const SECRET_MIN_LENGTH = 12;
 /** Strings handed to the secrets check per stream. */
 const MAX_SECRET_STRINGS = 50_000;
 
 const utf8Strict = new TextDecoder("utf-8", { fatal: true });
+
+/** Bytes of fixed-size argument (or length header) that follow each opcode, by opcode byte. */
+const FIXED_ARG_BYTES: Uint8Array = (() => {
+  const size: Record<ArgKind, number> = {
+    none: 0,
+    uint1: 1,
+    uint2: 2,
+    int4: 4,
+    uint4: 4,
+    uint8: 8,
+    float8: 8,
+    line: 0,
+    line2: 0,
+    len1: 1,
+    len4u: 4,
+    len4s: 4,
+    len8: 8,
+  };
+  const table = new Uint8Array(256);
+  for (const op of OPCODES) table[op.code] = size[op.arg];
+  return table;
+})();
 
 /**
  * A symbolic pickle machine that follows a stream the way CPython's `_pickle` Unpickler does
@@ -76,18 +111,23 @@ const utf8Strict = new TextDecoder("utf-8", { fatal: true });
  */
 export class PickleMachine {
   readonly values: ValueStore;
+  /** Distinct imports, first occurrence first. */
   readonly imports: PickleImport[] = [];
+  private readonly importsByName = new Map<string, PickleImport>();
   readonly issues: PickleIssue[] = [];
+  private readonly issueCounts = new Map<string, number>();
   private readonly rawCalls: RawCall[] = [];
   private readonly calleesSeen = new Set<number>();
   callsDropped = 0;
 
+  private readonly maxStackDepth: number;
   private stack = new Int32Array(256);
   private sp = 0;
   private marks = new Int32Array(64);
   private mp = 0;
   private fence = 0;
-  private memo = new Int32Array(1024);
+  /** Memo values by index (0: no entry), for indices numbered from 0 up as picklers do. */
+  private readonly memo = new PagedInt32();
   private readonly memoMap = new Map<number, number>();
   private memoCount = 0;
 
@@ -106,7 +146,8 @@ export class PickleMachine {
     private readonly onBuild?: BuildHook,
   ) {
     this.pos = start;
-    this.values = new ValueStore(limits.maxStringArenaBytes, start);
+    this.values = new ValueStore(limits.maxStringArenaBytes, limits.maxKeptStringBytes);
+    this.maxStackDepth = limits.maxStackDepth;
   }
 
   /**
@@ -128,6 +169,9 @@ export class PickleMachine {
       }
       const opStart = p;
       const op = buf[p++] as number;
+      // Only at the end of the source can a fixed-size argument be cut short (the window otherwise
+      // holds 9 bytes ahead), and reading past it would yield undefined, never a clean error.
+      if (p + (FIXED_ARG_BYTES[op] as number) > end) return this.truncated(base + opStart);
       switch (op) {
         // ---- Stack and memo -----------------------------------------------------------------
         case 0x28: // MARK
@@ -163,8 +207,7 @@ export class PickleMachine {
         }
         case 0x32: // DUP
           if (this.sp <= this.fence) return this.underflow(base + opStart);
-          if (this.sp < this.stack.length) this.stack[this.sp++] = this.stack[this.sp - 1] as number;
-          else if (!this.push(this.stack[this.sp - 1] as number)) return this.stackLimit(base + opStart);
+          if (!this.push(this.stack[this.sp - 1] as number)) return this.stackLimit(base + opStart);
           break;
         case 0x94: // MEMOIZE
           if (this.sp <= this.fence) return this.underflow(base + opStart);
@@ -197,8 +240,8 @@ export class PickleMachine {
         case 0x67: // GET
         case 0x70: {
           // PUT
-          const nl = buf.indexOf(0x0a, p);
-          if (nl < 0) return this.lineMissing(buf, base, opStart, end, atEof);
+          const nl = this.lineEnd(buf, p, end);
+          if (nl < 0) return this.lineMissing(nl, base, opStart, end, atEof);
           const parsed = parseIntText(latin1(buf, p, nl), false);
           p = nl + 1;
           if (!parsed.ok || parsed.big || parsed.value < 0) {
@@ -220,13 +263,11 @@ export class PickleMachine {
         // ---- Numbers and constants ----------------------------------------------------------
         case 0x4a: // BININT
           if (p + 4 > end) return this.truncated(base + opStart);
-          if (this.sp < this.stack.length) this.stack[this.sp++] = intCode(readI32(buf, p));
-          else if (!this.push(intCode(readI32(buf, p)))) return this.stackLimit(base + opStart);
+          if (!this.push(intCode(readI32(buf, p)))) return this.stackLimit(base + opStart);
           p += 4;
           break;
         case 0x4b: // BININT1
-          if (this.sp < this.stack.length) this.stack[this.sp++] = intCode(buf[p++] as number);
-          else if (!this.push(intCode(buf[p++] as number))) return this.stackLimit(base + opStart);
+          if (!this.push(intCode(buf[p++] as number))) return this.stackLimit(base + opStart);
           break;
         case 0x4d: // BININT2
           if (p + 2 > end) return this.truncated(base + opStart);
@@ -238,20 +279,16 @@ export class PickleMachine {
         case 0x47: // BINFLOAT
           if (p + 8 > end) return this.truncated(base + opStart);
           p += 8;
-          if (this.sp < this.stack.length) this.stack[this.sp++] = FLOAT;
-          else if (!this.push(FLOAT)) return this.stackLimit(base + opStart);
+          if (!this.push(FLOAT)) return this.stackLimit(base + opStart);
           break;
         case 0x4e: // NONE
-          if (this.sp < this.stack.length) this.stack[this.sp++] = NONE;
-          else if (!this.push(NONE)) return this.stackLimit(base + opStart);
+          if (!this.push(NONE)) return this.stackLimit(base + opStart);
           break;
         case 0x88: // NEWTRUE
-          if (this.sp < this.stack.length) this.stack[this.sp++] = TRUE;
-          else if (!this.push(TRUE)) return this.stackLimit(base + opStart);
+          if (!this.push(TRUE)) return this.stackLimit(base + opStart);
           break;
         case 0x89: // NEWFALSE
-          if (this.sp < this.stack.length) this.stack[this.sp++] = FALSE;
-          else if (!this.push(FALSE)) return this.stackLimit(base + opStart);
+          if (!this.push(FALSE)) return this.stackLimit(base + opStart);
           break;
         case 0x8a: // LONG1
         case 0x8b: {
@@ -264,8 +301,7 @@ export class PickleMachine {
           if (opStart + 1 + hdr + n > end) {
             const r = this.payloadMissing(base, opStart, 1 + hdr + n, atEof, sourceSize, 0);
             if (r !== undefined) return r;
-            if (this.sp < this.stack.length) this.stack[this.sp++] = BIGINT;
-            else if (!this.push(BIGINT)) return this.stackLimit(base + opStart);
+            if (!this.push(BIGINT)) return this.stackLimit(base + opStart);
             this.pos = this.resumeAt;
             return SKIP;
           }
@@ -279,9 +315,8 @@ export class PickleMachine {
         case 0x4c: // LONG
         case 0x46: {
           // FLOAT
-          const nl = buf.indexOf(0x0a, p);
-          if (nl < 0 || nl - opStart > limits.maxLineBytes)
-            return this.lineMissing(buf, base, opStart, end, atEof);
+          const nl = this.lineEnd(buf, p, end);
+          if (nl < 0) return this.lineMissing(nl, base, opStart, end, atEof);
           const text = latin1(buf, p, nl);
           p = nl + 1;
           let code = FLOAT;
@@ -296,8 +331,7 @@ export class PickleMachine {
           } else if (!/^\s*[-+]?(\d|\.\d|inf|nan)/i.test(text)) {
             return this.fail("pickle/bad-float", "FLOAT argument is not a number", base + opStart);
           }
-          if (this.sp < this.stack.length) this.stack[this.sp++] = code;
-          else if (!this.push(code)) return this.stackLimit(base + opStart);
+          if (!this.push(code)) return this.stackLimit(base + opStart);
           break;
         }
 
@@ -309,7 +343,7 @@ export class PickleMachine {
           const n = buf[p] as number;
           if (p + 1 + n > end) {
             if (atEof) return this.truncated(base + opStart);
-            return this.needMore(base + opStart, 2 + n);
+            return this.retry(base + opStart, 2 + n);
           }
           const tag = op === 0x43 ? TAG_BYTES : TAG_STR;
           if (!this.push(values.addBytes(tag, buf, p + 1, n, base + p + 1, n)))
@@ -357,10 +391,12 @@ export class PickleMachine {
               limits.maxKeptStringBytes,
             );
             if (r !== undefined) return r;
-            // Too long to keep: remember a prefix and skip the rest without reading it.
+            // Too long to keep: remember a prefix and skip the rest without reading it. The prefix
+            // must not depend on where the window happened to end.
+            const prefix = values.prefixBytes;
+            if (end - payload < prefix) return this.retry(base + opStart, 1 + hdr + prefix);
             const code = values.addPrefix(tag, buf, payload, end - payload, base + payload, n);
-            if (this.sp < this.stack.length) this.stack[this.sp++] = code;
-            else if (!this.push(code)) return this.stackLimit(base + opStart);
+            if (!this.push(code)) return this.stackLimit(base + opStart);
             this.pos = this.resumeAt;
             return SKIP;
           }
@@ -368,17 +404,15 @@ export class PickleMachine {
             n <= limits.maxKeptStringBytes
               ? values.addBytes(tag, buf, payload, n, base + payload, n)
               : values.addPrefix(tag, buf, payload, n, base + payload, n);
-          if (this.sp < this.stack.length) this.stack[this.sp++] = code;
-          else if (!this.push(code)) return this.stackLimit(base + opStart);
+          if (!this.push(code)) return this.stackLimit(base + opStart);
           p = payload + n;
           break;
         }
         case 0x53: // STRING
         case 0x56: {
           // UNICODE
-          const nl = buf.indexOf(0x0a, p);
-          if (nl < 0 || nl - opStart > limits.maxLineBytes)
-            return this.lineMissing(buf, base, opStart, end, atEof);
+          const nl = this.lineEnd(buf, p, end);
+          if (nl < 0) return this.lineMissing(nl, base, opStart, end, atEof);
           const raw = latin1(buf, p, nl);
           p = nl + 1;
           let text: string;
@@ -395,9 +429,7 @@ export class PickleMachine {
           } else {
             text = decodeRawUnicodeEscape(raw);
           }
-          if (this.sp < this.stack.length) this.stack[this.sp++] = values.addText(text, base + opStart + 1);
-          else if (!this.push(values.addText(text, base + opStart + 1)))
-            return this.stackLimit(base + opStart);
+          if (!this.push(values.addText(text, base + opStart + 1))) return this.stackLimit(base + opStart);
           break;
         }
         case 0x97: // NEXT_BUFFER
@@ -407,8 +439,7 @@ export class PickleMachine {
             "uses an out-of-band buffer (NEXT_BUFFER)",
             base + opStart,
           );
-          if (this.sp < this.stack.length) this.stack[this.sp++] = BUFFER;
-          else if (!this.push(BUFFER)) return this.stackLimit(base + opStart);
+          if (!this.push(BUFFER)) return this.stackLimit(base + opStart);
           break;
         case 0x98: // READONLY_BUFFER
           if (this.sp <= this.fence) return this.underflow(base + opStart);
@@ -421,9 +452,7 @@ export class PickleMachine {
         case 0x29: {
           // EMPTY_TUPLE
           const kind = op === 0x5d ? "list" : op === 0x7d ? "dict" : op === 0x8f ? "set" : "tuple";
-          if (this.sp < this.stack.length) this.stack[this.sp++] = values.container(kind, this.stack, 0, 0);
-          else if (!this.push(values.container(kind, this.stack, 0, 0)))
-            return this.stackLimit(base + opStart);
+          if (!this.push(values.container(kind, this.stack, 0, 0))) return this.stackLimit(base + opStart);
           break;
         }
         case 0x6c: // LIST
@@ -439,8 +468,7 @@ export class PickleMachine {
           const kind = op === 0x6c ? "list" : op === 0x74 ? "tuple" : op === 0x91 ? "frozenset" : "dict";
           const code = values.container(kind, this.stack, k, this.sp);
           this.sp = k;
-          if (this.sp < this.stack.length) this.stack[this.sp++] = code;
-          else if (!this.push(code)) return this.stackLimit(base + opStart);
+          if (!this.push(code)) return this.stackLimit(base + opStart);
           break;
         }
         case 0x85: // TUPLE1
@@ -470,7 +498,10 @@ export class PickleMachine {
           // ADDITEMS
           const k = this.popMark();
           if (k < 0) return this.noMark(base + opStart);
-          if (k <= 0) return this.underflow(base + opStart);
+          // CPython's do_append/do_setitems/load_additems: the target must sit above the fence
+          // that popping the mark restored, and an empty batch does nothing at all.
+          if (k <= this.fence) return this.underflow(base + opStart);
+          if (k === this.sp) break;
           if (op === 0x75 && (this.sp - k) % 2 !== 0) {
             return this.fail("pickle/odd-setitems", "odd number of items for SETITEMS", base + opStart);
           }
@@ -484,11 +515,10 @@ export class PickleMachine {
         case 0x63: // GLOBAL
         case 0x69: {
           // INST
-          const nl1 = buf.indexOf(0x0a, p);
-          const nl2 = nl1 < 0 ? -1 : buf.indexOf(0x0a, nl1 + 1);
-          if (nl2 < 0 || nl2 - opStart > limits.maxLineBytes) {
-            return this.lineMissing(buf, base, opStart, end, atEof);
-          }
+          const nl1 = this.lineEnd(buf, p, end);
+          if (nl1 < 0) return this.lineMissing(nl1, base, opStart, end, atEof);
+          const nl2 = this.lineEnd(buf, nl1 + 1, end);
+          if (nl2 < 0) return this.lineMissing(nl2, base, opStart, end, atEof);
           let k = -1;
           if (op === 0x69) {
             k = this.popMark();
@@ -501,9 +531,9 @@ export class PickleMachine {
             return this.fail("pickle/bad-global-name", "GLOBAL/INST name is not valid UTF-8", base + opStart);
           }
           const cls = this.importGlobal(module, name, op === 0x63 ? "GLOBAL" : "INST", base + opStart);
+          if (cls === undefined) return FAILED;
           if (op === 0x63) {
-            if (this.sp < this.stack.length) this.stack[this.sp++] = cls;
-            else if (!this.push(cls)) return this.stackLimit(base + opStart);
+            if (!this.push(cls)) return this.stackLimit(base + opStart);
           } else {
             const args = values.container("tuple", this.stack, k, this.sp);
             this.sp = k;
@@ -548,8 +578,8 @@ export class PickleMachine {
             `EXT${n === 1 ? 1 : n === 2 ? 2 : 4}` as PickleImport["opcode"],
             base + opStart,
           );
-          if (this.sp < this.stack.length) this.stack[this.sp++] = g;
-          else if (!this.push(g)) return this.stackLimit(base + opStart);
+          if (g === undefined) return FAILED;
+          if (!this.push(g)) return this.stackLimit(base + opStart);
           break;
         }
         case 0x52: {
@@ -593,8 +623,8 @@ export class PickleMachine {
           if (this.sp - 2 < this.fence) return this.underflow(base + opStart);
           const state = this.stack[--this.sp] as number;
           const inst = this.stack[this.sp - 1] as number;
-          const target = values.object(inst);
-          if (target?.k === "global") {
+          const target = values.globalOf(inst);
+          if (target) {
             this.issue(
               "pickle/build-on-import",
               "dangerous",
@@ -616,13 +646,11 @@ export class PickleMachine {
         }
         case 0x50: {
           // PERSID
-          const nl = buf.indexOf(0x0a, p);
-          if (nl < 0 || nl - opStart > limits.maxLineBytes)
-            return this.lineMissing(buf, base, opStart, end, atEof);
+          const nl = this.lineEnd(buf, p, end);
+          if (nl < 0) return this.lineMissing(nl, base, opStart, end, atEof);
           const pid = values.addText(latin1(buf, p, nl), base + p);
           p = nl + 1;
-          if (this.sp < this.stack.length) this.stack[this.sp++] = values.persistent(pid);
-          else if (!this.push(values.persistent(pid))) return this.stackLimit(base + opStart);
+          if (!this.push(values.persistent(pid))) return this.stackLimit(base + opStart);
           break;
         }
         case 0x51: {
@@ -674,10 +702,8 @@ export class PickleMachine {
   // ---- helpers ------------------------------------------------------------------------------------
 
   private push(code: number): boolean {
-    if (this.sp === this.stack.length) {
-      if (this.sp >= this.limits.maxStackDepth) return false;
-      this.stack = growInt32(this.stack);
-    }
+    if (this.sp >= this.maxStackDepth) return false;
+    if (this.sp === this.stack.length) this.stack = growInt32(this.stack);
     this.stack[this.sp++] = code;
     return true;
   }
@@ -696,18 +722,25 @@ export class PickleMachine {
 
   private memoPut(idx: number, offset: number): boolean {
     const value = this.stack[this.sp - 1] as number;
-    if (idx < DENSE_MEMO_LIMIT) {
-      if (idx >= this.memo.length) {
-        let n = this.memo.length;
-        while (n <= idx) n *= 2;
-        const grown = new Int32Array(n);
-        grown.set(this.memo);
-        this.memo = grown;
-      }
-      if (this.memo[idx] === 0) this.memoCount++;
-      this.memo[idx] = value;
+    const memo = this.memo;
+    // Indices near the number of entries go in the paged array; scattered ones (that no pickler
+    // writes) in a bounded map, so a huge LONG_BINPUT index allocates nothing large.
+    if (memo.has(idx) || idx < this.memoCount * 2 + 1024) {
+      // An index first stored in the map, before its page existed, moves into the array.
+      if (memo.get(idx) === 0 && (this.memoMap.size === 0 || !this.memoMap.delete(idx))) this.memoCount++;
+      memo.set(idx, value);
     } else {
-      if (!this.memoMap.has(idx)) this.memoCount++;
+      if (!this.memoMap.has(idx)) {
+        if (this.memoMap.size >= MAX_SPARSE_MEMO) {
+          this.fail(
+            "pickle/memo-limit",
+            `more than ${MAX_SPARSE_MEMO} memo entries at scattered indices`,
+            offset,
+          );
+          return false;
+        }
+        this.memoCount++;
+      }
       this.memoMap.set(idx, value);
     }
     if (this.memoCount > this.limits.maxMemoEntries) {
@@ -718,12 +751,8 @@ export class PickleMachine {
   }
 
   private memoGet(idx: number, offset: number): boolean {
-    const value =
-      idx < DENSE_MEMO_LIMIT
-        ? idx < this.memo.length
-          ? (this.memo[idx] as number)
-          : 0
-        : (this.memoMap.get(idx) ?? 0);
+    let value = this.memo.get(idx);
+    if (value === 0) value = this.memoMap.get(idx) ?? 0;
     if (value === 0) {
       this.fail("pickle/memo-missing", `memo value not found at index ${idx}`, offset);
       return false;
@@ -735,8 +764,33 @@ export class PickleMachine {
     return true;
   }
 
-  private importGlobal(module: string, name: string, opcode: PickleImport["opcode"], offset: number): number {
-    this.imports.push({ module, name, offset, opcode });
+  /** Records an import (once per distinct name, counted) and returns its value; undefined on failure. */
+  private importGlobal(
+    module: string,
+    name: string,
+    opcode: PickleImport["opcode"],
+    offset: number,
+  ): number | undefined {
+    if (module.length + name.length > MAX_IMPORT_NAME_CHARS) {
+      this.fail(
+        "pickle/name-too-long",
+        `imported name longer than ${MAX_IMPORT_NAME_CHARS} characters (${module.slice(0, 40)}…)`,
+        offset,
+      );
+      return undefined;
+    }
+    const key = `${module}\n${name}`;
+    const known = this.importsByName.get(key);
+    if (known) known.count++;
+    else {
+      if (this.importsByName.size >= MAX_DISTINCT_IMPORTS) {
+        this.fail("pickle/too-many-imports", `more than ${MAX_DISTINCT_IMPORTS} distinct imports`, offset);
+        return undefined;
+      }
+      const record: PickleImport = { module, name, offset, opcode, count: 1 };
+      this.importsByName.set(key, record);
+      this.imports.push(record);
+    }
     return this.values.global(module, name, offset);
   }
 
@@ -745,7 +799,11 @@ export class PickleMachine {
     const parts: string[] = [];
     for (const code of [moduleCode, nameCode]) {
       const tag = code & 7;
-      if (tag === TAG_BYTES || code === OPAQUE_BYTES) {
+      // Values that cannot be a str when loading (bytes, numbers, constants, containers) stop the
+      // loader; a call result, an imported object or an opaque value might be one.
+      const mayBeStr =
+        tag === TAG_STR || tag === TAG_OBJ || code === OPAQUE_STR || code === OPAQUE_RESULT || code === ANY;
+      if (!mayBeStr) {
         this.fail(
           "pickle/stack-global-not-str",
           "STACK_GLOBAL requires str operands (the loader stops here)",
@@ -774,17 +832,18 @@ export class PickleMachine {
 
   private call(callee: number, args: number, op: RawCall["op"], offset: number): number {
     this.recordCall(callee, args, op, offset);
-    const target = this.values.object(callee);
-    if (!target || target.k !== "global") {
-      const tag = callee & 7;
-      if (target?.k === "call" || tag === TAG_OBJ || callee === ANY) {
-        this.issue(
-          "pickle/indirect-call",
-          "suspicious",
-          `${op} calls a value that is not an imported global (${this.values.render(callee, 80)})`,
-          offset,
-        );
-      }
+    // Real files only call imported globals; anything else is computed by the stream itself
+    // (a getattr result, a persistent object), or past the tracking budget: say so.
+    if (
+      !this.values.globalOf(callee) &&
+      (this.issueCounts.get("pickle/indirect-call") ?? 0) < MAX_ISSUES_PER_RULE
+    ) {
+      this.issue(
+        "pickle/indirect-call",
+        "suspicious",
+        `${op} calls a value that is not an imported global (${this.values.render(callee, 80)})`,
+        offset,
+      );
     }
     return this.values.call(callee, args, op, offset);
   }
@@ -795,14 +854,21 @@ export class PickleMachine {
     if (firstOfCallee) this.calleesSeen.add(callee);
     if (firstOfCallee || this.rawCalls.length < this.limits.maxCallRecords) {
       this.rawCalls.push({ callee, args, offset, op });
-    } else this.callsDropped++;
+    } else if (this.callsDropped++ === 0) {
+      this.issue(
+        "pickle/calls-not-listed",
+        "info",
+        `more than ${this.limits.maxCallRecords} calls: later calls are classified through their imports but not listed`,
+        offset,
+      );
+    }
   }
 
   /** APPEND/SETITEM/ADDITEMS: fills tracked containers; on an imported object it is a method call. */
   private mutate(targetIndex: number, from: number, to: number, method: string, offset: number): void {
     const target = this.stack[targetIndex] as number;
-    const obj = this.values.object(target);
-    if (obj?.k === "global") {
+    const obj = this.values.globalOf(target);
+    if (obj) {
       this.issue(
         "pickle/mutates-import",
         "dangerous",
@@ -815,7 +881,11 @@ export class PickleMachine {
   }
 
   issue(rule: string, severity: PickleIssue["severity"], message: string, offset: number): void {
-    if (this.issues.length < 1000) this.issues.push({ rule, severity, message, offset });
+    // Counted per rule: a flood of one kind must not crowd out a later, worse one.
+    const n = this.issueCounts.get(rule) ?? 0;
+    if (n >= MAX_ISSUES_PER_RULE) return;
+    this.issueCounts.set(rule, n + 1);
+    this.issues.push({ rule, severity, message, offset });
   }
 
   fail(rule: string, message: string, offset: number): typeof FAILED {
@@ -829,6 +899,12 @@ export class PickleMachine {
     this.resumeAt = at;
     this.minBytes = minBytes;
     return NEED_MORE;
+  }
+
+  /** The opcode at `at` runs past the window: it is run again, whole, once more bytes are read. */
+  private retry(at: number, minBytes: number): typeof NEED_MORE {
+    this.opcodes--;
+    return this.needMore(at, minBytes);
   }
 
   private truncated(offset: number): typeof FAILED {
@@ -847,8 +923,19 @@ export class PickleMachine {
     return this.fail("pickle/stack-limit", `stack deeper than ${this.limits.maxStackDepth}`, offset);
   }
 
-  private lineMissing(buf: Uint8Array, base: number, opStart: number, end: number, atEof: boolean): Status {
-    if (end - opStart > this.limits.maxLineBytes) {
+  /**
+   * The newline ending a text line that starts at `from`: its index, LINE_PENDING when the window
+   * ends first, or LINE_TOO_LONG when the line (newline excluded) is longer than `maxLineBytes`.
+   */
+  private lineEnd(buf: Uint8Array, from: number, end: number): number {
+    const max = this.limits.maxLineBytes;
+    const nl = buf.indexOf(0x0a, from);
+    if (nl >= 0) return nl - from > max ? LINE_TOO_LONG : nl;
+    return end - from > max ? LINE_TOO_LONG : LINE_PENDING;
+  }
+
+  private lineMissing(why: number, base: number, opStart: number, end: number, atEof: boolean): Status {
+    if (why === LINE_TOO_LONG) {
       return this.fail(
         "pickle/line-too-long",
         `text argument longer than ${this.limits.maxLineBytes} bytes`,
@@ -856,8 +943,8 @@ export class PickleMachine {
       );
     }
     if (atEof) return this.truncated(base + opStart);
-    void buf;
-    return this.needMore(base + opStart, Math.min(this.limits.maxLineBytes + 2, (end - opStart) * 2 + 64));
+    // GLOBAL and INST have two lines: room for both, then the newlines and the opcode.
+    return this.retry(base + opStart, Math.min(2 * this.limits.maxLineBytes + 3, (end - opStart) * 2 + 64));
   }
 
   /**
@@ -873,7 +960,7 @@ export class PickleMachine {
     keep: number,
   ): Status | undefined {
     if (atEof || base + opStart + total > sourceSize) return this.truncated(base + opStart);
-    if (total <= keep + 16) return this.needMore(base + opStart, total);
+    if (total <= keep + 16) return this.retry(base + opStart, total);
     this.resumeAt = base + opStart + total;
     return undefined;
   }

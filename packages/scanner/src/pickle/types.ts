@@ -8,6 +8,8 @@ export interface PickleImport {
   /** Absolute byte offset of the opcode that imports it. */
   offset: number;
   opcode: "GLOBAL" | "STACK_GLOBAL" | "INST" | "EXT1" | "EXT2" | "EXT4";
+  /** How many times the stream imports it (it is listed once, at its first import). */
+  count: number;
 }
 
 /** What a call site calls: a global, or something the stream computed. */

@@ -6,11 +6,15 @@
  * safety (a STACK_GLOBAL name, a callable) is flagged instead of being guessed.
  */
 
+import { PagedInt32 } from "./paged-int32.js";
+
 export const TAG_ATOM = 0;
 export const TAG_INT = 1;
 export const TAG_STR = 2;
 export const TAG_BYTES = 3;
 export const TAG_OBJ = 4;
+/** Containers (tuple, list, dict, set, frozenset), kept in typed arrays: streams make millions. */
+export const TAG_CONTAINER = 5;
 
 /** Atoms: values whose identity does not matter to the analysis. */
 export const ANY = 1 * 8;
@@ -61,43 +65,96 @@ export type PickleObject =
 
 /** Items kept per container for summaries; the rest are only counted. */
 const KEPT_ITEMS = 32;
-/** Lists and sets tracked per stream before new ones become opaque (CWE-770). */
-const MAX_TRACKED_LISTS = 20_000;
+/**
+ * Lists and sets tracked per stream before new ones become opaque (CWE-770): about 30 bytes each.
+ * Bulk data is mostly lists; tuples and dicts carry call arguments and object state (joblib needs
+ * them to find where inline array data ends), so they are tracked longer.
+ */
+const MAX_TRACKED_LISTS = 100_000;
 /** Tuples, dicts and frozensets tracked per stream before new ones become opaque (CWE-770). */
-const MAX_TRACKED_RECORDS = 200_000;
+const MAX_TRACKED_RECORDS = 400_000;
+const MAX_TRACKED_CONTAINERS = MAX_TRACKED_LISTS + MAX_TRACKED_RECORDS;
+/** Items kept over all containers; past it, containers only count their items (CWE-770): 4 bytes each. */
+const MAX_POOLED_ITEMS = 4_000_000;
+const KINDS: readonly ContainerKind[] = ["tuple", "list", "dict", "set", "frozenset"];
+const KIND_CODE: Readonly<Record<ContainerKind, number>> = {
+  tuple: 0,
+  list: 1,
+  dict: 2,
+  set: 3,
+  frozenset: 4,
+};
 /** Call results tracked per stream before new ones become opaque (CWE-770). */
 const MAX_TRACKED_CALLS = 200_000;
 /** Bytes of a long string kept as a prefix for summaries. */
-const PREFIX_BYTES = 256;
+export const PREFIX_BYTES = 256;
+/** Strings at least this long keep their file offset (they are handed to the secrets check). */
+export const OFFSET_MIN_LENGTH = 12;
+/**
+ * Budget charged per stored string on top of its bytes, for its index entry: without it, a flood
+ * of one-byte strings would grow the index without ever exhausting the arena budget (CWE-770).
+ */
+const STRING_OVERHEAD_BYTES = 4;
 
 const utf8 = new TextDecoder("utf-8");
 const encoder = new TextEncoder();
+
+function grownInt32(a: Int32Array, min: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(Math.max(min, Math.ceil(a.length * 1.5)));
+  b.set(a);
+  return b;
+}
+
+function grownUint8(a: Uint8Array, min: number): Uint8Array<ArrayBuffer> {
+  const b = new Uint8Array(Math.max(min, Math.ceil(a.length * 1.5)));
+  b.set(a);
+  return b;
+}
 
 /** String arena and object table of one pickle stream. */
 export class ValueStore {
   private arena = new Uint8Array(64 * 1024);
   private arenaLen = 0;
-  /**
-   * Where string i starts in the arena; it ends where string i+1 starts (the arena is filled in
-   * order), so no length array is needed: 8 bytes per string in all, with the offsets below.
-   */
-  private strStart = new Int32Array(64 * 1024);
-  /** File offset of string i, relative to the stream start (0xffffffff when past 4 GiB). */
-  private strOffset = new Uint32Array(64 * 1024);
-  /** Full payload length of strings kept only as a prefix (rare). */
-  private readonly truncated = new Map<number, number>();
+  /** Budget used: bytes of strings plus STRING_OVERHEAD_BYTES per string. */
+  private charged = 0;
+  /** Where each string starts in the arena; it ends where the next one starts (or at `arenaLen`). */
+  private readonly strStart = new PagedInt32();
   private strCount = 0;
+  /** Full payload length of strings kept only as a prefix (rare: only payloads past the limit). */
+  private readonly prefixFullLen = new Map<number, number>();
+  /** Index and file offset of strings of at least OFFSET_MIN_LENGTH bytes. */
+  private longIdx = new Int32Array(256);
+  private longOffset = new Float64Array(256);
+  private longCount = 0;
   readonly objects: PickleObject[] = [];
+  private containers = 0;
   private lists = 0;
-  private records = 0;
+  private cKind = new Uint8Array(1024);
+  private cLen = new Uint8Array(1024);
+  private cCap = new Uint8Array(1024);
+  private cStart = new Int32Array(1024);
+  private cTotal = new Int32Array(1024);
+  /** Kept items of every container, each container in one run of `cCap` slots. */
+  private pool = new Int32Array(4096);
+  private poolLen = 0;
   private callsTracked = 0;
   private readonly globals = new Map<string, number>();
   private readonly decoded = new Map<number, string>();
+  private readonly emptyStr: number;
+  private readonly emptyBytes: number;
+
+  /** Bytes kept of a payload too long to keep whole. */
+  readonly prefixBytes: number;
 
   constructor(
     private readonly maxArenaBytes: number,
-    private readonly streamStart = 0,
-  ) {}
+    maxKeptStringBytes: number = PREFIX_BYTES,
+  ) {
+    this.prefixBytes = Math.max(0, Math.min(PREFIX_BYTES, maxKeptStringBytes));
+    // Empty strings are common (dict keys, `''.join`) and all alike: one shared value of each kind.
+    this.emptyStr = this.store(TAG_STR, new Uint8Array(0), 0, 0, 0, 0, true);
+    this.emptyBytes = this.store(TAG_BYTES, new Uint8Array(0), 0, 0, 0, 0, true);
+  }
 
   /** Stores `len` bytes of `buf` at `start` as a string or bytes value (tag given). */
   addBytes(
@@ -108,29 +165,54 @@ export class ValueStore {
     fileOffset: number,
     fullLen: number,
   ): number {
-    let at = this.arenaLen;
-    if (at + len > this.arena.length) {
-      if (at + len > this.maxArenaBytes) return tag === TAG_STR ? OPAQUE_STR : OPAQUE_BYTES;
-      const grown = new Uint8Array(Math.min(this.maxArenaBytes, Math.max(this.arena.length * 2, at + len)));
-      grown.set(this.arena.subarray(0, at));
+    if (fullLen === 0) return tag === TAG_STR ? this.emptyStr : this.emptyBytes;
+    return this.store(tag, buf, start, len, fileOffset, fullLen, false);
+  }
+
+  private store(
+    tag: number,
+    buf: Uint8Array,
+    start: number,
+    len: number,
+    fileOffset: number,
+    fullLen: number,
+    always: boolean,
+  ): number {
+    if (!always) {
+      if (this.charged + len + STRING_OVERHEAD_BYTES > this.maxArenaBytes) {
+        return tag === TAG_STR ? OPAQUE_STR : OPAQUE_BYTES;
+      }
+      this.charged += len + STRING_OVERHEAD_BYTES;
+    }
+    if (this.arenaLen + len > this.arena.length) {
+      const grown = new Uint8Array(
+        Math.min(this.maxArenaBytes, Math.max(Math.ceil(this.arena.length * 1.5), this.arenaLen + len)),
+      );
+      grown.set(this.arena.subarray(0, this.arenaLen));
       this.arena = grown;
     }
-    const arena = this.arena;
     if (len < 32) {
+      const arena = this.arena;
+      let at = this.arenaLen;
       for (let i = start, e = start + len; i < e; i++) arena[at++] = buf[i] as number;
     } else {
-      arena.set(buf.subarray(start, start + len), at);
-      at += len;
+      this.arena.set(buf.subarray(start, start + len), this.arenaLen);
     }
     const idx = this.strCount;
-    if (idx + 1 >= this.strStart.length) this.growStrings();
-    this.strStart[idx] = this.arenaLen;
-    const rel = fileOffset - this.streamStart;
-    this.strOffset[idx] = rel >= 0 && rel < 0xffffffff ? rel : 0xffffffff;
-    if (fullLen !== len) this.truncated.set(idx, fullLen);
-    this.arenaLen = at;
-    this.strCount = idx + 1;
-    this.strStart[idx + 1] = at;
+    this.strStart.set(idx, this.arenaLen);
+    if (fullLen !== len) this.prefixFullLen.set(idx, fullLen);
+    if (len >= OFFSET_MIN_LENGTH) {
+      if (this.longCount === this.longIdx.length) {
+        this.longIdx = grownInt32(this.longIdx, this.longCount + 1);
+        const offsets = new Float64Array(this.longIdx.length);
+        offsets.set(this.longOffset);
+        this.longOffset = offsets;
+      }
+      this.longIdx[this.longCount] = idx;
+      this.longOffset[this.longCount++] = fileOffset;
+    }
+    this.arenaLen += len;
+    this.strCount++;
     return idx * 8 + tag;
   }
 
@@ -153,29 +235,15 @@ export class ValueStore {
       tag,
       buf,
       start,
-      Math.max(0, Math.min(available, PREFIX_BYTES)),
+      Math.max(0, Math.min(available, this.prefixBytes)),
       fileOffset,
       fullLen,
     );
   }
 
-  private growStrings(): void {
-    const n = this.strStart.length * 2;
-    const start = new Int32Array(n);
-    start.set(this.strStart);
-    this.strStart = start;
-    const offset = new Uint32Array(n);
-    offset.set(this.strOffset);
-    this.strOffset = offset;
-  }
-
-  private lengthOf(idx: number): number {
-    return (this.strStart[idx + 1] as number) - (this.strStart[idx] as number);
-  }
-
-  private offsetOf(idx: number): number {
-    const rel = this.strOffset[idx] as number;
-    return rel === 0xffffffff ? -1 : this.streamStart + rel;
+  private keptLength(idx: number): number {
+    const next = idx + 1 < this.strCount ? this.strStart.get(idx + 1) : this.arenaLen;
+    return next - this.strStart.get(idx);
   }
 
   /** The text of a string value, or undefined when it is opaque or truncated. */
@@ -183,42 +251,59 @@ export class ValueStore {
     const tag = code & 7;
     if (tag !== TAG_STR && tag !== TAG_BYTES) return undefined;
     const idx = code >> 3;
-    if (this.truncated.has(idx)) return undefined;
+    if (this.prefixFullLen.has(idx)) return undefined;
     return this.decode(idx, tag);
   }
 
-  /** Text (possibly a prefix), whether it is complete, and where it was. */
-  describeString(code: number): { text: string; complete: boolean; offset: number } | undefined {
+  /** Text (possibly a prefix) and whether it is complete. */
+  describeString(code: number): { text: string; complete: boolean } | undefined {
     const tag = code & 7;
     if (tag !== TAG_STR && tag !== TAG_BYTES) return undefined;
     const idx = code >> 3;
-    return { text: this.decode(idx, tag), complete: !this.truncated.has(idx), offset: this.offsetOf(idx) };
+    return { text: this.decode(idx, tag), complete: !this.prefixFullLen.has(idx) };
   }
 
   /** Strings are UTF-8 in the arena; bytes are shown as latin-1 (one character per byte). */
   private decode(idx: number, tag: number = TAG_STR): string {
     const cached = this.decoded.get(idx);
     if (cached !== undefined) return cached;
-    const start = this.strStart[idx] as number;
-    const bytes = this.arena.subarray(start, start + this.lengthOf(idx));
+    const start = this.strStart.get(idx);
+    const bytes = this.arena.subarray(start, start + this.keptLength(idx));
     const text = tag === TAG_BYTES ? String.fromCharCode(...bytes.subarray(0, 4096)) : utf8.decode(bytes);
     if (this.decoded.size < 10_000) this.decoded.set(idx, text);
     return text;
   }
 
-  /** Every kept string of at least `minLength` bytes (for the secrets check), bounded by `max`. */
+  /** Every kept string of at least `minLength` (>= OFFSET_MIN_LENGTH) bytes, for the secrets check. */
   strings(minLength: number, max: number): { value: string; offset: number }[] {
     const out: { value: string; offset: number }[] = [];
-    for (let i = 0; i < this.strCount && out.length < max; i++) {
-      if (this.lengthOf(i) < minLength) continue;
-      out.push({ value: this.decode(i), offset: this.offsetOf(i) });
+    for (let i = 0; i < this.longCount && out.length < max; i++) {
+      const idx = this.longIdx[i] as number;
+      if (this.keptLength(idx) < minLength) continue;
+      out.push({ value: this.decode(idx), offset: this.longOffset[i] as number });
     }
     return out;
   }
 
-  /** The object a code refers to, if it is one. */
+  /**
+   * The object a code refers to, if it is one. A container is returned as a fresh snapshot of its
+   * kept items (for summaries and loader hooks, not for the hot loop).
+   */
   object(code: number): PickleObject | undefined {
-    return (code & 7) === TAG_OBJ ? this.objects[code >> 3] : undefined;
+    const tag = code & 7;
+    if (tag === TAG_OBJ) return this.objects[code >> 3];
+    if (tag !== TAG_CONTAINER) return undefined;
+    const c = code >> 3;
+    const start = this.cStart[c] as number;
+    const items = Array.from(this.pool.subarray(start, start + (this.cLen[c] as number)));
+    return { k: KINDS[this.cKind[c] as number] ?? "tuple", items, total: this.cTotal[c] as number };
+  }
+
+  /** The imported global a code refers to, if it is one (cheap: for the hot loop). */
+  globalOf(code: number): { module: string; name: string } | undefined {
+    if ((code & 7) !== TAG_OBJ) return undefined;
+    const obj = this.objects[code >> 3];
+    return obj?.k === "global" ? obj : undefined;
   }
 
   /** One shared object per distinct `module.name`. */
@@ -243,30 +328,62 @@ export class ValueStore {
     return this.push({ k: "persid", pid });
   }
 
-  /**
-   * A new container holding `items` (a copy of at most KEPT_ITEMS of them). Tuples and dicts are
-   * tracked longer than lists and sets: they carry call arguments and object state (joblib needs
-   * them to find where inline array data ends), while bulk data is mostly lists.
-   */
+  /** A new container holding the stack items `[from, to)` (a copy of at most KEPT_ITEMS of them). */
   container(kind: ContainerKind, stack: Int32Array, from: number, to: number): number {
+    const c = this.containers;
     if (kind === "list" || kind === "set") {
       if (this.lists >= MAX_TRACKED_LISTS) return OPAQUE_CONTAINER;
       this.lists++;
-    } else {
-      if (this.records >= MAX_TRACKED_RECORDS) return OPAQUE_CONTAINER;
-      this.records++;
+    } else if (c - this.lists >= MAX_TRACKED_RECORDS) return OPAQUE_CONTAINER;
+    if (c === this.cStart.length) {
+      const n = Math.min(MAX_TRACKED_CONTAINERS, Math.ceil(c * 1.5));
+      this.cStart = grownInt32(this.cStart, n);
+      this.cTotal = grownInt32(this.cTotal, n);
+      this.cKind = grownUint8(this.cKind, n);
+      this.cLen = grownUint8(this.cLen, n);
+      this.cCap = grownUint8(this.cCap, n);
     }
-    const items: number[] = [];
-    for (let i = from; i < to && items.length < KEPT_ITEMS; i++) items.push(stack[i] as number);
-    return this.push({ k: kind, items, total: to - from });
+    this.containers++;
+    this.cKind[c] = KIND_CODE[kind];
+    this.cTotal[c] = 0;
+    this.cLen[c] = 0;
+    this.cCap[c] = 0;
+    this.cStart[c] = this.poolLen;
+    this.extendContainer(c, stack, from, to);
+    return c * 8 + TAG_CONTAINER;
   }
 
   /** Adds items to a tracked container (APPEND(S), SETITEM(S), ADDITEMS). */
   extend(code: number, stack: Int32Array, from: number, to: number): void {
-    const obj = this.object(code);
-    if (!obj || obj.k === "global" || obj.k === "call" || obj.k === "persid") return;
-    for (let i = from; i < to && obj.items.length < KEPT_ITEMS; i++) obj.items.push(stack[i] as number);
-    obj.total += to - from;
+    if ((code & 7) === TAG_CONTAINER) this.extendContainer(code >> 3, stack, from, to);
+  }
+
+  private extendContainer(c: number, stack: Int32Array, from: number, to: number): void {
+    this.cTotal[c] = Math.min(0x7fffffff, (this.cTotal[c] as number) + (to - from));
+    const len = this.cLen[c] as number;
+    const add = Math.min(to - from, KEPT_ITEMS - len);
+    if (add <= 0) return;
+    let start = this.cStart[c] as number;
+    if (len + add > (this.cCap[c] as number)) {
+      // Move to the end of the pool with room to grow (at most KEPT_ITEMS): waste stays bounded.
+      const cap = Math.min(KEPT_ITEMS, Math.max(4, len + add, len * 2));
+      if (this.poolLen + cap > MAX_POOLED_ITEMS) return;
+      if (this.poolLen + cap > this.pool.length) {
+        const grown = new Int32Array(
+          Math.min(MAX_POOLED_ITEMS, Math.max(this.poolLen + cap, Math.ceil(this.pool.length * 1.5))),
+        );
+        grown.set(this.pool.subarray(0, this.poolLen));
+        this.pool = grown;
+      }
+      this.pool.copyWithin(this.poolLen, start, start + len);
+      start = this.poolLen;
+      this.poolLen += cap;
+      this.cStart[c] = start;
+      this.cCap[c] = cap;
+    }
+    const pool = this.pool;
+    for (let i = 0; i < add; i++) pool[start + len + i] = stack[from + i] as number;
+    this.cLen[c] = len + add;
   }
 
   private push(obj: PickleObject): number {
@@ -286,9 +403,9 @@ export class ValueStore {
       const more = s.complete ? "" : "…";
       return `${tag === TAG_BYTES ? "b" : ""}${pythonQuote(shown)}${more}`;
     }
-    const obj = this.objects[code >> 3];
-    if (!obj) return "…";
     if (depth > 4) return "…";
+    const obj = this.object(code);
+    if (!obj) return "…";
     switch (obj.k) {
       case "global":
         return `${obj.module}.${obj.name}`;

@@ -19,8 +19,10 @@ export function renderSarif(report: ScanReport, toolVersion: string): object {
       if (!rules.has(f.rule))
         rules.set(f.rule, { id: f.rule, shortDescription: { text: `${f.check}: ${f.rule}` } });
       const region: Record<string, number> = {};
-      if (f.location?.line !== undefined) region.startLine = f.location.line;
-      if (f.location?.column !== undefined) region.startColumn = f.location.column;
+      // In a notebook, line and column count within a cell, not the file: kept in properties only.
+      const inCell = f.location?.cell !== undefined;
+      if (f.location?.line !== undefined && !inCell) region.startLine = f.location.line;
+      if (f.location?.column !== undefined && !inCell) region.startColumn = f.location.column;
       if (f.location?.offset !== undefined && f.location.member === undefined)
         region.byteOffset = f.location.offset;
       results.push({

@@ -30,6 +30,8 @@ export type FormatId =
   | "bzip2"
   | "xz"
   | "lz4"
+  | "lzma"
+  | "7z"
   | "zlib"
   | "safetensors"
   | "keras-h5"
@@ -45,6 +47,8 @@ export type FormatId =
 /** Where in a file something is. `member` is the path inside a container (`archive/data.pkl`). */
 export interface Location {
   member?: string;
+  /** Index of a Jupyter notebook cell (0-based, as in the notebook's `cells` array); `line` is then within the cell. */
+  cell?: number;
   offset?: number;
   line?: number;
   column?: number;

@@ -1,3 +1,4 @@
+import type { Limits } from "../../limits.js";
 import { MemorySource } from "../../reader/byte-source.js";
 import type { FormatId } from "../../report/types.js";
 import { budgetFor, withBudget } from "../container-budget.js";
@@ -5,15 +6,20 @@ import { ContainerError } from "../container-error.js";
 import { issueFromError, reportIssues } from "../container-issue.js";
 import type { FormatParser } from "../format-parser.js";
 import { NotThisFormatError } from "../not-this-format.js";
+import { startsLikePickle } from "../pickle/pickle-format.js";
+import { looksLikeText } from "../text/text-format.js";
 import { decompressAll } from "./decompress-all.js";
 import type { StreamDecoder } from "./stream-decoder.js";
+
+/** No pickle shorter than this imports and calls anything (`cos\nsystem\n(S'x'\ntR.` is 22 bytes). */
+const MIN_HARMFUL_PICKLE_BYTES = 16;
 
 /** How one compressed-file format is recognised and decoded. */
 export interface CompressedFormatSpec {
   id: FormatId;
   codec: string;
   sniff(head: Uint8Array): boolean;
-  decoder(): StreamDecoder | Promise<StreamDecoder>;
+  decoder(limits: Limits): StreamDecoder | Promise<StreamDecoder>;
   /** True when the loader reads concatenated streams (Python's gzip, bz2, lzma; joblib's zlib files). */
   concatenated: boolean;
   /** Where the compressed stream starts (after a wrapper header such as joblib's `ZF`). */
@@ -44,11 +50,18 @@ export function compressedFormat(spec: CompressedFormatSpec): FormatParser {
           limits: ctx.limits,
         });
       } catch (err) {
-        if (err instanceof ContainerError && err.rule === "compression/corrupt") {
+        if (err instanceof ContainerError && err.rule === "compression/corrupt" && looksLikeText(head)) {
           throw new NotThisFormatError(`not ${spec.codec} data: ${err.message}`);
         }
         reportIssues(ctx, [issueFromError(err)]);
         return;
+      }
+      const failed = result.issues.some((i) => i.severity === "error");
+      const couldBePickle = result.bytes.length >= MIN_HARMFUL_PICKLE_BYTES && startsLikePickle(result.bytes);
+      if (failed && looksLikeText(head) && !couldBePickle) {
+        // Text that happens to start like a zlib header (`x^`): what it decodes to is too short or not
+        // even the start of a pickle, so the loader fails before anything runs; the text parser takes it.
+        throw new NotThisFormatError(`not ${spec.codec} data`);
       }
       reportIssues(ctx, result.issues);
       ctx.info("decompressedBytes", result.bytes.length);

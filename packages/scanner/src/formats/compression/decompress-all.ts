@@ -13,7 +13,7 @@ export interface DecompressOptions {
   /** Name of the codec for messages (`zlib`, `gzip`, ...). */
   codec: string;
   /** A new decoder for each stream. */
-  decoder: () => StreamDecoder | Promise<StreamDecoder>;
+  decoder: (limits: Limits) => StreamDecoder | Promise<StreamDecoder>;
   /**
    * What the loader does with bytes after the end of a stream: start another stream (Python's gzip,
    * bz2, lzma and joblib's zlib files read concatenated streams) or ignore them.
@@ -46,7 +46,7 @@ export async function decompressAll(
   const issues: ContainerIssue[] = [];
   let produced = 0;
   let consumed = start;
-  let decoder = await options.decoder();
+  let decoder = await options.decoder(limits);
   const emit = (chunk: Uint8Array) => {
     produced += chunk.length;
     if (produced > maxOutput) {
@@ -56,10 +56,7 @@ export async function decompressAll(
         start,
       );
     }
-    if (
-      produced > RATIO_FLOOR_BYTES &&
-      produced > (consumed - start + INPUT_CHUNK_BYTES) * limits.maxCompressionRatio
-    ) {
+    if (produced > RATIO_FLOOR_BYTES && produced > (consumed - start) * limits.maxCompressionRatio) {
       throw new ContainerError(
         "container/compression-ratio",
         `${codec} data expands more than ${limits.maxCompressionRatio} times: a decompression bomb`,
@@ -105,11 +102,20 @@ export async function decompressAll(
       break;
     }
     if (consumed >= source.size && pending.every((b) => b === 0)) break; // zero padding, as gzip allows
-    decoder = await options.decoder();
+    decoder = await options.decoder(limits);
     streams++;
   }
   if (!decoder.ended) {
-    decoder.finish?.(emit);
+    try {
+      await decoder.finish?.(emit);
+    } catch (err) {
+      if (!(err instanceof ContainerError) || err.rule !== "compression/corrupt" || produced === 0) throw err;
+      issues.push({
+        ...issueFromError(err),
+        message: `${err.message} (the data decoded before it is analysed)`,
+      });
+      return { bytes: join(chunks, produced), issues };
+    }
     if (!decoder.ended) {
       issues.push({
         rule: "compression/truncated",

@@ -1,5 +1,10 @@
 import { compressedFormat } from "./compressed-format.js";
-import { Inflater } from "./inflater.js";
+import type { DeflateWrapper, Inflater } from "./inflater.js";
+
+/** pako is loaded when a deflate stream is first met, not at start-up. */
+async function inflater(wrapper: DeflateWrapper): Promise<Inflater> {
+  return new (await import("./inflater.js")).Inflater(wrapper);
+}
 
 /** `ZF` + the uncompressed length as 19 characters of hex: joblib's format before 0.10. */
 const ZFILE_HEADER_BYTES = 21;
@@ -20,7 +25,7 @@ export const zlibFormat = compressedFormat({
   id: "zlib",
   codec: "zlib",
   sniff: startsLikeZlib,
-  decoder: () => new Inflater("zlib"),
+  decoder: () => inflater("zlib"),
   concatenated: true,
   hint: "pickle",
 });
@@ -30,7 +35,7 @@ export const gzipFormat = compressedFormat({
   id: "gzip",
   codec: "gzip",
   sniff: (head) => head[0] === 0x1f && head[1] === 0x8b && head[2] === 8,
-  decoder: () => new Inflater("gzip"),
+  decoder: () => inflater("gzip"),
   concatenated: true,
 });
 
@@ -43,7 +48,7 @@ export const joblibZfileFormat = compressedFormat({
   codec: "zlib",
   sniff: (head) => head[0] === 0x5a && head[1] === 0x46 && head[2] === 0x30 && head[3] === 0x78,
   start: (head) => (head[ZFILE_HEADER_BYTES] === 0x20 ? ZFILE_HEADER_BYTES + 1 : ZFILE_HEADER_BYTES),
-  decoder: () => new Inflater("zlib"),
+  decoder: () => inflater("zlib"),
   concatenated: false,
   hint: "pickle",
 });

@@ -1,6 +1,6 @@
 import type { ByteSource } from "../../reader/byte-source.js";
 import type { ContainerBudget } from "../container-budget.js";
-import { type DeflateWrapper, Inflater } from "./inflater.js";
+import type { DeflateWrapper, Inflater } from "./inflater.js";
 
 /** Compressed bytes read per step. */
 const INPUT_CHUNK_BYTES = 256 * 1024;
@@ -21,7 +21,8 @@ export class InflateSource implements ByteSource {
   private buffer = new Uint8Array(0);
   private produced = 0;
   private consumed = 0;
-  private readonly inflater: Inflater;
+  // Loaded on first read: pako is only needed for deflated members, which PyTorch never writes.
+  private inflater: Inflater | undefined;
   private done = false;
   private queue: Promise<void> = Promise.resolve();
   /** Undefined until the stream has been inflated to its end. */
@@ -31,10 +32,8 @@ export class InflateSource implements ByteSource {
     private readonly compressed: ByteSource,
     readonly size: number,
     private readonly budget: ContainerBudget,
-    wrapper: DeflateWrapper = "raw",
-  ) {
-    this.inflater = new Inflater(wrapper);
-  }
+    private readonly wrapper: DeflateWrapper = "raw",
+  ) {}
 
   async read(offset: number, length: number): Promise<Uint8Array> {
     const from = Math.min(Math.max(0, offset), this.size);
@@ -55,21 +54,25 @@ export class InflateSource implements ByteSource {
   }
 
   private async fill(upTo: number): Promise<void> {
+    if (!this.done && this.produced < upTo)
+      this.inflater ??= new (await import("./inflater.js")).Inflater(this.wrapper);
+    const inflater = this.inflater;
+    if (!inflater) return;
     while (!this.done && this.produced < upTo) {
       const input = await this.compressed.read(this.consumed, INPUT_CHUNK_BYTES);
       if (input.length === 0) {
-        this.finishWith(this.inflater.ended ? undefined : "truncated");
+        this.finishWith(inflater.ended ? undefined : "truncated");
         return;
       }
       this.consumed += input.length;
       try {
-        this.inflater.push(input, (chunk) => this.append(chunk));
+        inflater.push(input, (chunk) => this.append(chunk));
       } catch (err) {
         if (err !== OVERFLOW) throw err;
         this.finishWith("long");
         return;
       }
-      if (this.inflater.ended) this.finishWith(undefined);
+      if (inflater.ended) this.finishWith(undefined);
     }
   }
 

@@ -6,7 +6,7 @@ export interface StreamDecoder {
    */
   push(input: Uint8Array, emit: (chunk: Uint8Array) => void): number;
   /** Called when the input is exhausted: decoders that need all input decode here. */
-  finish?(emit: (chunk: Uint8Array) => void): void;
+  finish?(emit: (chunk: Uint8Array) => void): void | Promise<void>;
   /** True once the end of the stream has been decoded. */
   readonly ended: boolean;
 }

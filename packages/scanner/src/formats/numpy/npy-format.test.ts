@@ -4,7 +4,7 @@ import { BENIGN_PICKLE, MALICIOUS_PICKLE } from "../test-helpers/bytes.js";
 import { fakeContext } from "../test-helpers/fake-context.js";
 import { buildNpy } from "../test-helpers/npy-writer.js";
 import { npyFormat } from "./npy-format.js";
-import { readNpyHeader } from "./read-npy-header.js";
+import { MAX_NPY_HEADER_BYTES, readNpyHeader } from "./read-npy-header.js";
 
 const FLOATS = "{'descr': '<f4', 'fortran_order': False, 'shape': (4,), }";
 const OBJECTS = "{'descr': '|O', 'fortran_order': False, 'shape': (2,), }";
@@ -70,6 +70,15 @@ describe("npyFormat", () => {
     expect(ctx.findings.map((f) => f.rule)).toEqual(["numpy/bad-header"]);
   });
 
+  it("reads a header at the length limit", async () => {
+    const dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (4,), }";
+    const bytes = buildNpy(dict.padEnd(MAX_NPY_HEADER_BYTES - 1, " "), new Uint8Array(16), 2, false);
+    expect(new DataView(bytes.buffer).getUint32(8, true)).toBe(MAX_NPY_HEADER_BYTES);
+    expect((await parse(bytes)).findings).toEqual([]);
+    const over = buildNpy(dict.padEnd(MAX_NPY_HEADER_BYTES, " "), new Uint8Array(16), 2, false);
+    expect((await parse(over)).findings.map((f) => f.rule)).toEqual(["numpy/header-too-large"]);
+  });
+
   it("refuses a header longer than the limit before reading it", async () => {
     const bytes = buildNpy(FLOATS, new Uint8Array(16), 2);
     bytes[8] = 0;
@@ -77,5 +86,16 @@ describe("npyFormat", () => {
     bytes[10] = 0x20; // 2 MiB
     const ctx = await parse(bytes);
     expect(ctx.findings.map((f) => f.rule)).toEqual(["numpy/header-too-large"]);
+  });
+});
+
+describe("readNpyHeader", () => {
+  it("reads Python 2 long shapes, as numpy does for old files", async () => {
+    const header = await readNpyHeader(
+      new MemorySource(
+        buildNpy("{'descr': '<f4', 'fortran_order': False, 'shape': (4L, 2L), }", new Uint8Array(32)),
+      ),
+    );
+    expect(header.shape).toEqual([4, 2]);
   });
 });

@@ -51,13 +51,14 @@ class LiteralParser {
     if (c === "(") return this.sequence(")", depth, "tuple");
     if (c === "[") return this.sequence("]", depth, "list");
     if (c === "{") return this.dict(depth);
-    const word = /^(-?\d+|True|False|None)/.exec(this.text.slice(this.pos, this.pos + 32));
+    // `10L`: Python 2 longs, which numpy accepts in version 1 and 2 headers (`_filter_header`).
+    const word = /^(-?\d+L?|True|False|None)/.exec(this.text.slice(this.pos, this.pos + 32));
     if (!word) this.fail("unexpected character");
     const w = word[0];
     this.pos += w.length;
     if (w === "True" || w === "False") return { kind: "const", value: w === "True" };
     if (w === "None") return { kind: "const", value: null };
-    return { kind: "int", value: Number(w) };
+    return { kind: "int", value: Number(w.replace("L", "")) };
   }
 
   private string(quote: string): string {

@@ -75,8 +75,13 @@ export async function parsePickleStreams(
 }
 
 function looksAccidental(a: PickleAnalysis): boolean {
+  // A PROTO opcode the loader accepted makes it a pickle however soon it breaks: no text starts so.
   return (
-    !a.complete && a.imports.length === 0 && a.calls.length === 0 && a.opcodes < MIN_OPCODES_TO_BE_A_PICKLE
+    !a.complete &&
+    a.protocol === undefined &&
+    a.imports.length === 0 &&
+    a.calls.length === 0 &&
+    a.opcodes < MIN_OPCODES_TO_BE_A_PICKLE
   );
 }
 

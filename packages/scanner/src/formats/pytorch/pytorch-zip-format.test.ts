@@ -93,6 +93,19 @@ describe("pytorchZipFormat", () => {
     expect(report.verdict).toBe("suspicious");
   });
 
+  it("does not read a large tensor whole because its bytes start and end like a pickle", async () => {
+    const tensor = new Uint8Array(20 * 1024 * 1024).fill(0xff);
+    tensor.set([0x80, 0x02]);
+    tensor[tensor.length - 1] = 0x2e;
+    const bytes = buildZip({
+      members: checkpoint(BENIGN_PICKLE, "archive", [{ name: "archive/data/1", data: tensor }]),
+    });
+    const counting = new CountingSource(new MemorySource(bytes));
+    const report = await scanSource(counting, "model.pt");
+    expect(report.verdict).toBe("safe");
+    expect(counting.bytesRead).toBeLessThan(4 * 1024 * 1024);
+  });
+
   it("reads no tensor data beyond two bytes at each end", async () => {
     const big = new Uint8Array(4 * 1024 * 1024).fill(1);
     const bytes = buildZip({

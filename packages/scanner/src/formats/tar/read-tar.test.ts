@@ -2,11 +2,11 @@ import { describe, expect, it } from "vitest";
 import { resolveLimits } from "../../limits.js";
 import { MemorySource } from "../../reader/byte-source.js";
 import { ContainerBudget } from "../container-budget.js";
-import { BENIGN_PICKLE, MALICIOUS_PICKLE } from "../test-helpers/bytes.js";
+import { ascii, BENIGN_PICKLE, MALICIOUS_PICKLE } from "../test-helpers/bytes.js";
 import { fakeContext } from "../test-helpers/fake-context.js";
 import { buildTar, paxHeader, tarHeader } from "../test-helpers/tar-writer.js";
 import { startsLikeTar } from "./parse-tar-header.js";
-import { readTar } from "./read-tar.js";
+import { MAX_TAR_META_BYTES, readTar } from "./read-tar.js";
 import { tarFormat } from "./tar-format.js";
 
 const budget = () => new ContainerBudget(resolveLimits());
@@ -53,6 +53,19 @@ describe("readTar", () => {
     const bytes = buildTar([{ name: "d", type: "5", size: inner.length - 1024 }]);
     const listing = await readTar(new MemorySource(bytes), budget());
     expect(listing.issues.map((i) => i.rule)).toEqual(["tar/size-on-non-file"]);
+  });
+
+  it("reads a GNU long name at the size limit and refuses one byte more", async () => {
+    const name = "n".repeat(MAX_TAR_META_BYTES);
+    const at = buildTar([
+      { name: "././@LongLink", type: "L", data: ascii(name) },
+      { name: "x", data: BENIGN_PICKLE },
+    ]);
+    const listing = await readTar(new MemorySource(at), budget());
+    expect(listing.entries.map((e) => e.name.length)).toEqual([MAX_TAR_META_BYTES]);
+    const over = buildTar([{ name: "././@LongLink", type: "L", data: ascii(`${name}n`) }, { name: "x" }]);
+    const refused = await readTar(new MemorySource(over), budget());
+    expect(refused.issues.map((i) => i.rule)).toContain("tar/header-too-large");
   });
 
   it("accepts an archive at the entry limit and refuses one more", async () => {

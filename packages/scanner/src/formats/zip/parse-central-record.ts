@@ -14,7 +14,8 @@ const utf8 = new TextDecoder("utf-8");
 /**
  * Parses the central-directory record at `pos` of `central` (which starts at file offset `base`),
  * with miniz's checks: signature, ZIP64 extra field for saturated fields, stored sizes that agree,
- * data that fits in the file. Throws `ContainerError` where miniz refuses the archive.
+ * data that fits in the file. Throws `ContainerError` where miniz refuses the archive. `shift` moves
+ * the local header offset (Python's view of an archive with data before it).
  */
 export function parseCentralRecord(
   central: Uint8Array,
@@ -22,6 +23,7 @@ export function parseCentralRecord(
   base: number,
   index: number,
   fileSize: number,
+  shift = 0,
 ): { entry: ZipEntry; next: number } {
   const at = base + pos;
   if (central.length - pos < CENTRAL_SIZE || u32(central, pos) !== CENTRAL_SIGNATURE) {
@@ -71,6 +73,7 @@ export function parseCentralRecord(
       if (localHeaderOffset === U32_MAX) localHeaderOffset = u64(field, p);
     }
   }
+  localHeaderOffset += shift;
   if (
     !zip64 &&
     ((method === 0 && compressedSize !== uncompressedSize) || (uncompressedSize > 0 && compressedSize === 0))

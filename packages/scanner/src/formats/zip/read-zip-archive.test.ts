@@ -95,6 +95,10 @@ describe("readZipArchive", () => {
     ]);
   });
 
+  it("finds the end record more than a block before the end of the file", async () => {
+    expect(await rules({ members, trailing: new Uint8Array(10_000) })).toEqual(["zip/data-after-end-record"]);
+  });
+
   it("reports a missing local header as an error of that entry", async () => {
     const bytes = buildZip({ members });
     bytes[0] = 0; // break the first local header's signature

@@ -15,6 +15,11 @@ export interface ZipArchive {
   /** Local headers by entry index; entries whose local header is unreadable are missing. */
   locals: Map<number, ZipLocalHeader>;
   issues: ZipIssue[];
+  /**
+   * The archive as Python's zipfile (numpy, Keras, plain unzipping) reads it, when that differs:
+   * every offset moved by `directory.pythonShift`.
+   */
+  pythonView?: { directory: ZipDirectory; locals: Map<number, ZipLocalHeader> };
 }
 
 /** Local-header reads in flight at once. */
@@ -41,6 +46,31 @@ async function read(source: ByteSource, limits: Limits): Promise<ZipArchive> {
   const directory = await readZipDirectory(source, limits);
   budgetFor(source, limits).takeEntries(directory.entries.length, directory.endOffset);
   const issues: ZipIssue[] = [...directory.issues, ...findDuplicateNames(directory.entries)];
+  for (const entry of directory.entries) {
+    const flagIssue = checkFlagBits(entry);
+    if (flagIssue) issues.push(flagIssue);
+  }
+  const locals = await readLocals(source, directory, issues);
+  issues.push(...checkZipLayout(directory, locals));
+  const archive: ZipArchive = { directory, locals, issues };
+  if (directory.pythonShift !== 0) {
+    try {
+      const shifted = await readZipDirectory(source, limits, directory.pythonShift);
+      budgetFor(source, limits).takeEntries(shifted.entries.length, shifted.endOffset);
+      archive.pythonView = { directory: shifted, locals: await readLocals(source, shifted, []) };
+    } catch (err) {
+      issues.push(issueFromError(err));
+    }
+  }
+  return archive;
+}
+
+/** Reads every entry's local header (a few at a time) and compares it with the central directory. */
+async function readLocals(
+  source: ByteSource,
+  directory: ZipDirectory,
+  issues: ZipIssue[],
+): Promise<Map<number, ZipLocalHeader>> {
   const locals = new Map<number, ZipLocalHeader>();
   const headers = await mapConcurrent(directory.entries, LOCAL_HEADER_READS_IN_FLIGHT, async (entry) => {
     try {
@@ -50,8 +80,6 @@ async function read(source: ByteSource, limits: Limits): Promise<ZipArchive> {
     }
   });
   for (const entry of directory.entries) {
-    const flagIssue = checkFlagBits(entry);
-    if (flagIssue) issues.push(flagIssue);
     const local = headers[entry.index];
     if (!local) continue;
     if ("rule" in local) {
@@ -61,6 +89,5 @@ async function read(source: ByteSource, limits: Limits): Promise<ZipArchive> {
     locals.set(entry.index, local);
     issues.push(...compareLocalHeader(entry, local));
   }
-  issues.push(...checkZipLayout(directory, locals));
-  return { directory, locals, issues };
+  return locals;
 }

@@ -13,6 +13,8 @@ const ZIP64_END_SIGNATURE = 0x06064b50;
 const ZIP64_END_SIZE = 56;
 /** miniz searches the last 64 KiB + 22 bytes for the end record, in 4 KiB blocks (so a little more). */
 const END_SEARCH_BYTES = 0xffff + END_SIZE + 4096;
+/** Read first: the end record of an archive without a long comment is in its last block. */
+const FIRST_TAIL_BYTES = 4096;
 
 /**
  * Reads an archive's end records and central directory exactly as miniz (PyTorch's
@@ -20,15 +22,30 @@ const END_SEARCH_BYTES = 0xffff + END_SIZE + 4096;
  * before it switches to the ZIP64 record, and the directory's records are walked in order. Reads only
  * the tail and the directory, never member data. Everything miniz refuses throws a `ContainerError`
  * (the loader would fail too, and the verdict fails closed); things it tolerates become `issues`.
+ * With `shift`, every offset is moved by it, as Python's zipfile moves them for data it takes to be
+ * prepended to the archive (`pythonShift`).
  *
  * Spec: https://pkware.cachefly.net/webdocs/casestudies/APPNOTE.TXT
  */
-export async function readZipDirectory(source: ByteSource, limits: Limits): Promise<ZipDirectory> {
+export async function readZipDirectory(source: ByteSource, limits: Limits, shift = 0): Promise<ZipDirectory> {
   const size = source.size;
   const issues: ZipIssue[] = [];
-  const tailStart = Math.max(0, size - END_SEARCH_BYTES);
-  const tail = await readFully(source, tailStart, size - tailStart);
-  const endOffset = findEndRecord(tail, tailStart, size);
+  // The last signature wins, so a hit in the last block is final; most archives have no comment.
+  let tailStart = Math.max(0, size - FIRST_TAIL_BYTES);
+  let tail = await readFully(source, tailStart, size - tailStart);
+  let endOffset = findEndRecord(tail, tailStart, size);
+  if (endOffset < 0 && tailStart > 0) {
+    tailStart = Math.max(0, size - END_SEARCH_BYTES);
+    tail = await readFully(source, tailStart, size - tailStart);
+    endOffset = findEndRecord(tail, tailStart, size);
+  }
+  if (endOffset < 0) {
+    throw new ContainerError(
+      "zip/no-end-record",
+      "no end-of-central-directory record: not a readable zip archive",
+      0,
+    );
+  }
   const end = tail.subarray(endOffset - tailStart, endOffset - tailStart + END_SIZE);
 
   let totalEntries = u16(end, 10);
@@ -71,6 +88,15 @@ export async function readZipDirectory(source: ByteSource, limits: Limits): Prom
     }
   }
 
+  const centralEnd = centralOffset + centralSize;
+  // Python's zipfile: `concat = end record offset - size_cd - offset_cd` (less the ZIP64 records).
+  const pythonShift = (zip64 ? endOffset - ZIP64_END_SIZE - ZIP64_LOCATOR_SIZE : endOffset) - centralEnd;
+  if (shift !== 0) {
+    if (centralOffset + shift < 0) {
+      throw new ContainerError("zip/bad-end-record", "bad offset for the central directory", endOffset);
+    }
+    centralOffset += shift;
+  }
   if (
     totalEntries !== entriesOnDisk ||
     ((diskNumber | centralDisk) !== 0 && (diskNumber !== 1 || centralDisk !== 1))
@@ -103,13 +129,12 @@ export async function readZipDirectory(source: ByteSource, limits: Limits): Prom
   const entries: ZipEntry[] = [];
   let pos = 0;
   for (let index = 0; index < totalEntries; index++) {
-    const entry = parseCentralRecord(central, pos, centralOffset, index, size);
+    const entry = parseCentralRecord(central, pos, centralOffset, index, size, shift);
     entries.push(entry.entry);
     pos = entry.next;
   }
 
-  const centralEnd = centralOffset + centralSize;
-  if (centralEnd !== endRecordsOffset) {
+  if (shift === 0 && centralEnd !== endRecordsOffset) {
     // Python's zipfile takes such a gap for data prepended to the archive and shifts every offset by
     // it, so it would read other bytes than miniz does.
     issues.push({
@@ -124,7 +149,7 @@ export async function readZipDirectory(source: ByteSource, limits: Limits): Prom
   }
   const commentLength = u16(end, 20);
   const endOfArchive = Math.min(size, endOffset + END_SIZE + commentLength);
-  if (endOfArchive < size) {
+  if (shift === 0 && endOfArchive < size) {
     issues.push({
       rule: "zip/data-after-end-record",
       severity: "suspicious",
@@ -140,11 +165,12 @@ export async function readZipDirectory(source: ByteSource, limits: Limits): Prom
     endOffset,
     endOfArchive,
     zip64,
+    pythonShift,
     issues,
   };
 }
 
-/** Offset of the last end-record signature with a whole record after it, as miniz picks it. */
+/** Offset of the last end-record signature with a whole record after it, as miniz picks it; -1 if none. */
 function findEndRecord(tail: Uint8Array, tailStart: number, size: number): number {
   for (let i = tail.length - 4; i >= 0; i--) {
     if (
@@ -158,9 +184,5 @@ function findEndRecord(tail: Uint8Array, tailStart: number, size: number): numbe
       return tailStart + i;
     }
   }
-  throw new ContainerError(
-    "zip/no-end-record",
-    "no end-of-central-directory record: not a readable zip archive",
-    0,
-  );
+  return -1;
 }

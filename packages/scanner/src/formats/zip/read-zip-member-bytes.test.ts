@@ -1,3 +1,4 @@
+import { deflateRawSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { resolveLimits } from "../../limits.js";
 import { MemorySource } from "../../reader/byte-source.js";
@@ -58,6 +59,20 @@ describe("readZipMemberBytes", () => {
     });
     expect(bytes.length).toBe(16);
     expect(issues.map((i) => i.rule)).toContain("zip/size-mismatch");
+  });
+
+  it("inflates a member at the declared ratio limit and refuses one just above it", async () => {
+    const data = new Uint8Array(2 * 1024 * 1024);
+    const compressedSize = new Uint8Array(deflateRawSync(data)).length;
+    const atLimit = Math.floor(data.length / compressedSize);
+    await expect(
+      readFirst({ name: "a/x.pkl", data, method: 8 }, { maxCompressionRatio: atLimit + 1 }),
+    ).resolves.toBeTruthy();
+    await expect(
+      readFirst({ name: "a/x.pkl", data, method: 8 }, { maxCompressionRatio: atLimit }),
+    ).rejects.toMatchObject({
+      rule: "container/compression-ratio",
+    });
   });
 
   it("refuses a declared decompression bomb before inflating anything", async () => {

@@ -1,3 +1,4 @@
+import { analysePickle } from "../../pickle/analyse-pickle.js";
 import type { ByteSource } from "../../reader/byte-source.js";
 import { MemorySource, readFully } from "../../reader/byte-source.js";
 import { InflateSource } from "../compression/inflate-source.js";
@@ -10,11 +11,15 @@ import type { ZipArchive } from "./read-zip-archive.js";
 import { readZipMemberBytes } from "./read-zip-member-bytes.js";
 import type { ZipEntry, ZipLocalHeader } from "./zip-types.js";
 
+/** Members that look like pickles only by their bytes are read whole (and CRC-checked) up to this size. */
+const WHOLE_READ_MAX_BYTES = 16 * 1024 * 1024;
+
 /** STOP, the last byte of a pickle. */
 const STOP = 0x2e;
 
 /**
- * `pytorch`: only pickle members are read (tensor data never is, beyond two bytes at each end).
+ * `pytorch`: pickle members and small side files (code, `extra/`, `version`) are read; tensor data
+ * (`<root>/data/<key>`) never is, beyond its first bytes.
  * `all`: every member is scanned by content, recursively (npz, archives users upload).
  */
 export type ZipScanMode = "pytorch" | "all";
@@ -30,25 +35,53 @@ export async function scanZip(
   ctx: ParseContext,
   mode: ZipScanMode,
 ): Promise<void> {
-  const budget = budgetFor(source, ctx.limits);
   reportIssues(ctx, archive.issues);
   ctx.info("entries", archive.directory.entries.length);
   if (archive.directory.zip64) ctx.info("zip64", true);
+  const scanned = new Set<string>();
   for (const entry of archive.directory.entries) {
-    const local = archive.locals.get(entry.index);
-    if (!local || isDirectory(entry)) continue;
-    try {
-      if (await holdsPickle(source, entry, local, ctx)) {
-        const { bytes, issues } = await readZipMemberBytes(source, entry, local, budget, ctx.limits);
-        reportIssues(ctx, issues);
-        await ctx.scanMember(entry.name, withBudget(new MemorySource(bytes), budget), "pickle");
-      } else if (mode === "all") {
-        const member = openZipMember(source, entry, local, budget, ctx.limits);
-        await ctx.scanMember(entry.name, member);
-      }
-    } catch (err) {
-      reportIssues(ctx, [issueFromError(err, entry.name)]);
+    await scanEntry(source, entry, archive.locals.get(entry.index), ctx, mode, scanned);
+  }
+  // Members only Python's zipfile sees (it shifts every offset): scanned too, under their names.
+  const python = archive.pythonView;
+  if (python) {
+    for (const entry of python.directory.entries) {
+      await scanEntry(source, entry, python.locals.get(entry.index), ctx, mode, scanned);
     }
+  }
+}
+
+async function scanEntry(
+  source: ByteSource,
+  entry: ZipEntry,
+  local: ZipLocalHeader | undefined,
+  ctx: ParseContext,
+  mode: ZipScanMode,
+  scanned: Set<string>,
+): Promise<void> {
+  if (!local || isDirectory(entry)) return;
+  const key = `${local.dataOffset}:${entry.compressedSize}:${entry.uncompressedSize}:${entry.method}`;
+  if (scanned.has(key)) return;
+  scanned.add(key);
+  const budget = budgetFor(source, ctx.limits);
+  try {
+    const named = isPickleName(entry.name);
+    if (named || (await holdsPickle(source, entry, local, ctx))) {
+      if (!named && entry.uncompressedSize > WHOLE_READ_MAX_BYTES) {
+        // Looks like a pickle by its bytes alone: a large tensor can too, so the pickle parser reads
+        // only what it needs (and declines what is not a pickle) instead of the whole member.
+        await ctx.scanMember(entry.name, openZipMember(source, entry, local, budget, ctx.limits), "pickle");
+        return;
+      }
+      const { bytes, issues } = await readZipMemberBytes(source, entry, local, budget, ctx.limits);
+      reportIssues(ctx, issues);
+      await ctx.scanMember(entry.name, withBudget(new MemorySource(bytes), budget), "pickle");
+    } else if (mode === "all" || isSmallSideFile(entry)) {
+      const member = openZipMember(source, entry, local, budget, ctx.limits);
+      await ctx.scanMember(entry.name, member);
+    }
+  } catch (err) {
+    reportIssues(ctx, [issueFromError(err, entry.name)]);
   }
 }
 
@@ -58,19 +91,30 @@ async function holdsPickle(
   local: ZipLocalHeader,
   ctx: ParseContext,
 ): Promise<boolean> {
-  if (isPickleName(entry.name)) return true;
   if (entry.uncompressedSize < 2) return false;
   if (entry.method === 0 && local.dataHead.length >= 2 && !looksLikeProtoPickle(local.dataHead, STOP)) {
     return false; // the common case (tensor data), decided without another read
   }
   const member = openZipMember(source, entry, local, budgetFor(source, ctx.limits), ctx.limits);
   const head = await readFully(member, 0, 2);
-  if (member instanceof InflateSource) {
-    // The last byte of a deflated member costs a full inflate: decide on PROTO alone.
-    return looksLikeProtoPickle(head, STOP);
-  }
-  const last = (await readFully(member, member.size - 1, 1))[0];
-  return looksLikeProtoPickle(head, last);
+  // The last byte of a deflated member costs a full inflate: decide on PROTO alone there.
+  const last = member instanceof InflateSource ? STOP : (await readFully(member, member.size - 1, 1))[0];
+  if (!looksLikeProtoPickle(head, last)) return false;
+  // Tensor bytes can start and end like a pickle by chance. No loader unpickles such a member, so it
+  // counts as a pickle only when following it gets somewhere: a STOP, an import or a call. This reads
+  // only up to where the stream breaks, which for tensor data is within the first bytes.
+  const probe = await analysePickle(member, 0, { limits: ctx.limits });
+  return probe.complete || probe.imports.length > 0 || probe.calls.length > 0;
+}
+
+/** Tensor data of a PyTorch archive: `<root>/data/<key>`. */
+const TENSOR_MEMBER = /^[^/]+\/data\/[^/]+$/;
+/** Other members of a PyTorch archive up to this size are scanned by content (code, config, version). */
+const SIDE_FILE_MAX_BYTES = 1024 * 1024;
+
+/** TorchScript code, `extra/` files and the like: small, and where a leaked token would sit. */
+function isSmallSideFile(entry: ZipEntry): boolean {
+  return !TENSOR_MEMBER.test(entry.name) && entry.uncompressedSize <= SIDE_FILE_MAX_BYTES;
 }
 
 function isDirectory(entry: ZipEntry): boolean {

@@ -35,6 +35,11 @@ export interface ZipDirectory {
   endOffset: number;
   endOfArchive: number;
   zip64: boolean;
+  /**
+   * How far Python's zipfile moves every offset: it takes bytes between the central directory and
+   * the end record for data prepended to the archive. Non-zero means Python reads other bytes.
+   */
+  pythonShift: number;
   issues: ZipIssue[];
 }
 

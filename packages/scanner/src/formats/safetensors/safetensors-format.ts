@@ -1,0 +1,163 @@
+import { type ByteSource, readFully, SliceSource } from "../../reader/byte-source.js";
+import type { FormatParser, ParseContext } from "../format-parser.js";
+import { summaryText } from "../summary-text.js";
+import {
+  MAX_SAFETENSORS_FINDINGS,
+  MAX_SAFETENSORS_HEADER_BYTES,
+  MAX_SAFETENSORS_HEADER_DEPTH,
+} from "./safetensors-limits.js";
+import { scanJsonStructure } from "./scan-json-structure.js";
+import { type SafetensorsProblem, validateSafetensorsHeader } from "./validate-safetensors-header.js";
+
+const OPEN_BRACE = 0x7b;
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * safetensors: an 8-byte little-endian header length, a JSON header, then raw tensor data.
+ * Validated as strictly as the reference reader and stricter (see `validateSafetensorsHeader`);
+ * only the header is read, so a file of any size validates in the time its header takes.
+ * Every broken rule is an `error` finding `safetensors/<rule>`; a valid file gets no finding.
+ * Spec: https://github.com/huggingface/safetensors#format
+ */
+export const safetensorsFormat: FormatParser = {
+  id: "safetensors",
+  sniff(head, size) {
+    if (size < 10 || head.length < 10) return false;
+    // The header is JSON text starting with `{` (perhaps after whitespace, which the rules then reject).
+    let i = 8;
+    while (i < head.length && isJsonSpace(head[i] as number)) i++;
+    if (head[i] !== OPEN_BRACE) return false;
+    i++;
+    while (i < head.length && isJsonSpace(head[i] as number)) i++;
+    return i >= head.length || head[i] === 0x22 || head[i] === 0x7d;
+  },
+  async parse(source: ByteSource, ctx: ParseContext) {
+    const problems: SafetensorsProblem[] = [];
+    let trailingStart: number | undefined;
+    try {
+      trailingStart = await validate(source, ctx, problems);
+    } finally {
+      report(problems, ctx);
+    }
+    if (trailingStart !== undefined) {
+      // Bytes after the data are how polyglots are built (a zip or pickle that another loader
+      // finds): beyond the error reported, analyse them as a member of their own.
+      const trailing = new SliceSource(source, trailingStart, source.size - trailingStart);
+      await ctx.scanMember(`<trailing data at ${trailingStart}>`, trailing);
+    }
+  },
+};
+
+/** Validates the file into `problems`; returns where trailing bytes start, if there are any. */
+async function validate(
+  source: ByteSource,
+  ctx: ParseContext,
+  problems: SafetensorsProblem[],
+): Promise<number | undefined> {
+  const lengthBytes = await readFully(source, 0, 8);
+  const declared = new DataView(lengthBytes.buffer, lengthBytes.byteOffset, 8).getBigUint64(0, true);
+  if (declared > BigInt(MAX_SAFETENSORS_HEADER_BYTES)) {
+    problems.push({
+      rule: "safetensors/header-too-large",
+      message: `header length ${declared} exceeds the limit of ${MAX_SAFETENSORS_HEADER_BYTES} bytes`,
+    });
+    return;
+  }
+  const headerLength = Number(declared);
+  if (8 + headerLength > source.size) {
+    problems.push({
+      rule: "safetensors/header-length",
+      message: `header length ${headerLength} runs past the end of the ${source.size}-byte file`,
+    });
+    return;
+  }
+  const bytes = await readFully(source, 8, headerLength);
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    problems.push({ rule: "safetensors/header-not-utf8", message: "the header is not valid UTF-8" });
+    return;
+  }
+  if (bytes[0] !== OPEN_BRACE) {
+    problems.push({
+      rule: "safetensors/header-start",
+      message: `the header starts with byte 0x${(bytes[0] ?? 0).toString(16).padStart(2, "0")} at offset 8, not "{"`,
+    });
+  }
+  for (const issue of scanJsonStructure(bytes, MAX_SAFETENSORS_HEADER_DEPTH, MAX_SAFETENSORS_FINDINGS + 1)) {
+    const at = `at offset ${8 + issue.offset}`;
+    if (issue.kind === "too-deep") {
+      problems.push({
+        rule: "safetensors/nesting-too-deep",
+        message: `JSON nested ${issue.text} levels deep ${at}; a valid header nests at most ${MAX_SAFETENSORS_HEADER_DEPTH}`,
+      });
+      return;
+    }
+    problems.push(
+      issue.kind === "duplicate-key"
+        ? {
+            rule: "safetensors/duplicate-key",
+            message: `key ${JSON.stringify(issue.text.slice(0, 200))} appears twice in one object (second ${at}); readers disagree on which one counts`,
+          }
+        : {
+            rule: "safetensors/invalid-number",
+            message: `number ${issue.text.slice(0, 40)} ${at} is not a plain non-negative integer`,
+          },
+    );
+  }
+  let header: unknown;
+  try {
+    header = JSON.parse(text);
+  } catch (err) {
+    problems.push({
+      rule: "safetensors/header-json",
+      message: `the header is not valid JSON: ${err instanceof Error ? err.message : String(err)}`,
+    });
+    return;
+  }
+  if (typeof header !== "object" || header === null || Array.isArray(header)) {
+    problems.push({ rule: "safetensors/header-json", message: "the header is not a JSON object" });
+    return;
+  }
+  const result = validateSafetensorsHeader(header as Record<string, unknown>, source.size - 8 - headerLength);
+  for (const problem of result.problems) problems.push(problem);
+  const { summary } = result;
+
+  ctx.info("tensors", summary.tensors);
+  ctx.info(
+    "parameters",
+    summary.parameters <= BigInt(Number.MAX_SAFE_INTEGER)
+      ? Number(summary.parameters)
+      : String(summary.parameters),
+  );
+  ctx.info("dtypes", summary.dtypes);
+  if (summary.metadata) {
+    const shown: Record<string, string> = {};
+    for (const [key, value] of Object.entries(summary.metadata)) {
+      shown[summaryText(key)] = summaryText(value);
+      ctx.text({ text: `${key}: ${value}`, kind: "safetensors-metadata" });
+    }
+    ctx.info("metadata", shown);
+  }
+  const dataEnd = summary.dataEnd === undefined ? undefined : 8 + headerLength + summary.dataEnd;
+  return dataEnd !== undefined && dataEnd < source.size ? dataEnd : undefined;
+}
+
+function report(problems: readonly SafetensorsProblem[], ctx: ParseContext): void {
+  for (const problem of problems.slice(0, MAX_SAFETENSORS_FINDINGS)) {
+    ctx.finding({ check: "format", rule: problem.rule, severity: "error", message: problem.message });
+  }
+  if (problems.length > MAX_SAFETENSORS_FINDINGS) {
+    ctx.finding({
+      check: "format",
+      rule: "safetensors/more-problems",
+      severity: "error",
+      message: `${problems.length - MAX_SAFETENSORS_FINDINGS} more problems not listed`,
+    });
+  }
+}
+
+function isJsonSpace(b: number): boolean {
+  return b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d;
+}

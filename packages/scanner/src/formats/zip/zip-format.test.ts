@@ -1,0 +1,113 @@
+import { describe, expect, it } from "vitest";
+import { MemorySource } from "../../reader/byte-source.js";
+import { scanSource } from "../../scan.js";
+import { ascii, BENIGN_PICKLE, concat, MALICIOUS_PICKLE } from "../test-helpers/bytes.js";
+import { buildNpy } from "../test-helpers/npy-writer.js";
+import { buildZip } from "../test-helpers/zip-writer.js";
+
+const scan = (bytes: Uint8Array, limits = {}) =>
+  scanSource(new MemorySource(bytes), "upload.zip", { limits });
+const OBJECTS = "{'descr': '|O', 'fortran_order': False, 'shape': (2,), }";
+
+describe("zip archives", () => {
+  it("accepts a well-formed archive of text and pickles", async () => {
+    const report = await scan(
+      buildZip({
+        members: [
+          { name: "README.md", data: ascii("# model\n") },
+          { name: "weights/model.bin", data: BENIGN_PICKLE, method: 8 },
+        ],
+      }),
+    );
+    expect([report.format, report.verdict]).toEqual(["zip", "safe"]);
+    expect(report.members?.map((m) => [m.path, m.format])).toEqual([
+      ["README.md", "text"],
+      ["weights/model.bin", "pickle"],
+    ]);
+  });
+
+  it("finds a payload in any member, whatever its name", async () => {
+    const report = await scan(
+      buildZip({ members: [{ name: "cat.jpg", data: MALICIOUS_PICKLE, method: 8 }] }),
+    );
+    expect(report.verdict).toBe("dangerous");
+  });
+
+  it("finds a payload in a zip inside a zip", async () => {
+    const inner = buildZip({ members: [{ name: "model.pkl", data: MALICIOUS_PICKLE }] });
+    const report = await scan(buildZip({ members: [{ name: "inner.zip", data: inner, method: 8 }] }));
+    expect(report.verdict).toBe("dangerous");
+    expect(report.findings.some((f) => f.location?.member === "inner.zip/model.pkl")).toBe(true);
+  });
+
+  it("stops at the nesting limit with an error", async () => {
+    let bytes = buildZip({ members: [{ name: "model.pkl", data: BENIGN_PICKLE }] });
+    for (let i = 0; i < 3; i++) bytes = buildZip({ members: [{ name: `level${i}.zip`, data: bytes }] });
+    expect((await scan(bytes, { maxNestingDepth: 4 })).verdict).toBe("safe");
+    const report = await scan(bytes, { maxNestingDepth: 3 });
+    expect(report.verdict).toBe("error");
+    expect(report.findings.map((f) => f.rule)).toContain("container/nesting-too-deep");
+  });
+
+  it("bounds entries across nested archives, not per archive", async () => {
+    const inner = buildZip({
+      members: [
+        { name: "a", data: ascii("a") },
+        { name: "b", data: ascii("b") },
+      ],
+    });
+    const outer = buildZip({
+      members: [
+        { name: "x.zip", data: inner },
+        { name: "y.zip", data: inner },
+      ],
+    });
+    expect((await scan(outer, { maxArchiveEntries: 6 })).verdict).toBe("safe");
+    const report = await scan(outer, { maxArchiveEntries: 5 });
+    expect(report.findings.map((f) => f.rule)).toContain("container/too-many-entries");
+    expect(report.verdict).toBe("error");
+  });
+
+  it("calls an archive that cannot be opened an error, never safe", async () => {
+    const report = await scan(concat(ascii("PK\u0003\u0004"), new Uint8Array(100)));
+    expect([report.format, report.verdict]).toEqual(["zip", "error"]);
+  });
+});
+
+describe("npz archives", () => {
+  it("accepts a well-formed npz", async () => {
+    const floats = buildNpy("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }", new Uint8Array(8));
+    const report = await scan(buildZip({ members: [{ name: "w.npy", data: floats, method: 8 }] }));
+    expect([report.format, report.verdict]).toEqual(["npz", "safe"]);
+  });
+
+  it("finds a payload in an object array of an npz", async () => {
+    const objects = buildNpy(OBJECTS, MALICIOUS_PICKLE);
+    const report = await scan(buildZip({ members: [{ name: "arr_0.npy", data: objects }] }));
+    expect([report.format, report.verdict]).toEqual(["npz", "dangerous"]);
+    expect(report.findings.some((f) => f.location?.member === "arr_0.npy")).toBe(true);
+  });
+});
+
+describe("archives Python's zipfile reads at other offsets", () => {
+  it("finds a payload only Python sees, behind a second central directory", async () => {
+    // miniz (PyTorch) reads the central directory where the end record says; Python's zipfile takes the
+    // gap before the end record for prepended data and reads a directory that far further on.
+    const benign = buildZip({ members: [{ name: "model.pkl", data: BENIGN_PICKLE }] });
+    const evil = buildZip({ members: [{ name: "model.pkl", data: MALICIOUS_PICKLE }] });
+    const localA = benign.subarray(0, 30 + 9 + BENIGN_PICKLE.length);
+    const cdA = benign.subarray(localA.length, benign.length - 22);
+    const localB = evil.subarray(0, 30 + 9 + MALICIOUS_PICKLE.length);
+    const cdB = evil.slice(localB.length, evil.length - 22);
+    const pad = new Uint8Array(100);
+    const shift = cdA.length;
+    const lhoB = localA.length + pad.length;
+    new DataView(cdB.buffer).setUint32(42, lhoB - shift, true);
+    const cdAt = localA.length + pad.length + localB.length;
+    const end = benign.slice(benign.length - 22);
+    new DataView(end.buffer).setUint32(16, cdAt, true);
+    const report = await scan(concat(localA, pad, localB, cdA, cdB, end));
+    expect(report.verdict).toBe("dangerous");
+    expect(report.findings.map((f) => f.rule)).toContain("zip/unreferenced-bytes");
+  });
+});
