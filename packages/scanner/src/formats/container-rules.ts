@@ -20,7 +20,7 @@ export const CONTAINER_RULES: Readonly<Record<string, string>> = Object.freeze({
   "zip/local-header-mismatch":
     "The local header's method, flags or CRC differ from the central directory (suspicious).",
   "zip/flag-bits":
-    "Encryption, patch or reserved flag bits are set; PyTorch ignores them, other readers skip the member (suspicious).",
+    "Encryption, patch or reserved flag bits are set; readers differ on whether they read the member, so its bytes are scanned anyway (suspicious).",
   "zip/duplicate-entry":
     "Two entries share a name (exactly or ignoring case); loaders differ on which one they read (suspicious).",
   "zip/overlapping-entries":
@@ -51,6 +51,8 @@ export const CONTAINER_RULES: Readonly<Record<string, string>> = Object.freeze({
   "pytorch/legacy-unreadable":
     "The records of PyTorch's tar layout cannot be followed to their next pickle (error).",
   "pytorch/too-many-records": "A PyTorch tar member declares more records than `maxPicklesPerFile` (error).",
+  "pytorch/linked-member":
+    "A member of PyTorch's tar layout is a link; torch.load reads its target instead (suspicious).",
   "pytorch/trailing-data":
     "Bytes at the end of a PyTorch tar member that torch.load does not read (suspicious).",
   "compression/corrupt": "Compressed data does not decode; what decoded before is still analysed (error).",

@@ -417,6 +417,22 @@ const INNOCUOUS: readonly Entry[] = [
     ],
   },
   { module: "torch._tensor", names: ["_rebuild_from_type", "_rebuild_from_type_v2"] },
+  // Tensor classes that the old tar checkpoint layout (PyTorch < 0.4) pickles in its `tensors` member.
+  {
+    module: "torch",
+    names: [
+      "FloatTensor",
+      "DoubleTensor",
+      "HalfTensor",
+      "BFloat16Tensor",
+      "LongTensor",
+      "IntTensor",
+      "ShortTensor",
+      "CharTensor",
+      "ByteTensor",
+      "BoolTensor",
+    ],
+  },
   {
     module: "torch",
     names: [

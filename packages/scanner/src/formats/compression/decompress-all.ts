@@ -9,6 +9,7 @@ import type { StreamDecoder } from "./stream-decoder.js";
 /** Compressed bytes read per step. */
 const INPUT_CHUNK_BYTES = 256 * 1024;
 
+/** How `decompressAll` decodes one compressed file. */
 export interface DecompressOptions {
   /** Name of the codec for messages (`zlib`, `gzip`, ...). */
   codec: string;

@@ -1,3 +1,4 @@
+import * as jinja from "@huggingface/jinja";
 import { describe, expect, it } from "vitest";
 import { findTemplateEscapes, MAX_TEMPLATE_CHARS } from "./find-template-escapes.js";
 
@@ -6,7 +7,7 @@ const chatml =
 const withNamespace =
   "{% set ns = namespace(system='') %}{%- for m in messages -%}{%- if m.role == 'system' -%}{% set ns.system = m.content %}{%- else -%}{{ m.content | trim }}{%- endif -%}{%- endfor -%}{{ ns.system | tojson }}";
 
-const rules = (t: string) => findTemplateEscapes(t, "metadata").map((i) => `${i.rule}:${i.severity}`);
+const rules = (t: string) => findTemplateEscapes(jinja, t, "metadata").map((i) => `${i.rule}:${i.severity}`);
 
 describe("findTemplateEscapes", () => {
   it("accepts real chat templates (ChatML, namespace and filters)", () => {

@@ -1,4 +1,4 @@
-import { parse, tokenize } from "@huggingface/jinja";
+import type * as Jinja from "@huggingface/jinja";
 
 /** A sandbox-escape pattern found in a Jinja template. */
 export interface TemplateIssue {
@@ -49,7 +49,8 @@ const OS_CALLS = new Set([
  * `dangerous`; an `attr` filter whose name is computed at render time is `suspicious`. A template
  * the parser rejects cannot be checked and is an `error`.
  */
-export function findTemplateEscapes(template: string, where: string): TemplateIssue[] {
+export function findTemplateEscapes(jinja: typeof Jinja, template: string, where: string): TemplateIssue[] {
+  const { parse, tokenize } = jinja;
   if (template.length > MAX_TEMPLATE_CHARS) {
     return [
       {

@@ -1,4 +1,3 @@
-import { gguf } from "@huggingface/gguf";
 import type { ByteSource } from "../../reader/byte-source.js";
 import type { FormatParser, ParseContext } from "../format-parser.js";
 import { summaryText } from "../summary-text.js";
@@ -23,6 +22,9 @@ export const ggufFormat: FormatParser = {
   id: "gguf",
   sniff: (head) => head[0] === 0x47 && head[1] === 0x47 && head[2] === 0x55 && head[3] === 0x46,
   async parse(source: ByteSource, ctx: ParseContext) {
+    // Loaded on first use: most scans never meet a GGUF file, and start-up time matters to the CLI.
+    const { gguf } = await import("@huggingface/gguf");
+    const jinja = await import("@huggingface/jinja");
     // The reader fetches 2 MB ranges of a URL; a custom fetch serves them from the source instead.
     const parsed = await gguf(VIRTUAL_URL, { fetch: sourceFetch(source), computeParametersCount: true });
     const { tensorInfos, parameterCount } = parsed;
@@ -44,7 +46,7 @@ export const ggufFormat: FormatParser = {
       const isTemplate = TEMPLATE_KEY.test(key);
       ctx.text({ text: value, kind: isTemplate ? "gguf-chat-template" : "gguf-metadata" });
       if (!isTemplate) continue;
-      for (const issue of findTemplateEscapes(value, `metadata ${JSON.stringify(key.slice(0, 80))}`)) {
+      for (const issue of findTemplateEscapes(jinja, value, `metadata ${JSON.stringify(key.slice(0, 80))}`)) {
         ctx.finding({ check: "format", rule: issue.rule, severity: issue.severity, message: issue.message });
       }
     }

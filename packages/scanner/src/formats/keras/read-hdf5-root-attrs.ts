@@ -1,4 +1,4 @@
-import { File } from "jsfive";
+import type { File as Hdf5File } from "jsfive";
 import { type ByteSource, readFully } from "../../reader/byte-source.js";
 import { H5_INITIAL_READ_BYTES } from "./keras-limits.js";
 
@@ -24,7 +24,9 @@ export class Hdf5TooLargeError extends Error {}
  * files h5py writes, so tensor data is normally never read. Bounded by `maxBytes`.
  */
 export async function readHdf5RootAttrs(source: ByteSource, maxBytes: number): Promise<Hdf5RootAttrs> {
-  disableLinkWalk();
+  // Loaded on first use: most scans never meet an HDF5 file, and start-up time matters to the CLI.
+  const { File } = await import("jsfive");
+  disableLinkWalk(File);
   let length = Math.min(source.size, H5_INITIAL_READ_BYTES);
   for (;;) {
     const bytes = await readFully(source, 0, length);
@@ -56,7 +58,7 @@ let linkWalkDisabled = false;
  * reached through a `File` opened on a minimal HDF5 file with no links at all. The scanner is the
  * only user of jsfive in the process.
  */
-function disableLinkWalk(): void {
+function disableLinkWalk(File: typeof Hdf5File): void {
   if (linkWalkDisabled) return;
   const probe = new File(minimalHdf5(), "probe.h5");
   const objectHeader: { get_links(): Record<string, number> } = Object.getPrototypeOf(probe._dataobjects);

@@ -20,6 +20,7 @@ const PLAIN_NAMES = new Set(
   ),
 );
 
+/** What a `.npy` header says, and where the data starts. */
 export interface NpyHeader {
   version: 1 | 2 | 3;
   /** Where the array data (or, for object arrays, the pickle) starts. */

@@ -1,8 +1,6 @@
-import { fromBinary } from "@bufbuild/protobuf";
 import { WireType } from "@bufbuild/protobuf/wire";
 import { type ByteSource, readFully } from "../../reader/byte-source.js";
 import type { FormatParser, ParseContext } from "../format-parser.js";
-import { ModelProtoSchema } from "../generated/onnx_scan_pb.js";
 import { NotThisFormatError } from "../not-this-format.js";
 import { sniffProtobuf } from "../protobuf/sniff-protobuf.js";
 import { walkProtobufFields } from "../protobuf/walk-protobuf-fields.js";
@@ -78,6 +76,11 @@ async function parseOnnx(source: ByteSource, ctx: ParseContext): Promise<void> {
     return;
   }
   const bytes = await readFully(source, 0, source.size);
+  // Loaded on first use: the schema is decoded when its module loads, and most scans meet no ONNX file.
+  const [{ fromBinary }, { ModelProtoSchema }] = await Promise.all([
+    import("@bufbuild/protobuf"),
+    import("../generated/onnx_scan_pb.js"),
+  ]);
   const model = fromBinary(ModelProtoSchema, bytes, { readUnknownFields: false });
   const { issues, summary } = walkOnnxModel(model);
   for (const issue of issues) {

@@ -26,7 +26,9 @@ const MAX_MAGIC_PICKLE_BYTES = 64 * 1024;
  */
 export const pytorchLegacyFormat: FormatParser = {
   id: "pytorch-legacy",
-  sniff: (head) => startsLikePickle(head),
+  // The magic-number pickle is the first 15 bytes of a legacy file; a payload may come before the
+  // number, but one padded past the sniffed head is still analysed (as a plain pickle stream).
+  sniff: (head) => startsLikePickle(head) && holdsMagic(head),
   async parse(source, ctx) {
     const options = { limits: ctx.limits };
     const first = await analysePickle(source, 0, options);

@@ -52,3 +52,20 @@ describe("pytorchTarFormat", () => {
     expect(report.verdict).toBe("dangerous");
   });
 });
+
+describe("pytorchTarFormat links", () => {
+  it("follows a storages member that is a link to another member, as tarfile does", async () => {
+    // Only walking the records finds the payload: it sits after raw storage bytes.
+    const storages = concat(count(2), storageRecord("0"), floats(3), MALICIOUS_PICKLE, floats(3), EMPTY_LIST);
+    const bytes = buildTar([
+      { name: "blob", data: storages },
+      { name: "pickle", data: BENIGN_PICKLE },
+      { name: "tensors", data: count(0) },
+      { name: "storages", type: "2", link: "./blob" },
+    ]);
+    const report = await scan(bytes);
+    expect(report.format).toBe("pytorch-tar");
+    expect(report.verdict).toBe("dangerous");
+    expect(report.findings.map((f) => f.rule)).toContain("pytorch/linked-member");
+  });
+});

@@ -16,6 +16,8 @@ import { storageElementSize } from "./storage-element-size.js";
 
 /** Members `torch.load` reads from the old tar layout; `storages` and `tensors` mix pickles and raw data. */
 const REQUIRED = ["storages", "tensors", "pickle"];
+/** Members read in a fixed way: `pickle` and `sys_info` are one pickle each. */
+const ROLES = new Set([...REQUIRED, "sys_info"]);
 /** A count pickle longer than this is not a plain int. */
 const MAX_COUNT_PICKLE_BYTES = 64;
 
@@ -40,26 +42,43 @@ export const pytorchTarFormat: FormatParser = {
     const names = new Set(listing.entries.map((e) => e.name));
     if (!REQUIRED.every((n) => names.has(n))) throw new NotThisFormatError("not PyTorch's tar layout");
     reportIssues(ctx, [...listing.issues, ...checkTarMembers(listing.entries, source.size)]);
+    const files = new Map<string, TarEntry>();
+    for (const e of listing.entries) if (isFile(e)) files.set(e.name, e); // tarfile takes the last
     for (const entry of listing.entries) {
-      if (entry.type !== "0" && entry.type !== "7") continue;
+      const role = ROLES.has(entry.name) ? entry.name : undefined;
+      let data: TarEntry | undefined = isFile(entry) ? entry : undefined;
+      if (role && !data && (entry.type === "1" || entry.type === "2")) {
+        // tarfile's extractfile follows links: the loader reads the target's data under this role.
+        data = files.get(entry.linkName.replace(/^\.\//, ""));
+        ctx.finding({
+          check: "format",
+          rule: "pytorch/linked-member",
+          severity: "suspicious",
+          message: `the ${role} member is a link to ${JSON.stringify(entry.linkName)}, which torch.load reads in its place`,
+          location: { offset: entry.headerOffset },
+        });
+      }
+      if (!data) continue;
       // Bounded to the member: the loader reads an extracted file that ends there.
-      const member = new SliceSource(source, 0, Math.min(source.size, entry.dataOffset + entry.size));
+      const member = new SliceSource(source, 0, Math.min(source.size, data.dataOffset + data.size));
       try {
-        if (entry.name === "storages") await walk(member, entry, ctx, skipStorage);
-        else if (entry.name === "tensors") await walk(member, entry, ctx, skipTensorHeader);
-        else if (entry.name === "pickle" || entry.name === "sys_info")
-          await onePickle(member, entry.dataOffset, ctx);
-        else
-          await ctx.scanMember(
-            entry.name,
-            new SliceSource(source, entry.dataOffset, member.size - entry.dataOffset),
-          );
+        if (role === "storages") await walk(member, data, ctx, skipStorage);
+        else if (role === "tensors") await walk(member, data, ctx, skipTensorHeader);
+        else if (role) await onePickle(member, data.dataOffset, ctx);
+        else {
+          const size = member.size - data.dataOffset;
+          await ctx.scanMember(entry.name, new SliceSource(source, data.dataOffset, size));
+        }
       } catch (err) {
         reportIssues(ctx, [issueFromError(err, entry.name)]);
       }
     }
   },
 };
+
+function isFile(entry: TarEntry): boolean {
+  return entry.type === "0" || entry.type === "7";
+}
 
 async function onePickle(member: ByteSource, at: number, ctx: ParseContext): Promise<PickleAnalysis> {
   const analysis = await analysePickle(member, at, { limits: ctx.limits });

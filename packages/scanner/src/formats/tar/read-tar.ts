@@ -13,11 +13,13 @@ const REGULAR = new Set(["0", "7"]);
 /** Types tarfile knows; for those that are not regular it does not skip the size field's data. */
 const KNOWN = new Set(["0", "7", "1", "2", "3", "4", "5", "6", "L", "K", "S", "x", "g", "X"]);
 
+/** A member as tarfile lists it, pax and long names applied, with where its header and data are. */
 export interface TarEntry extends TarHeader {
   headerOffset: number;
   dataOffset: number;
 }
 
+/** Every member tarfile would list, and what was odd about the archive. */
 export interface TarListing {
   entries: TarEntry[];
   issues: ContainerIssue[];

@@ -9,6 +9,8 @@ export interface TarMemberSpec {
   size?: number;
   /** Corrupts the checksum. */
   badChecksum?: boolean;
+  /** Link target (for types `1` and `2`). */
+  link?: string;
 }
 
 function octal(value: number, width: number): Uint8Array {
@@ -25,6 +27,7 @@ export function tarHeader(m: TarMemberSpec): Uint8Array {
   block.set(octal(m.size ?? m.data?.length ?? 0, 12), 124);
   block.set(octal(0, 12), 136);
   block[156] = (m.type ?? "0").charCodeAt(0);
+  if (m.link) block.set(ascii(m.link).subarray(0, 100), 157);
   block.set(ascii("ustar\u000000"), 257);
   block.fill(0x20, 148, 156);
   let sum = block.reduce((a, b) => a + b, 0);

@@ -12,6 +12,9 @@ export interface ZipMemberSpec {
   crc?: number;
   /** Name written in the local header (default: `name`). */
   localName?: string;
+  /** Method and CRC written in the local header (default: as in the central directory). */
+  localMethod?: number;
+  localCrc?: number;
   flags?: number;
   /** Writes sizes and CRC in a data descriptor after the data, as torch.save does. */
   dataDescriptor?: boolean;
@@ -55,9 +58,9 @@ export function buildZip(spec: ZipSpec): Uint8Array {
         le(4, 0x04034b50),
         le(2, 20),
         le(2, flags),
-        le(2, m.method ?? 0),
+        le(2, m.localMethod ?? m.method ?? 0),
         le(4, 0),
-        le(4, m.dataDescriptor ? 0 : crc),
+        le(4, m.dataDescriptor ? 0 : (m.localCrc ?? crc)),
         le(4, m.dataDescriptor ? 0 : stored.length),
         le(4, m.dataDescriptor ? 0 : m.data.length),
         le(2, localName.length),

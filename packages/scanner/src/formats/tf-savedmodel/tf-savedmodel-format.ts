@@ -1,8 +1,7 @@
-import { fromBinary } from "@bufbuild/protobuf";
 import { WireType } from "@bufbuild/protobuf/wire";
 import { type ByteSource, readFully } from "../../reader/byte-source.js";
 import type { FormatParser, ParseContext } from "../format-parser.js";
-import { type NodeDef, type SavedModel, SavedModelSchema } from "../generated/tf_saved_model_scan_pb.js";
+import type { NodeDef, SavedModel } from "../generated/tf_saved_model_scan_pb.js";
 import { NotThisFormatError } from "../not-this-format.js";
 import { sniffProtobuf } from "../protobuf/sniff-protobuf.js";
 import { walkProtobufFields } from "../protobuf/walk-protobuf-fields.js";
@@ -25,6 +24,15 @@ function startsLikeSavedModel(head: Uint8Array): boolean {
   return head[i + 1] === 0x0a;
 }
 
+/** Loaded on first use: the schema is decoded when its module loads, and most scans meet no SavedModel. */
+async function decodeSavedModel(bytes: Uint8Array): Promise<SavedModel> {
+  const [{ fromBinary }, { SavedModelSchema }] = await Promise.all([
+    import("@bufbuild/protobuf"),
+    import("../generated/tf_saved_model_scan_pb.js"),
+  ]);
+  return fromBinary(SavedModelSchema, bytes, { readUnknownFields: false });
+}
+
 /**
  * TensorFlow SavedModel `saved_model.pb`: a protobuf `SavedModel` (schema version 1) holding
  * graphs and graph functions. Every node of every graph and function is checked against
@@ -38,9 +46,7 @@ export const tfSavedModelFormat: FormatParser = {
   sniff: (head) => startsLikeSavedModel(head),
   async parse(source, ctx) {
     if (tooLarge(source, ctx)) return;
-    const model = fromBinary(SavedModelSchema, await readFully(source, 0, source.size), {
-      readUnknownFields: false,
-    });
+    const model = await decodeSavedModel(await readFully(source, 0, source.size));
     reportSavedModel(model, ctx);
   },
 };
@@ -59,9 +65,7 @@ export const tfSavedModelAnyOrderFormat: FormatParser = {
     if (tooLarge(source, ctx)) return;
     let model: SavedModel;
     try {
-      model = fromBinary(SavedModelSchema, await readFully(source, 0, source.size), {
-        readUnknownFields: false,
-      });
+      model = await decodeSavedModel(await readFully(source, 0, source.size));
     } catch (err) {
       throw new NotThisFormatError(`not a SavedModel: ${err instanceof Error ? err.message : String(err)}`);
     }

@@ -9,8 +9,9 @@ const FLAG_NAMES: Record<number, string> = {
 };
 
 /**
- * Flag bits that loaders read differently: PyTorch's reader ignores them and reads the member anyway,
- * while other readers refuse an "encrypted" member, so a scanner using one of those would skip it.
+ * Flag bits outside the ordinary ones. miniz (PyTorch) reads a member whatever its flags say, except
+ * that it refuses to extract encrypted and patch entries; other readers skip or refuse more. The bytes
+ * are scanned anyway, and the disagreement is reported.
  */
 export function checkFlagBits(entry: ZipEntry): ZipIssue | undefined {
   const unusual = entry.flags & ~ORDINARY_FLAGS;
@@ -22,7 +23,7 @@ export function checkFlagBits(entry: ZipEntry): ZipIssue | undefined {
   return {
     rule: "zip/flag-bits",
     severity: "suspicious",
-    message: `entry ${JSON.stringify(entry.name)} has general-purpose flags set (${names.join(", ")}) that loaders treat differently`,
+    message: `entry ${JSON.stringify(entry.name)} has general-purpose flags set (${names.join(", ")}) that loaders treat differently (its bytes are scanned anyway)`,
     offset: entry.centralOffset,
     entry: entry.name,
   };

@@ -1,5 +1,5 @@
 import type { Limits } from "../../limits.js";
-import { type ByteSource, SliceSource } from "../../reader/byte-source.js";
+import { type ByteSource, MemorySource, SliceSource } from "../../reader/byte-source.js";
 import { InflateSource } from "../compression/inflate-source.js";
 import { RATIO_FLOOR_BYTES } from "../compression/ratio-floor.js";
 import { type ContainerBudget, withBudget } from "../container-budget.js";
@@ -29,7 +29,11 @@ export function openZipMember(
       local.offset,
     );
   }
-  const raw = new SliceSource(source, local.dataOffset, entry.compressedSize);
+  // A small member came whole with its local header: no further read.
+  const raw =
+    local.dataHead.length === entry.compressedSize
+      ? new MemorySource(local.dataHead)
+      : new SliceSource(source, local.dataOffset, entry.compressedSize);
   if (entry.method === STORED) return withBudget(raw, budget);
   if (entry.method !== DEFLATED) {
     throw new ContainerError(

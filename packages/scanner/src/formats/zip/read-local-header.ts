@@ -9,6 +9,8 @@ const LOCAL_SIZE = 30;
 const EXTRA_GUESS = 64;
 /** First data bytes read with the header when they fit, so sniffing a member costs no extra read. */
 const DATA_HEAD_BYTES = 8;
+/** Members up to this size are read whole with their header: small files cost one read, not three. */
+const SMALL_MEMBER_BYTES = 4096;
 
 /**
  * Reads the local header of `entry`. The data starts after the local header's own name and extra
@@ -17,11 +19,8 @@ const DATA_HEAD_BYTES = 8;
  */
 export async function readLocalHeader(source: ByteSource, entry: ZipEntry): Promise<ZipLocalHeader> {
   const offset = entry.localHeaderOffset;
-  let head = await readFully(
-    source,
-    offset,
-    LOCAL_SIZE + entry.nameBytes.length + EXTRA_GUESS + DATA_HEAD_BYTES,
-  );
+  const dataBytes = entry.compressedSize <= SMALL_MEMBER_BYTES ? entry.compressedSize : DATA_HEAD_BYTES;
+  let head = await readFully(source, offset, LOCAL_SIZE + entry.nameBytes.length + EXTRA_GUESS + dataBytes);
   if (head.length < LOCAL_SIZE || u32(head, 0) !== LOCAL_SIGNATURE) {
     throw new ContainerError(
       "zip/bad-local-header",
@@ -38,7 +37,7 @@ export async function readLocalHeader(source: ByteSource, entry: ZipEntry): Prom
   const dataStart = LOCAL_SIZE + nameLength + extraLength;
   const dataHead = head.slice(
     dataStart,
-    Math.min(head.length, dataStart + DATA_HEAD_BYTES, dataStart + entry.compressedSize),
+    Math.min(head.length, dataStart + Math.max(dataBytes, DATA_HEAD_BYTES), dataStart + entry.compressedSize),
   );
   return {
     offset,

@@ -47,6 +47,16 @@ describe("readZipArchive", () => {
     expect(await rules(spec)).toEqual(["zip/local-name-mismatch"]);
   });
 
+  it("reports a local header whose method or CRC differ from the central directory", async () => {
+    const data = MALICIOUS_PICKLE;
+    expect(await rules({ members: [{ name: "a/data.pkl", data, localMethod: 8 }] })).toEqual([
+      "zip/local-header-mismatch",
+    ]);
+    expect(await rules({ members: [{ name: "a/data.pkl", data, localCrc: 1 }] })).toEqual([
+      "zip/local-header-mismatch",
+    ]);
+  });
+
   it("reports encryption and other unusual flag bits (PyTorch reads the member anyway)", async () => {
     expect(await rules({ members: [{ name: "a/data.pkl", data: MALICIOUS_PICKLE, flags: 1 }] })).toEqual([
       "zip/flag-bits",

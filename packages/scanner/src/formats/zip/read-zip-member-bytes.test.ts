@@ -75,6 +75,15 @@ describe("readZipMemberBytes", () => {
     });
   });
 
+  it("reports a deflated member whose compressed size cuts its deflate stream", async () => {
+    const data = new Uint8Array(100_000).map((_, i) => (i * 2654435761) >>> 24);
+    const { issues } = await readFirst({ name: "a/x.pkl", data, method: 8 }, {}, (zip) => {
+      const at = centralOf(zip) + 20; // compressed size
+      new DataView(zip.buffer, zip.byteOffset).setUint32(at, 1000, true);
+    });
+    expect(issues.map((i) => [i.rule, i.severity])).toContainEqual(["zip/truncated-member", "error"]);
+  });
+
   it("refuses a declared decompression bomb before inflating anything", async () => {
     const data = new Uint8Array(3 * 1024 * 1024);
     await expect(readFirst({ name: "a/x.pkl", data, method: 8 })).rejects.toMatchObject({

@@ -111,3 +111,45 @@ describe("archives Python's zipfile reads at other offsets", () => {
     expect(report.findings.map((f) => f.rule)).toContain("zip/unreferenced-bytes");
   });
 });
+
+describe("zip bombs", () => {
+  it("reports a bomb of entries sharing one deflated kernel, inflating only what it reads", async () => {
+    const kernel = new Uint8Array(1024 * 1024).fill(0x41);
+    const bytes = buildZip({
+      members: [{ name: "a.txt", data: kernel, method: 8 }],
+      central: Array(200).fill(0),
+    });
+    const report = await scan(bytes);
+    expect(report.verdict).not.toBe("safe");
+    expect(report.findings.map((f) => f.rule)).toContain("zip/overlapping-entries");
+  });
+
+  it("reads entries that share one kernel once", async () => {
+    const kernel = new Uint8Array(1024 * 1024).fill(0x41);
+    const bytes = buildZip({
+      members: [{ name: "a.pkl", data: kernel, method: 8 }],
+      central: Array(20).fill(0),
+    });
+    const report = await scan(bytes, { maxDecompressedBytes: 5 * 1024 * 1024 });
+    expect(report.findings.map((f) => f.rule)).not.toContain("container/decompressed-too-large");
+    expect(report.members).toHaveLength(1);
+  });
+
+  it("stops at the file's decompressed budget across members", async () => {
+    const member = (i: number) => {
+      const data = new Uint8Array(1024 * 1024);
+      let seed = 7 + i;
+      for (let j = 0; j < data.length; j++) {
+        seed ^= seed << 13;
+        seed ^= seed >>> 17;
+        seed ^= seed << 5;
+        data[j] = 0x41 + (seed & 15);
+      }
+      return { name: `m${i}.pkl`, data, method: 8 };
+    };
+    const bytes = buildZip({ members: [0, 1, 2, 3, 4, 5].map(member) });
+    const report = await scan(bytes, { maxDecompressedBytes: 5 * 1024 * 1024 });
+    expect(report.verdict).toBe("error");
+    expect(report.findings.map((f) => f.rule)).toContain("container/decompressed-too-large");
+  });
+});

@@ -53,6 +53,9 @@ export interface ZipLocalHeader {
   compressedSize: number;
   uncompressedSize: number;
   dataOffset: number;
-  /** The first bytes of the (compressed) data, when they came with the header read (may be empty). */
+  /**
+   * The first bytes of the (compressed) data, when they came with the header read (may be empty);
+   * all of it for small members.
+   */
   dataHead: Uint8Array;
 }
