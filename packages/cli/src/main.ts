@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { registerClamavSignatures } from "./commands/clamav-signatures.js";
+import { registerConvert } from "./commands/convert.js";
 import { registerScan } from "./commands/scan.js";
 import { EXIT_USAGE } from "./usage-error.js";
 import { VERSION } from "./version.js";
@@ -21,6 +22,7 @@ export async function main(argv: string[]): Promise<number> {
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
   registerScan(program, setStatus);
   registerClamavSignatures(program);
+  registerConvert(program, setStatus);
 
   try {
     await program.parseAsync(argv, { from: "user" });

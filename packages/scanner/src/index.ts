@@ -14,6 +14,23 @@ export {
 } from "./checks/secrets/secrets-ignore.js";
 export type { SecretsLimits } from "./checks/secrets/secrets-limits.js";
 export { DEFAULT_SECRETS_LIMITS } from "./checks/secrets/secrets-limits.js";
+export type {
+  CheckpointTensor,
+  DuplicateTensor,
+  StorageBytes,
+  TorchCheckpoint,
+} from "./convert/checkpoint-types.js";
+export { ConvertError } from "./convert/convert-error.js";
+export type { ConvertLimits } from "./convert/convert-limits.js";
+export { DEFAULT_CONVERT_LIMITS, resolveConvertLimits } from "./convert/convert-limits.js";
+export { gatherView } from "./convert/gather-view.js";
+export type { PlannedTensor, SafetensorsPlan } from "./convert/plan-safetensors.js";
+export { planSafetensors, shardTensors, tensorBytes } from "./convert/plan-safetensors.js";
+export type { ReadTorchCheckpointOptions } from "./convert/read-torch-checkpoint.js";
+export { readTorchCheckpoint } from "./convert/read-torch-checkpoint.js";
+export type { CheckpointMember } from "./convert/read-zip-checkpoint.js";
+export type { StorageReader } from "./convert/view-layout.js";
+export { isContiguousView } from "./convert/view-layout.js";
 export { ContainerBudget } from "./formats/container-budget.js";
 export { ContainerError } from "./formats/container-error.js";
 export { CONTAINER_RULES, RETIRED_CONTAINER_RULES } from "./formats/container-rules.js";

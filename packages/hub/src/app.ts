@@ -1,0 +1,121 @@
+import { randomBytes } from "node:crypto";
+import { mkdir, rm } from "node:fs/promises";
+import { join } from "node:path";
+import Fastify, { type FastifyInstance } from "fastify";
+import type { HubContext, PushPolicy } from "./context.js";
+import { openDatabase } from "./db/open-database.js";
+import { RefUpdater } from "./git/ref-updater.js";
+import { type HubLimits, resolveHubLimits } from "./limits.js";
+import { authPlugin } from "./plugins/auth.js";
+import { errorsPlugin } from "./plugins/errors.js";
+import { BranchCache } from "./repos/branch-cache.js";
+import { commitRoutes } from "./routes/commit.js";
+import { eventRoutes } from "./routes/events.js";
+import { lfsRoutes } from "./routes/lfs.js";
+import { repoInfoRoutes } from "./routes/repo-info.js";
+import { repoRoutes } from "./routes/repos.js";
+import { resolveRoutes } from "./routes/resolve.js";
+import { treeRoutes } from "./routes/tree.js";
+import { whoamiRoutes } from "./routes/whoami.js";
+import type { ScanRunner } from "./scan/scan-job.js";
+import { ScanService } from "./scan/scan-service.js";
+import { workerPoolRunner } from "./scan/worker-pool-runner.js";
+import { LfsStore } from "./store/lfs-store.js";
+
+/** Options of `buildApp`; only `dataDir` is required. */
+export interface HubOptions {
+  /** Folder for the database, repositories and LFS objects (created if missing). */
+  dataDir: string;
+  /** Push policy for dangerous or infected files: `warn` (default, as the Hub) or `block`. */
+  policy?: PushPolicy;
+  /** Refuse downloads of unsafe or infected files unless the request accepts the risk (default false). */
+  quarantine?: boolean;
+  limits?: Partial<HubLimits>;
+  /** Scan worker threads (default: cores - 1, at least 1). */
+  scanThreads?: number;
+  /** ClamAV daemon for malware scanning of pushes (`unix:/path/clamd.sock` or `tcp://host:port`). */
+  clamd?: string;
+  /** Replaces the worker-thread scanner (tests). */
+  scanRunner?: ScanRunner;
+  /** Public base URL used in links (default: from each request's Host header). */
+  publicUrl?: string;
+  /** Fastify request logging (default false). */
+  logger?: boolean;
+}
+
+declare module "fastify" {
+  interface FastifyInstance {
+    hub: HubContext;
+  }
+}
+
+/**
+ * Builds the hub: a Fastify app serving the Hugging Face Hub API over git repositories and an LFS
+ * store in `dataDir`, scanning every push. Call `listen()` on it, and `close()` to stop (which also
+ * stops the scan workers and closes the database).
+ */
+export async function buildApp(options: HubOptions): Promise<FastifyInstance> {
+  const limits = resolveHubLimits(options.limits);
+  const dataDir = options.dataDir;
+  const tmpDir = join(dataDir, "tmp");
+  // Temporary files of an interrupted run (partial uploads, index files) are garbage.
+  await rm(tmpDir, { recursive: true, force: true });
+  await mkdir(tmpDir, { recursive: true });
+  const db = await openDatabase(dataDir);
+  const lfs = new LfsStore(join(dataDir, "lfs"), tmpDir);
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: limits.maxJsonBodyBytes });
+  const scans = new ScanService({
+    db,
+    lfs,
+    runner: options.scanRunner ?? workerPoolRunner(options.scanThreads),
+    timeoutMs: limits.scanTimeoutMs,
+    clamd: options.clamd,
+    log: (message, err) => app.log.error({ err }, message),
+  });
+  const ctx: HubContext = {
+    db,
+    dataDir,
+    reposDir: join(dataDir, "repos"),
+    tmpDir,
+    lfs,
+    scans,
+    branches: new BranchCache(),
+    refs: new RefUpdater(),
+    limits,
+    policy: options.policy ?? "warn",
+    quarantine: options.quarantine ?? false,
+    urlKey: await urlKey(db),
+    publicUrl: options.publicUrl,
+  };
+  app.decorate("hub", ctx);
+  errorsPlugin(app);
+  authPlugin(app, ctx);
+  whoamiRoutes(app, ctx);
+  repoRoutes(app, ctx);
+  repoInfoRoutes(app, ctx);
+  treeRoutes(app, ctx);
+  resolveRoutes(app, ctx);
+  lfsRoutes(app, ctx);
+  commitRoutes(app, ctx);
+  eventRoutes(app, ctx);
+  app.addHook("onClose", async () => {
+    await scans.close();
+    ctx.refs.closeAll();
+    await db.destroy();
+  });
+  await scans.resume();
+  return app;
+}
+
+/** The key that signs LFS upload URLs: random, made once per data folder. */
+async function urlKey(db: HubContext["db"]): Promise<Buffer> {
+  const row = await db.selectFrom("settings").select("value").where("key", "=", "url-key").executeTakeFirst();
+  if (row) return Buffer.from(row.value, "base64");
+  const key = randomBytes(32);
+  await db
+    .insertInto("settings")
+    .values({ key: "url-key", value: key.toString("base64") })
+    .onConflict((oc) => oc.column("key").doNothing())
+    .execute();
+  return key;
+}

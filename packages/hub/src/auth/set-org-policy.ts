@@ -1,0 +1,35 @@
+import type { PushPolicy } from "../context.js";
+import { openDatabase } from "../db/open-database.js";
+import { HubError } from "../hub-error.js";
+
+/** An organisation's overrides of the hub's policy; `null` returns to the hub's default. */
+export interface OrgPolicy {
+  policy?: PushPolicy | null;
+  quarantine?: boolean | null;
+}
+
+/**
+ * Sets an organisation's push policy (`warn`/`block`) and download quarantine in the hub stored at
+ * `dataDir`, overriding the hub's defaults for its repositories. Takes effect on the next request.
+ * Throws a 404 `HubError` when there is no such organisation.
+ */
+export async function setOrgPolicy(dataDir: string, org: string, settings: OrgPolicy): Promise<void> {
+  const db = await openDatabase(dataDir);
+  try {
+    const update: { policy?: string | null; quarantine?: number | null } = {};
+    if (settings.policy !== undefined) update.policy = settings.policy;
+    if (settings.quarantine !== undefined)
+      update.quarantine = settings.quarantine === null ? null : settings.quarantine ? 1 : 0;
+    if (Object.keys(update).length === 0) return;
+    const result = await db
+      .updateTable("accounts")
+      .set(update)
+      .where("name", "=", org)
+      .where("kind", "=", "org")
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0)
+      throw new HubError(404, "EntryNotFound", `no organisation named ${org}`);
+  } finally {
+    await db.destroy();
+  }
+}

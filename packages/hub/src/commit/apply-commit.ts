@@ -1,0 +1,218 @@
+import { createHash } from "node:crypto";
+import type { Caller } from "../auth/accounts.js";
+import type { HubContext } from "../context.js";
+import { branchHead, listTree } from "../git/git-repo.js";
+import { objectId, type TreeFile } from "../git/loose-objects.js";
+import { GitError } from "../git/run-git.js";
+import { writeCommit } from "../git/write-commit.js";
+import { badInput, entryNotFound, HubError, revisionNotFound } from "../hub-error.js";
+import { isValidRevision } from "../names.js";
+import type { BranchState } from "../repos/branch-cache.js";
+import type { RepoRef } from "../repos/repo-ref.js";
+import type { ScanRequest } from "../scan/scan-service.js";
+import { lfsPointer } from "../store/lfs-pointer.js";
+import { KeyedMutex } from "../util/keyed-mutex.js";
+import { enforceBlockPolicy } from "./enforce-block-policy.js";
+import type { ParsedCommit } from "./parse-commit.js";
+
+/** A file this commit adds or changes, with what the hub records about it. */
+export interface AddedFile {
+  path: string;
+  oid: string;
+  /** Regular content to write into git (undefined for LFS pointers already built). */
+  blob: Buffer;
+  sha256: string;
+  size: number;
+  lfs: boolean;
+}
+
+const repoLocks = new KeyedMutex();
+
+/**
+ * Applies a parsed commit to a branch: checks `parentCommit` (412 when the branch moved), LFS
+ * objects (400 when unknown or of another size), deletions (404 when absent), file/folder clashes,
+ * and under the `block` policy scans new files first (403 with the reason per file). Then writes
+ * blobs and the commit and moves the branch atomically. Any failure leaves the branch unchanged.
+ */
+export async function applyCommit(
+  ctx: HubContext,
+  repo: RepoRef,
+  branch: string,
+  caller: Caller,
+  commit: ParsedCommit,
+): Promise<string> {
+  if (!isValidRevision(branch) || /^[0-9a-f]{40}$/.test(branch)) {
+    throw badInput(`commits go to a branch, not to ${branch.slice(0, 100)}`);
+  }
+  const { oid, added } = await repoLocks.run(repo.gitDir, async () => {
+    const cached = ctx.branches.get(repo.gitDir, branch);
+    if (cached) {
+      try {
+        return await attempt(ctx, repo, branch, caller, commit, cached);
+      } catch (err) {
+        // The cached state may be stale (another writer): anything it refused is retried on a fresh read.
+        ctx.branches.forget(repo.gitDir, branch);
+        if (!(err instanceof HubError) && !(err instanceof GitError)) throw err;
+      }
+    }
+    return attempt(ctx, repo, branch, caller, commit, await readBranch(repo.gitDir, branch));
+  });
+  // Outside the lock: where each file was pushed, for secrets events.
+  for (const f of added) {
+    await ctx.scans.recordPush(f.sha256, {
+      repoId: repo.id,
+      ownerId: repo.ownerId,
+      commit: oid,
+      path: f.path,
+    });
+  }
+  return oid;
+}
+
+async function readBranch(gitDir: string, branch: string): Promise<BranchState> {
+  const head = await branchHead(gitDir, branch);
+  if (!head) throw revisionNotFound(branch);
+  const files = new Map<string, TreeFile>();
+  for (const e of await listTree(gitDir, head, { recursive: true })) {
+    if (e.type !== "tree") files.set(e.path, { mode: e.mode, oid: e.oid });
+  }
+  return { head, files };
+}
+
+async function attempt(
+  ctx: HubContext,
+  repo: RepoRef,
+  branch: string,
+  caller: Caller,
+  commit: ParsedCommit,
+  state: BranchState,
+): Promise<{ oid: string; added: AddedFile[] }> {
+  const head = state.head;
+  if (commit.parentCommit !== undefined && commit.parentCommit !== head) {
+    throw new HubError(
+      412,
+      "ParentCommitMismatch",
+      `parentCommit ${commit.parentCommit} is not the head of ${branch} (${head})`,
+    );
+  }
+  const files = new Map(state.files);
+  const added: AddedFile[] = [];
+  for (const op of commit.operations) {
+    if (op.kind === "deletedFile") {
+      if (!files.delete(op.path)) throw entryNotFound(op.path);
+    } else if (op.kind === "deletedFolder") {
+      const prefix = `${op.path}/`;
+      let removed = 0;
+      for (const path of [...files.keys()]) {
+        if (path.startsWith(prefix)) {
+          files.delete(path);
+          removed++;
+        }
+      }
+      if (removed === 0) throw entryNotFound(op.path);
+    } else {
+      const file =
+        op.kind === "file"
+          ? regularFile(op.path, op.content)
+          : await lfsFile(ctx, repo.id, op.path, op.oid, op.size);
+      const previous = files.get(op.path);
+      files.set(op.path, { mode: previous?.mode === "100755" ? "100755" : "100644", oid: file.oid });
+      if (previous?.oid !== file.oid) added.push(file);
+    }
+  }
+  assertNoFileFolderClash(files);
+  const requests = added.map((f) => scanRequest(repo, f));
+  if (repo.policy === "block") await enforceBlockPolicy(ctx, added, requests);
+  // Recorded and queued before the commit is visible (writeCommit waits for it before moving the
+  // branch), so no reader ever sees its new files without a status; meanwhile objects are written.
+  const tracked = (async () => {
+    await recordBlobs(ctx, added);
+    for (const request of requests) await ctx.scans.enqueue(request);
+  })();
+  const message = commit.description ? `${commit.summary}\n\n${commit.description}` : commit.summary;
+  const oid = await writeCommit({
+    gitDir: repo.gitDir,
+    branch,
+    parent: head,
+    files,
+    message,
+    author: { name: caller.name, email: `${caller.name}@users.noreply.modelgate` },
+    refs: ctx.refs,
+    blobs: added.map((f) => ({ oid: f.oid, type: "blob", content: f.blob })),
+    ready: tracked,
+  });
+  ctx.branches.set(repo.gitDir, branch, { head: oid, files });
+  return { oid, added };
+}
+
+function regularFile(path: string, content: Buffer): AddedFile {
+  return {
+    path,
+    oid: objectId("blob", content),
+    blob: content,
+    sha256: createHash("sha256").update(content).digest("hex"),
+    size: content.length,
+    lfs: false,
+  };
+}
+
+async function lfsFile(
+  ctx: HubContext,
+  repoId: number,
+  path: string,
+  oid: string,
+  declared: number | undefined,
+): Promise<AddedFile> {
+  const stored = await ctx.lfs.sizeOf(oid);
+  const linked = await ctx.db
+    .selectFrom("lfs_links")
+    .select("oid")
+    .where("repo_id", "=", repoId)
+    .where("oid", "=", oid)
+    .executeTakeFirst();
+  if (stored === undefined || !linked) {
+    throw new HubError(
+      400,
+      "LfsObjectNotFound",
+      `${path}: LFS object ${oid} was not uploaded to this repository`,
+    );
+  }
+  if (declared !== undefined && declared !== stored) {
+    throw badInput(`${path}: LFS object ${oid} has ${stored} bytes, not ${declared}`);
+  }
+  const pointer = lfsPointer(oid, stored);
+  return { path, oid: objectId("blob", pointer), blob: pointer, sha256: oid, size: stored, lfs: true };
+}
+
+/** A path cannot be both a file and a folder (`a` and `a/b`); git would write a broken tree. */
+function assertNoFileFolderClash(files: ReadonlyMap<string, TreeFile>): void {
+  for (const path of files.keys()) {
+    let slash = path.indexOf("/");
+    while (slash >= 0) {
+      const folder = path.slice(0, slash);
+      if (files.has(folder))
+        throw new HubError(400, "InvalidPath", `${folder} would be both a file and a folder`);
+      slash = path.indexOf("/", slash + 1);
+    }
+  }
+}
+
+function scanRequest(repo: RepoRef, f: AddedFile): ScanRequest {
+  return {
+    sha256: f.sha256,
+    size: f.size,
+    source: f.lfs ? { lfs: f.sha256 } : { git: repo.gitDir, oid: f.oid },
+    name: f.path,
+    ...(f.lfs ? {} : { bytes: f.blob }),
+  };
+}
+
+async function recordBlobs(ctx: HubContext, added: readonly AddedFile[]): Promise<void> {
+  for (const f of added) {
+    await ctx.db
+      .insertInto("blobs")
+      .values({ git_oid: f.oid, sha256: f.sha256, size: f.size, lfs: f.lfs ? 1 : 0 })
+      .onConflict((oc) => oc.column("git_oid").doNothing())
+      .execute();
+  }
+}

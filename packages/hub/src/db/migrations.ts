@@ -1,0 +1,109 @@
+import type { Kysely, Migration, MigrationProvider } from "kysely";
+
+/** Schema migrations, in order. Written with Kysely's schema builder so PostgreSQL can run them too. */
+const MIGRATIONS: Record<string, Migration> = {
+  "0001_initial": {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("accounts")
+        .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+        .addColumn("name", "text", (c) => c.notNull().unique())
+        .addColumn("kind", "text", (c) => c.notNull())
+        .addColumn("fullname", "text", (c) => c.notNull())
+        .addColumn("policy", "text")
+        .addColumn("quarantine", "integer")
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable("memberships")
+        .addColumn("org_id", "integer", (c) => c.notNull())
+        .addColumn("user_id", "integer", (c) => c.notNull())
+        .addColumn("role", "text", (c) => c.notNull())
+        .addPrimaryKeyConstraint("memberships_pk", ["org_id", "user_id"])
+        .execute();
+      await db.schema
+        .createTable("tokens")
+        .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+        .addColumn("user_id", "integer", (c) => c.notNull())
+        .addColumn("hash", "text", (c) => c.notNull().unique())
+        .addColumn("role", "text", (c) => c.notNull())
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable("repos")
+        .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+        .addColumn("type", "text", (c) => c.notNull())
+        .addColumn("namespace", "text", (c) => c.notNull())
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("owner_id", "integer", (c) => c.notNull())
+        .addColumn("private", "integer", (c) => c.notNull())
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addUniqueConstraint("repos_unique", ["type", "namespace", "name"])
+        .execute();
+      await db.schema
+        .createTable("blobs")
+        .addColumn("git_oid", "text", (c) => c.primaryKey())
+        .addColumn("sha256", "text", (c) => c.notNull())
+        .addColumn("size", "bigint", (c) => c.notNull())
+        .addColumn("lfs", "integer", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable("scans")
+        .addColumn("sha256", "text", (c) => c.primaryKey())
+        .addColumn("state", "text", (c) => c.notNull())
+        .addColumn("verdict", "text")
+        .addColumn("infected", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("report", "text")
+        .addColumn("error", "text")
+        .addColumn("source", "text", (c) => c.notNull())
+        .addColumn("size", "bigint", (c) => c.notNull())
+        .addColumn("queued_at", "text", (c) => c.notNull())
+        .addColumn("finished_at", "text")
+        .execute();
+      await db.schema.createIndex("scans_state").on("scans").column("state").execute();
+      await db.schema
+        .createTable("scan_waiters")
+        .addColumn("sha256", "text", (c) => c.notNull())
+        .addColumn("repo_id", "integer", (c) => c.notNull())
+        .addColumn("commit_oid", "text", (c) => c.notNull())
+        .addColumn("path", "text", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("scan_waiters_sha").on("scan_waiters").column("sha256").execute();
+      await db.schema
+        .createTable("events")
+        .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+        .addColumn("owner_id", "integer", (c) => c.notNull())
+        .addColumn("repo_id", "integer", (c) => c.notNull())
+        .addColumn("kind", "text", (c) => c.notNull())
+        .addColumn("path", "text", (c) => c.notNull())
+        .addColumn("commit_oid", "text", (c) => c.notNull())
+        .addColumn("detail", "text", (c) => c.notNull())
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("events_owner").on("events").column("owner_id").execute();
+      await db.schema
+        .createTable("settings")
+        .addColumn("key", "text", (c) => c.primaryKey())
+        .addColumn("value", "text", (c) => c.notNull())
+        .execute();
+    },
+  },
+  "0002_lfs_links": {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("lfs_links")
+        .addColumn("repo_id", "integer", (c) => c.notNull())
+        .addColumn("oid", "text", (c) => c.notNull())
+        .addPrimaryKeyConstraint("lfs_links_pk", ["repo_id", "oid"])
+        .execute();
+    },
+  },
+};
+
+/** Supplies the built-in migrations to Kysely's `Migrator`. */
+export const migrationProvider: MigrationProvider = {
+  async getMigrations() {
+    return MIGRATIONS;
+  },
+};

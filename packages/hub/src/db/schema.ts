@@ -1,0 +1,123 @@
+import type { Generated } from "kysely";
+
+/**
+ * The hub's metadata tables. Column types are portable (text, integer, boolean as 0/1), so the
+ * same queries run on SQLite and PostgreSQL through Kysely. Times are ISO-8601 strings.
+ */
+export interface Database {
+  accounts: AccountTable;
+  memberships: MembershipTable;
+  tokens: TokenTable;
+  repos: RepoTable;
+  blobs: BlobTable;
+  scans: ScanTable;
+  scan_waiters: ScanWaiterTable;
+  events: EventTable;
+  settings: SettingTable;
+  lfs_links: LfsLinkTable;
+}
+
+/** Users and organisations share one namespace, as on the Hub. */
+export interface AccountTable {
+  id: Generated<number>;
+  name: string;
+  kind: "user" | "org";
+  fullname: string;
+  /** Organisation policy override (`warn`/`block`), null for the hub default. */
+  policy: string | null;
+  /** Organisation quarantine override (0/1), null for the hub default. */
+  quarantine: number | null;
+  created_at: string;
+}
+
+/** Organisation members and their role. */
+export interface MembershipTable {
+  org_id: number;
+  user_id: number;
+  role: "read" | "write" | "admin";
+}
+
+/** Access tokens, stored as hashes. */
+export interface TokenTable {
+  id: Generated<number>;
+  user_id: number;
+  /** sha256 of the token (tokens are 200+ bit random, so a fast hash is enough). Never the token. */
+  hash: string;
+  role: "read" | "write";
+  name: string;
+  created_at: string;
+}
+
+/** Repositories; their content lives in `repos/{type}s/{namespace}/{name}.git`. */
+export interface RepoTable {
+  id: Generated<number>;
+  type: "model" | "dataset";
+  namespace: string;
+  name: string;
+  owner_id: number;
+  private: number;
+  created_at: string;
+}
+
+/** What a git blob holds: its content hash (sha256, the scan key) and whether it is an LFS pointer. */
+export interface BlobTable {
+  git_oid: string;
+  sha256: string;
+  size: number;
+  lfs: number;
+}
+
+/** One scan per distinct content (sha256), whatever repositories hold it. */
+export interface ScanTable {
+  sha256: string;
+  /** queued | scanning | done | error */
+  state: string;
+  /** safe | suspicious | error | dangerous, once done. */
+  verdict: string | null;
+  infected: number;
+  /** The scanner's FileReport as JSON (secrets already redacted by the scanner). */
+  report: string | null;
+  error: string | null;
+  /** Where to read the content from: `{"lfs": oid}` or `{"git": repoDir, "oid": blob}`. */
+  source: string;
+  size: number;
+  queued_at: string;
+  finished_at: string | null;
+}
+
+/** A (repo, commit, path) waiting for a scan result, so secrets events can name where they were pushed. */
+export interface ScanWaiterTable {
+  sha256: string;
+  repo_id: number;
+  commit_oid: string;
+  path: string;
+}
+
+/** Security events for a repository's owner (secrets found in a push). */
+export interface EventTable {
+  id: Generated<number>;
+  owner_id: number;
+  repo_id: number;
+  kind: string;
+  path: string;
+  commit_oid: string;
+  /** JSON with redacted previews only. */
+  detail: string;
+  created_at: string;
+}
+
+/**
+ * Which repositories an LFS object was uploaded to. The store is shared (content-addressed), but a
+ * repository may only reference objects its writers uploaded, so knowing a private file's sha256
+ * is not enough to copy it into another repository.
+ */
+export interface LfsLinkTable {
+  repo_id: number;
+  oid: string;
+}
+
+/** Hub-wide settings (the LFS URL signing key). */
+export interface SettingTable {
+  key: string;
+  value: string;
+}

@@ -1,0 +1,17 @@
+// Public API of @modelgate/hub.
+
+export type { HubOptions } from "./app.js";
+export { buildApp } from "./app.js";
+export { createToken } from "./auth/create-token.js";
+export { createUser } from "./auth/create-user.js";
+export type { OrgPolicy } from "./auth/set-org-policy.js";
+export { setOrgPolicy } from "./auth/set-org-policy.js";
+export type { PushPolicy } from "./context.js";
+export type { HubErrorCode } from "./hub-error.js";
+export { HubError } from "./hub-error.js";
+export type { HubLimits } from "./limits.js";
+export { DEFAULT_HUB_LIMITS } from "./limits.js";
+export type { ScanJob, ScanRunner } from "./scan/scan-job.js";
+export type { FileStatus, SecurityFileStatus } from "./scan/security-status.js";
+export type { RunningHub, StartHubOptions } from "./start-hub.js";
+export { startHub } from "./start-hub.js";

@@ -1,0 +1,44 @@
+import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
+import { HubError, type HubErrorCode } from "../hub-error.js";
+
+/** Sends an error in the hub's one shape, with the Hub's `X-Error-Code` header. */
+export function sendError(reply: FastifyReply, err: HubError): FastifyReply {
+  return reply
+    .code(err.statusCode)
+    .header("X-Error-Code", err.code)
+    .send({
+      statusCode: err.statusCode,
+      code: err.code,
+      error: err.message,
+      message: err.message,
+      ...(err.details ? { details: err.details } : {}),
+    });
+}
+
+/** Maps Fastify's own errors (body too large, bad JSON, ...) to hub errors. */
+function fromFastifyError(err: FastifyError): HubError | undefined {
+  const status = err.statusCode ?? 500;
+  if (status >= 500) return undefined;
+  const code: HubErrorCode =
+    status === 413 ? "PayloadTooLarge" : status === 404 ? "EntryNotFound" : "InvalidInput";
+  return new HubError(status, code, err.message);
+}
+
+/**
+ * Answers every error as `{statusCode, code, error, message}`. Unexpected errors are logged and
+ * answered as a generic 500, so internals (paths, git output) never reach clients.
+ */
+export function errorsPlugin(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const hubError = error instanceof HubError ? error : fromFastifyError(error);
+    if (hubError) return sendError(reply, hubError);
+    request.log.error({ err: error }, "unexpected error");
+    return sendError(reply, new HubError(500, "InternalError", "internal error"));
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendError(
+      reply,
+      new HubError(404, "EntryNotFound", `no route for ${request.method} ${request.url.slice(0, 200)}`),
+    ),
+  );
+}

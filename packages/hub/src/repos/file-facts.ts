@@ -1,0 +1,52 @@
+import type { HubContext } from "../context.js";
+import type { TreeEntry } from "../git/git-repo.js";
+import type { ScanState } from "../scan/security-status.js";
+
+/** What the hub knows about a blob: its content hash and, for LFS pointers, the object's size. */
+export interface BlobFacts {
+  sha256: string;
+  size: number;
+  lfs: boolean;
+}
+
+/** A tree entry with its blob facts and scan row (when the hub wrote the blob). */
+export interface FileFacts {
+  entry: TreeEntry;
+  blob: BlobFacts | undefined;
+  scan: ScanState | undefined;
+}
+
+const CHUNK = 500;
+
+/** Looks up blob facts and scan rows for many tree entries at once. */
+export async function fileFacts(ctx: HubContext, entries: readonly TreeEntry[]): Promise<FileFacts[]> {
+  const oids = [...new Set(entries.filter((e) => e.type === "blob").map((e) => e.oid))];
+  const blobs = new Map<string, BlobFacts>();
+  for (let i = 0; i < oids.length; i += CHUNK) {
+    const rows = await ctx.db
+      .selectFrom("blobs")
+      .selectAll()
+      .where("git_oid", "in", oids.slice(i, i + CHUNK))
+      .execute();
+    for (const r of rows) blobs.set(r.git_oid, { sha256: r.sha256, size: Number(r.size), lfs: r.lfs === 1 });
+  }
+  const shas = [...new Set([...blobs.values()].map((b) => b.sha256))];
+  const scans = new Map<string, ScanState>();
+  for (let i = 0; i < shas.length; i += CHUNK) {
+    const rows = await ctx.db
+      .selectFrom("scans")
+      .select(["sha256", "state", "verdict", "infected", "report", "error"])
+      .where("sha256", "in", shas.slice(i, i + CHUNK))
+      .execute();
+    for (const r of rows) scans.set(r.sha256, r);
+  }
+  return entries.map((entry) => {
+    const blob = entry.type === "blob" ? blobs.get(entry.oid) : undefined;
+    return { entry, blob, scan: blob ? scans.get(blob.sha256) : undefined };
+  });
+}
+
+/** The size a client sees: the LFS object's size for pointers, else the blob's. */
+export function visibleSize(facts: FileFacts): number {
+  return facts.blob?.lfs ? facts.blob.size : facts.entry.size;
+}

@@ -1,0 +1,45 @@
+/**
+ * The `.gitattributes` a new repository starts with, as on the Hub: common weight and archive
+ * formats are stored with git-LFS, so `git clone` and `git push` treat them as the clients do.
+ */
+export const INITIAL_GITATTRIBUTES = `${[
+  "*.7z",
+  "*.arrow",
+  "*.bin",
+  "*.bz2",
+  "*.ckpt",
+  "*.ftz",
+  "*.gguf",
+  "*.gz",
+  "*.h5",
+  "*.joblib",
+  "*.keras",
+  "*.lfs.*",
+  "*.mlmodel",
+  "*.model",
+  "*.msgpack",
+  "*.npy",
+  "*.npz",
+  "*.onnx",
+  "*.ot",
+  "*.parquet",
+  "*.pb",
+  "*.pickle",
+  "*.pkl",
+  "*.pt",
+  "*.pth",
+  "*.rar",
+  "*.safetensors",
+  "saved_model/**/*",
+  "*.tar.*",
+  "*.tar",
+  "*.tflite",
+  "*.tgz",
+  "*.wasm",
+  "*.xz",
+  "*.zip",
+  "*.zst",
+  "*tfevents*",
+]
+  .map((pattern) => `${pattern} filter=lfs diff=lfs merge=lfs -text`)
+  .join("\n")}\n`;

@@ -1,0 +1,95 @@
+import { join } from "node:path";
+import type { Caller } from "../auth/accounts.js";
+import type { HubContext, PushPolicy } from "../context.js";
+import { HubError, repoNotFound } from "../hub-error.js";
+import { isValidName, type RepoType } from "../names.js";
+
+/** A repository the caller may access, with where it lives on disk. */
+export interface RepoRef {
+  id: number;
+  type: RepoType;
+  namespace: string;
+  name: string;
+  /** `namespace/name`. */
+  fullName: string;
+  ownerId: number;
+  private: boolean;
+  createdAt: string;
+  gitDir: string;
+  policy: PushPolicy;
+  quarantine: boolean;
+}
+
+/** The bare repository folder of a repo. Names are validated, so they are safe path segments. */
+export function gitDirFor(ctx: HubContext, type: RepoType, namespace: string, name: string): string {
+  return join(ctx.reposDir, `${type}s`, namespace, `${name}.git`);
+}
+
+/**
+ * Loads a repository for `caller`, checking access. A repository the caller may not read answers
+ * 404 exactly like a missing one. Writing needs a write token of the owner or of a member of the
+ * owning organisation: 401 without a token, 403 otherwise.
+ */
+export async function loadRepo(
+  ctx: HubContext,
+  type: RepoType,
+  namespace: string,
+  name: string,
+  caller: Caller | undefined,
+  need: "read" | "write",
+): Promise<RepoRef> {
+  if (!isValidName(namespace) || !isValidName(name)) throw repoNotFound();
+  const row = await ctx.db
+    .selectFrom("repos")
+    .innerJoin("accounts", "accounts.id", "repos.owner_id")
+    .select([
+      "repos.id as id",
+      "repos.owner_id as ownerId",
+      "repos.private as private",
+      "repos.created_at as createdAt",
+      "accounts.policy as policy",
+      "accounts.quarantine as quarantine",
+    ])
+    .where("repos.type", "=", type)
+    .where("repos.namespace", "=", namespace)
+    .where("repos.name", "=", name)
+    .executeTakeFirst();
+  if (!row) throw repoNotFound();
+  const member = caller ? await memberRole(ctx, row.ownerId, caller.id) : undefined;
+  if (row.private && !member) throw repoNotFound();
+  if (need === "write") {
+    if (!caller) throw new HubError(401, "Unauthorized", "a write token is required");
+    if (caller.role !== "write") throw new HubError(403, "Forbidden", "this token is read-only");
+    if (member !== "write") throw new HubError(403, "Forbidden", `you cannot write to ${namespace}/${name}`);
+  }
+  return {
+    id: row.id,
+    type,
+    namespace,
+    name,
+    fullName: `${namespace}/${name}`,
+    ownerId: row.ownerId,
+    private: row.private === 1,
+    createdAt: row.createdAt,
+    gitDir: gitDirFor(ctx, type, namespace, name),
+    policy: row.policy === "block" || row.policy === "warn" ? row.policy : ctx.policy,
+    quarantine: row.quarantine === null ? ctx.quarantine : row.quarantine === 1,
+  };
+}
+
+/** `write` when the caller owns the account or belongs to the organisation with write rights. */
+export async function memberRole(
+  ctx: HubContext,
+  ownerId: number,
+  callerId: number,
+): Promise<"read" | "write" | undefined> {
+  if (ownerId === callerId) return "write";
+  const m = await ctx.db
+    .selectFrom("memberships")
+    .select("role")
+    .where("org_id", "=", ownerId)
+    .where("user_id", "=", callerId)
+    .executeTakeFirst();
+  if (!m) return undefined;
+  return m.role === "read" ? "read" : "write";
+}

@@ -1,0 +1,82 @@
+import type { FastifyInstance } from "fastify";
+import { applyCommit } from "../commit/apply-commit.js";
+import { parseCommit } from "../commit/parse-commit.js";
+import type { HubContext } from "../context.js";
+import { badInput, HubError } from "../hub-error.js";
+import { assertRepoPath } from "../names.js";
+import { loadRepo } from "../repos/repo-ref.js";
+import { preuploadSchema } from "../schemas/commit-schemas.js";
+import { baseUrl } from "./base-url.js";
+import { queryFlag } from "./query-flag.js";
+import { REPO_TYPE_ROUTES, type RepoParams } from "./repo-types.js";
+import { commitOf } from "./revision.js";
+
+interface RevParams extends RepoParams {
+  rev: string;
+}
+
+interface PreuploadBody {
+  files: { path: string; size: number; sample?: string }[];
+}
+
+/**
+ * `POST /api/{models,datasets}/{ns}/{repo}/commit/{rev}` (NDJSON) and
+ * `POST .../preupload/{rev}` (which files go to LFS).
+ */
+export function commitRoutes(app: FastifyInstance, ctx: HubContext): void {
+  app.addContentTypeParser(
+    "application/x-ndjson",
+    { parseAs: "string", bodyLimit: ctx.limits.maxCommitBodyBytes },
+    (_req, body, done) => done(null, body),
+  );
+
+  for (const t of REPO_TYPE_ROUTES) {
+    app.post<{ Params: RevParams; Body: unknown; Querystring: { create_pr?: string } }>(
+      `${t.api}/:ns/:repo/commit/:rev`,
+      { bodyLimit: ctx.limits.maxCommitBodyBytes },
+      async (request) => {
+        const { ns, repo: name, rev } = request.params;
+        // Committing a pull request straight to its branch would silently do something else.
+        if (queryFlag(request.query.create_pr)) throw badInput("pull requests are not supported by this hub");
+        const repo = await loadRepo(ctx, t.type, ns, name, request.caller, "write");
+        const caller = request.caller;
+        if (!caller) throw new HubError(401, "Unauthorized", "a write token is required");
+        if (typeof request.body !== "string") {
+          throw new HubError(415, "InvalidInput", "the commit body must be application/x-ndjson");
+        }
+        const parsed = parseCommit(request.body, ctx.limits);
+        const oid = await applyCommit(ctx, repo, rev, caller, parsed);
+        const web = `${baseUrl(ctx, request)}${t.web}/${repo.fullName}`;
+        return { success: true, commitOid: oid, commitUrl: `${web}/commit/${oid}`, hookOutput: "" };
+      },
+    );
+
+    app.post<{ Params: RevParams; Body: PreuploadBody }>(
+      `${t.api}/:ns/:repo/preupload/:rev`,
+      { schema: preuploadSchema },
+      async (request) => {
+        const { ns, repo: name, rev } = request.params;
+        const repo = await loadRepo(ctx, t.type, ns, name, request.caller, "write");
+        const commit = await commitOf(repo, rev);
+        if (request.body.files.length > ctx.limits.maxBatchObjects) {
+          throw badInput(`at most ${ctx.limits.maxBatchObjects} files per preupload request`);
+        }
+        return {
+          commitOid: commit,
+          files: request.body.files.map((f) => ({
+            path: assertRepoPath(f.path, ctx.limits),
+            uploadMode: uploadModeOf(f.size, f.sample, ctx.limits.lfsThresholdBytes),
+            shouldIgnore: false,
+          })),
+        };
+      },
+    );
+  }
+}
+
+/** As on the Hub: large files and binary files (a NUL byte in the first 512 bytes) go to LFS. */
+export function uploadModeOf(size: number, sample: string | undefined, threshold: number): "lfs" | "regular" {
+  if (size >= threshold) return "lfs";
+  if (sample !== undefined && Buffer.from(sample, "base64").includes(0)) return "lfs";
+  return "regular";
+}

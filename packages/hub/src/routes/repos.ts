@@ -1,0 +1,147 @@
+import { randomUUID } from "node:crypto";
+import { rename } from "node:fs/promises";
+import { join } from "node:path";
+import type { FastifyInstance } from "fastify";
+import type { Caller } from "../auth/accounts.js";
+import { applyCommit } from "../commit/apply-commit.js";
+import { type CommitOperation, parseOperation } from "../commit/parse-commit.js";
+import type { HubContext } from "../context.js";
+import { removeRepoDir } from "../git/git-repo.js";
+import { badInput, HubError, repoNotFound } from "../hub-error.js";
+import { assertValidName, parseRepoType, type RepoType } from "../names.js";
+import { createRepository } from "../repos/create-repository.js";
+import { loadRepo, memberRole, type RepoRef } from "../repos/repo-ref.js";
+import { createRepoSchema, deleteRepoSchema } from "../schemas/repo-schemas.js";
+import { KeyedMutex } from "../util/keyed-mutex.js";
+import { baseUrl } from "./base-url.js";
+
+interface RepoBody {
+  name: string;
+  organization?: string | null;
+  type?: string | null;
+  private?: boolean | null;
+  visibility?: "public" | "private" | null;
+  files?: unknown;
+}
+
+/** `POST /api/repos/create` and `DELETE /api/repos/delete`. */
+export function repoRoutes(app: FastifyInstance, ctx: HubContext): void {
+  const creating = new KeyedMutex();
+
+  app.post<{ Body: RepoBody }>("/api/repos/create", { schema: createRepoSchema }, async (request, reply) => {
+    const caller = requireWriter(request.caller);
+    const { namespace, name, type } = await targetOf(ctx, caller, request.body);
+    const isPrivate = request.body.visibility === "private" || request.body.private === true;
+    const fullName = `${namespace}/${name}`;
+    const initialFiles = parseInitialFiles(request.body.files, ctx);
+    const url = `${baseUrl(ctx, request)}${type === "dataset" ? "/datasets" : ""}/${fullName}`;
+    await creating.run(`${type}/${fullName}`, async () => {
+      const existing = await ctx.db
+        .selectFrom("repos")
+        .select("id")
+        .where("type", "=", type)
+        .where("namespace", "=", namespace)
+        .where("name", "=", name)
+        .executeTakeFirst();
+      if (existing)
+        throw new HubError(409, "RepoExists", `You already created this ${type} repo: ${fullName}`, { url });
+      const owner = await ctx.db
+        .selectFrom("accounts")
+        .select("id")
+        .where("name", "=", namespace)
+        .executeTakeFirstOrThrow();
+      await createRepository(ctx, {
+        type,
+        namespace,
+        name,
+        ownerId: owner.id,
+        private: isPrivate,
+        author: caller.name,
+      });
+      if (initialFiles.length === 0) return;
+      const repo = await loadRepo(ctx, type, namespace, name, caller, "write");
+      try {
+        await applyCommit(ctx, repo, "main", caller, {
+          summary: "Upload initial files",
+          description: "",
+          parentCommit: undefined,
+          operations: initialFiles,
+        });
+      } catch (err) {
+        // A repository is created with its files or not at all (e.g. refused by the block policy).
+        await deleteRepository(ctx, repo);
+        throw err;
+      }
+    });
+    return reply.code(200).send({ url, name: fullName, id: fullName });
+  });
+
+  app.delete<{ Body: RepoBody }>("/api/repos/delete", { schema: deleteRepoSchema }, async (request) => {
+    const caller = requireWriter(request.caller);
+    const type = parseRepoType(request.body.type);
+    const namespace = request.body.organization ?? caller.name;
+    const repo = await loadRepo(ctx, type, namespace, request.body.name, caller, "write");
+    await deleteRepository(ctx, repo);
+    return {};
+  });
+}
+
+function requireWriter(caller: Caller | undefined): Caller {
+  if (!caller) throw new HubError(401, "Unauthorized", "a write token is required");
+  if (caller.role !== "write") throw new HubError(403, "Forbidden", "this token is read-only");
+  return caller;
+}
+
+async function targetOf(
+  ctx: HubContext,
+  caller: Caller,
+  body: RepoBody,
+): Promise<{ namespace: string; name: string; type: RepoType }> {
+  const type = parseRepoType(body.type);
+  assertValidName(body.name, "repository name");
+  const namespace = body.organization ?? caller.name;
+  assertValidName(namespace, "namespace");
+  if (namespace !== caller.name) {
+    const org = await ctx.db
+      .selectFrom("accounts")
+      .select(["id", "kind"])
+      .where("name", "=", namespace)
+      .executeTakeFirst();
+    if (!org || org.kind !== "org") throw repoNotFound();
+    if ((await memberRole(ctx, org.id, caller.id)) !== "write") {
+      throw new HubError(403, "Forbidden", `you cannot create repositories in ${namespace}`);
+    }
+  }
+  return { namespace, name: body.name, type };
+}
+
+/** The `files` of a create request (the JS client's initial files), validated like commit lines. */
+function parseInitialFiles(files: unknown, ctx: HubContext): CommitOperation[] {
+  if (files === undefined || files === null) return [];
+  if (!Array.isArray(files) || files.length > ctx.limits.maxCommitOperations) {
+    throw badInput(`files must be a list of at most ${ctx.limits.maxCommitOperations} files`);
+  }
+  const seen = new Set<string>();
+  return files.map((file: unknown, i) => {
+    if (typeof file !== "object" || file === null) throw badInput(`files[${i}] must be an object`);
+    const op = parseOperation("file", file as Record<string, unknown>, `files[${i}]`, ctx.limits);
+    if (seen.has(op.path)) throw badInput(`files[${i}]: ${op.path} appears twice`);
+    seen.add(op.path);
+    return op;
+  });
+}
+
+/** Removes a repository: its rows first (it disappears at once), then its folder. */
+async function deleteRepository(ctx: HubContext, repo: RepoRef): Promise<void> {
+  await ctx.db.transaction().execute(async (trx) => {
+    await trx.deleteFrom("scan_waiters").where("repo_id", "=", repo.id).execute();
+    await trx.deleteFrom("lfs_links").where("repo_id", "=", repo.id).execute();
+    await trx.deleteFrom("repos").where("id", "=", repo.id).execute();
+  });
+  ctx.branches.forgetRepo(repo.gitDir);
+  ctx.refs.close(repo.gitDir);
+  // Move the folder out of the way first so a re-created repo never sees old objects.
+  const trash = join(ctx.tmpDir, `deleted-${randomUUID()}`);
+  await rename(repo.gitDir, trash).catch(() => undefined);
+  await removeRepoDir(trash);
+}

@@ -1,0 +1,83 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { HubContext } from "../context.js";
+import { listTree, readBlob } from "../git/git-repo.js";
+import { entryNotFound, HubError } from "../hub-error.js";
+import { assertRepoPath } from "../names.js";
+import { fileFacts } from "../repos/file-facts.js";
+import { loadRepo } from "../repos/repo-ref.js";
+import { fileStatusOf, isQuarantined } from "../scan/security-status.js";
+import { parseRange } from "./parse-range.js";
+import { REPO_TYPE_ROUTES, type RepoParams } from "./repo-types.js";
+import { commitOf } from "./revision.js";
+
+interface ResolveParams extends RepoParams {
+  rev: string;
+  "*": string;
+}
+
+/** Header or query that says "I know this file was flagged and want it anyway". */
+const ACCEPT_RISK_HEADER = "x-modelgate-accept-risk";
+
+/**
+ * `GET|HEAD /[datasets/]{ns}/{repo}/resolve/{rev}/{path}`: a file's content, ranged reads included,
+ * with the Hub's headers (`ETag`, `X-Linked-Etag`, `X-Linked-Size`, `X-Repo-Commit`). LFS objects are
+ * streamed from the content store. Under quarantine, an unsafe or infected file, or one whose scan
+ * is still pending, answers 403 unless the request accepts the risk (`X-Modelgate-Accept-Risk: 1` or `?accept_risk=1`).
+ */
+export function resolveRoutes(app: FastifyInstance, ctx: HubContext): void {
+  for (const t of REPO_TYPE_ROUTES) {
+    const handler = async (
+      request: FastifyRequest<{ Params: ResolveParams; Querystring: { accept_risk?: string } }>,
+      reply: FastifyReply,
+    ) => {
+      const { params } = request;
+      const repo = await loadRepo(ctx, t.type, params.ns, params.repo, request.caller, "read");
+      const commit = await commitOf(repo, params.rev);
+      const path = assertRepoPath(params["*"], ctx.limits);
+      const [entry] = await listTree(repo.gitDir, commit, { path });
+      if (!entry || entry.type !== "blob") throw entryNotFound(path);
+      const [facts] = await fileFacts(ctx, [entry]);
+      const blob = facts?.blob;
+      const status = fileStatusOf(facts?.scan);
+      const acceptsRisk = request.headers[ACCEPT_RISK_HEADER] === "1" || request.query.accept_risk === "1";
+      if (repo.quarantine && isQuarantined(status) && !acceptsRisk) {
+        const pending = status === "queued" || status === "scanning";
+        if (pending) reply.header("Retry-After", "1");
+        const why = pending ? `its scan is ${status}; retry shortly` : `its scan found it ${status}`;
+        throw new HubError(403, "FileQuarantined", `${path} is quarantined: ${why}`, { status });
+      }
+      const size = blob?.lfs ? blob.size : entry.size;
+      reply.header("X-Repo-Commit", commit);
+      reply.header("Accept-Ranges", "bytes");
+      reply.header("Content-Type", "application/octet-stream");
+      reply.header("X-Modelgate-Security-Status", status);
+      if (blob?.lfs) {
+        reply.header("ETag", `"${blob.sha256}"`);
+        reply.header("X-Linked-Etag", `"${blob.sha256}"`);
+        reply.header("X-Linked-Size", String(blob.size));
+      } else {
+        reply.header("ETag", `"${entry.oid}"`);
+      }
+      const range = parseRange(request.headers.range, size);
+      if (range === "unsatisfiable") {
+        reply.header("Content-Range", `bytes */${size}`);
+        throw new HubError(416, "RangeNotSatisfiable", `range not satisfiable for a ${size}-byte file`);
+      }
+      const length = range ? range.end - range.start + 1 : size;
+      if (range) {
+        reply.code(206).header("Content-Range", `bytes ${range.start}-${range.end}/${size}`);
+      }
+      reply.header("Content-Length", String(length));
+      if (request.method === "HEAD") return reply.send();
+      if (blob?.lfs) return reply.send(ctx.lfs.read(blob.sha256, range ?? undefined));
+      const content = await readBlob(repo.gitDir, entry.oid);
+      return reply.send(range ? content.subarray(range.start, range.end + 1) : content);
+    };
+    app.route({
+      method: ["GET", "HEAD"],
+      url: `${t.web}/:ns/:repo/resolve/:rev/*`,
+      exposeHeadRoute: false,
+      handler,
+    });
+  }
+}

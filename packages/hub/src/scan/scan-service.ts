@@ -1,0 +1,255 @@
+import type { FileReport } from "@modelgate/scanner";
+import type { Kysely } from "kysely";
+import type { Database } from "../db/schema.js";
+import { readBlob } from "../git/git-repo.js";
+import type { LfsStore } from "../store/lfs-store.js";
+import type { ScanJob, ScanRunner } from "./scan-job.js";
+import { secretFindings } from "./security-status.js";
+
+/** Where a scanned content lives: an LFS object, or a blob of a git repository. */
+export type ScanSource = { lfs: string } | { git: string; oid: string };
+
+/** A content to scan, keyed by its sha256. */
+export interface ScanRequest {
+  sha256: string;
+  size: number;
+  source: ScanSource;
+  /** The path it was pushed as (names the report). */
+  name: string;
+  /** The content, when the caller still holds it (regular files before they are written to git). */
+  bytes?: Uint8Array;
+}
+
+/** Where a content was pushed, for secrets events. */
+export interface PushSite {
+  repoId: number;
+  ownerId: number;
+  commit: string;
+  path: string;
+}
+
+/** What the scan service works with. */
+export interface ScanServiceOptions {
+  db: Kysely<Database>;
+  lfs: LfsStore;
+  runner: ScanRunner;
+  timeoutMs: number;
+  /** ClamAV daemon for the malware check (none: files get no malware result). */
+  clamd?: string | undefined;
+  log: (message: string, err?: unknown) => void;
+}
+
+/**
+ * Scans contents off the request path, each distinct sha256 once. States go `queued` -> `scanning`
+ * -> `done` (with a verdict) or `error` (a crash, a timeout: never `safe`). Runs at most
+ * `runner.concurrency` scans at once; the rest wait in `queued`.
+ */
+export class ScanService {
+  private readonly pending: ScanRequest[] = [];
+  private readonly waiting = new Map<string, ((ok: boolean) => void)[]>();
+  private running = 0;
+  private closed = false;
+
+  constructor(private readonly options: ScanServiceOptions) {}
+
+  /** Requeues scans left `queued` or `scanning` by a previous run of the hub. */
+  async resume(): Promise<void> {
+    const rows = await this.options.db
+      .selectFrom("scans")
+      .select(["sha256", "size", "source"])
+      .where("state", "in", ["queued", "scanning"])
+      .execute();
+    for (const row of rows) {
+      this.pending.push({
+        sha256: row.sha256,
+        size: Number(row.size),
+        source: JSON.parse(row.source),
+        name: row.sha256,
+      });
+    }
+    this.pump();
+  }
+
+  /**
+   * Queues a scan unless this content already has one (done, running or queued). Returns whether a
+   * new scan was queued.
+   */
+  async enqueue(request: ScanRequest): Promise<boolean> {
+    const result = await this.options.db
+      .insertInto("scans")
+      .values({
+        sha256: request.sha256,
+        state: "queued",
+        verdict: null,
+        infected: 0,
+        report: null,
+        error: null,
+        source: JSON.stringify(request.source),
+        size: request.size,
+        queued_at: new Date().toISOString(),
+        finished_at: null,
+      })
+      .onConflict((oc) => oc.column("sha256").doNothing())
+      .executeTakeFirst();
+    const queued = Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+    if (queued) {
+      this.pending.push(request);
+      this.pump();
+    }
+    return queued;
+  }
+
+  /** Resolves when the content's scan has finished (at once if it already has). */
+  async settled(sha256: string): Promise<void> {
+    const row = await this.options.db
+      .selectFrom("scans")
+      .select("state")
+      .where("sha256", "=", sha256)
+      .executeTakeFirst();
+    if (!row || row.state === "done" || row.state === "error") return;
+    await new Promise<void>((resolve) => {
+      const list = this.waiting.get(sha256) ?? [];
+      list.push(() => resolve());
+      this.waiting.set(sha256, list);
+    });
+  }
+
+  /** Records that `sha256` was pushed at `site`; secrets found in it become events for the owner. */
+  async recordPush(sha256: string, site: PushSite): Promise<void> {
+    const db = this.options.db;
+    const row = await db
+      .selectFrom("scans")
+      .select(["state", "report"])
+      .where("sha256", "=", sha256)
+      .executeTakeFirst();
+    if (row?.state === "done") {
+      await this.emitSecretEvents(row.report, [site]);
+      return;
+    }
+    await db
+      .insertInto("scan_waiters")
+      .values({ sha256, repo_id: site.repoId, commit_oid: site.commit, path: site.path })
+      .execute();
+    // The scan may have finished between the read above and the insert: settle it again.
+    const after = await db
+      .selectFrom("scans")
+      .select(["state"])
+      .where("sha256", "=", sha256)
+      .executeTakeFirst();
+    if (after?.state === "done" || after?.state === "error") await this.flushWaiters(sha256);
+  }
+
+  /** Stops taking new scans (running ones finish or are abandoned by the runner's close). */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.options.runner.close();
+  }
+
+  private pump(): void {
+    while (!this.closed && this.running < this.options.runner.concurrency) {
+      const next = this.pending.shift();
+      if (!next) return;
+      this.running++;
+      void this.run(next).finally(() => {
+        this.running--;
+        this.pump();
+      });
+    }
+  }
+
+  private async run(request: ScanRequest): Promise<void> {
+    const db = this.options.db;
+    try {
+      await db.updateTable("scans").set({ state: "scanning" }).where("sha256", "=", request.sha256).execute();
+      const report = await this.scanWithTimeout(request);
+      await db
+        .updateTable("scans")
+        .set({
+          state: "done",
+          verdict: report.verdict,
+          infected: report.av?.status === "infected" ? 1 : 0,
+          report: JSON.stringify(report),
+          error: null,
+          finished_at: new Date().toISOString(),
+        })
+        .where("sha256", "=", request.sha256)
+        .execute();
+    } catch (err) {
+      // Stopped by shutdown: left `scanning`, so the next start scans it again.
+      if (this.closed) return;
+      // A crashed or timed-out scan is an `error`, never `safe`.
+      this.options.log(`scan of ${request.sha256} failed`, err);
+      await db
+        .updateTable("scans")
+        .set({
+          state: "error",
+          verdict: "error",
+          error: `scan failed: ${err instanceof Error ? err.message : String(err)}`.slice(0, 1000),
+          finished_at: new Date().toISOString(),
+        })
+        .where("sha256", "=", request.sha256)
+        .execute()
+        .catch((e: unknown) => this.options.log("could not record a failed scan", e));
+    }
+    await this.flushWaiters(request.sha256).catch((e: unknown) =>
+      this.options.log("could not record events", e),
+    );
+    for (const wake of this.waiting.get(request.sha256) ?? []) wake(true);
+    this.waiting.delete(request.sha256);
+  }
+
+  private async scanWithTimeout(request: ScanRequest): Promise<FileReport> {
+    const job = await this.jobFor(request);
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new Error("scan timed out")), this.options.timeoutMs);
+    try {
+      return await this.options.runner.scan(job, controller.signal);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async jobFor(request: ScanRequest): Promise<ScanJob> {
+    const { source } = request;
+    const clamd = this.options.clamd !== undefined ? { clamd: this.options.clamd } : {};
+    if (request.bytes) return { name: request.name, bytes: request.bytes, ...clamd };
+    if ("lfs" in source) return { name: request.name, file: this.options.lfs.pathOf(source.lfs), ...clamd };
+    return { name: request.name, bytes: await readBlob(source.git, source.oid), ...clamd };
+  }
+
+  private async flushWaiters(sha256: string): Promise<void> {
+    const db = this.options.db;
+    const waiters = await db
+      .selectFrom("scan_waiters")
+      .innerJoin("repos", "repos.id", "scan_waiters.repo_id")
+      .select(["scan_waiters.repo_id as repoId", "repos.owner_id as ownerId", "commit_oid as commit", "path"])
+      .where("scan_waiters.sha256", "=", sha256)
+      .execute();
+    await db.deleteFrom("scan_waiters").where("sha256", "=", sha256).execute();
+    if (waiters.length === 0) return;
+    const row = await db.selectFrom("scans").select("report").where("sha256", "=", sha256).executeTakeFirst();
+    await this.emitSecretEvents(row?.report ?? null, waiters);
+  }
+
+  private async emitSecretEvents(reportJson: string | null, sites: readonly PushSite[]): Promise<void> {
+    if (!reportJson) return;
+    const report = JSON.parse(reportJson) as FileReport;
+    const secrets = secretFindings(report);
+    if (secrets.length === 0) return;
+    const created = new Date().toISOString();
+    await this.options.db
+      .insertInto("events")
+      .values(
+        sites.map((site) => ({
+          owner_id: site.ownerId,
+          repo_id: site.repoId,
+          kind: "secret-found",
+          path: site.path,
+          commit_oid: site.commit,
+          detail: JSON.stringify({ secrets }),
+          created_at: created,
+        })),
+      )
+      .execute();
+  }
+}

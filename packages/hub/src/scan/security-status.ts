@@ -1,0 +1,123 @@
+import type { FileReport, Finding, ImportSafety } from "@modelgate/scanner";
+
+/** A file's security status word, as shown per file (the Hub's words plus `secret`). */
+export type FileStatus =
+  | "unscanned"
+  | "queued"
+  | "scanning"
+  | "safe"
+  | "suspicious"
+  | "unsafe"
+  | "infected"
+  | "secret"
+  | "error";
+
+/** The scan row fields a status is computed from. */
+export interface ScanState {
+  state: string;
+  verdict: string | null;
+  infected: number;
+  report: string | null;
+  error: string | null;
+}
+
+/** `securityFileStatus` of a tree entry, in the Hub's shape plus `secretsScan` and `verdict`. */
+export interface SecurityFileStatus {
+  status: FileStatus;
+  avScan: { virusFound: boolean; virusNames: string[] | null } | null;
+  pickleImportScan: {
+    highestSafetyLevel: ImportSafety;
+    imports: { module: string; name: string; safety: ImportSafety }[];
+  } | null;
+  secretsScan: { secretsFound: boolean; findings: RedactedSecret[] } | null;
+  message?: string;
+}
+
+/** A secret finding as the hub shows it: detector, where, redacted preview, fingerprint. */
+export interface RedactedSecret {
+  rule: string;
+  message: string;
+  location?: Finding["location"];
+  data?: Finding["data"];
+}
+
+const SAFETY_RANK: Record<ImportSafety, number> = { innocuous: 0, suspicious: 1, dangerous: 2 };
+
+/** The status word for a scan row (undefined row: never scanned). */
+export function fileStatusOf(scan: ScanState | undefined): FileStatus {
+  if (!scan) return "unscanned";
+  if (scan.state === "queued" || scan.state === "scanning") return scan.state;
+  if (scan.state !== "done") return "error";
+  if (scan.infected) return "infected";
+  if (scan.verdict === "dangerous") {
+    const report = parseReport(scan.report);
+    const nonSecretDanger =
+      !report ||
+      report.imports.some((i) => i.safety === "dangerous") ||
+      report.findings.some((f) => f.severity === "dangerous" && f.check !== "secrets");
+    return nonSecretDanger ? "unsafe" : "secret";
+  }
+  if (scan.verdict === "error") return "error";
+  if (scan.verdict === "suspicious") return "suspicious";
+  return "safe";
+}
+
+/** Builds a file's `securityFileStatus` from its scan row. */
+export function securityFileStatus(scan: ScanState | undefined): SecurityFileStatus {
+  const status = fileStatusOf(scan);
+  const report = scan?.state === "done" ? parseReport(scan.report) : undefined;
+  if (!report) {
+    return {
+      status,
+      avScan: null,
+      pickleImportScan: null,
+      secretsScan: null,
+      ...(scan?.error ? { message: scan.error } : {}),
+    };
+  }
+  let highest: ImportSafety = "innocuous";
+  for (const imp of report.imports) if (SAFETY_RANK[imp.safety] > SAFETY_RANK[highest]) highest = imp.safety;
+  const secrets = secretFindings(report);
+  return {
+    status,
+    avScan: {
+      virusFound: report.av?.status === "infected",
+      virusNames: report.av && report.av.signatures.length > 0 ? report.av.signatures : null,
+    },
+    pickleImportScan: {
+      highestSafetyLevel: highest,
+      imports: report.imports.map((i) => ({ module: i.module, name: i.name, safety: i.safety })),
+    },
+    secretsScan: { secretsFound: secrets.length > 0, findings: secrets },
+  };
+}
+
+/** The secrets findings of a report (the scanner redacts them; nothing else is copied). */
+export function secretFindings(report: FileReport): RedactedSecret[] {
+  return report.findings
+    .filter((f) => f.check === "secrets")
+    .map((f) => ({
+      rule: f.rule,
+      message: f.message,
+      ...(f.location ? { location: f.location } : {}),
+      ...(f.data ? { data: f.data } : {}),
+    }));
+}
+
+/** Parses a stored report; a corrupt one reads as missing, which callers show as `error`. */
+export function parseReport(json: string | null): FileReport | undefined {
+  if (!json) return undefined;
+  try {
+    return JSON.parse(json) as FileReport;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Statuses that mean "do not hand this file out" under quarantine: found unsafe or infected, or not
+ * cleared yet (a file is held while its scan is queued or running, so a download cannot race it).
+ */
+export function isQuarantined(status: FileStatus): boolean {
+  return status === "unsafe" || status === "infected" || status === "queued" || status === "scanning";
+}

@@ -1,0 +1,63 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createUser } from "../src/auth/create-user.js";
+import { type StartHubOptions, startHub } from "../src/start-hub.js";
+
+export interface TestHub {
+  url: string;
+  dataDir: string;
+  /** Write token of user `alice` (member of org `acme`). */
+  token: string;
+  /** Write token of user `bob` (no organisation). */
+  otherToken: string;
+  close(): Promise<void>;
+}
+
+/** Starts a hub on a free loopback port with a fresh data folder and two users. */
+export async function startTestHub(options: Partial<StartHubOptions> = {}): Promise<TestHub> {
+  const dataDir = await mkdtemp(join(tmpdir(), "modelgate-hub-"));
+  const token = await createUser(dataDir, "alice", "acme");
+  const otherToken = await createUser(dataDir, "bob");
+  const hub = await startHub({ host: "127.0.0.1", port: 0, dataDir, scanThreads: 1, ...options });
+  return {
+    url: hub.url,
+    dataDir,
+    token,
+    otherToken,
+    async close() {
+      await hub.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls until `check` returns a value (not undefined), or fails after `timeoutMs`. */
+export async function waitFor<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error("timed out waiting");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The pickle of `os.system("ls")` (protocol 2), byte by byte. */
+export function maliciousPickle(): Uint8Array {
+  const bytes: number[] = [0x80, 0x02];
+  const ascii = (s: string) => {
+    for (const ch of s) bytes.push(ch.charCodeAt(0));
+  };
+  ascii("cos\nsystem\n"); // GLOBAL os system
+  bytes.push(0x71, 0x00); // BINPUT 0
+  bytes.push(0x58, 0x02, 0x00, 0x00, 0x00); // BINUNICODE, length 2
+  ascii("ls");
+  bytes.push(0x71, 0x01); // BINPUT 1
+  bytes.push(0x85); // TUPLE1
+  bytes.push(0x71, 0x02); // BINPUT 2
+  bytes.push(0x52); // REDUCE
+  bytes.push(0x71, 0x03); // BINPUT 3
+  bytes.push(0x2e); // STOP
+  return Uint8Array.from(bytes);
+}
