@@ -12,6 +12,20 @@ import { buildZip } from "../../scanner/src/formats/test-helpers/zip-writer";
 import { launchChromium } from "./browser";
 import { dangerousPickle, safePickle, suspiciousPickle } from "./pickles";
 
+/** A Hugging Face token that passes the secrets check's format checks (made up, never valid). */
+const TOKEN = "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";
+
+/** A one-tensor safetensors file: a 2x2 F32 matrix. */
+function safetensors(): Uint8Array {
+  const header = new TextEncoder().encode(
+    JSON.stringify({ w: { dtype: "F32", shape: [2, 2], data_offsets: [0, 16] } }),
+  );
+  const bytes = new Uint8Array(8 + header.length + 16);
+  new DataView(bytes.buffer).setBigUint64(0, BigInt(header.length), true);
+  bytes.set(header, 8);
+  return bytes;
+}
+
 /** A PyTorch zip checkpoint (as `torch.save` writes it) whose `data.pkl` runs a command. */
 function torchCheckpoint(): Uint8Array {
   return buildZip({
@@ -95,6 +109,18 @@ describe("the hub's web pages in Chromium", () => {
       files: [{ path: "checkpoints/model.pt", content: new Blob([torchCheckpoint()]) }],
     });
     await waitForScans(hubUrl, "alice/torch-ckpt", alice);
+    await createRepo({ repo: "alice/extras", accessToken: alice, hubUrl });
+    await uploadFiles({
+      repo: "alice/extras",
+      accessToken: alice,
+      hubUrl,
+      useXet: false,
+      files: [
+        { path: "config.json", content: new Blob([JSON.stringify({ hf_token: TOKEN })]) },
+        { path: "model.safetensors", content: new Blob([safetensors()]) },
+      ],
+    });
+    await waitForScans(hubUrl, "alice/extras", alice);
     await waitForScans(hubUrl, "alice/mixed", alice);
     await waitForScans(hubUrl, "acme/secret-model", alice);
     await mkdir(SHOTS, { recursive: true });
@@ -211,6 +237,31 @@ describe("the hub's web pages in Chromium", () => {
     await page.context().close();
   });
 
+  it("a leaked token: Secret found, shown redacted only, and no unsafe banner", async () => {
+    const page = await open("/alice/extras");
+    const row = page.getByRole("row").filter({ has: page.getByRole("rowheader", { name: "config.json" }) });
+    await poll(() => row.locator(".badge").innerText()).toContain("Secret found");
+    expect(await page.getByText(/scanned as unsafe/).count()).toBe(0);
+    await row.getByRole("link").click();
+    await page.waitForURL("**/alice/extras/blob/main/config.json");
+    const secrets = page.getByRole("region", { name: "Secrets (redacted)" });
+    await poll(() => secrets.innerText()).toContain("hf_k…vC");
+    expect(await page.content()).not.toContain(TOKEN);
+    await page.context().close();
+  });
+
+  it("a safetensors file: its tensor summary", async () => {
+    const page = await open("/alice/extras/blob/main/model.safetensors");
+    const facts = page.locator(".facts");
+    await poll(() => facts.innerText()).toContain("Parameters");
+    const text = (await facts.innerText()).replace(/\s+/g, " ");
+    expect(text).toContain("Tensors 1 Parameters 4 Data types F32: 1 tensor");
+    expect(await page.locator("#file-title .badge").innerText()).toContain("Safe");
+    expect(await page.locator(".convert").count()).toBe(0);
+    await page.screenshot({ path: join(SHOTS, "file-safetensors.png"), fullPage: true });
+    await page.context().close();
+  });
+
   it("a safe file's page downloads without asking", async () => {
     const page = await open("/alice/mixed/blob/main/safe.pkl");
     await poll(() => page.locator("#file-title .badge").innerText()).toContain("Safe");
@@ -238,7 +289,7 @@ describe("the hub's web pages in Chromium", () => {
 
     const outsider = await open("/", bob);
     await poll(() => outsider.locator(".account").innerText()).toContain("bob");
-    await poll(() => outsider.locator(".repo-card").count()).toBe(3);
+    await poll(() => outsider.locator(".repo-card").count()).toBe(4);
     expect(await outsider.locator(".repo-list").innerText()).not.toContain("secret-model");
     await outsider.context().close();
 
@@ -277,6 +328,21 @@ describe("the hub's web pages in Chromium", () => {
     // Only the scanner's own scripts were fetched: the file went nowhere.
     expect(requests.filter((r) => !/^GET \/assets\/[\w-]+\.js$/.test(r))).toEqual([]);
     await page.screenshot({ path: join(SHOTS, "drop-zone.png"), fullPage: true });
+    await page.context().close();
+  });
+
+  it("the drop zone finds a leaked token in a dropped file, and shows it redacted", async () => {
+    const page = await open("/");
+    await page.getByRole("heading", { name: "Check a file on your computer" }).waitFor();
+    await page.locator("#drop-input").setInputFiles({
+      name: "notes.txt",
+      mimeType: "text/plain",
+      buffer: Buffer.from(`HF_TOKEN=${TOKEN}\n`),
+    });
+    const result = page.locator(".drop-result");
+    await poll(() => result.locator("#drop-report-title").innerText()).toContain("Secret found");
+    expect(await result.innerText()).toContain("hf_k…vC");
+    expect(await result.innerText()).not.toContain(TOKEN);
     await page.context().close();
   });
 
