@@ -2,6 +2,8 @@ import { Command, CommanderError } from "commander";
 import { registerClamavSignatures } from "./commands/clamav-signatures.js";
 import { registerConvert } from "./commands/convert.js";
 import { registerScan } from "./commands/scan.js";
+import { registerServe } from "./commands/serve.js";
+import { registerUser } from "./commands/user.js";
 import { EXIT_USAGE } from "./usage-error.js";
 import { VERSION } from "./version.js";
 
@@ -22,6 +24,8 @@ export async function main(argv: string[]): Promise<number> {
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
   registerScan(program, setStatus);
   registerClamavSignatures(program);
+  registerServe(program);
+  registerUser(program);
   registerConvert(program, setStatus);
 
   try {

@@ -9,10 +9,9 @@ import { describe, expect, it } from "vitest";
  * The shared labelled corpus: `../shared/corpus/dev` from the repository root (present in CI), or
  * one level further up for a git worktree kept in a sibling folder (`wt/<branch>`).
  */
-const CORPUS =
-  ["../../../../shared/corpus/dev/", "../../../../../shared/corpus/dev/"]
-    .map((rel) => fileURLToPath(new URL(rel, import.meta.url)))
-    .find((dir) => existsSync(dir)) ?? "../shared/corpus/dev (not found)";
+const CORPUS = ["../../../../shared/corpus/dev/", "../../../../../shared/corpus/dev/"]
+  .map((rel) => fileURLToPath(new URL(rel, import.meta.url)))
+  .find((dir) => existsSync(dir));
 
 async function walk(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
@@ -22,9 +21,10 @@ async function walk(dir: string): Promise<string[]> {
   return nested.flat();
 }
 
-describe("secrets check over the dev corpus", () => {
+// Skipped only where the shared corpus is absent (CI has it beside the checkout).
+describe.skipIf(CORPUS === undefined)("secrets check over the dev corpus", () => {
   it("finds no credentials in real model files, benign or malicious", async () => {
-    const files = await walk(CORPUS);
+    const files = await walk(CORPUS as string);
     expect(files.length).toBeGreaterThan(10);
     const check = secretsCheck();
     const found: string[] = [];

@@ -3,6 +3,9 @@ import type { Classification, Policy } from "../policy/policy.js";
 import type { CallRecord, Finding, ImportRecord, ImportSafety, Location } from "../report/types.js";
 import type { CheckInput, CheckOutput, ScanCheck } from "./scan-check.js";
 
+/** Innocuous calls listed per file (a sample: a checkpoint makes one per tensor, all alike). */
+const INNOCUOUS_CALL_SAMPLE = 50;
+
 /**
  * Applies the import policy to every pickle stream of a file: each distinct import is classified
  * (innocuous, suspicious, dangerous), each call is tied to what it calls, and the engine's own
@@ -44,7 +47,7 @@ function runPickleCheck(input: CheckInput): CheckOutput {
     for (const call of analysis.calls) {
       const safety: ImportSafety =
         call.callee.kind === "global" ? classify(call.callee.module, call.callee.name).safety : "suspicious";
-      if (safety === "innocuous" && innocuousCalls++ >= input.limits.maxCallRecords) continue;
+      if (safety === "innocuous" && innocuousCalls++ >= INNOCUOUS_CALL_SAMPLE) continue;
       const callable =
         call.callee.kind === "global" ? `${call.callee.module}.${call.callee.name}` : call.callee.description;
       const shown = call.opcode === "BUILD" ? `${callable}.__setstate__` : callable;

@@ -973,9 +973,18 @@ export class PickleMachine {
         obj?.k === "global"
           ? { kind: "global", module: obj.module, name: obj.name }
           : { kind: "computed", description: this.values.render(c.callee, 120) };
-      const args =
-        c.op === "BUILD" ? `(${this.values.render(c.args, 200)})` : this.values.renderArgs(c.args, 200);
-      return { callee, args, offset: c.offset, opcode: c.op };
+      // Rendering is the costly part and most calls (tensor rebuilds) are never shown: render on first read.
+      const values = this.values;
+      let args: string | undefined;
+      return {
+        callee,
+        get args(): string {
+          args ??= c.op === "BUILD" ? `(${values.render(c.args, 200)})` : values.renderArgs(c.args, 200);
+          return args;
+        },
+        offset: c.offset,
+        opcode: c.op,
+      };
     });
   }
 

@@ -1,0 +1,50 @@
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+
+const bin = resolve(dirname(fileURLToPath(import.meta.url)), "..", "bin", "modelgate.js");
+const data = mkdtempSync(join(tmpdir(), "modelgate-serve-"));
+let server: ChildProcess | undefined;
+
+afterAll(() => {
+  server?.kill("SIGTERM");
+  rmSync(data, { recursive: true, force: true });
+});
+
+describe("modelgate serve and user create", () => {
+  it("creates a user whose token the served hub accepts", async () => {
+    const created = spawnSync(process.execPath, [bin, "user", "create", "alice", "--data", data], {
+      encoding: "utf8",
+    });
+    expect(created.status).toBe(0);
+    const token = created.stdout.trim().split("\n").pop() ?? "";
+    expect(token).toMatch(/^hf_[A-Za-z0-9]{30,}$/);
+
+    server = spawn(process.execPath, [bin, "serve", "--port", "0", "--data", data], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const url = await new Promise<string>((resolveUrl, reject) => {
+      let out = "";
+      server?.stdout?.on("data", (chunk: Buffer) => {
+        out += chunk.toString();
+        const m = /listening on (http:\/\/\S+)/.exec(out);
+        if (m?.[1]) resolveUrl(m[1]);
+      });
+      server?.on("exit", (code) => reject(new Error(`serve exited with ${code}`)));
+    });
+    const whoami = await fetch(`${url}/api/whoami-v2`, { headers: { authorization: `Bearer ${token}` } });
+    expect(whoami.status).toBe(200);
+    expect(((await whoami.json()) as { name: string }).name).toBe("alice");
+    const anonymous = await fetch(`${url}/api/whoami-v2`);
+    expect(anonymous.status).toBe(401);
+  });
+
+  it("rejects a bad port as a usage error", () => {
+    expect(spawnSync(process.execPath, [bin, "serve", "--port", "http"], { encoding: "utf8" }).status).toBe(
+      2,
+    );
+  });
+});
