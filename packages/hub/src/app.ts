@@ -8,10 +8,14 @@ import { RefUpdater } from "./git/ref-updater.js";
 import { type HubLimits, resolveHubLimits } from "./limits.js";
 import { authPlugin } from "./plugins/auth.js";
 import { errorsPlugin } from "./plugins/errors.js";
+import { defaultWebDir, webPagesPlugin } from "./plugins/web-pages.js";
 import { BranchCache } from "./repos/branch-cache.js";
 import { commitRoutes } from "./routes/commit.js";
 import { eventRoutes } from "./routes/events.js";
+import { fileScanRoutes } from "./routes/file-scan.js";
+import { historyRoutes } from "./routes/history.js";
 import { lfsRoutes } from "./routes/lfs.js";
+import { listingRoutes } from "./routes/listing.js";
 import { repoInfoRoutes } from "./routes/repo-info.js";
 import { repoRoutes } from "./routes/repos.js";
 import { resolveRoutes } from "./routes/resolve.js";
@@ -39,6 +43,8 @@ export interface HubOptions {
   scanRunner?: ScanRunner;
   /** Public base URL used in links (default: from each request's Host header). */
   publicUrl?: string;
+  /** Built web pages to serve at `/` (default: `@modelgate/web`'s `dist/www` when built; `false`: API only). */
+  webDir?: string | false;
   /** Fastify request logging (default false). */
   logger?: boolean;
 }
@@ -98,6 +104,10 @@ export async function buildApp(options: HubOptions): Promise<FastifyInstance> {
   lfsRoutes(app, ctx);
   commitRoutes(app, ctx);
   eventRoutes(app, ctx);
+  listingRoutes(app, ctx);
+  historyRoutes(app, ctx);
+  fileScanRoutes(app, ctx);
+  await webPagesPlugin(app, options.webDir === false ? undefined : (options.webDir ?? defaultWebDir()));
   app.addHook("onClose", async () => {
     await scans.close();
     ctx.refs.closeAll();

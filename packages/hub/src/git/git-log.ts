@@ -1,0 +1,67 @@
+import { runGit } from "./run-git.js";
+
+/** One commit of a history listing. */
+export interface LogEntry {
+  oid: string;
+  title: string;
+  message: string;
+  /** ISO-8601 committer date. */
+  date: string;
+  authorName: string;
+}
+
+/** A branch and the commit it points at. */
+export interface BranchRef {
+  name: string;
+  oid: string;
+}
+
+/** `skip` then at most `limit` commits reachable from `commit`, newest first. */
+export async function listCommits(
+  gitDir: string,
+  commit: string,
+  options: { skip: number; limit: number },
+): Promise<LogEntry[]> {
+  const out = await runGit(gitDir, [
+    "log",
+    "-z",
+    `--skip=${options.skip}`,
+    `--max-count=${options.limit}`,
+    "--format=%H%x00%cI%x00%an%x00%B",
+    commit,
+    "--",
+  ]);
+  // Records end with NUL (from -z); fields are separated by NUL: oid, date, author, message.
+  const fields = out.toString("utf8").split("\0");
+  const entries: LogEntry[] = [];
+  for (let i = 0; i + 3 < fields.length; i += 4) {
+    const oid = (fields[i] ?? "").replace(/^\n/, "");
+    const message = (fields[i + 3] ?? "").trim();
+    entries.push({
+      oid,
+      date: new Date(fields[i + 1] ?? "").toISOString(),
+      authorName: fields[i + 2] ?? "",
+      message,
+      title: message.split("\n", 1)[0] ?? "",
+    });
+  }
+  return entries;
+}
+
+/** The repository's branches, sorted by name. */
+export async function listBranches(gitDir: string): Promise<BranchRef[]> {
+  const out = await runGit(gitDir, [
+    "for-each-ref",
+    "--format=%(objectname) %(refname:strip=2)",
+    "refs/heads/",
+  ]);
+  return out
+    .toString("utf8")
+    .split("\n")
+    .filter((line) => line.length > 0)
+    .map((line) => {
+      const space = line.indexOf(" ");
+      return { oid: line.slice(0, space), name: line.slice(space + 1) };
+    })
+    .sort((a, b) => a.name.localeCompare(b.name));
+}

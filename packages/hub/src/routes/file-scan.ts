@@ -1,0 +1,40 @@
+import type { FastifyInstance } from "fastify";
+import type { HubContext } from "../context.js";
+import { listTree } from "../git/git-repo.js";
+import { entryNotFound } from "../hub-error.js";
+import { assertRepoPath } from "../names.js";
+import { fileFacts } from "../repos/file-facts.js";
+import { loadRepo } from "../repos/repo-ref.js";
+import { fileStatusOf, parseReport } from "../scan/security-status.js";
+import { REPO_TYPE_ROUTES, type RepoParams } from "./repo-types.js";
+import { commitOf } from "./revision.js";
+
+/**
+ * `GET /api/{models,datasets}/{ns}/{repo}/scan/{rev}/{path}`: one file's status and its full scan
+ * report (imports with reasons, calls, findings with locations, malware result, format summary), as
+ * the file page shows it. Secrets in the report are already redacted by the scanner.
+ */
+export function fileScanRoutes(app: FastifyInstance, ctx: HubContext): void {
+  for (const t of REPO_TYPE_ROUTES) {
+    app.get<{ Params: RepoParams & { rev: string; "*": string } }>(
+      `${t.api}/:ns/:repo/scan/:rev/*`,
+      async (request) => {
+        const { params } = request;
+        const repo = await loadRepo(ctx, t.type, params.ns, params.repo, request.caller, "read");
+        const commit = await commitOf(repo, params.rev);
+        const path = assertRepoPath(params["*"], ctx.limits);
+        const [entry] = await listTree(repo.gitDir, commit, { path });
+        if (!entry || entry.type !== "blob") throw entryNotFound(path);
+        const [facts] = await fileFacts(ctx, [entry]);
+        const scan = facts?.scan;
+        const report = scan?.state === "done" ? (parseReport(scan.report) ?? null) : null;
+        return {
+          path,
+          status: fileStatusOf(scan),
+          report,
+          ...(scan?.error ? { message: scan.error } : {}),
+        };
+      },
+    );
+  }
+}

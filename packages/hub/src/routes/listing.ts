@@ -1,0 +1,93 @@
+import type { FastifyInstance } from "fastify";
+import type { Caller } from "../auth/accounts.js";
+import type { HubContext } from "../context.js";
+import { branchHead, commitInfo } from "../git/git-repo.js";
+import { badInput } from "../hub-error.js";
+import { gitDirFor } from "../repos/repo-ref.js";
+import { REPO_TYPE_ROUTES } from "./repo-types.js";
+
+/** Repositories one listing answers at most (each costs a git call for `lastModified`) (CWE-770). */
+export const MAX_LIST_LIMIT = 100;
+/** Characters of a search term (CWE-770). */
+export const MAX_SEARCH_LENGTH = 200;
+
+interface ListQuery {
+  search?: string;
+  author?: string;
+  limit?: string;
+}
+
+/**
+ * `GET /api/models` and `GET /api/datasets`: the repositories the caller may see (public ones, and
+ * private ones of the caller or of organisations the caller belongs to), filtered by `search`
+ * (substring of `ns/name`, case-insensitive) and `author`, most recently created first.
+ */
+export function listingRoutes(app: FastifyInstance, ctx: HubContext): void {
+  for (const t of REPO_TYPE_ROUTES) {
+    app.get<{ Querystring: ListQuery }>(t.api, async (request) => {
+      const { search = "", author, limit: rawLimit } = request.query;
+      if (search.length > MAX_SEARCH_LENGTH)
+        throw badInput(`search must be at most ${MAX_SEARCH_LENGTH} characters`);
+      const limit = rawLimit === undefined ? MAX_LIST_LIMIT : Number(rawLimit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
+        throw badInput(`limit must be an integer from 1 to ${MAX_LIST_LIMIT}`);
+      }
+      const visible = await visibleOwners(ctx, request.caller);
+      let query = ctx.db
+        .selectFrom("repos")
+        .select(["id", "namespace", "name", "private", "created_at"])
+        .where("type", "=", t.type)
+        .where((eb) =>
+          visible.length > 0
+            ? eb.or([eb("private", "=", 0), eb("owner_id", "in", visible)])
+            : eb("private", "=", 0),
+        );
+      if (author) query = query.where("namespace", "=", author);
+      if (search) {
+        // `instr` instead of LIKE: the term is a literal, so `%` and `_` in it match themselves.
+        query = query.where((eb) =>
+          eb(
+            eb.fn("instr", [
+              eb.fn("lower", [eb.fn("concat", ["namespace", eb.val("/"), "name"])]),
+              eb.val(search.toLowerCase()),
+            ]),
+            ">",
+            0,
+          ),
+        );
+      }
+      const rows = await query.orderBy("created_at", "desc").orderBy("id", "desc").limit(limit).execute();
+      return Promise.all(
+        rows.map(async (r) => {
+          const fullName = `${r.namespace}/${r.name}`;
+          const gitDir = gitDirFor(ctx, t.type, r.namespace, r.name);
+          const head = await branchHead(gitDir, "main");
+          const last = head ? await commitInfo(gitDir, head).catch(() => undefined) : undefined;
+          return {
+            _id: `${t.type}-${r.id}`,
+            id: fullName,
+            ...(t.type === "model" ? { modelId: fullName } : {}),
+            author: r.namespace,
+            private: r.private === 1,
+            createdAt: r.created_at,
+            ...(last ? { lastModified: last.date } : {}),
+            downloads: 0,
+            likes: 0,
+            tags: [],
+          };
+        }),
+      );
+    });
+  }
+}
+
+/** Account ids whose private repositories the caller may see: the caller and its organisations. */
+async function visibleOwners(ctx: HubContext, caller: Caller | undefined): Promise<number[]> {
+  if (!caller) return [];
+  const orgs = await ctx.db
+    .selectFrom("memberships")
+    .select("org_id")
+    .where("user_id", "=", caller.id)
+    .execute();
+  return [caller.id, ...orgs.map((o) => o.org_id)];
+}

@@ -1,0 +1,137 @@
+import { apiList, apiRepo, encodePath, type RepoId, type RepoKind } from "../routes";
+import type { CommitItem, FileScan, RepoInfo, RepoListItem, RepoRefs, TreeEntry, WhoAmI } from "./types";
+
+/** An API answer other than 2xx, with the hub's message (`{error}` or `{message}`). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+/** Pages of a paginated list the pages follow at most, so a huge folder cannot stall the tab (CWE-770). */
+export const MAX_PAGES = 20;
+
+type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
+
+/**
+ * The hub's JSON API as the pages use it. `token` (a Hub access token) goes in `Authorization:
+ * Bearer`, exactly as the Hugging Face clients send it; without it the caller is anonymous.
+ */
+export class ApiClient {
+  constructor(
+    private readonly token: string | undefined,
+    private readonly fetchImpl: Fetch = (input, init) => fetch(input, init),
+  ) {}
+
+  /** The signed-in user, or throws `ApiError(401)` for a bad token. */
+  whoami(signal?: AbortSignal): Promise<WhoAmI> {
+    return this.json("/api/whoami-v2", signal);
+  }
+
+  /** Repositories of a kind whose name contains `search` (all when empty) that the caller may see. */
+  listRepos(kind: RepoKind, search: string, signal?: AbortSignal): Promise<RepoListItem[]> {
+    const query = new URLSearchParams({ limit: "100" });
+    if (search) query.set("search", search);
+    return this.json(`${apiList(kind)}?${query}`, signal);
+  }
+
+  /** Repository info at a revision (default branch when undefined), with its security summary. */
+  repoInfo(id: RepoId, rev: string | undefined, signal?: AbortSignal): Promise<RepoInfo> {
+    const at = rev === undefined ? "" : `/revision/${encodeURIComponent(rev)}`;
+    return this.json(`${apiRepo(id)}${at}?securityStatus=true`, signal);
+  }
+
+  /** A folder's entries with `lastCommit` and `securityFileStatus`, following `Link: rel="next"`. */
+  async tree(id: RepoId, rev: string, path: string, signal?: AbortSignal): Promise<TreeEntry[]> {
+    const tail = path ? `/${encodePath(path)}` : "";
+    let url: string | undefined = `${apiRepo(id)}/tree/${encodeURIComponent(rev)}${tail}?expand=true`;
+    const entries: TreeEntry[] = [];
+    for (let page = 0; url !== undefined && page < MAX_PAGES; page++) {
+      const response = await this.get(url, signal);
+      entries.push(...((await response.json()) as TreeEntry[]));
+      url = nextLink(response.headers.get("link"));
+    }
+    return entries;
+  }
+
+  /** One file's tree entry (`paths-info`), or undefined when there is no file at `path`. */
+  async pathInfo(
+    id: RepoId,
+    rev: string,
+    path: string,
+    signal?: AbortSignal,
+  ): Promise<TreeEntry | undefined> {
+    const response = await this.request(`${apiRepo(id)}/paths-info/${encodeURIComponent(rev)}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ paths: [path], expand: true }),
+      ...(signal ? { signal } : {}),
+    });
+    const entries = (await response.json()) as TreeEntry[];
+    return entries.find((e) => e.path === path && e.type === "file");
+  }
+
+  /** The stored scan report of one file (imports with reasons, calls, findings, format summary). */
+  fileScan(id: RepoId, rev: string, path: string, signal?: AbortSignal): Promise<FileScan> {
+    return this.json(`${apiRepo(id)}/scan/${encodeURIComponent(rev)}/${encodePath(path)}`, signal);
+  }
+
+  /** Commits of a revision, newest first. */
+  commits(id: RepoId, rev: string, signal?: AbortSignal): Promise<CommitItem[]> {
+    return this.json(`${apiRepo(id)}/commits/${encodeURIComponent(rev)}`, signal);
+  }
+
+  /** Branches and tags. */
+  refs(id: RepoId, signal?: AbortSignal): Promise<RepoRefs> {
+    return this.json(`${apiRepo(id)}/refs`, signal);
+  }
+
+  /** Downloads a file with the token (private repositories: a plain link cannot carry it). */
+  async download(url: string, signal?: AbortSignal): Promise<Blob> {
+    return (await this.get(url, signal)).blob();
+  }
+
+  private async json<T>(url: string, signal: AbortSignal | undefined): Promise<T> {
+    return (await (await this.get(url, signal)).json()) as T;
+  }
+
+  private get(url: string, signal: AbortSignal | undefined): Promise<Response> {
+    return this.request(url, signal ? { signal } : {});
+  }
+
+  private async request(url: string, init: RequestInit): Promise<Response> {
+    const headers = new Headers(init.headers);
+    headers.set("accept", "application/json");
+    if (this.token) headers.set("authorization", `Bearer ${this.token}`);
+    const response = await this.fetchImpl(url, { ...init, headers });
+    if (!response.ok) throw new ApiError(response.status, await errorMessage(response));
+    return response;
+  }
+}
+
+async function errorMessage(response: Response): Promise<string> {
+  try {
+    const body = (await response.json()) as { error?: unknown; message?: unknown };
+    const text = typeof body.message === "string" ? body.message : body.error;
+    if (typeof text === "string" && text) return text;
+  } catch {
+    // Not JSON: fall through to the status line.
+  }
+  return `${response.status} ${response.statusText}`.trim();
+}
+
+/** The `rel="next"` target of a `Link` header, as a same-origin path (the hub's own pagination). */
+export function nextLink(header: string | null): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(",")) {
+    const match = /<([^>]+)>\s*;\s*rel="?next"?/.exec(part);
+    if (!match?.[1]) continue;
+    const url = new URL(match[1], "http://hub.invalid");
+    return `${url.pathname}${url.search}`;
+  }
+  return undefined;
+}

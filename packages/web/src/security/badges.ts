@@ -1,0 +1,101 @@
+import type { FileReport } from "@modelgate/scanner";
+import type { FileStatus, SecurityRepoStatus } from "../api/types";
+
+/** How a badge looks: its colour family. Text always says the status too (colour is never alone). */
+export type Tone = "ok" | "warn" | "danger" | "neutral" | "pending";
+
+/** A badge's words and tone. */
+export interface Badge {
+  label: string;
+  tone: Tone;
+  /** One sentence for people who have never seen the project (the badge's `title` and detail text). */
+  description: string;
+}
+
+const FILE_BADGES: Record<FileStatus, Badge> = {
+  safe: { label: "Safe", tone: "ok", description: "Scanned: nothing dangerous was found." },
+  suspicious: {
+    label: "Suspicious",
+    tone: "warn",
+    description: "Scanned: uses something unusual that could be misused. Check the details before loading.",
+  },
+  unsafe: {
+    label: "Unsafe",
+    tone: "danger",
+    description: "Scanned: loading this file can run code on your machine.",
+  },
+  infected: { label: "Infected", tone: "danger", description: "The malware scanner found a known threat." },
+  secret: {
+    label: "Secret found",
+    tone: "danger",
+    description: "The file contains what looks like a credential (shown redacted).",
+  },
+  queued: { label: "Pending", tone: "pending", description: "Waiting to be scanned." },
+  scanning: { label: "Pending", tone: "pending", description: "Being scanned now." },
+  error: {
+    label: "Error",
+    tone: "warn",
+    description: "The scan could not finish; treat the file as unverified.",
+  },
+  unscanned: { label: "Not scanned", tone: "neutral", description: "This file has not been scanned." },
+};
+
+/** The badge of one file's status. */
+export function fileBadge(status: FileStatus): Badge {
+  return FILE_BADGES[status];
+}
+
+/** Statuses that put the warning banner above the file list. */
+export function isAlarming(status: FileStatus): boolean {
+  return status === "unsafe" || status === "infected";
+}
+
+/** The badge of a whole repository: all clean, N files with issues, or scans pending. */
+export function repoBadge(status: SecurityRepoStatus | undefined): Badge {
+  if (!status) return { label: "Not scanned", tone: "neutral", description: "No security status." };
+  const n = status.filesWithIssues.length;
+  if (n > 0) {
+    const alarming = status.filesWithIssues.some((f) => isAlarming(f.level));
+    return {
+      label: `${n} ${n === 1 ? "file" : "files"} with issues`,
+      tone: alarming ? "danger" : "warn",
+      description: `${n} ${n === 1 ? "file has" : "files have"} security findings.`,
+    };
+  }
+  if (!status.scansDone)
+    return { label: "Scans pending", tone: "pending", description: "Scans are running." };
+  return { label: "All clean", tone: "ok", description: "Every file was scanned and nothing was found." };
+}
+
+/**
+ * The banner sentence for a repository ("This model has 1 file scanned as unsafe"), or undefined when
+ * no file is unsafe or infected.
+ */
+export function bannerText(
+  kind: "model" | "dataset",
+  files: readonly { level: FileStatus }[],
+): string | undefined {
+  const unsafe = files.filter((f) => f.level === "unsafe").length;
+  const infected = files.filter((f) => f.level === "infected").length;
+  if (unsafe === 0 && infected === 0) return undefined;
+  const parts: string[] = [];
+  if (unsafe > 0) parts.push(`${count(unsafe)} scanned as unsafe`);
+  if (infected > 0) parts.push(`${count(infected)} infected with malware`);
+  return `This ${kind} has ${parts.join(" and ")}`;
+}
+
+function count(n: number): string {
+  return `${n} ${n === 1 ? "file" : "files"}`;
+}
+
+/** The status word for a report scanned in the page (the hub's rules: malware, then code, then secrets). */
+export function statusOfReport(report: FileReport): FileStatus {
+  if (report.av?.status === "infected") return "infected";
+  if (report.verdict === "dangerous") {
+    const codeDanger =
+      report.imports.some((i) => i.safety === "dangerous") ||
+      report.findings.some((f) => f.severity === "dangerous" && f.check !== "secrets");
+    return codeDanger ? "unsafe" : "secret";
+  }
+  return report.verdict;
+}
