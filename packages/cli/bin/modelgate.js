@@ -3,4 +3,10 @@
 // dist/ and bundles it into dist/bundle/, which starts several times faster than ~200 separate modules.
 import { main } from "../dist/bundle/modelgate.mjs";
 
+// `modelgate scan ... | head`: a reader that stops early is not an error.
+process.stdout.on("error", (err) => {
+  if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
 process.exitCode = await main(process.argv.slice(2));

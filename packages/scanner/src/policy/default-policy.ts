@@ -58,6 +58,55 @@ const DANGEROUS: readonly Entry[] = [
     reason: "Python 2 builtin that runs code or reaches attributes",
   },
   { module: "os", names: "*", reason: "runs commands and touches the file system" },
+  // The best-known payload functions also get exact entries (same verdict as their module's): ClamAV
+  // signatures generated from this table are then named after them (ModelGate.Pickle.CodeExec.os_system)
+  // and match them anywhere in a file, not only where a module-wide pattern is anchored.
+  {
+    module: "os",
+    names: [
+      "system",
+      "popen",
+      "execv",
+      "execve",
+      "execl",
+      "execlp",
+      "execvp",
+      "spawnl",
+      "spawnv",
+      "spawnlp",
+      "spawnvp",
+      "posix_spawn",
+      "fork",
+    ],
+    reason: "runs commands and touches the file system",
+  },
+  {
+    module: "posix",
+    names: ["system", "popen", "execv", "execve", "posix_spawn", "fork"],
+    reason: "runs commands and touches the file system",
+  },
+  {
+    module: "nt",
+    names: ["system", "popen", "spawnv", "execv"],
+    reason: "runs commands and touches the file system (Windows)",
+  },
+  {
+    module: "subprocess",
+    names: ["Popen", "call", "run", "check_call", "check_output", "getoutput", "getstatusoutput"],
+    reason: "spawns processes",
+  },
+  { module: "pty", names: ["spawn"], reason: "spawns processes on a terminal" },
+  {
+    module: "runpy",
+    names: ["run_path", "run_module", "_run_code", "_run_module_code"],
+    reason: "runs Python modules and code",
+  },
+  {
+    module: "webbrowser",
+    names: ["open", "open_new", "open_new_tab"],
+    reason: "opens URLs and runs browsers",
+  },
+  { module: "socket", names: ["create_connection", "socket"], reason: "opens network connections" },
   { module: "posix", names: "*", reason: "runs commands and touches the file system" },
   { module: "nt", names: "*", reason: "runs commands and touches the file system (Windows)" },
   { module: "posixpath", names: "*", reason: "touches the file system" },
