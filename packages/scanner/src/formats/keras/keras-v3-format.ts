@@ -4,7 +4,8 @@ import { ContainerError } from "../container-error.js";
 import { issueFromError, reportIssues } from "../container-issue.js";
 import type { FormatParser, ParseContext } from "../format-parser.js";
 import { NotThisFormatError } from "../not-this-format.js";
-import { readZipArchive, type ZipArchive } from "../zip/read-zip-archive.js";
+import type { ZipArchive } from "../zip/read-zip-archive.js";
+import { readZipFlavour } from "../zip/read-zip-flavour.js";
 import { readZipMemberBytes } from "../zip/read-zip-member-bytes.js";
 import { scanZip } from "../zip/scan-zip.js";
 import { startsLikeZip } from "../zip/starts-like-zip.js";
@@ -26,14 +27,7 @@ export const kerasV3Format: FormatParser = {
   id: "keras-v3",
   sniff: (head) => startsLikeZip(head),
   async parse(source: ByteSource, ctx: ParseContext) {
-    let archive: ZipArchive;
-    try {
-      archive = await readZipArchive(source, ctx.limits);
-    } catch (err) {
-      // Reported by the plain zip parser, which reads the same (cached) result.
-      if (err instanceof ContainerError) throw new NotThisFormatError(err.message);
-      throw err;
-    }
+    const archive = await readZipFlavour(source, ctx);
     const names = new Set(archive.directory.entries.map((e) => e.name));
     if (!names.has("config.json") || !(names.has("metadata.json") || names.has("model.weights.h5"))) {
       throw new NotThisFormatError("no config.json with metadata.json or model.weights.h5");

@@ -1,7 +1,6 @@
-import { ContainerError } from "../container-error.js";
 import type { FormatParser } from "../format-parser.js";
 import { NotThisFormatError } from "../not-this-format.js";
-import { readZipArchive } from "../zip/read-zip-archive.js";
+import { readZipFlavour } from "../zip/read-zip-flavour.js";
 import { scanZip } from "../zip/scan-zip.js";
 import { startsLikeZip } from "../zip/starts-like-zip.js";
 
@@ -13,13 +12,7 @@ export const npzFormat: FormatParser = {
   id: "npz",
   sniff: (head) => startsLikeZip(head),
   async parse(source, ctx) {
-    let archive: Awaited<ReturnType<typeof readZipArchive>>;
-    try {
-      archive = await readZipArchive(source, ctx.limits);
-    } catch (err) {
-      if (err instanceof ContainerError) throw new NotThisFormatError(err.message);
-      throw err;
-    }
+    const archive = await readZipFlavour(source, ctx);
     const entries = archive.directory.entries;
     if (entries.length === 0 || !entries.every((e) => e.name.endsWith(".npy"))) {
       throw new NotThisFormatError("not every member is a .npy file");

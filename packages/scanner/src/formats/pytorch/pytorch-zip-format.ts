@@ -1,7 +1,6 @@
-import { ContainerError } from "../container-error.js";
 import type { FormatParser } from "../format-parser.js";
 import { NotThisFormatError } from "../not-this-format.js";
-import { readZipArchive } from "../zip/read-zip-archive.js";
+import { readZipFlavour } from "../zip/read-zip-flavour.js";
 import { scanZip } from "../zip/scan-zip.js";
 import { startsLikeZip } from "../zip/starts-like-zip.js";
 import type { ZipEntry } from "../zip/zip-types.js";
@@ -23,14 +22,7 @@ export const pytorchZipFormat: FormatParser = {
   id: "pytorch-zip",
   sniff: (head) => startsLikeZip(head),
   async parse(source, ctx) {
-    let archive: Awaited<ReturnType<typeof readZipArchive>>;
-    try {
-      archive = await readZipArchive(source, ctx.limits);
-    } catch (err) {
-      // Reported by the plain zip parser, which reads the same (cached) result.
-      if (err instanceof ContainerError) throw new NotThisFormatError(err.message);
-      throw err;
-    }
+    const archive = await readZipFlavour(source, ctx);
     if (!isPytorchZip(archive.directory.entries)) throw new NotThisFormatError("no PyTorch members");
     const first = archive.directory.entries[0]?.name ?? "";
     ctx.info("archiveName", first.includes("/") ? first.slice(0, first.indexOf("/")) : first);
