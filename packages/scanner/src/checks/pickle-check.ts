@@ -1,5 +1,6 @@
 import { classifyImport } from "../policy/classify-import.js";
 import type { Classification, Policy } from "../policy/policy.js";
+import { callFedBy } from "../report/call-fed-by.js";
 import type { CallRecord, Finding, ImportRecord, ImportSafety, Location } from "../report/types.js";
 import type { CheckInput, CheckOutput, ScanCheck } from "./scan-check.js";
 
@@ -81,7 +82,7 @@ function runPickleCheck(input: CheckInput): CheckOutput {
 
   for (const record of imports.values()) {
     if (record.safety === "innocuous") continue;
-    const fed = calls.find((c) => c.callable === `${record.module}.${record.name}` && c.opcode !== "BUILD");
+    const fed = callFedBy(record, calls);
     const callText = fed ? `: ${fed.callable}${fed.args}` : "";
     findings.push({
       check: "pickle",

@@ -1,3 +1,4 @@
+import { callFedBy } from "./call-fed-by.js";
 import { formatLocation } from "./location.js";
 import type { FileReport, ScanReport } from "./types.js";
 
@@ -16,7 +17,7 @@ export function renderText(report: ScanReport): string {
     lines.push(`${LABEL[file.verdict].padEnd(10)} ${file.path}  [${what}]`);
     for (const imp of file.imports) {
       if (imp.safety === "innocuous") continue;
-      const call = file.calls.find((c) => c.callable === `${imp.module}.${imp.name}` && c.opcode !== "BUILD");
+      const call = callFedBy(imp, file.calls);
       const shown = call ? `${call.callable}${call.args}` : `${imp.module}.${imp.name}`;
       lines.push(
         `    ${imp.safety} import ${shown}  at ${formatLocation(imp.location)}${imp.reason ? `  (${imp.reason})` : ""}`,

@@ -1,4 +1,5 @@
 import type { CallRecord, FileReport, Finding, ImportRecord, Location } from "@modelgate/scanner";
+import { callFedBy } from "@modelgate/scanner";
 import { formatCount, formatSize } from "../format";
 
 /** Where in a file, in words: `member archive/data.pkl, byte 31`. */
@@ -14,12 +15,6 @@ export function describeLocation(loc: Location | undefined): string {
 
 /** Findings the imports table already shows, one per dangerous or suspicious import. */
 const IMPORT_RULES: ReadonlySet<string> = new Set(["pickle/dangerous-import", "pickle/suspicious-import"]);
-
-/** The call a pickle makes with an imported callable (the call it "feeds"), if any. */
-function callFedBy(imp: ImportRecord, calls: readonly CallRecord[]): CallRecord | undefined {
-  const name = `${imp.module}.${imp.name}`;
-  return calls.find((c) => c.callable === name && c.opcode !== "BUILD");
-}
 
 /**
  * A file's security detail from its scan report: pickle imports (each innocuous, suspicious or
