@@ -77,6 +77,7 @@ export async function buildApp(options: HubOptions): Promise<FastifyInstance> {
     timeoutMs: limits.scanTimeoutMs,
     clamd: options.clamd,
     log: (message, err) => app.log.error({ err }, message),
+    tmpDir,
   });
   const ctx: HubContext = {
     db,

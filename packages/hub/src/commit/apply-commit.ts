@@ -19,8 +19,8 @@ import type { ParsedCommit } from "./parse-commit.js";
 export interface AddedFile {
   path: string;
   oid: string;
-  /** Regular content to write into git (undefined for LFS pointers already built). */
-  blob: Buffer;
+  /** Content to write into git (undefined when it is already there: large inline files). */
+  blob: Buffer | undefined;
   sha256: string;
   size: number;
   lfs: boolean;
@@ -114,7 +114,9 @@ async function attempt(
       const file =
         op.kind === "file"
           ? regularFile(op.path, op.content)
-          : await lfsFile(ctx, repo.id, op.path, op.oid, op.size);
+          : op.kind === "storedFile"
+            ? { path: op.path, oid: op.oid, blob: undefined, sha256: op.sha256, size: op.size, lfs: false }
+            : await lfsFile(ctx, repo.id, op.path, op.oid, op.size);
       const previous = files.get(op.path);
       files.set(op.path, { mode: previous?.mode === "100755" ? "100755" : "100644", oid: file.oid });
       if (previous?.oid !== file.oid) added.push(file);
@@ -138,7 +140,7 @@ async function attempt(
     message,
     author: { name: caller.name, email: `${caller.name}@users.noreply.modelgate` },
     refs: ctx.refs,
-    blobs: added.map((f) => ({ oid: f.oid, type: "blob", content: f.blob })),
+    blobs: added.flatMap((f) => (f.blob ? [{ oid: f.oid, type: "blob" as const, content: f.blob }] : [])),
     ready: tracked,
   });
   ctx.branches.set(repo.gitDir, branch, { head: oid, files });
@@ -203,7 +205,7 @@ function scanRequest(repo: RepoRef, f: AddedFile): ScanRequest {
     size: f.size,
     source: f.lfs ? { lfs: f.sha256 } : { git: repo.gitDir, oid: f.oid },
     name: f.path,
-    ...(f.lfs ? {} : { bytes: f.blob }),
+    ...(f.lfs || !f.blob ? {} : { bytes: f.blob }),
   };
 }
 
