@@ -44,7 +44,13 @@ export function repoRoutes(app: FastifyInstance, ctx: HubContext): void {
         .where("name", "=", name)
         .executeTakeFirst();
       if (existing)
-        throw new HubError(409, "RepoExists", `You already created this ${type} repo: ${fullName}`, { url });
+        throw new HubError(
+          409,
+          "RepoExists",
+          `You already created this ${type} repo: ${fullName}`,
+          { url },
+          { url },
+        );
       const owner = await ctx.db
         .selectFrom("accounts")
         .select("id")
