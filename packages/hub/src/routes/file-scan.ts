@@ -24,7 +24,7 @@ export function fileScanRoutes(app: FastifyInstance, ctx: HubContext): void {
         const commit = await commitOf(repo, params.rev);
         const path = assertRepoPath(params["*"], ctx.limits);
         const [entry] = await listTree(repo.gitDir, commit, { path });
-        if (!entry || entry.type !== "blob") throw entryNotFound(path);
+        if (entry?.type !== "blob") throw entryNotFound(path);
         const [facts] = await fileFacts(ctx, [entry]);
         const scan = facts?.scan;
         const report = scan?.state === "done" ? (parseReport(scan.report) ?? null) : null;
