@@ -157,6 +157,14 @@ describe("LZMA alone (.lzma) files", () => {
     }
   });
 
+  it("takes a 0 dictionary only after joblib's prefix: a file of zeros is not .lzma", async () => {
+    expect((await scan(new Uint8Array(1024))).format).not.toBe("lzma");
+    const other = joblibLzma(MALICIOUS_PICKLE);
+    other.set([0, 0, 0, 0], 1);
+    other[0] = 0x5e; // lc = 4, lp = 0, pb = 2: liblzma decodes it, but joblib does not hand it over
+    expect((await scan(other)).format).not.toBe("lzma");
+  });
+
   it("decodes matches up to 4 KiB back under a dictionary size of 0, 1 or 0xFFFFFFFF", async () => {
     // BINBYTES of 3000 noise bytes twice (a match 3000 bytes back), POP, then the payload.
     const length = new Uint8Array(new Uint32Array([6000]).buffer);
