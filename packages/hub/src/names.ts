@@ -85,6 +85,7 @@ export function assertRepoPath(path: unknown, limits: Pick<HubLimits, "maxPathBy
     throw invalidPath(path, `it is longer than ${limits.maxPathBytes} bytes`);
   }
   if (path.startsWith("/")) throw invalidPath(path, "absolute paths are not allowed");
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this refuses
   if (/[\u0000-\u001f\u007f\\]/.test(path))
     throw invalidPath(path, "it contains a control character or a backslash");
   for (const segment of path.split("/")) {

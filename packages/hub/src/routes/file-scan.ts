@@ -25,7 +25,7 @@ export function fileScanRoutes(app: FastifyInstance, ctx: HubContext): void {
         const commit = target.commit;
         const path = assertRepoPath(target.path, ctx.limits);
         const [entry] = await listTree(repo.gitDir, commit, { path });
-        if (!entry || entry.type !== "blob") throw entryNotFound(path);
+        if (entry?.type !== "blob") throw entryNotFound(path);
         const [facts] = await fileFacts(ctx, [entry]);
         const scan = facts?.scan;
         const report = scan?.state === "done" ? (parseReport(scan.report) ?? null) : null;
