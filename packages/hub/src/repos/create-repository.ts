@@ -41,7 +41,7 @@ export async function createRepository(ctx: HubContext, repo: NewRepository): Pr
       .execute();
     await writeCommit({
       gitDir,
-      branch: "main",
+      ref: "refs/heads/main",
       parent: undefined,
       files: new Map([[".gitattributes", { mode: "100644", oid }]]),
       message: "initial commit",
