@@ -10,6 +10,7 @@ import { writableRef } from "../names.js";
 import type { BranchState } from "../repos/branch-cache.js";
 import { repoLocks } from "../repos/repo-locks.js";
 import type { RepoRef } from "../repos/repo-ref.js";
+import { scanKeyOf } from "../scan/scan-key.js";
 import type { ScanRequest } from "../scan/scan-service.js";
 import { lfsPointer } from "../store/lfs-pointer.js";
 import { enforceBlockPolicy } from "./enforce-block-policy.js";
@@ -22,6 +23,8 @@ export interface AddedFile {
   /** Regular content to write into git (undefined for LFS pointers already built). */
   blob: Buffer;
   sha256: string;
+  /** Its scan key: the content hash and the path facts its verdict depends on (`scanKeyOf`). */
+  scanKey: string;
   size: number;
   lfs: boolean;
 }
@@ -57,7 +60,7 @@ export async function applyCommit(
   });
   // Outside the lock: where each file was pushed, for secrets events.
   for (const f of added) {
-    await ctx.scans.recordPush(f.sha256, {
+    await ctx.scans.recordPush(f.scanKey, {
       repoId: repo.id,
       ownerId: repo.ownerId,
       commit: oid,
@@ -145,11 +148,13 @@ async function attempt(
 }
 
 function regularFile(path: string, content: Buffer): AddedFile {
+  const sha256 = createHash("sha256").update(content).digest("hex");
   return {
     path,
     oid: objectId("blob", content),
     blob: content,
-    sha256: createHash("sha256").update(content).digest("hex"),
+    sha256,
+    scanKey: scanKeyOf(sha256, path),
     size: content.length,
     lfs: false,
   };
@@ -180,7 +185,15 @@ async function lfsFile(
     throw badInput(`${path}: LFS object ${oid} has ${stored} bytes, not ${declared}`);
   }
   const pointer = lfsPointer(oid, stored);
-  return { path, oid: objectId("blob", pointer), blob: pointer, sha256: oid, size: stored, lfs: true };
+  return {
+    path,
+    oid: objectId("blob", pointer),
+    blob: pointer,
+    sha256: oid,
+    scanKey: scanKeyOf(oid, path),
+    size: stored,
+    lfs: true,
+  };
 }
 
 /** A path cannot be both a file and a folder (`a` and `a/b`); git would write a broken tree. */
@@ -198,7 +211,7 @@ function assertNoFileFolderClash(files: ReadonlyMap<string, TreeFile>): void {
 
 function scanRequest(repo: RepoRef, f: AddedFile): ScanRequest {
   return {
-    sha256: f.sha256,
+    key: f.scanKey,
     size: f.size,
     source: f.lfs ? { lfs: f.sha256 } : { git: repo.gitDir, oid: f.oid },
     name: f.path,
