@@ -1,3 +1,4 @@
+import { isDotGitName } from "./git/dotgit-name.js";
 import { badInput, HubError } from "./hub-error.js";
 import type { HubLimits } from "./limits.js";
 
@@ -75,7 +76,8 @@ export function writableRef(rev: string): string | undefined {
 
 /**
  * Validates a path inside a repository as the hub stores it: relative, `/`-separated, no empty,
- * `.` or `..` segment, no `.git` segment (git's own metadata), no backslash, control character or NUL.
+ * `.` or `..` segment, no segment that is `.git` on any disk (`isDotGitName`: `.GIT`, `.git.`, `git~1`,
+ * `.g\u200cit`...), no backslash, control character or NUL.
  * Returns the path unchanged; throws a 400 `InvalidPath` naming the problem.
  */
 export function assertRepoPath(path: unknown, limits: Pick<HubLimits, "maxPathBytes">): string {
@@ -85,13 +87,16 @@ export function assertRepoPath(path: unknown, limits: Pick<HubLimits, "maxPathBy
     throw invalidPath(path, `it is longer than ${limits.maxPathBytes} bytes`);
   }
   if (path.startsWith("/")) throw invalidPath(path, "absolute paths are not allowed");
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this refuses
   if (/[\u0000-\u001f\u007f\\]/.test(path))
     throw invalidPath(path, "it contains a control character or a backslash");
   for (const segment of path.split("/")) {
     if (segment === "" || segment === "." || segment === "..") {
       throw invalidPath(path, "empty, '.' and '..' segments are not allowed");
     }
-    if (segment.toLowerCase() === ".git") throw invalidPath(path, "'.git' segments are not allowed");
+    if (isDotGitName(segment)) {
+      throw invalidPath(path, `'${segment}' is git's '.git' folder on some disks (as git fsck's hasDotgit)`);
+    }
   }
   return path;
 }

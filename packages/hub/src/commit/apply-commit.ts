@@ -10,6 +10,7 @@ import { writableRef } from "../names.js";
 import type { BranchState } from "../repos/branch-cache.js";
 import { repoLocks } from "../repos/repo-locks.js";
 import type { RepoRef } from "../repos/repo-ref.js";
+import { scanKeyOf } from "../scan/scan-key.js";
 import type { ScanRequest } from "../scan/scan-service.js";
 import { lfsPointer } from "../store/lfs-pointer.js";
 import { enforceBlockPolicy } from "./enforce-block-policy.js";
@@ -23,6 +24,8 @@ export interface AddedFile {
   /** Regular content to write into git (undefined for LFS pointers already built). */
   blob: Buffer;
   sha256: string;
+  /** Its scan key: the content hash and the path facts its verdict depends on (`scanKeyOf`). */
+  scanKey: string;
   size: number;
   lfs: boolean;
 }
@@ -58,7 +61,7 @@ export async function applyCommit(
   });
   // Outside the lock: where each file was pushed, for secrets events.
   for (const f of added) {
-    await ctx.scans.recordPush(f.sha256, {
+    await ctx.scans.recordPush(f.scanKey, {
       repoId: repo.id,
       ownerId: repo.ownerId,
       commit: oid,
@@ -146,11 +149,13 @@ async function attempt(
 }
 
 function regularFile(path: string, content: Buffer): AddedFile {
+  const sha256 = createHash("sha256").update(content).digest("hex");
   return {
     path,
     oid: objectId("blob", content),
     blob: content,
-    sha256: createHash("sha256").update(content).digest("hex"),
+    sha256,
+    scanKey: scanKeyOf(sha256, path),
     size: content.length,
     lfs: false,
   };
@@ -181,12 +186,20 @@ async function lfsFile(
     throw badInput(`${path}: LFS object ${oid} has ${stored} bytes, not ${declared}`);
   }
   const pointer = lfsPointer(oid, stored);
-  return { path, oid: objectId("blob", pointer), blob: pointer, sha256: oid, size: stored, lfs: true };
+  return {
+    path,
+    oid: objectId("blob", pointer),
+    blob: pointer,
+    sha256: oid,
+    scanKey: scanKeyOf(oid, path),
+    size: stored,
+    lfs: true,
+  };
 }
 
 function scanRequest(repo: RepoRef, f: AddedFile): ScanRequest {
   return {
-    sha256: f.sha256,
+    key: f.scanKey,
     size: f.size,
     source: f.lfs ? { lfs: f.sha256 } : { git: repo.gitDir, oid: f.oid },
     name: f.path,

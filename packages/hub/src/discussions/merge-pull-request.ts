@@ -81,7 +81,7 @@ async function assertPolicyAllows(ctx: HubContext, repo: RepoRef, state: PrState
   let files = await prFiles(ctx, repo, state);
   const pending = files.filter((f) => f.status === "queued" || f.status === "scanning");
   if (pending.length > 0) {
-    await Promise.all(pending.map((f) => (f.sha256 ? ctx.scans.settled(f.sha256) : undefined)));
+    await Promise.all(pending.map((f) => (f.scanKey ? ctx.scans.settled(f.scanKey) : undefined)));
     files = await prFiles(ctx, repo, state);
   }
   const present = files.filter((f): f is PrFile & { status: NonNullable<PrFile["status"]> } => !!f.status);

@@ -5,6 +5,7 @@ import type { TreeFile } from "../git/loose-objects.js";
 import { revisionNotFound } from "../hub-error.js";
 import { fileFacts, visibleSize } from "../repos/file-facts.js";
 import type { RepoRef } from "../repos/repo-ref.js";
+import { scanKeyOf } from "../scan/scan-key.js";
 import { type FileStatus, fileStatusOf } from "../scan/security-status.js";
 import { type Discussion, prRef } from "./discussion-store.js";
 
@@ -96,8 +97,8 @@ export interface PrFile {
   size: number | undefined;
   lfs: boolean;
   status: FileStatus | undefined;
-  /** The content hash the scan is keyed by. */
-  sha256: string | undefined;
+  /** The key of its scan (content hash and path facts), to wait for a pending one. */
+  scanKey: string | undefined;
 }
 
 /** The changed files of a pull request with their scan statuses. */
@@ -116,7 +117,7 @@ export async function prFiles(ctx: HubContext, repo: RepoRef, state: PrState): P
       size: f ? visibleSize(f) : undefined,
       lfs: f?.blob?.lfs ?? false,
       status: c.entry ? fileStatusOf(f?.scan) : undefined,
-      sha256: f?.blob?.sha256,
+      scanKey: f?.blob ? scanKeyOf(f.blob.sha256, c.path) : undefined,
     };
   });
 }

@@ -25,10 +25,12 @@ export function fileScanRoutes(app: FastifyInstance, ctx: HubContext): void {
         const commit = target.commit;
         const path = assertRepoPath(target.path, ctx.limits);
         const [entry] = await listTree(repo.gitDir, commit, { path });
-        if (!entry || entry.type !== "blob") throw entryNotFound(path);
+        if (entry?.type !== "blob") throw entryNotFound(path);
         const [facts] = await fileFacts(ctx, [entry]);
         const scan = facts?.scan;
-        const report = scan?.state === "done" ? (parseReport(scan.report) ?? null) : null;
+        const stored = scan?.state === "done" ? parseReport(scan.report) : undefined;
+        // A report is shared by every repository holding the bytes: it is this path's, nobody else's.
+        const report = stored ? { ...stored, path } : null;
         return {
           path,
           status: fileStatusOf(scan),

@@ -36,7 +36,7 @@ export function resolveRoutes(app: FastifyInstance, ctx: HubContext): void {
       const commit = target.commit;
       const path = assertRepoPath(target.path, ctx.limits);
       const [entry] = await listTree(repo.gitDir, commit, { path });
-      if (!entry || entry.type !== "blob") throw entryNotFound(path);
+      if (entry?.type !== "blob") throw entryNotFound(path);
       const [facts] = await fileFacts(ctx, [entry]);
       const blob = facts?.blob;
       const status = fileStatusOf(facts?.scan);

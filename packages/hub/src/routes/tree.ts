@@ -53,7 +53,7 @@ export function treeRoutes(app: FastifyInstance, ctx: HubContext): void {
       const expand = queryFlag(query.expand);
       if (path !== undefined) {
         const [self] = await listTree(repo.gitDir, commit, { path });
-        if (!self || self.type !== "tree") throw entryNotFound(path);
+        if (self?.type !== "tree") throw entryNotFound(path);
       }
       const listed = await listTree(repo.gitDir, commit, {
         recursive,
