@@ -87,7 +87,7 @@ describe("routes for the web pages", () => {
       expect(all.length).toBeGreaterThan(2);
       const paged: string[] = [];
       for (let url: string | undefined = `${hub.url}/api/models?limit=1`; url; ) {
-        const res = await fetch(url, { headers: { Authorization: `Bearer ${hub.token}` } });
+        const res: Response = await fetch(url, { headers: { Authorization: `Bearer ${hub.token}` } });
         paged.push(...((await res.json()) as { id: string }[]).map((r) => r.id));
         url = /<([^>]+)>; rel="next"/.exec(res.headers.get("link") ?? "")?.[1];
       }

@@ -1,4 +1,4 @@
-import { badInput, HubError } from "../hub-error.js";
+import { badInput, type HubError } from "../hub-error.js";
 import type { HubLimits } from "../limits.js";
 import { assertRepoPath } from "../names.js";
 import { isLfsOid } from "../store/lfs-store.js";
