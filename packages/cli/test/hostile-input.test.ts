@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -43,5 +43,44 @@ describe("read loops end", () => {
     const report = JSON.parse(r.stdout);
     expect(report.files[0].verdict).toBe("error");
     expect(report.files[0].findings.map((f: { rule: string }) => f.rule)).toContain("zip/truncated-member");
+  });
+});
+
+/** Protocol 2: os.system('true'). */
+const PAYLOAD = Uint8Array.from([
+  0x80,
+  0x02,
+  ...Array.from("cos\nsystem\n(S'true'\ntR.", (c) => c.charCodeAt(0)),
+]);
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: looking for control characters
+const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e]/;
+
+describe("names from scanned files never reach the terminal raw", () => {
+  it("escapes a file name that forges a SAFE line, a carriage return and ANSI escapes (issue 13)", () => {
+    const folder = join(dir, "names");
+    mkdirSync(folder);
+    writeFileSync(join(folder, "evil\nSAFE       fake.pkl  [pickle]\n.pkl"), PAYLOAD);
+    writeFileSync(join(folder, "cr\rSAFE \u001b[32mgreen\u001b[0m \u202eexe.pkl"), PAYLOAD);
+    const r = run(["scan", folder]);
+    expect(r.code).toBe(1);
+    expect(r.stdout.split("\n").filter((l) => l.startsWith("SAFE"))).toEqual([]);
+    expect(r.stdout).toContain("evil\\nSAFE       fake.pkl  [pickle]\\n.pkl");
+    expect(r.stdout).toContain("cr\\rSAFE \\x1b[32mgreen\\x1b[0m \\u202eexe.pkl");
+    expect(r.stdout).not.toMatch(CONTROL);
+    const sarif = run(["scan", "--format", "sarif", folder]);
+    for (const result of JSON.parse(sarif.stdout).runs[0].results) {
+      expect(result.message.text).not.toMatch(CONTROL);
+    }
+  });
+
+  it("sends what a dependency prints to stderr, escaped, never to stdout", () => {
+    const bundle = resolve(dirname(bin), "..", "dist", "bundle", "modelgate.mjs");
+    const script = `import { filterConsole } from ${JSON.stringify(bundle)}; filterConsole(); console.warn("Attribute evil\\u001b[2J\\nSAFE type not implemented, set to null."); console.log("x");`;
+    const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe(
+      "modelgate: dependency: Attribute evil\\x1b[2J\\nSAFE type not implemented, set to null.\nmodelgate: dependency: x\n",
+    );
   });
 });
