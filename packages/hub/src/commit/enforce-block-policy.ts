@@ -11,13 +11,13 @@ export async function enforceBlockPolicy(
   requests: readonly ScanRequest[],
 ): Promise<void> {
   for (const request of requests) await ctx.scans.enqueue(request);
-  await Promise.all(requests.map((r) => ctx.scans.settled(r.sha256)));
+  await Promise.all(requests.map((r) => ctx.scans.settled(r.key)));
   const refused: { path: string; status: string; reasons: string[] }[] = [];
   for (const f of added) {
     const scan = await ctx.db
       .selectFrom("scans")
       .select(["state", "verdict", "infected", "report", "error"])
-      .where("sha256", "=", f.sha256)
+      .where("key", "=", f.scanKey)
       .executeTakeFirst();
     const status = fileStatusOf(scan);
     // Fail closed: a file that could not be analysed is refused too.

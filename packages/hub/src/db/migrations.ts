@@ -99,6 +99,15 @@ const MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
+  "0003_scan_keys": {
+    // Scans are shared by content AND the path facts the scanner reads (see `scanKeyOf`); the path a
+    // scan ran under is kept (never served) so a scan interrupted by a restart runs under it again.
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable("scans").renameColumn("sha256", "key").execute();
+      await db.schema.alterTable("scans").addColumn("name", "text").execute();
+      await db.schema.alterTable("scan_waiters").renameColumn("sha256", "key").execute();
+    },
+  },
 };
 
 /** Supplies the built-in migrations to Kysely's `Migrator`. */

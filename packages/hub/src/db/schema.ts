@@ -67,9 +67,10 @@ export interface BlobTable {
   lfs: number;
 }
 
-/** One scan per distinct content (sha256), whatever repositories hold it. */
+/** One scan per distinct content and path key (`scanKeyOf`), whatever repositories hold it. */
 export interface ScanTable {
-  sha256: string;
+  /** `scanKeyOf(sha256, path)`: the content hash, plus the path facts the scanner depends on. */
+  key: string;
   /** queued | scanning | done | error */
   state: string;
   /** safe | suspicious | error | dangerous, once done. */
@@ -81,13 +82,16 @@ export interface ScanTable {
   /** Where to read the content from: `{"lfs": oid}` or `{"git": repoDir, "oid": blob}`. */
   source: string;
   size: number;
+  /** A path the scan ran under (for a rescan after a restart); never served, reports carry no path. */
+  name: string | null;
   queued_at: string;
   finished_at: string | null;
 }
 
 /** A (repo, commit, path) waiting for a scan result, so secrets events can name where they were pushed. */
 export interface ScanWaiterTable {
-  sha256: string;
+  /** The scan key (see `ScanTable.key`). */
+  key: string;
   repo_id: number;
   commit_oid: string;
   path: string;

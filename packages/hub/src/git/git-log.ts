@@ -10,12 +10,6 @@ export interface LogEntry {
   authorName: string;
 }
 
-/** A branch and the commit it points at. */
-export interface BranchRef {
-  name: string;
-  oid: string;
-}
-
 /** `skip` then at most `limit` commits reachable from `commit`, newest first. */
 export async function listCommits(
   gitDir: string,
@@ -46,22 +40,4 @@ export async function listCommits(
     });
   }
   return entries;
-}
-
-/** The repository's branches, sorted by name. */
-export async function listBranches(gitDir: string): Promise<BranchRef[]> {
-  const out = await runGit(gitDir, [
-    "for-each-ref",
-    "--format=%(objectname) %(refname:strip=2)",
-    "refs/heads/",
-  ]);
-  return out
-    .toString("utf8")
-    .split("\n")
-    .filter((line) => line.length > 0)
-    .map((line) => {
-      const space = line.indexOf(" ");
-      return { oid: line.slice(0, space), name: line.slice(space + 1) };
-    })
-    .sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -107,7 +107,7 @@ async function targetOf(
       .select(["id", "kind"])
       .where("name", "=", namespace)
       .executeTakeFirst();
-    if (!org || org.kind !== "org") throw repoNotFound();
+    if (org?.kind !== "org") throw repoNotFound();
     if ((await memberRole(ctx, org.id, caller.id)) !== "write") {
       throw new HubError(403, "Forbidden", `you cannot create repositories in ${namespace}`);
     }

@@ -53,6 +53,8 @@ declare module "js-lzma" {
   }
   export interface LzmaDecoder {
     _outWindow: LzmaOutWindow;
+    /** Matches reaching back this far or further are refused as corrupt (the SDK: max(dictionary, 1)). */
+    _dictionarySizeCheck: number;
     /** Reads the properties byte and the dictionary size (5 bytes); false when invalid. */
     setDecoderProperties(properties: LzmaInStream): boolean;
     /** Decodes up to `outSize` bytes (-1: up to the end marker); false on corrupt data. */
