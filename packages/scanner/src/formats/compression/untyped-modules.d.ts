@@ -32,6 +32,8 @@ declare module "lz4js" {
   export function decompressBound(src: Uint8Array): number;
   /** Decompresses one LZ4 frame into a buffer of `maxSize` bytes. */
   export function decompressFrame(src: Uint8Array, dst: Uint8Array): number;
+  /** Compresses into one frame (the tests write fixtures with it). */
+  export function compress(src: Uint8Array, maxSize?: number): Uint8Array;
 }
 
 declare module "js-lzma" {
