@@ -29,8 +29,13 @@ export async function walkFiles(path: string): Promise<{ files: FoundFile[]; pro
   const files: FoundFile[] = [];
   const problems: WalkProblem[] = [];
   const info = await stat(path);
-  if (!info.isDirectory()) {
+  if (info.isFile()) {
     files.push({ absolute: resolve(path), display: path });
+    return { files, problems };
+  }
+  if (!info.isDirectory()) {
+    // Opening a FIFO would wait for a writer forever, and a pipe or device has no size to check.
+    problems.push({ display: path, message: "not a regular file (a FIFO, socket or device); not scanned" });
     return { files, problems };
   }
   const root = await realpath(path);
