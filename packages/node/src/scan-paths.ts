@@ -52,9 +52,15 @@ export async function scanPaths(
   }
 }
 
+/**
+ * Worker threads started by default, at most: each costs tens of milliseconds to start and a V8 heap,
+ * so beyond a few, a repository scan gains little from more (CWE-770).
+ */
+const MAX_DEFAULT_WORKERS = 7;
+
 function workerThreads(workers: ScanWorkers | undefined): number {
   if (!workers) return 0;
-  return Math.max(0, workers.threads ?? availableParallelism() - 1);
+  return Math.max(0, workers.threads ?? Math.min(MAX_DEFAULT_WORKERS, availableParallelism() - 1));
 }
 
 /** More than one path, or a directory: worth starting workers for. */
