@@ -11,6 +11,7 @@ import { errorsPlugin } from "./plugins/errors.js";
 import { defaultWebDir, webPagesPlugin } from "./plugins/web-pages.js";
 import { BranchCache } from "./repos/branch-cache.js";
 import { commitRoutes } from "./routes/commit.js";
+import { discussionRoutes } from "./routes/discussions.js";
 import { eventRoutes } from "./routes/events.js";
 import { fileScanRoutes } from "./routes/file-scan.js";
 import { historyRoutes } from "./routes/history.js";
@@ -108,6 +109,7 @@ export async function buildApp(options: HubOptions): Promise<FastifyInstance> {
   listingRoutes(app, ctx);
   historyRoutes(app, ctx);
   refRoutes(app, ctx);
+  discussionRoutes(app, ctx);
   fileScanRoutes(app, ctx);
   await webPagesPlugin(app, options.webDir === false ? undefined : (options.webDir ?? defaultWebDir()));
   app.addHook("onClose", async () => {
