@@ -9,7 +9,11 @@ import { osSystemP4, torchStateDict } from "../../scanner/src/pickle/test-helper
 const bin = resolve(dirname(fileURLToPath(import.meta.url)), "..", "bin", "modelgate.js");
 
 function run(args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", timeout: 60_000, maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    encoding: "utf8",
+    timeout: 60_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
