@@ -25,7 +25,7 @@ export async function scanFile(absolute: string, display: string, options: ScanO
 /** The report of a file that could not be scanned: verdict `error`, one finding saying why. */
 export function failedReport(
   path: string,
-  rule: "io/unreadable" | "io/scan-failed",
+  rule: "io/unreadable" | "io/not-a-file" | "io/scan-failed",
   message: string,
 ): FileReport {
   return {

@@ -43,7 +43,7 @@ export async function scanPaths(
     for (const path of paths) {
       const { files, problems } = await walkFiles(path);
       targets.push(...files);
-      for (const p of problems) reports.push(failedReport(p.display, "io/unreadable", p.message));
+      for (const p of problems) reports.push(failedReport(p.display, p.rule ?? "io/unreadable", p.message));
     }
     reports.push(...(await pool.scan(targets, options)));
     return buildReport(reports, options.notes ?? []);
