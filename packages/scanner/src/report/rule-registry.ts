@@ -39,6 +39,11 @@ const RULES_OF_CHECKS: Readonly<Record<string, RuleInfo>> = {
     meaning: "The malware check itself failed on this file; nothing it would have found is known.",
   },
   "io/unreadable": { check: "format", severity: "error", meaning: "The file could not be opened or read." },
+  "io/scan-failed": {
+    check: "format",
+    severity: "error",
+    meaning: "The scan of the file failed unexpectedly (a bug, not bad content); the file fails closed.",
+  },
   "io/not-a-file": {
     check: "format",
     severity: "error",
