@@ -1,7 +1,7 @@
 import type { FileReport } from "@modelgate/scanner";
 import { describe, expect, it } from "vitest";
 import type { FileStatus } from "../api/types";
-import { bannerText, fileBadge, repoBadge, statusOfReport } from "./badges";
+import { bannerText, fileBadge, repoBadge, statusOfReport, worstStatus } from "./badges";
 
 describe("fileBadge", () => {
   it("names every status with the issue's words", () => {
@@ -83,5 +83,16 @@ describe("statusOfReport", () => {
     expect(
       statusOfReport({ ...base, verdict: "dangerous", av: { status: "infected", signatures: ["X"] } }),
     ).toBe("infected");
+  });
+});
+
+describe("worstStatus", () => {
+  it("picks the worst status: infected over unsafe over secret over error over pending over safe", () => {
+    expect(worstStatus([])).toBeUndefined();
+    expect(worstStatus(["safe", "unscanned"])).toBe("unscanned");
+    expect(worstStatus(["safe", "queued", "suspicious"])).toBe("queued");
+    expect(worstStatus(["error", "secret", "safe"])).toBe("secret");
+    expect(worstStatus(["secret", "unsafe"])).toBe("unsafe");
+    expect(worstStatus(["unsafe", "infected", "safe"])).toBe("infected");
   });
 });

@@ -99,3 +99,23 @@ export function statusOfReport(report: FileReport): FileStatus {
   }
   return report.verdict;
 }
+
+/** How bad a status is, for picking the worst of several (pending and errors rank above safe). */
+const SEVERITY: Record<FileStatus, number> = {
+  safe: 0,
+  unscanned: 1,
+  suspicious: 2,
+  queued: 3,
+  scanning: 3,
+  error: 4,
+  secret: 5,
+  unsafe: 6,
+  infected: 7,
+};
+
+/** The worst status among `statuses` (a pull request's or a folder's summary), or undefined when none. */
+export function worstStatus(statuses: readonly FileStatus[]): FileStatus | undefined {
+  let worst: FileStatus | undefined;
+  for (const s of statuses) if (worst === undefined || SEVERITY[s] > SEVERITY[worst]) worst = s;
+  return worst;
+}
