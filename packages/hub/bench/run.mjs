@@ -26,7 +26,8 @@ const want = (name) => only.length === 0 || only.includes(name);
 const dataDir = await mkdtemp(join(tmpdir(), "modelgate-hub-bench-"));
 const work = await mkdtemp(join(tmpdir(), "modelgate-hub-bench-files-"));
 const token = await createUser(dataDir, "bench");
-const hub = await startHubProcess(dataDir);
+// The inline benchmark also measures how long the hub's event loop is held at a time.
+const hub = await startHubProcess(dataDir, want("inline") ? ["--import", join(here, "loop-delay.mjs")] : []);
 const auth = { Authorization: `Bearer ${token}` };
 const mb = (bytes) => bytes / 1e6;
 
@@ -378,10 +379,10 @@ async function upload(href, localPath) {
 }
 
 /** Starts `dist/start.js` on a free loopback port and waits for its URL. */
-function startHubProcess(dir) {
+function startHubProcess(dir, nodeArgs) {
   const child = spawn(
     process.execPath,
-    [...(process.env.HUB_NODE_ARGS ?? "").split(" ").filter(Boolean), join(dist, "start.js")],
+    [...(process.env.HUB_NODE_ARGS ?? "").split(" ").filter(Boolean), ...nodeArgs, join(dist, "start.js")],
     {
       env: {
         ...process.env,

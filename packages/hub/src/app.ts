@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { escapeControl } from "@modelgate/scanner";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, LogController } from "fastify";
 import type { HubContext, PushPolicy } from "./context.js";
 import { openDatabase } from "./db/open-database.js";
 import { RefUpdater } from "./git/ref-updater.js";
@@ -55,6 +55,8 @@ export interface HubOptions {
    * their stack at `error`. Default `silent` (embedded use and tests); `modelgate serve` uses `info`.
    */
   logLevel?: LogLevel;
+  /** Where log lines go (default standard output). */
+  logStream?: { write(line: string): void };
 }
 
 declare module "fastify" {
@@ -78,9 +80,12 @@ export async function buildApp(options: HubOptions): Promise<FastifyInstance> {
   const db = await openDatabase(dataDir);
   const lfs = new LfsStore(join(dataDir, "lfs"), tmpDir);
   const app = Fastify({
-    logger: { level: options.logLevel ?? "silent" },
+    logger: {
+      level: options.logLevel ?? "silent",
+      ...(options.logStream ? { stream: options.logStream } : {}),
+    },
     // One line per request, written by requestLogPlugin, instead of Fastify's two.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: limits.maxJsonBodyBytes,
   });
   const scans = new ScanService({
