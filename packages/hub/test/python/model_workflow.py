@@ -35,13 +35,12 @@ try:
 except ValueError as err:
     check("Invalid metadata in README.md" in str(err), f"validation error: {err}")
 
-step("push the weights (safetensors, LFS) and the config")
-api.upload_file(path_or_fileobj=local("model", "model.safetensors"), path_in_repo="model.safetensors", repo_id=REPO)
-api.upload_file(path_or_fileobj=local("model", "config.json"), path_in_repo="config.json", repo_id=REPO)
+step("push the weights (safetensors, through LFS) and the config: upload_folder")
+api.upload_folder(folder_path=local("model"), repo_id=REPO, commit_message="Add weights")
 
 step("push the tokenizer folder (a multi-MB tokenizer.json sent inline)")
 commit = api.upload_folder(folder_path=local("tokenizer"), path_in_repo="", repo_id=REPO, commit_message="Add tokenizer")
-weights_commit = commit.oid
+tokenizer_commit = commit.oid
 
 step("look at it: list_models, model_info, list_repo_tree with expand, get_paths_info, file_exists")
 models = [m.id for m in api.list_models(author="alice")]
@@ -53,7 +52,7 @@ check(names == sorted(expected + [".gitattributes"]), f"siblings {names}")
 tree = list(api.list_repo_tree(REPO, recursive=True, expand=True))
 weights = next(e for e in tree if e.path == "model.safetensors")
 check(weights.lfs is not None and weights.lfs.size == os.path.getsize(local("model", "model.safetensors")), f"lfs {weights.lfs}")
-check(weights.last_commit is not None and weights.last_commit.title.startswith("Upload model.safetensors"), f"last_commit {weights.last_commit}")
+check(weights.last_commit is not None and weights.last_commit.title == "Add weights", f"last_commit {weights.last_commit}")
 check(weights.security is not None and weights.security["status"] in ("safe", "queued", "scanning"), f"security {weights.security}")
 paths = api.get_paths_info(REPO, ["tokenizer.json", "config.json", "nope.txt"], expand=True)
 check(sorted(p.path for p in paths) == ["config.json", "tokenizer.json"], f"paths-info {paths}")
@@ -72,11 +71,14 @@ for name, source in [
     check(read(os.path.join(folder, name)) == read(source), f"snapshot {name} differs")
 check(b"# tiny-bert" in read(os.path.join(folder, "README.md")), "README.md content")
 
-step("download one file by branch and by commit: hf_hub_download")
-by_branch = hf_hub_download(REPO, "config.json", revision="main", force_download=True, token=TOKEN)
-check(read(by_branch) == read(local("model", "config.json")), "config.json by branch")
-by_commit = hf_hub_download(REPO, "tokenizer.json", revision=weights_commit, force_download=True, token=TOKEN)
-check(read(by_commit) == read(local("tokenizer", "tokenizer.json")), "tokenizer.json by commit")
+step("download one file by branch and by commit: hf_hub_download (after a new config on main)")
+api.upload_file(path_or_fileobj=b'{"model_type": "bert", "hidden_size": 16}', path_in_repo="config.json", repo_id=REPO)
+by_branch = hf_hub_download(REPO, "config.json", revision="main", token=TOKEN)
+check(read(by_branch) == b'{"model_type": "bert", "hidden_size": 16}', "config.json by branch")
+by_commit = hf_hub_download(REPO, "config.json", revision=tokenizer_commit, token=TOKEN)
+check(read(by_commit) == read(local("model", "config.json")), "config.json by commit")
+tokenizer = hf_hub_download(REPO, "tokenizer.json", revision=tokenizer_commit, force_download=True, token=TOKEN)
+check(read(tokenizer) == read(local("tokenizer", "tokenizer.json")), "tokenizer.json by commit")
 
 step("read it as a file system: HfFileSystem ls and open")
 fs = HfFileSystem(endpoint=ENDPOINT, token=TOKEN)
