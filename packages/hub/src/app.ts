@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import Fastify, { type FastifyInstance } from "fastify";
+import { revokeLeakedTokens } from "./auth/revoke-leaked-tokens.js";
 import type { HubContext, PushPolicy } from "./context.js";
 import { openDatabase } from "./db/open-database.js";
 import { RefUpdater } from "./git/ref-updater.js";
@@ -10,17 +11,23 @@ import { authPlugin } from "./plugins/auth.js";
 import { errorsPlugin } from "./plugins/errors.js";
 import { defaultWebDir, webPagesPlugin } from "./plugins/web-pages.js";
 import { BranchCache } from "./repos/branch-cache.js";
+import { accountRoutes } from "./routes/account-routes.js";
+import { adminRoutes } from "./routes/admin-routes.js";
+import { authRoutes } from "./routes/auth-routes.js";
 import { commitRoutes } from "./routes/commit.js";
 import { eventRoutes } from "./routes/events.js";
 import { fileScanRoutes } from "./routes/file-scan.js";
 import { historyRoutes } from "./routes/history.js";
 import { lfsRoutes } from "./routes/lfs.js";
 import { listingRoutes } from "./routes/listing.js";
+import { orgSettingsRoutes } from "./routes/org-settings-routes.js";
 import { refRoutes } from "./routes/refs.js";
 import { repoInfoRoutes } from "./routes/repo-info.js";
 import { repoRoutes } from "./routes/repos.js";
 import { resolveRoutes } from "./routes/resolve.js";
+import { tokenRoutes } from "./routes/token-routes.js";
 import { treeRoutes } from "./routes/tree.js";
+import { twoFactorRoutes } from "./routes/two-factor-routes.js";
 import { whoamiRoutes } from "./routes/whoami.js";
 import type { ScanRunner } from "./scan/scan-job.js";
 import { ScanService } from "./scan/scan-service.js";
@@ -78,6 +85,7 @@ export async function buildApp(options: HubOptions): Promise<FastifyInstance> {
     timeoutMs: limits.scanTimeoutMs,
     clamd: options.clamd,
     log: (message, err) => app.log.error({ err }, message),
+    onReport: (report) => revokeLeakedTokens(db, report),
   });
   const ctx: HubContext = {
     db,
@@ -98,6 +106,12 @@ export async function buildApp(options: HubOptions): Promise<FastifyInstance> {
   errorsPlugin(app);
   authPlugin(app, ctx);
   whoamiRoutes(app, ctx);
+  authRoutes(app, ctx);
+  tokenRoutes(app, ctx);
+  twoFactorRoutes(app, ctx);
+  accountRoutes(app, ctx);
+  orgSettingsRoutes(app, ctx);
+  adminRoutes(app, ctx);
   repoRoutes(app, ctx);
   repoInfoRoutes(app, ctx);
   treeRoutes(app, ctx);

@@ -17,6 +17,8 @@ export type HubErrorCode =
   | "BlockedByPolicy"
   | "FileQuarantined"
   | "Conflict"
+  | "TooManyAttempts"
+  | "TwoFactorRequired"
   | "InternalError";
 
 /**

@@ -3,6 +3,8 @@ import { HubError, type HubErrorCode } from "../hub-error.js";
 
 /** Sends an error in the hub's one shape, with the Hub's `X-Error-Code` header. */
 export function sendError(reply: FastifyReply, err: HubError): FastifyReply {
+  const retryAfter = err.details?.retryAfter;
+  if (typeof retryAfter === "number") reply.header("Retry-After", String(retryAfter));
   return reply
     .code(err.statusCode)
     .header("X-Error-Code", err.code)
