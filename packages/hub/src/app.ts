@@ -15,6 +15,7 @@ import { accountRoutes } from "./routes/account-routes.js";
 import { adminRoutes } from "./routes/admin-routes.js";
 import { authRoutes } from "./routes/auth-routes.js";
 import { commitRoutes } from "./routes/commit.js";
+import { discussionRoutes } from "./routes/discussions.js";
 import { eventRoutes } from "./routes/events.js";
 import { fileScanRoutes } from "./routes/file-scan.js";
 import { historyRoutes } from "./routes/history.js";
@@ -122,6 +123,7 @@ export async function buildApp(options: HubOptions): Promise<FastifyInstance> {
   listingRoutes(app, ctx);
   historyRoutes(app, ctx);
   refRoutes(app, ctx);
+  discussionRoutes(app, ctx);
   fileScanRoutes(app, ctx);
   await webPagesPlugin(app, options.webDir === false ? undefined : (options.webDir ?? defaultWebDir()));
   app.addHook("onClose", async () => {

@@ -25,4 +25,8 @@ describe("the official Python client against the hub", () => {
   it("branches and tags: create, list, download by branch, tag and commit, delete", async () => {
     await expectWorkflow("branches_and_tags.py");
   }, 120_000);
+
+  it("pull requests and discussions: open by commit, push to refs/pr/N, comment, close, merge, conflicts", async () => {
+    await expectWorkflow("pull_requests.py");
+  }, 120_000);
 });

@@ -15,6 +15,7 @@ import { scanKeyOf } from "../scan/scan-key.js";
 import type { ScanRequest } from "../scan/scan-service.js";
 import { lfsPointer } from "../store/lfs-pointer.js";
 import { enforceBlockPolicy } from "./enforce-block-policy.js";
+import { assertNoFileFolderClash } from "./file-folder-clash.js";
 import type { ParsedCommit } from "./parse-commit.js";
 
 /** A file this commit adds or changes, with what the hub records about it. */
@@ -207,19 +208,6 @@ async function lfsFile(
     size: stored,
     lfs: true,
   };
-}
-
-/** A path cannot be both a file and a folder (`a` and `a/b`); git would write a broken tree. */
-function assertNoFileFolderClash(files: ReadonlyMap<string, TreeFile>): void {
-  for (const path of files.keys()) {
-    let slash = path.indexOf("/");
-    while (slash >= 0) {
-      const folder = path.slice(0, slash);
-      if (files.has(folder))
-        throw new HubError(400, "InvalidPath", `${folder} would be both a file and a folder`);
-      slash = path.indexOf("/", slash + 1);
-    }
-  }
 }
 
 function scanRequest(repo: RepoRef, f: AddedFile): ScanRequest {

@@ -15,6 +15,8 @@ export interface Database {
   events: EventTable;
   settings: SettingTable;
   lfs_links: LfsLinkTable;
+  discussions: DiscussionTable;
+  discussion_events: DiscussionEventTable;
   token_addresses: TokenAddressTable;
   sessions: SessionTable;
   recovery_codes: RecoveryCodeTable;
@@ -221,4 +223,34 @@ export interface LfsLinkTable {
 export interface SettingTable {
   key: string;
   value: string;
+}
+
+/** Discussions and pull requests of a repository, numbered together from 1 as on the Hub. */
+export interface DiscussionTable {
+  id: Generated<number>;
+  repo_id: number;
+  num: number;
+  title: string;
+  author_id: number;
+  /** 1 for a pull request (its commits live at `refs/pr/{num}`). */
+  is_pr: number;
+  /** draft | open | closed | merged */
+  status: string;
+  /** The branch a pull request merges into (`main`); null for a discussion. */
+  target_branch: string | null;
+  /** The commit a merge wrote on the target branch. */
+  merge_commit: string | null;
+  created_at: string;
+}
+
+/** What happened in a discussion, in order: comments, status and title changes, commits. */
+export interface DiscussionEventTable {
+  id: Generated<number>;
+  discussion_id: number;
+  /** comment | status-change | title-change | commit */
+  type: string;
+  author_id: number;
+  /** The event's `data` as the Hub sends it, as JSON. */
+  data: string;
+  created_at: string;
 }

@@ -125,6 +125,8 @@ function identity(person: { name: string; email: string }): string {
 export function buildCommit(commit: {
   tree: string;
   parent: string | undefined;
+  /** The second parent of a merge commit (the merged pull request's head). */
+  mergeParent?: string | undefined;
   author: { name: string; email: string };
   message: string;
 }): GitObject {
@@ -133,6 +135,7 @@ export function buildCommit(commit: {
   const text = [
     `tree ${commit.tree}`,
     ...(commit.parent ? [`parent ${commit.parent}`] : []),
+    ...(commit.mergeParent ? [`parent ${commit.mergeParent}`] : []),
     `author ${ident}`,
     `committer ${ident}`,
     "",

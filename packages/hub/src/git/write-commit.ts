@@ -9,6 +9,8 @@ export interface WriteCommitInput {
   ref: string;
   /** The new commit's parent, or undefined for a root commit. */
   parent: string | undefined;
+  /** The second parent of a merge commit. */
+  mergeParent?: string;
   /** What the ref must point at now (default: `parent`; all zeros: it must not exist). */
   expected?: string;
   /** The complete file list of the new commit. Blobs must already be written. */
@@ -33,6 +35,7 @@ export async function writeCommit(input: WriteCommitInput): Promise<string> {
   const commit = buildCommit({
     tree: trees.root,
     parent: input.parent,
+    mergeParent: input.mergeParent,
     author: input.author,
     message: input.message,
   });

@@ -19,7 +19,15 @@ export interface RepoRef {
   gitDir: string;
   policy: PushPolicy;
   quarantine: boolean;
+  /** Whether the caller may write to it (owner, or member of the owning organisation with write rights). */
+  canWrite: boolean;
 }
+
+/**
+ * What a route needs: `read` the repository, `write` to it, or `contribute` (open discussions and
+ * pull requests: any readable repository, with a write token, as on the Hub).
+ */
+export type RepoAccess = "read" | "write" | "contribute";
 
 /** The bare repository folder of a repo. Names are validated, so they are safe path segments. */
 export function gitDirFor(ctx: HubContext, type: RepoType, namespace: string, name: string): string {
@@ -37,7 +45,7 @@ export async function loadRepo(
   namespace: string,
   name: string,
   caller: Caller | undefined,
-  need: "read" | "write",
+  need: RepoAccess,
 ): Promise<RepoRef> {
   if (!isValidName(namespace) || !isValidName(name)) throw repoNotFound();
   const row = await ctx.db
@@ -60,12 +68,13 @@ export async function loadRepo(
   const member = caller ? await memberRole(ctx, row.ownerId, caller.id) : undefined;
   const want = (action: "read" | "write") => ({ type, namespace, fullName: `${namespace}/${name}`, action });
   if (row.private && (!member || (caller && !tokenMayRead(caller, want("read"))))) throw repoNotFound();
-  if (need === "write") {
+  if (need !== "read") {
     if (!caller) throw new HubError(401, "Unauthorized", "a write token is required");
-    if (caller.role !== "read" && member !== "write") {
+    if (need === "write" && caller.role !== "read" && member !== "write") {
       throw new HubError(403, "Forbidden", `you cannot write to ${namespace}/${name}`);
     }
-    assertMayWrite(caller, want("write"), { require2fa: row.require2fa === 1 });
+    // Contributions (pull requests, discussions) are open to non-members: the 2FA rule is for members' writes.
+    assertMayWrite(caller, want("write"), { require2fa: need === "write" && row.require2fa === 1 });
   }
   return {
     id: row.id,
@@ -79,6 +88,7 @@ export async function loadRepo(
     gitDir: gitDirFor(ctx, type, namespace, name),
     policy: row.policy === "block" || row.policy === "warn" ? row.policy : ctx.policy,
     quarantine: row.quarantine === null ? ctx.quarantine : row.quarantine === 1,
+    canWrite: member === "write" && caller?.role === "write",
   };
 }
 

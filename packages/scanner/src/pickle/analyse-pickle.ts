@@ -107,6 +107,7 @@ async function analyseAt(
     protocol: machine.protocol,
     opcodes: machine.opcodes,
     complete,
+    ...(complete && machine.frameEnd > machine.pos ? { frameEnd: machine.frameEnd } : {}),
     imports: machine.imports,
     calls: machine.calls(),
     issues: machine.issues,

@@ -139,6 +139,8 @@ export class PickleMachine {
   minBytes = 0;
   /** Set when `run` returns RAW. */
   pendingRaw: RawData | undefined;
+  /** Absolute end of the last FRAME read (0 before any): see `PickleAnalysis.frameEnd`. */
+  frameEnd = 0;
 
   constructor(
     start: number,
@@ -686,6 +688,7 @@ export class PickleMachine {
               base + opStart,
             );
           }
+          this.frameEnd = base + p + len;
           break;
         }
         default:

@@ -51,6 +51,12 @@ export interface PickleAnalysis {
   opcodes: number;
   /** True when the stream reached STOP. */
   complete: boolean;
+  /**
+   * Set when STOP lies inside a FRAME that goes on past it: where that frame ends. Loaders disagree on
+   * where the next stream starts: those that read a frame whole (Python's unpickler; the C one on a
+   * `BytesIO` or an unbuffered file) start it here, the C one on a buffered file right after STOP.
+   */
+  frameEnd?: number;
   imports: PickleImport[];
   calls: PickleCall[];
   issues: PickleIssue[];

@@ -113,7 +113,8 @@ function grownUint8(a: Uint8Array, min: number): Uint8Array<ArrayBuffer> {
 
 /** String arena and object table of one pickle stream. */
 export class ValueStore {
-  private arena = new Uint8Array(64 * 1024);
+  /** Starts small (most streams are small: a repository holds many) and grows by half as needed. */
+  private arena = new Uint8Array(4096);
   private arenaLen = 0;
   /** Budget used: bytes of strings plus STRING_OVERHEAD_BYTES per string. */
   private charged = 0;
@@ -135,7 +136,7 @@ export class ValueStore {
   private cStart = new Int32Array(1024);
   private cTotal = new Int32Array(1024);
   /** Kept items of every container, each container in one run of `cCap` slots. */
-  private pool = new Int32Array(4096);
+  private pool = new Int32Array(512);
   private poolLen = 0;
   private callsTracked = 0;
   private readonly globals = new Map<string, number>();

@@ -34,44 +34,76 @@ export const pickleFormat: FormatParser = {
   },
 };
 
-/** Analyses back-to-back pickles in `source` from `start`; returns where the last one ended. */
+/**
+ * Analyses back-to-back pickles in `source` from `start`; returns where the last one ended. Where a
+ * STOP lies inside a FRAME that goes on, loaders disagree on where the next pickle starts (see
+ * `PickleAnalysis.frameEnd`): both starts are followed, each once, and the disagreement is reported.
+ */
 export async function parsePickleStreams(
   source: ByteSource,
   ctx: ParseContext,
   start: number,
 ): Promise<number> {
-  let pos = start;
-  for (let n = 0; pos < source.size; n++) {
-    if (n >= ctx.limits.maxPicklesPerFile) {
-      ctx.finding({
-        check: "pickle",
-        rule: "pickle/too-many-streams",
-        severity: "error",
-        message: `more than ${ctx.limits.maxPicklesPerFile} pickle streams in one file; the rest was not analysed`,
-        location: { offset: pos },
-      });
-      return pos;
+  const chains = [start];
+  const seen = new Set<number>();
+  let streams = 0;
+  let last = start;
+  for (let chain = chains.shift(); chain !== undefined; chain = chains.shift()) {
+    let pos = chain;
+    for (let n = 0; pos < source.size && !seen.has(pos); n++) {
+      seen.add(pos);
+      if (streams++ >= ctx.limits.maxPicklesPerFile) {
+        ctx.finding({
+          check: "pickle",
+          rule: "pickle/too-many-streams",
+          severity: "error",
+          message: `more than ${ctx.limits.maxPicklesPerFile} pickle streams in one file; the rest was not analysed`,
+          location: { offset: pos },
+        });
+        return pos;
+      }
+      const analysis = await analyseWithJoblib(source, pos, ctx);
+      if (streams === 1 && start === 0 && looksAccidental(analysis)) {
+        throw new NotThisFormatError("not a pickle: the stream fails at once without doing anything");
+      }
+      if (n > 0 && looksAccidental(analysis)) {
+        ctx.finding({
+          check: "pickle",
+          rule: "pickle/trailing-data",
+          severity: "suspicious",
+          message: `${source.size - pos} bytes after the last pickle stream are not a pickle`,
+          location: { offset: pos },
+        });
+        break;
+      }
+      ctx.pickle(analysis);
+      for (const s of analysis.strings) ctx.text({ text: s.value, kind: "pickle-string", offset: s.offset });
+      if (analysis.frameEnd !== undefined) {
+        reportStopInsideFrame(ctx, analysis.end, analysis.frameEnd);
+        chains.push(analysis.frameEnd);
+      }
+      pos = analysis.end;
+      if (!analysis.complete) break;
     }
-    const analysis = await analyseWithJoblib(source, pos, ctx);
-    if (n === 0 && start === 0 && looksAccidental(analysis)) {
-      throw new NotThisFormatError("not a pickle: the stream fails at once without doing anything");
-    }
-    if (n > 0 && looksAccidental(analysis)) {
-      ctx.finding({
-        check: "pickle",
-        rule: "pickle/trailing-data",
-        severity: "suspicious",
-        message: `${source.size - pos} bytes after the last pickle stream are not a pickle`,
-        location: { offset: pos },
-      });
-      return pos;
-    }
-    ctx.pickle(analysis);
-    for (const s of analysis.strings) ctx.text({ text: s.value, kind: "pickle-string", offset: s.offset });
-    if (!analysis.complete) return analysis.end;
-    pos = analysis.end;
+    if (chain === start) last = pos;
   }
-  return pos;
+  return last;
+}
+
+/**
+ * Reports a STOP inside a FRAME that goes on past it. Pickle writers close the frame right after
+ * STOP; the bytes in between are seen as the next pickle by one loader and skipped by another.
+ */
+export function reportStopInsideFrame(ctx: ParseContext, stopEnd: number, frameEnd: number): void {
+  ctx.finding({
+    check: "pickle",
+    rule: "pickle/stop-inside-frame",
+    severity: "suspicious",
+    message:
+      `the pickle ends at ${stopEnd} inside a FRAME that goes on to ${frameEnd}: Python's unpickler ` +
+      "starts the next pickle at the frame's end, the C one reading a buffered file right after STOP; both were analysed",
+    location: { offset: stopEnd },
+  });
 }
 
 function looksAccidental(a: PickleAnalysis): boolean {
