@@ -806,6 +806,9 @@ const INNOCUOUS: readonly Entry[] = [
     names: ["Path", "PosixPath", "WindowsPath", "PurePath", "PurePosixPath", "PureWindowsPath"],
   },
   { module: "re", names: ["_compile"] },
+  // An in-memory buffer: it opens no file; a loader that reads it is judged by what it reads.
+  { module: "io", names: ["BytesIO"] },
+  { module: "_io", names: ["BytesIO"] },
   // numpy
   { module: "numpy.core.multiarray", names: ["_reconstruct", "scalar"] },
   { module: "numpy._core.multiarray", names: ["_reconstruct", "scalar"] },
