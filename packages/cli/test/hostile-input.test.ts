@@ -1,5 +1,6 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -82,5 +83,65 @@ describe("names from scanned files never reach the terminal raw", () => {
     expect(r.stderr).toBe(
       "modelgate: dependency: Attribute evil\\x1b[2J\\nSAFE type not implemented, set to null.\nmodelgate: dependency: x\n",
     );
+  });
+});
+
+describe("FIFOs, sockets and devices", () => {
+  type Row = { path: string; verdict: string; findings: { rule: string; message: string }[] };
+  const rows = (stdout: string): Row[] => JSON.parse(stdout).files;
+
+  it("reports a FIFO given as a path without blocking on it (issue 13)", () => {
+    const fifo = join(dir, "given.fifo");
+    expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
+    const r = run(["scan", "--format", "json", fifo]);
+    expect(r.signal).toBeNull();
+    expect(r.code).toBe(1);
+    expect(rows(r.stdout)).toEqual([
+      expect.objectContaining({
+        path: fifo,
+        verdict: "error",
+        findings: [
+          expect.objectContaining({ rule: "io/not-a-file", message: expect.stringContaining("FIFO") }),
+        ],
+      }),
+    ]);
+  });
+
+  it("reports a device given as a path without reading it", () => {
+    const r = run(["scan", "--format", "json", "/dev/zero"]);
+    expect(r.signal).toBeNull();
+    expect(rows(r.stdout)[0]?.findings[0]).toMatchObject({
+      rule: "io/not-a-file",
+      message: expect.stringContaining("character device"),
+    });
+  });
+
+  it("lists every FIFO and socket found in a folder beside the files it scans", async () => {
+    const folder = join(dir, "special");
+    mkdirSync(folder);
+    writeFileSync(join(folder, "model.pkl"), PAYLOAD);
+    expect(spawnSync("mkfifo", [join(folder, "pipe")]).status).toBe(0);
+    const server = createServer();
+    await new Promise<void>((done) => server.listen(join(folder, "sock"), done));
+    try {
+      // The scan runs in a child process while this one keeps the socket listening.
+      const child = await new Promise<{ code: number | null; stdout: string }>((done) => {
+        const p = spawn(process.execPath, [bin, "scan", "--format", "json", folder], {
+          timeout: DEADLINE_MS,
+        });
+        let stdout = "";
+        p.stdout.on("data", (d) => {
+          stdout += d;
+        });
+        p.on("close", (code) => done({ code, stdout }));
+      });
+      const byPath = new Map(rows(child.stdout).map((f) => [f.path, f]));
+      expect([...byPath.keys()].sort()).toEqual(["model.pkl", "pipe", "sock"]);
+      expect(byPath.get("model.pkl")?.verdict).toBe("dangerous");
+      expect(byPath.get("pipe")?.findings[0]?.message).toContain("FIFO");
+      expect(byPath.get("sock")?.findings[0]?.message).toContain("socket");
+    } finally {
+      server.close();
+    }
   });
 });
