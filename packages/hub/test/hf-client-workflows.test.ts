@@ -33,7 +33,7 @@ describe("the @huggingface/hub client: everyday calls with its defaults", () => 
   beforeAll(async () => {
     hub = await startTestHub();
     await setOrgPolicy(hub.dataDir, "acme", { quarantine: true });
-  });
+  }, 60_000);
   afterAll(async () => {
     await hub?.close();
   });
@@ -53,7 +53,7 @@ describe("the @huggingface/hub client: everyday calls with its defaults", () => 
     expect([entry?.size, entry?.lfs]).toEqual([tokenizer.length, undefined]);
     const blob = await downloadFile({ repo, path: "tokenizer.json", ...auth() });
     expect(Buffer.compare(Buffer.from(await (blob as Blob).arrayBuffer()), Buffer.from(tokenizer))).toBe(0);
-  });
+  }, 60_000);
 
   it("fileExists is true for a file and false for a missing one", async () => {
     expect(await fileExists({ repo, path: "tokenizer.json", ...auth() })).toBe(true);
@@ -82,7 +82,7 @@ describe("the @huggingface/hub client: everyday calls with its defaults", () => 
     const limited = [];
     for await (const m of listModels({ ...auth(), limit: 3 })) limited.push(m.name);
     expect(limited).toHaveLength(3);
-  });
+  }, 120_000);
 
   it("a quarantined file: the download fails with the hub's reason", async () => {
     const held = "acme/held";
@@ -103,5 +103,5 @@ describe("the @huggingface/hub client: everyday calls with its defaults", () => 
     await expect(downloadFile({ repo: held, path: "model.pkl", ...auth() })).rejects.toThrow(
       /model\.pkl is quarantined: its scan found it unsafe/,
     );
-  });
+  }, 60_000);
 });
