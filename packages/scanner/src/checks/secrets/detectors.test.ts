@@ -320,6 +320,14 @@ const CASES: Record<string, Case> = {
       `password: "$2b$12$${rand(ALNUM, 53, 82)}"`,
       "SECRET_KEY=${SECRET_KEY}",
       "api_key: YOUR_API_KEY_HERE",
+      // Code and documentation from CPython's and PyTorch's own sources (real-file corpus):
+      "            token.address = self._token.address",
+      "            token = self._NULL_SENTINEL",
+      "        self.token = self._make_token()",
+      "authinfo.add_password(realm='PDQ Application',\n                      passwd='geheim$parole')",
+      `api_key: settings.OPENAI_API_KEY`,
+      "      onresumptiontoken: options2?.onresumptiontoken",
+      '      botToken: "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11",',
     ],
   },
 };

@@ -2,15 +2,16 @@ import { analysePickle } from "../../pickle/analyse-pickle.js";
 import { joblibInlineArrays } from "../../pickle/joblib-inline-arrays.js";
 import { HIGHEST_PROTOCOL, OPCODE_BY_BYTE } from "../../pickle/opcodes.js";
 import type { PickleAnalysis } from "../../pickle/types.js";
-import type { ByteSource } from "../../reader/byte-source.js";
-import type { FormatParser, ParseContext } from "../format-parser.js";
+import { type ByteSource, readFully } from "../../reader/byte-source.js";
+import { type FormatParser, type ParseContext, SNIFF_BYTES } from "../format-parser.js";
 import { NotThisFormatError } from "../not-this-format.js";
-
-/**
- * A stream that fails within this many opcodes, having imported and called nothing, is not taken
- * for a pickle (a text file that happens to start with an opcode byte): loading it does nothing.
- */
-const MIN_OPCODES_TO_BE_A_PICKLE = 4;
+import { looksLikeText } from "../text/text-format.js";
+import {
+  IMPORT_LINE_PROBE_BYTES,
+  importLineCannotResolve,
+  type StreamEffect,
+  streamEffect,
+} from "./loader-acts.js";
 
 /** True when a pickle loader would start executing these bytes as opcodes. */
 export function startsLikePickle(head: Uint8Array): boolean {
@@ -25,6 +26,12 @@ export function startsLikePickle(head: Uint8Array): boolean {
  * Plain pickle files (`.pkl`, uncompressed joblib, pickles inside containers). Every pickle stored
  * back to back is analysed (`pickle.load` called repeatedly reads them all), and bytes after the last
  * one are reported.
+ *
+ * A file is a pickle when a loader could take it for one. Bytes whose streams never import a name
+ * the loader could resolve nor call anything before the loader stops (a README whose first line
+ * breaks at its second letter, random data starting with an EXT opcode) are declined, and other
+ * formats (text, unknown) take them: when they are text, or when the first stream fails. A file
+ * named as a pickle (`.pkl`) is always reported as one, broken streams included.
  */
 export const pickleFormat: FormatParser = {
   id: "pickle",
@@ -34,55 +41,92 @@ export const pickleFormat: FormatParser = {
   },
 };
 
+/** One analysed stream and what loading it does. */
+interface Stream {
+  analysis: PickleAnalysis;
+  effect: StreamEffect;
+}
+
 /** Analyses back-to-back pickles in `source` from `start`; returns where the last one ended. */
 export async function parsePickleStreams(
   source: ByteSource,
   ctx: ParseContext,
   start: number,
 ): Promise<number> {
+  const streams: Stream[] = [];
   let pos = start;
+  let trailingAt: number | undefined;
+  let tooManyAt: number | undefined;
   for (let n = 0; pos < source.size; n++) {
     if (n >= ctx.limits.maxPicklesPerFile) {
-      ctx.finding({
-        check: "pickle",
-        rule: "pickle/too-many-streams",
-        severity: "error",
-        message: `more than ${ctx.limits.maxPicklesPerFile} pickle streams in one file; the rest was not analysed`,
-        location: { offset: pos },
-      });
-      return pos;
+      tooManyAt = pos;
+      break;
     }
     const analysis = await analyseWithJoblib(source, pos, ctx);
-    if (n === 0 && start === 0 && looksAccidental(analysis)) {
-      throw new NotThisFormatError("not a pickle: the stream fails at once without doing anything");
+    const effect = await effectOf(source, analysis);
+    if (n > 0 && !effect.acts && effect.loaderFails) {
+      // A later `pickle.load` of these bytes fails before doing anything: data after the pickle.
+      trailingAt = pos;
+      break;
     }
-    if (n > 0 && looksAccidental(analysis)) {
-      ctx.finding({
-        check: "pickle",
-        rule: "pickle/trailing-data",
-        severity: "suspicious",
-        message: `${source.size - pos} bytes after the last pickle stream are not a pickle`,
-        location: { offset: pos },
-      });
-      return pos;
-    }
-    ctx.pickle(analysis);
-    for (const s of analysis.strings) ctx.text({ text: s.value, kind: "pickle-string", offset: s.offset });
-    if (!analysis.complete) return analysis.end;
+    streams.push({ analysis, effect });
+    if (!analysis.complete) break;
     pos = analysis.end;
   }
-  return pos;
+  if (start === 0 && ctx.claims !== "pickle" && (await harmlessNonPickle(source, streams))) {
+    throw new NotThisFormatError("not a pickle: loading it stops before importing or calling anything");
+  }
+  for (const { analysis } of streams) {
+    ctx.pickle(analysis);
+    for (const s of analysis.strings) ctx.text({ text: s.value, kind: "pickle-string", offset: s.offset });
+  }
+  if (tooManyAt !== undefined) {
+    ctx.finding({
+      check: "pickle",
+      rule: "pickle/too-many-streams",
+      severity: "error",
+      message: `more than ${ctx.limits.maxPicklesPerFile} pickle streams in one file; the rest was not analysed`,
+      location: { offset: tooManyAt },
+    });
+    return tooManyAt;
+  }
+  if (trailingAt !== undefined) {
+    ctx.finding({
+      check: "pickle",
+      rule: "pickle/trailing-data",
+      severity: "suspicious",
+      message: `${source.size - trailingAt} bytes after the last pickle stream are not a pickle`,
+      location: { offset: trailingAt },
+    });
+    return trailingAt;
+  }
+  const last = streams[streams.length - 1];
+  return last === undefined ? pos : last.analysis.end;
 }
 
-function looksAccidental(a: PickleAnalysis): boolean {
-  // A PROTO opcode the loader accepted makes it a pickle however soon it breaks: no text starts so.
-  return (
-    !a.complete &&
-    a.protocol === undefined &&
-    a.imports.length === 0 &&
-    a.calls.length === 0 &&
-    a.opcodes < MIN_OPCODES_TO_BE_A_PICKLE
-  );
+/** `streamEffect`, looking at the import line itself when its name was too long to analyse. */
+async function effectOf(source: ByteSource, analysis: PickleAnalysis): Promise<StreamEffect> {
+  const effect = streamEffect(analysis);
+  if (effect.nameBoundAt === undefined) return effect;
+  const line = await readFully(source, effect.nameBoundAt, IMPORT_LINE_PROBE_BYTES);
+  return importLineCannotResolve(line) ? { acts: effect.acts, loaderFails: true } : effect;
+}
+
+/**
+ * True when no stream acts (imports a resolvable name, calls, or is dangerous) and loading the
+ * file does nothing: the first stream fails in the loader, or the file is text (a release note
+ * starting `Git v2.11.3` is a complete pickle of one float, then text). A stream that reached a
+ * bound of the analysis might act further on, so it keeps the file a pickle.
+ */
+async function harmlessNonPickle(source: ByteSource, streams: readonly Stream[]): Promise<boolean> {
+  const first = streams[0];
+  if (first === undefined) return false;
+  for (const { analysis, effect } of streams) {
+    if (effect.acts) return false;
+    if (!analysis.complete && !effect.loaderFails) return false;
+  }
+  if (!first.analysis.complete) return true;
+  return looksLikeText(await readFully(source, 0, Math.min(source.size, SNIFF_BYTES)));
 }
 
 /**
