@@ -9,6 +9,7 @@ import {
 } from "./formats/format-parser.js";
 import { NotThisFormatError } from "./formats/not-this-format.js";
 import { DEFAULT_PARSERS } from "./formats/registry.js";
+import { readGitLfsPointer } from "./formats/text/git-lfs-pointer.js";
 import { type Limits, resolveLimits } from "./limits.js";
 import { defaultPolicy } from "./policy/default-policy.js";
 import type { Policy } from "./policy/policy.js";
@@ -158,6 +159,8 @@ async function parseAs(
     }
   }
   if (strict === undefined || found === strict) return found;
+  // A clone without Git LFS holds pointers in place of model files: not a malformed model.
+  if (found === "text" && readGitLfsPointer(head, source.size)) return found;
   notAsNamed(collected, strict, declined?.message ?? `the content is ${found}`, member, declined?.rule);
   if (found !== "unknown" && found !== "text") return found;
   // Content no format took is reported as what its name says it is: a malformed file of that format.

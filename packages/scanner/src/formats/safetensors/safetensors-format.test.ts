@@ -387,3 +387,17 @@ describe("safetensors: content decides, a name that claims the format makes a mi
     expect(rules(report)).toContain("safetensors/header-too-large");
   });
 });
+
+describe("safetensors: Git LFS pointers", () => {
+  it("reports a Git LFS pointer named .safetensors as a pointer, not as a malformed model", async () => {
+    const pointer = `version https://git-lfs.github.com/spec/v1\noid sha256:${"a3d1".repeat(16)}\nsize 120280\n`;
+    const report = await scan(new TextEncoder().encode(pointer));
+    expect(report).toMatchObject({ format: "text", verdict: "safe" });
+    expect(rules(report)).toEqual(["text/git-lfs-pointer"]);
+  });
+
+  it("still reports a pointer-like file with a broken oid as malformed", async () => {
+    const pointer = "version https://git-lfs.github.com/spec/v1\noid sha256:zz\nsize 1\n";
+    expect((await scan(new TextEncoder().encode(pointer))).verdict).toBe("error");
+  });
+});
