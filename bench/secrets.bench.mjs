@@ -81,7 +81,7 @@ function notebook(cells) {
         { output_type: "stream", name: "stdout", text: [`epoch ${i} loss ${rnd().toFixed(4)}\n`] },
         {
           output_type: "display_data",
-          data: { "image/png": pick(ALNUM + "+/", 3000), "text/plain": ["<Figure>"] },
+          data: { "image/png": pick(`${ALNUM}+/`, 3000), "text/plain": ["<Figure>"] },
           metadata: {},
         },
       ],

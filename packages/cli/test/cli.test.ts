@@ -116,8 +116,10 @@ describe("modelgate scan", () => {
     expect(byPath[join("blobs", "1234")]).toBe("dangerous");
     // The escaping link is reported (and fails closed), not followed into ../outside.
     expect(byPath[join("snapshots", "abc", "escape.pkl")]).toBe("error");
-    const escape = doc.files.find((f: { path: string }) => f.path === join("snapshots", "abc", "escape.pkl"));
-    expect(escape.findings[0].message).toContain("leaves the scanned tree");
+    const escaping = doc.files.find(
+      (f: { path: string }) => f.path === join("snapshots", "abc", "escape.pkl"),
+    );
+    expect(escaping.findings[0].message).toContain("leaves the scanned tree");
   });
 
   it("applies a user policy file on top of the built-in table", () => {

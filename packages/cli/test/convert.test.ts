@@ -4,7 +4,10 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { zipCheckpoint } from "../../scanner/src/convert/test-helpers/torch-checkpoint-builder.js";
+import {
+  type EntrySpec,
+  zipCheckpoint,
+} from "../../scanner/src/convert/test-helpers/torch-checkpoint-builder.js";
 
 const bin = resolve(dirname(fileURLToPath(import.meta.url)), "..", "bin", "modelgate.js");
 const run = (args: string[]) => {
@@ -16,7 +19,7 @@ let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "modelgate-cli-convert-"));
   const storages = { "0": { type: "FloatStorage", numel: 4, bytes: new Uint8Array(16) } };
-  const tensor = { tensor: { storage: "0", shape: [2, 2] } } as const;
+  const tensor: EntrySpec = { tensor: { storage: "0", shape: [2, 2] } };
   writeFileSync(
     join(dir, "pytorch_model.bin"),
     zipCheckpoint({

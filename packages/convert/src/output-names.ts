@@ -32,7 +32,7 @@ export async function outputNames(
   ) {
     return { shards: [out], index: undefined };
   }
-  if (out !== undefined && out.endsWith(".safetensors") && !(await isDirectory(out))) {
+  if (out?.endsWith(".safetensors") && !(await isDirectory(out))) {
     throw new ConvertError(
       "convert/bad-output",
       `${out} names one file, but ${group.input} is written as ${sharded ? "shards" : "one of several outputs"}; give a folder`,

@@ -11,11 +11,13 @@ import { errorsPlugin } from "./plugins/errors.js";
 import { defaultWebDir, webPagesPlugin } from "./plugins/web-pages.js";
 import { BranchCache } from "./repos/branch-cache.js";
 import { commitRoutes } from "./routes/commit.js";
+import { discussionRoutes } from "./routes/discussions.js";
 import { eventRoutes } from "./routes/events.js";
 import { fileScanRoutes } from "./routes/file-scan.js";
 import { historyRoutes } from "./routes/history.js";
 import { lfsRoutes } from "./routes/lfs.js";
 import { listingRoutes } from "./routes/listing.js";
+import { refRoutes } from "./routes/refs.js";
 import { repoInfoRoutes } from "./routes/repo-info.js";
 import { repoRoutes } from "./routes/repos.js";
 import { resolveRoutes } from "./routes/resolve.js";
@@ -106,6 +108,8 @@ export async function buildApp(options: HubOptions): Promise<FastifyInstance> {
   eventRoutes(app, ctx);
   listingRoutes(app, ctx);
   historyRoutes(app, ctx);
+  refRoutes(app, ctx);
+  discussionRoutes(app, ctx);
   fileScanRoutes(app, ctx);
   await webPagesPlugin(app, options.webDir === false ? undefined : (options.webDir ?? defaultWebDir()));
   app.addHook("onClose", async () => {

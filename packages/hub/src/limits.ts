@@ -28,6 +28,12 @@ export interface HubLimits {
   lfsUrlTtlSeconds: number;
   /** A scan that has not answered after this many milliseconds is marked `error` (CWE-400). */
   scanTimeoutMs: number;
+  /** Branches, tags and pull-request refs of one repository: each listing reads them all (CWE-770). */
+  maxRefsPerRepo: number;
+  /** Characters of a discussion title, comment or tag message (CWE-770). */
+  maxMessageChars: number;
+  /** Events (comments, status changes, commits) of one discussion (CWE-770). */
+  maxDiscussionEvents: number;
 }
 
 /** The hub's default limits. */
@@ -44,6 +50,9 @@ export const DEFAULT_HUB_LIMITS: Readonly<HubLimits> = Object.freeze({
   treeExpandPageSize: 50,
   lfsUrlTtlSeconds: 3_600,
   scanTimeoutMs: 10 * 60 * 1000,
+  maxRefsPerRepo: 2_000,
+  maxMessageChars: 65_536,
+  maxDiscussionEvents: 1_000,
 });
 
 /** The defaults with `overrides` applied. */

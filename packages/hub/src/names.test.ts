@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { HubError } from "./hub-error.js";
-import { assertRepoPath, isValidName, isValidRevision } from "./names.js";
+import { assertRepoPath, isValidName, isValidRefName, isValidRevision } from "./names.js";
 
 describe("isValidName", () => {
   it("accepts the Hub's usual names", () => {
@@ -46,6 +46,30 @@ describe("isValidRevision", () => {
       "x".repeat(256),
     ]) {
       expect(isValidRevision(r)).toBe(false);
+    }
+  });
+});
+
+describe("isValidRefName", () => {
+  it("accepts the branch and tag names people use", () => {
+    for (const r of ["dev", "v1.0", "feature/tokenizer", "release_2024-01", "a".repeat(255)]) {
+      expect(isValidRefName(r)).toBe(true);
+    }
+  });
+  it("rejects names git refuses or that would shadow a commit id, HEAD or a full ref", () => {
+    for (const r of [
+      "HEAD",
+      "refs/pr/1",
+      "refs/heads/main",
+      "0123456789abcdef0123456789abcdef01234567",
+      "a//b",
+      "feature/.hidden",
+      "a.lock/b",
+      "a..b",
+      "-x",
+      "a".repeat(256),
+    ]) {
+      expect(isValidRefName(r)).toBe(false);
     }
   });
 });

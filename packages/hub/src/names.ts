@@ -1,3 +1,4 @@
+import { isDotGitName } from "./git/dotgit-name.js";
 import { badInput, HubError } from "./hub-error.js";
 import type { HubLimits } from "./limits.js";
 
@@ -47,8 +48,36 @@ export function isValidRevision(rev: string): boolean {
 }
 
 /**
+ * Checks the name of a branch or tag to create: a valid revision that git accepts as a ref name
+ * (no `//`, no segment starting with `.` or ending in `.lock`), that cannot be mistaken for
+ * something else (a full commit id, `HEAD`, a full ref name such as `refs/pr/1`).
+ */
+export function isValidRefName(name: string): boolean {
+  return (
+    isValidRevision(name) &&
+    !/^[0-9a-f]{40}$/.test(name) &&
+    name !== "HEAD" &&
+    !name.startsWith("refs/") &&
+    name
+      .split("/")
+      .every((segment) => segment !== "" && !segment.startsWith(".") && !segment.endsWith(".lock"))
+  );
+}
+
+/**
+ * The full ref a commit to `rev` moves: `refs/pr/N` as is, `refs/heads/x` as is, a branch name
+ * under `refs/heads/`; undefined for anything else (tags and commit ids cannot be committed to).
+ */
+export function writableRef(rev: string): string | undefined {
+  if (/^refs\/pr\/[1-9][0-9]{0,8}$/.test(rev)) return rev;
+  const branch = rev.startsWith("refs/heads/") ? rev.slice("refs/heads/".length) : rev;
+  return isValidRefName(branch) ? `refs/heads/${branch}` : undefined;
+}
+
+/**
  * Validates a path inside a repository as the hub stores it: relative, `/`-separated, no empty,
- * `.` or `..` segment, no `.git` segment (git's own metadata), no backslash, control character or NUL.
+ * `.` or `..` segment, no segment that is `.git` on any disk (`isDotGitName`: `.GIT`, `.git.`, `git~1`,
+ * `.g\u200cit`...), no backslash, control character or NUL.
  * Returns the path unchanged; throws a 400 `InvalidPath` naming the problem.
  */
 export function assertRepoPath(path: unknown, limits: Pick<HubLimits, "maxPathBytes">): string {
@@ -58,13 +87,16 @@ export function assertRepoPath(path: unknown, limits: Pick<HubLimits, "maxPathBy
     throw invalidPath(path, `it is longer than ${limits.maxPathBytes} bytes`);
   }
   if (path.startsWith("/")) throw invalidPath(path, "absolute paths are not allowed");
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this refuses
   if (/[\u0000-\u001f\u007f\\]/.test(path))
     throw invalidPath(path, "it contains a control character or a backslash");
   for (const segment of path.split("/")) {
     if (segment === "" || segment === "." || segment === "..") {
       throw invalidPath(path, "empty, '.' and '..' segments are not allowed");
     }
-    if (segment.toLowerCase() === ".git") throw invalidPath(path, "'.git' segments are not allowed");
+    if (isDotGitName(segment)) {
+      throw invalidPath(path, `'${segment}' is git's '.git' folder on some disks (as git fsck's hasDotgit)`);
+    }
   }
   return path;
 }

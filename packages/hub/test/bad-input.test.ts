@@ -249,13 +249,54 @@ describe("bad input over plain HTTP", () => {
     );
   });
 
-  it("rejects a pull-request commit instead of committing it to the branch", async () => {
+  it("sends a pull-request commit to refs/pr/N, never to the branch", async () => {
     const res = await fetch(`${hub.url}/api/models/${repo}/commit/main?create_pr=1`, {
       method: "POST",
       headers: { Authorization: `Bearer ${hub.token}`, "Content-Type": "application/x-ndjson" },
       body: [header(), file("pr.txt", "pr")].map((l) => JSON.stringify(l)).join("\n"),
     });
-    await expectRejected(res, 400, "InvalidInput");
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { pullRequestUrl: string; commitOid: string };
+    expect(body.pullRequestUrl).toMatch(/\/discussions\/\d+$/);
+    const after = await snapshot(hub, repo);
+    expect({ sha: after.sha, siblings: after.siblings }).toEqual({
+      sha: before.sha,
+      siblings: before.siblings,
+    });
+    const num = body.pullRequestUrl.split("/").at(-1);
+    const pr = await api(hub).get(`/api/models/${repo}/revision/${encodeURIComponent(`refs/pr/${num}`)}`);
+    expect(((await pr.json()) as { sha: string }).sha).toBe(body.commitOid);
+    before = await snapshot(hub, repo);
+  });
+
+  it("rejects commits to pull-request refs that do not exist or are malformed", async () => {
+    await expectRejected(
+      await api(hub).commit(repo, [header(), file("b.txt", "b")], encodeURIComponent("refs/pr/999")),
+      404,
+      "EntryNotFound",
+    );
+    await expectRejected(
+      await api(hub).commit(repo, [header(), file("b.txt", "b")], encodeURIComponent("refs/pr/0")),
+      400,
+      "InvalidInput",
+    );
+  });
+
+  it("rejects malformed discussion requests: bad numbers, empty or oversized text, unknown filters", async () => {
+    const d = `/api/models/${repo}/discussions`;
+    await expectRejected(await api(hub).get(`${d}/abc`), 400, "InvalidInput");
+    await expectRejected(await api(hub).get(`${d}/0`), 400, "InvalidInput");
+    await expectRejected(await api(hub).get(`${d}/77`), 404, "EntryNotFound");
+    await expectRejected(await api(hub).get(`${d}?type=weird`), 400, "InvalidInput");
+    await expectRejected(await api(hub).get(`${d}?p=1000`), 400, "InvalidInput");
+    await expectRejected(await api(hub).post(d, { title: "" }), 400, "InvalidInput");
+    await expectRejected(await api(hub).post(d, { title: "   " }), 400, "InvalidInput");
+    await expectRejected(
+      await api(hub).post(d, { title: "t", description: "x".repeat(65_537) }),
+      400,
+      "InvalidInput",
+    );
+    await expectRejected(await api(hub).post(`${d}/1/status`, { status: "merged" }), 400, "InvalidInput");
   });
 
   it("rejects a commit to a branch that does not exist", async () => {

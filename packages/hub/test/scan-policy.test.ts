@@ -88,7 +88,10 @@ describe("scanning on push and policies", () => {
     const runner = testRunner();
     const slow: ScanRunner = {
       ...runner,
-      scan: async (job, signal) => (await gate, runner.scan(job, signal)),
+      scan: async (job, signal) => {
+        await gate;
+        return runner.scan(job, signal);
+      },
     };
     hub = await startTestHub({ scanRunner: slow });
     await api(hub).post("/api/repos/create", { name: "m" });
@@ -237,7 +240,10 @@ describe("scanning on push and policies", () => {
     const runner = testRunner();
     const slow: ScanRunner = {
       ...runner,
-      scan: async (job, signal) => (await gate, runner.scan(job, signal)),
+      scan: async (job, signal) => {
+        await gate;
+        return runner.scan(job, signal);
+      },
     };
     hub = await startTestHub({ scanRunner: slow, quarantine: true });
     await api(hub).post("/api/repos/create", { name: "m" });

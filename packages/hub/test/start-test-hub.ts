@@ -44,7 +44,7 @@ export async function waitFor<T>(check: () => Promise<T | undefined>, timeoutMs 
 }
 
 /** The pickle of `os.system("ls")` (protocol 2), byte by byte. */
-export function maliciousPickle(): Uint8Array {
+export function maliciousPickle(): Uint8Array<ArrayBuffer> {
   const bytes: number[] = [0x80, 0x02];
   const ascii = (s: string) => {
     for (const ch of s) bytes.push(ch.charCodeAt(0));

@@ -5,7 +5,7 @@ import {
   scanSource,
   type Verdict,
 } from "@modelgate/scanner";
-import { FileSource } from "./file-source.js";
+import { type OpenedSource, openScanSource } from "./open-scan-source.js";
 import { walkFiles } from "./walk-files.js";
 
 export interface ScanPathsOptions extends ScanOptions {
@@ -51,16 +51,16 @@ export async function scanPaths(
 }
 
 async function scanOne(absolute: string, display: string, options: ScanOptions): Promise<FileReport> {
-  let source: FileSource;
+  let opened: OpenedSource;
   try {
-    source = await FileSource.open(absolute);
+    opened = await openScanSource(absolute);
   } catch (err) {
     return errorReport(display, err instanceof Error ? err.message : String(err));
   }
   try {
-    return await scanSource(source, display, options);
+    return await scanSource(opened.source, display, options);
   } finally {
-    await source.close();
+    await opened.close();
   }
 }
 

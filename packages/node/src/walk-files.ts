@@ -1,4 +1,4 @@
-import { lstat, readdir, realpath, stat } from "node:fs/promises";
+import { readdir, realpath, stat } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
 
 /** A file found under a scanned path. */
@@ -38,7 +38,8 @@ export async function walkFiles(path: string): Promise<{ files: FoundFile[]; pro
 
   const inside = (target: string) => target === root || target.startsWith(root + sep);
 
-  async function visit(dir: string, depth: number): Promise<void> {
+  /** `shown` is `dir` relative to `path` ("" for `path` itself), which entries' display paths extend. */
+  async function visit(dir: string, shown: string, depth: number): Promise<void> {
     const real = await realpath(dir);
     if (seenDirs.has(real)) return;
     seenDirs.add(real);
@@ -49,7 +50,10 @@ export async function walkFiles(path: string): Promise<{ files: FoundFile[]; pro
       });
       return;
     }
-    const entries = (await readdir(dir)).sort();
+    // Entry types come with the listing: a regular file or a directory costs no stat call.
+    const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    );
     if (entries.length > MAX_ENTRIES_PER_DIRECTORY) {
       problems.push({
         display: relative(path, dir),
@@ -57,13 +61,21 @@ export async function walkFiles(path: string): Promise<{ files: FoundFile[]; pro
       });
       return;
     }
-    for (const name of entries) {
-      const full = join(dir, name);
-      const display = relative(path, full);
+    for (const entry of entries) {
+      const full = join(dir, entry.name);
+      // What relative(path, full) returns, without resolving both paths again for every entry.
+      const display = shown === "" ? entry.name : shown + sep + entry.name;
       try {
-        const l = await lstat(full);
+        if (entry.isFile()) {
+          files.push({ absolute: full, display });
+          continue;
+        }
+        if (entry.isDirectory()) {
+          await visit(full, display, depth + 1);
+          continue;
+        }
         let target = full;
-        if (l.isSymbolicLink()) {
+        if (entry.isSymbolicLink()) {
           target = await realpath(full).catch(() => "");
           if (!target || !inside(target)) {
             problems.push({
@@ -73,8 +85,9 @@ export async function walkFiles(path: string): Promise<{ files: FoundFile[]; pro
             continue;
           }
         }
+        // A link inside the tree, or a file system that does not report entry types.
         const s = await stat(target);
-        if (s.isDirectory()) await visit(full, depth + 1);
+        if (s.isDirectory()) await visit(full, display, depth + 1);
         else if (s.isFile()) files.push({ absolute: target, display });
       } catch (err) {
         problems.push({ display, message: err instanceof Error ? err.message : String(err) });
@@ -82,6 +95,6 @@ export async function walkFiles(path: string): Promise<{ files: FoundFile[]; pro
     }
   }
 
-  await visit(path, 0);
+  await visit(path, "", 0);
   return { files, problems };
 }

@@ -2,13 +2,7 @@
 // project's node_modules), a deterministic sample of them, scanned through the library: ordinary
 // files must not raise false alarms (issue 12). `npm run bench` runs a larger sample.
 import { describe, expect, it } from "vitest";
-// @ts-expect-error: a plain ES module script, shared with the benchmark
 import { collectRealFiles, describeFlagged, scanRealFiles } from "../../../scripts/real-files-corpus.mjs";
-
-interface Report {
-  path: string;
-  verdict: string;
-}
 
 const SAMPLE = 2000;
 
@@ -17,10 +11,7 @@ describe("real files from this machine", () => {
     const files = collectRealFiles({ count: SAMPLE, maxBytes: 1024 * 1024 });
     // Any Debian machine with node_modules installed has far more than this.
     expect(files.length).toBe(SAMPLE);
-    const { verdicts, flagged } = (await scanRealFiles(files)) as {
-      verdicts: Record<string, number>;
-      flagged: Report[];
-    };
+    const { verdicts, flagged } = await scanRealFiles(files);
     const shown = flagged.map(describeFlagged).join("\n");
     expect(verdicts.error, shown).toBe(0);
     expect(verdicts.dangerous, shown).toBe(0);

@@ -83,3 +83,4 @@ export type * from "./report/types.js";
 export { exitCodeFor, fileVerdict, worseVerdict } from "./report/verdict.js";
 export type { ScanOptions } from "./scan.js";
 export { scanSource } from "./scan.js";
+export { scanPathKey } from "./scan-path-key.js";

@@ -16,7 +16,7 @@ import { dangerousPickle, safePickle, suspiciousPickle } from "./pickles";
 const TOKEN = "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";
 
 /** A one-tensor safetensors file: a 2x2 F32 matrix. */
-function safetensors(): Uint8Array {
+function safetensors(): Uint8Array<ArrayBuffer> {
   const header = new TextEncoder().encode(
     JSON.stringify({ w: { dtype: "F32", shape: [2, 2], data_offsets: [0, 16] } }),
   );
@@ -27,7 +27,7 @@ function safetensors(): Uint8Array {
 }
 
 /** A PyTorch zip checkpoint (as `torch.save` writes it) whose `data.pkl` runs a command. */
-function torchCheckpoint(): Uint8Array {
+function torchCheckpoint(): Uint8Array<ArrayBuffer> {
   return buildZip({
     members: [
       { name: "archive/data.pkl", data: dangerousPickle("id") },

@@ -6,13 +6,15 @@ import { objectId, type TreeFile } from "../git/loose-objects.js";
 import { GitError } from "../git/run-git.js";
 import { writeCommit } from "../git/write-commit.js";
 import { badInput, entryNotFound, HubError, revisionNotFound } from "../hub-error.js";
-import { isValidRevision } from "../names.js";
+import { writableRef } from "../names.js";
 import type { BranchState } from "../repos/branch-cache.js";
+import { repoLocks } from "../repos/repo-locks.js";
 import type { RepoRef } from "../repos/repo-ref.js";
+import { scanKeyOf } from "../scan/scan-key.js";
 import type { ScanRequest } from "../scan/scan-service.js";
 import { lfsPointer } from "../store/lfs-pointer.js";
-import { KeyedMutex } from "../util/keyed-mutex.js";
 import { enforceBlockPolicy } from "./enforce-block-policy.js";
+import { assertNoFileFolderClash } from "./file-folder-clash.js";
 import type { ParsedCommit } from "./parse-commit.js";
 
 /** A file this commit adds or changes, with what the hub records about it. */
@@ -22,14 +24,15 @@ export interface AddedFile {
   /** Regular content to write into git (undefined for LFS pointers already built). */
   blob: Buffer;
   sha256: string;
+  /** Its scan key: the content hash and the path facts its verdict depends on (`scanKeyOf`). */
+  scanKey: string;
   size: number;
   lfs: boolean;
 }
 
-const repoLocks = new KeyedMutex();
-
 /**
- * Applies a parsed commit to a branch: checks `parentCommit` (412 when the branch moved), LFS
+ * Applies a parsed commit to a branch or pull-request ref (`main`, `refs/heads/main`, `refs/pr/1`):
+ * checks `parentCommit` (412 when the branch moved), LFS
  * objects (400 when unknown or of another size), deletions (404 when absent), file/folder clashes,
  * and under the `block` policy scans new files first (403 with the reason per file). Then writes
  * blobs and the commit and moves the branch atomically. Any failure leaves the branch unchanged.
@@ -41,25 +44,24 @@ export async function applyCommit(
   caller: Caller,
   commit: ParsedCommit,
 ): Promise<string> {
-  if (!isValidRevision(branch) || /^[0-9a-f]{40}$/.test(branch)) {
-    throw badInput(`commits go to a branch, not to ${branch.slice(0, 100)}`);
-  }
+  const ref = writableRef(branch);
+  if (!ref) throw badInput(`commits go to a branch or a pull request, not to ${branch.slice(0, 100)}`);
   const { oid, added } = await repoLocks.run(repo.gitDir, async () => {
-    const cached = ctx.branches.get(repo.gitDir, branch);
+    const cached = ctx.branches.get(repo.gitDir, ref);
     if (cached) {
       try {
-        return await attempt(ctx, repo, branch, caller, commit, cached);
+        return await attempt(ctx, repo, ref, caller, commit, cached);
       } catch (err) {
         // The cached state may be stale (another writer): anything it refused is retried on a fresh read.
-        ctx.branches.forget(repo.gitDir, branch);
+        ctx.branches.forget(repo.gitDir, ref);
         if (!(err instanceof HubError) && !(err instanceof GitError)) throw err;
       }
     }
-    return attempt(ctx, repo, branch, caller, commit, await readBranch(repo.gitDir, branch));
+    return attempt(ctx, repo, ref, caller, commit, await readBranch(repo.gitDir, ref, branch));
   });
   // Outside the lock: where each file was pushed, for secrets events.
   for (const f of added) {
-    await ctx.scans.recordPush(f.sha256, {
+    await ctx.scans.recordPush(f.scanKey, {
       repoId: repo.id,
       ownerId: repo.ownerId,
       commit: oid,
@@ -69,9 +71,10 @@ export async function applyCommit(
   return oid;
 }
 
-async function readBranch(gitDir: string, branch: string): Promise<BranchState> {
-  const head = await branchHead(gitDir, branch);
-  if (!head) throw revisionNotFound(branch);
+/** Reads a ref's head and complete file list (`rev` is the name the client used, for the 404). */
+export async function readBranch(gitDir: string, ref: string, rev = ref): Promise<BranchState> {
+  const head = await branchHead(gitDir, ref);
+  if (!head) throw revisionNotFound(rev);
   const files = new Map<string, TreeFile>();
   for (const e of await listTree(gitDir, head, { recursive: true })) {
     if (e.type !== "tree") files.set(e.path, { mode: e.mode, oid: e.oid });
@@ -82,7 +85,7 @@ async function readBranch(gitDir: string, branch: string): Promise<BranchState> 
 async function attempt(
   ctx: HubContext,
   repo: RepoRef,
-  branch: string,
+  ref: string,
   caller: Caller,
   commit: ParsedCommit,
   state: BranchState,
@@ -92,7 +95,7 @@ async function attempt(
     throw new HubError(
       412,
       "ParentCommitMismatch",
-      `parentCommit ${commit.parentCommit} is not the head of ${branch} (${head})`,
+      `parentCommit ${commit.parentCommit} is not the head of ${ref} (${head})`,
     );
   }
   const files = new Map(state.files);
@@ -132,7 +135,7 @@ async function attempt(
   const message = commit.description ? `${commit.summary}\n\n${commit.description}` : commit.summary;
   const oid = await writeCommit({
     gitDir: repo.gitDir,
-    branch,
+    ref,
     parent: head,
     files,
     message,
@@ -141,16 +144,18 @@ async function attempt(
     blobs: added.map((f) => ({ oid: f.oid, type: "blob", content: f.blob })),
     ready: tracked,
   });
-  ctx.branches.set(repo.gitDir, branch, { head: oid, files });
+  ctx.branches.set(repo.gitDir, ref, { head: oid, files });
   return { oid, added };
 }
 
 function regularFile(path: string, content: Buffer): AddedFile {
+  const sha256 = createHash("sha256").update(content).digest("hex");
   return {
     path,
     oid: objectId("blob", content),
     blob: content,
-    sha256: createHash("sha256").update(content).digest("hex"),
+    sha256,
+    scanKey: scanKeyOf(sha256, path),
     size: content.length,
     lfs: false,
   };
@@ -181,25 +186,20 @@ async function lfsFile(
     throw badInput(`${path}: LFS object ${oid} has ${stored} bytes, not ${declared}`);
   }
   const pointer = lfsPointer(oid, stored);
-  return { path, oid: objectId("blob", pointer), blob: pointer, sha256: oid, size: stored, lfs: true };
-}
-
-/** A path cannot be both a file and a folder (`a` and `a/b`); git would write a broken tree. */
-function assertNoFileFolderClash(files: ReadonlyMap<string, TreeFile>): void {
-  for (const path of files.keys()) {
-    let slash = path.indexOf("/");
-    while (slash >= 0) {
-      const folder = path.slice(0, slash);
-      if (files.has(folder))
-        throw new HubError(400, "InvalidPath", `${folder} would be both a file and a folder`);
-      slash = path.indexOf("/", slash + 1);
-    }
-  }
+  return {
+    path,
+    oid: objectId("blob", pointer),
+    blob: pointer,
+    sha256: oid,
+    scanKey: scanKeyOf(oid, path),
+    size: stored,
+    lfs: true,
+  };
 }
 
 function scanRequest(repo: RepoRef, f: AddedFile): ScanRequest {
   return {
-    sha256: f.sha256,
+    key: f.scanKey,
     size: f.size,
     source: f.lfs ? { lfs: f.sha256 } : { git: repo.gitDir, oid: f.oid },
     name: f.path,

@@ -1,8 +1,19 @@
 import type { HubContext } from "../context.js";
 import { HubError } from "../hub-error.js";
 import type { ScanRequest } from "../scan/scan-service.js";
-import { fileStatusOf } from "../scan/security-status.js";
+import { type FileStatus, fileStatusOf } from "../scan/security-status.js";
 import type { AddedFile } from "./apply-commit.js";
+
+/** The statuses the `block` policy refuses. Fail closed: a file that could not be analysed is refused too. */
+export function blockedUnderPolicy(status: FileStatus): boolean {
+  return (
+    status === "unsafe" ||
+    status === "infected" ||
+    status === "error" ||
+    status === "secret" ||
+    status === "unscanned"
+  );
+}
 
 /** Under `block`, scans the new files before anything is written and refuses dangerous ones. */
 export async function enforceBlockPolicy(
@@ -11,17 +22,16 @@ export async function enforceBlockPolicy(
   requests: readonly ScanRequest[],
 ): Promise<void> {
   for (const request of requests) await ctx.scans.enqueue(request);
-  await Promise.all(requests.map((r) => ctx.scans.settled(r.sha256)));
+  await Promise.all(requests.map((r) => ctx.scans.settled(r.key)));
   const refused: { path: string; status: string; reasons: string[] }[] = [];
   for (const f of added) {
     const scan = await ctx.db
       .selectFrom("scans")
       .select(["state", "verdict", "infected", "report", "error"])
-      .where("sha256", "=", f.sha256)
+      .where("key", "=", f.scanKey)
       .executeTakeFirst();
     const status = fileStatusOf(scan);
-    // Fail closed: a file that could not be analysed is refused too.
-    if (status === "unsafe" || status === "infected" || status === "error" || status === "secret") {
+    if (blockedUnderPolicy(status)) {
       refused.push({ path: f.path, status, reasons: reasonsOf(scan?.report ?? null, scan?.error ?? null) });
     }
   }
@@ -35,7 +45,8 @@ export async function enforceBlockPolicy(
   }
 }
 
-function reasonsOf(reportJson: string | null, error: string | null): string[] {
+/** The dangerous findings (or the error) of a scan, for a refusal message. */
+export function reasonsOf(reportJson: string | null, error: string | null): string[] {
   if (error) return [error];
   if (!reportJson) return [];
   const report = JSON.parse(reportJson) as { findings?: { severity: string; message: string }[] };

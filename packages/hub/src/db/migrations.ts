@@ -99,6 +99,47 @@ const MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
+  "0003_scan_keys": {
+    // Scans are shared by content AND the path facts the scanner reads (see `scanKeyOf`); the path a
+    // scan ran under is kept (never served) so a scan interrupted by a restart runs under it again.
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable("scans").renameColumn("sha256", "key").execute();
+      await db.schema.alterTable("scans").addColumn("name", "text").execute();
+      await db.schema.alterTable("scan_waiters").renameColumn("sha256", "key").execute();
+    },
+  },
+  "0004_discussions": {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("discussions")
+        .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+        .addColumn("repo_id", "integer", (c) => c.notNull())
+        .addColumn("num", "integer", (c) => c.notNull())
+        .addColumn("title", "text", (c) => c.notNull())
+        .addColumn("author_id", "integer", (c) => c.notNull())
+        .addColumn("is_pr", "integer", (c) => c.notNull())
+        .addColumn("status", "text", (c) => c.notNull())
+        .addColumn("target_branch", "text")
+        .addColumn("merge_commit", "text")
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addUniqueConstraint("discussions_num", ["repo_id", "num"])
+        .execute();
+      await db.schema
+        .createTable("discussion_events")
+        .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+        .addColumn("discussion_id", "integer", (c) => c.notNull())
+        .addColumn("type", "text", (c) => c.notNull())
+        .addColumn("author_id", "integer", (c) => c.notNull())
+        .addColumn("data", "text", (c) => c.notNull())
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex("discussion_events_discussion")
+        .on("discussion_events")
+        .column("discussion_id")
+        .execute();
+    },
+  },
 };
 
 /** Supplies the built-in migrations to Kysely's `Migrator`. */

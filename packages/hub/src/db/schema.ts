@@ -15,6 +15,8 @@ export interface Database {
   events: EventTable;
   settings: SettingTable;
   lfs_links: LfsLinkTable;
+  discussions: DiscussionTable;
+  discussion_events: DiscussionEventTable;
 }
 
 /** Users and organisations share one namespace, as on the Hub. */
@@ -67,9 +69,10 @@ export interface BlobTable {
   lfs: number;
 }
 
-/** One scan per distinct content (sha256), whatever repositories hold it. */
+/** One scan per distinct content and path key (`scanKeyOf`), whatever repositories hold it. */
 export interface ScanTable {
-  sha256: string;
+  /** `scanKeyOf(sha256, path)`: the content hash, plus the path facts the scanner depends on. */
+  key: string;
   /** queued | scanning | done | error */
   state: string;
   /** safe | suspicious | error | dangerous, once done. */
@@ -81,13 +84,16 @@ export interface ScanTable {
   /** Where to read the content from: `{"lfs": oid}` or `{"git": repoDir, "oid": blob}`. */
   source: string;
   size: number;
+  /** A path the scan ran under (for a rescan after a restart); never served, reports carry no path. */
+  name: string | null;
   queued_at: string;
   finished_at: string | null;
 }
 
 /** A (repo, commit, path) waiting for a scan result, so secrets events can name where they were pushed. */
 export interface ScanWaiterTable {
-  sha256: string;
+  /** The scan key (see `ScanTable.key`). */
+  key: string;
   repo_id: number;
   commit_oid: string;
   path: string;
@@ -120,4 +126,34 @@ export interface LfsLinkTable {
 export interface SettingTable {
   key: string;
   value: string;
+}
+
+/** Discussions and pull requests of a repository, numbered together from 1 as on the Hub. */
+export interface DiscussionTable {
+  id: Generated<number>;
+  repo_id: number;
+  num: number;
+  title: string;
+  author_id: number;
+  /** 1 for a pull request (its commits live at `refs/pr/{num}`). */
+  is_pr: number;
+  /** draft | open | closed | merged */
+  status: string;
+  /** The branch a pull request merges into (`main`); null for a discussion. */
+  target_branch: string | null;
+  /** The commit a merge wrote on the target branch. */
+  merge_commit: string | null;
+  created_at: string;
+}
+
+/** What happened in a discussion, in order: comments, status and title changes, commits. */
+export interface DiscussionEventTable {
+  id: Generated<number>;
+  discussion_id: number;
+  /** comment | status-change | title-change | commit */
+  type: string;
+  author_id: number;
+  /** The event's `data` as the Hub sends it, as JSON. */
+  data: string;
+  created_at: string;
 }

@@ -10,12 +10,6 @@ export interface LogEntry {
   authorName: string;
 }
 
-/** A branch and the commit it points at. */
-export interface BranchRef {
-  name: string;
-  oid: string;
-}
-
 /** `skip` then at most `limit` commits reachable from `commit`, newest first. */
 export async function listCommits(
   gitDir: string,
@@ -48,20 +42,23 @@ export async function listCommits(
   return entries;
 }
 
-/** The repository's branches, sorted by name. */
-export async function listBranches(gitDir: string): Promise<BranchRef[]> {
-  const out = await runGit(gitDir, [
-    "for-each-ref",
-    "--format=%(objectname) %(refname:strip=2)",
-    "refs/heads/",
-  ]);
-  return out
-    .toString("utf8")
-    .split("\n")
-    .filter((line) => line.length > 0)
-    .map((line) => {
-      const space = line.indexOf(" ");
-      return { oid: line.slice(0, space), name: line.slice(space + 1) };
-    })
-    .sort((a, b) => a.name.localeCompare(b.name));
+/** The best common ancestor of two commits, or undefined when their histories are unrelated. */
+export async function mergeBase(gitDir: string, a: string, b: string): Promise<string | undefined> {
+  try {
+    const out = await runGit(gitDir, ["merge-base", "--end-of-options", a, b]);
+    return out.toString("utf8").trim() || undefined;
+  } catch {
+    // git exits 1 when there is no common ancestor.
+    return undefined;
+  }
+}
+
+/** Bytes of a diff a discussion page shows; the rest is cut (CWE-770). */
+export const MAX_DIFF_BYTES = 1024 * 1024;
+
+/** The unified diff between two commits (binary files named, not shown), cut at `MAX_DIFF_BYTES`. */
+export async function diffCommits(gitDir: string, from: string, to: string): Promise<string> {
+  const out = await runGit(gitDir, ["diff", "--no-color", "--no-ext-diff", "--no-renames", from, to, "--"]);
+  if (out.length <= MAX_DIFF_BYTES) return out.toString("utf8");
+  return `${out.subarray(0, MAX_DIFF_BYTES).toString("utf8")}\n[diff cut at ${MAX_DIFF_BYTES} bytes]\n`;
 }

@@ -36,11 +36,29 @@ export async function removeRepoDir(gitDir: string): Promise<void> {
 }
 
 /**
- * Resolves a branch name or a full commit id to a commit id, or undefined when there is none.
- * `rev` must already be validated (see `isValidRevision`); `HEAD` means the default branch.
+ * The refs a revision may name, in the order they are tried: `HEAD` and full commit ids as they
+ * are; full ref names (`refs/heads/x`, `refs/tags/v1`, `refs/pr/3`) as they are; a short name is a
+ * branch first, then a tag, as on the Hub.
+ */
+export function candidateRefs(rev: string): string[] {
+  if (rev === "HEAD" || OID_RE.test(rev) || rev.startsWith("refs/")) return [rev];
+  return [`refs/heads/${rev}`, `refs/tags/${rev}`];
+}
+
+/**
+ * Resolves a branch, tag, pull-request ref or full commit id to a commit id (a tag is peeled to
+ * its commit), or undefined when there is none. `rev` must already be validated (see
+ * `isValidRevision`); `HEAD` means the default branch.
  */
 export async function resolveRevision(gitDir: string, rev: string): Promise<string | undefined> {
-  const ref = rev === "HEAD" ? "HEAD" : OID_RE.test(rev) ? rev : `refs/heads/${rev}`;
+  for (const ref of candidateRefs(rev)) {
+    const oid = await peelToCommit(gitDir, ref);
+    if (oid) return oid;
+  }
+  return undefined;
+}
+
+async function peelToCommit(gitDir: string, ref: string): Promise<string | undefined> {
   try {
     const out = await runGit(gitDir, [
       "rev-parse",
@@ -56,9 +74,9 @@ export async function resolveRevision(gitDir: string, rev: string): Promise<stri
   }
 }
 
-/** The current commit of a branch, or undefined when the branch does not exist. */
+/** The commit a branch (`main`) or full ref (`refs/pr/1`) points at, or undefined when it does not exist. */
 export async function branchHead(gitDir: string, branch: string): Promise<string | undefined> {
-  return resolveRevision(gitDir, branch);
+  return peelToCommit(gitDir, branch.startsWith("refs/") ? branch : `refs/heads/${branch}`);
 }
 
 /**

@@ -9,7 +9,7 @@ const deflateAsync = promisify(deflate);
 const SYNC_DEFLATE_BYTES = 64 * 1024;
 
 /** The object kinds the hub writes. */
-export type ObjectType = "blob" | "tree" | "commit";
+export type ObjectType = "blob" | "tree" | "commit" | "tag";
 
 /** An object ready to be written: its id and content. */
 export interface GitObject {
@@ -116,18 +116,26 @@ function buildFolder(folder: Folder, objects: GitObject[]): string {
   return oid;
 }
 
+/** A person as git records them: `name <email> seconds +0000`. Neither may hold `<`, `>` or a newline. */
+function identity(person: { name: string; email: string }): string {
+  return `${person.name} <${person.email}> ${Math.floor(Date.now() / 1000)} +0000`;
+}
+
 /** Builds a commit object. `name` and `email` must hold no `<`, `>` or newline. */
 export function buildCommit(commit: {
   tree: string;
   parent: string | undefined;
+  /** The second parent of a merge commit (the merged pull request's head). */
+  mergeParent?: string | undefined;
   author: { name: string; email: string };
   message: string;
 }): GitObject {
-  const ident = `${commit.author.name} <${commit.author.email}> ${Math.floor(Date.now() / 1000)} +0000`;
+  const ident = identity(commit.author);
   const message = commit.message.endsWith("\n") ? commit.message : `${commit.message}\n`;
   const text = [
     `tree ${commit.tree}`,
     ...(commit.parent ? [`parent ${commit.parent}`] : []),
+    ...(commit.mergeParent ? [`parent ${commit.mergeParent}`] : []),
     `author ${ident}`,
     `committer ${ident}`,
     "",
@@ -135,4 +143,24 @@ export function buildCommit(commit: {
   ].join("\n");
   const content = Buffer.from(text, "utf8");
   return { oid: objectId("commit", content), type: "commit", content };
+}
+
+/** Builds an annotated tag object pointing at a commit (`git tag -a`). `name` is a validated ref name. */
+export function buildTag(tag: {
+  commit: string;
+  name: string;
+  tagger: { name: string; email: string };
+  message: string;
+}): GitObject {
+  const message = tag.message.endsWith("\n") ? tag.message : `${tag.message}\n`;
+  const text = [
+    `object ${tag.commit}`,
+    "type commit",
+    `tag ${tag.name}`,
+    `tagger ${identity(tag.tagger)}`,
+    "",
+    message,
+  ].join("\n");
+  const content = Buffer.from(text, "utf8");
+  return { oid: objectId("tag", content), type: "tag", content };
 }

@@ -27,13 +27,22 @@ export class RefUpdater {
 
   /** Sets `ref` to `newOid` if it is `oldOid` (all zeros: if it does not exist). Throws `GitError` otherwise. */
   async update(gitDir: string, ref: string, newOid: string, oldOid: string): Promise<void> {
+    await this.transaction(gitDir, `update ${ref} ${newOid} ${oldOid}`);
+  }
+
+  /** Deletes `ref` if it still is `oldOid`. Throws `GitError` otherwise. */
+  async delete(gitDir: string, ref: string, oldOid: string): Promise<void> {
+    await this.transaction(gitDir, `delete ${ref} ${oldOid}`);
+  }
+
+  private async transaction(gitDir: string, command: string): Promise<void> {
     const updater = this.updaterFor(gitDir);
     if (updater.idle) clearTimeout(updater.idle);
     try {
       await new Promise<void>((resolve, reject) => {
         updater.pending = { resolve, reject };
         updater.stdout = "";
-        updater.child.stdin.write(`start\nupdate ${ref} ${newOid} ${oldOid}\nprepare\ncommit\n`);
+        updater.child.stdin.write(`start\n${command}\nprepare\ncommit\n`);
       });
     } finally {
       updater.pending = undefined;

@@ -28,7 +28,7 @@ describe("writeCommit", () => {
     const oid = await writeBlob(gitDir, Buffer.from(content));
     return writeCommit({
       gitDir,
-      branch: "main",
+      ref: "refs/heads/main",
       parent,
       files: new Map([["dir/file name.txt", { mode: "100644", oid }]]),
       message: "m",
@@ -69,7 +69,7 @@ describe("writeCommit", () => {
     files.set("run.sh", { mode: "100755", oid: exec });
     const commit = await writeCommit({
       gitDir,
-      branch: "main",
+      ref: "refs/heads/main",
       parent: undefined,
       files,
       message: "m",

@@ -5,9 +5,14 @@ import type { RefUpdater } from "./ref-updater.js";
 /** What `writeCommit` writes and where. */
 export interface WriteCommitInput {
   gitDir: string;
-  branch: string;
-  /** The branch's current commit, or undefined to create the branch. */
+  /** The full ref to move (`refs/heads/main`, `refs/pr/1`). */
+  ref: string;
+  /** The new commit's parent, or undefined for a root commit. */
   parent: string | undefined;
+  /** The second parent of a merge commit. */
+  mergeParent?: string;
+  /** What the ref must point at now (default: `parent`; all zeros: it must not exist). */
+  expected?: string;
   /** The complete file list of the new commit. Blobs must already be written. */
   files: ReadonlyMap<string, TreeFile>;
   message: string;
@@ -21,8 +26,8 @@ export interface WriteCommitInput {
 
 /**
  * Writes a commit atomically: writes its trees and commit object (invisible until referenced), then
- * moves the branch with a `git update-ref` transaction `<new> <old>`, which git does only if the branch still points
- * at `parent`. If it moved meanwhile, git refuses and nothing changes. Returns the new commit id.
+ * moves the ref with a `git update-ref` transaction `<new> <old>`, which git does only if the ref still points
+ * at `expected` (default `parent`). If it moved meanwhile, git refuses and nothing changes. Returns the new commit id.
  * Throws `GitError` when git refuses.
  */
 export async function writeCommit(input: WriteCommitInput): Promise<string> {
@@ -30,6 +35,7 @@ export async function writeCommit(input: WriteCommitInput): Promise<string> {
   const commit = buildCommit({
     tree: trees.root,
     parent: input.parent,
+    mergeParent: input.mergeParent,
     author: input.author,
     message: input.message,
   });
@@ -37,6 +43,6 @@ export async function writeCommit(input: WriteCommitInput): Promise<string> {
     writeObjects(input.gitDir, [...(input.blobs ?? []), ...trees.objects, commit]),
     input.ready,
   ]);
-  await input.refs.update(input.gitDir, `refs/heads/${input.branch}`, commit.oid, input.parent ?? ZERO_OID);
+  await input.refs.update(input.gitDir, input.ref, commit.oid, input.expected ?? input.parent ?? ZERO_OID);
   return commit.oid;
 }

@@ -4,6 +4,7 @@ import { initBareRepo, removeRepoDir } from "../git/git-repo.js";
 import { writeLooseObject } from "../git/loose-objects.js";
 import { writeCommit } from "../git/write-commit.js";
 import type { RepoType } from "../names.js";
+import { scanKeyOf } from "../scan/scan-key.js";
 import { INITIAL_GITATTRIBUTES } from "./initial-gitattributes.js";
 import { gitDirFor } from "./repo-ref.js";
 
@@ -41,7 +42,7 @@ export async function createRepository(ctx: HubContext, repo: NewRepository): Pr
       .execute();
     await writeCommit({
       gitDir,
-      branch: "main",
+      ref: "refs/heads/main",
       parent: undefined,
       files: new Map([[".gitattributes", { mode: "100644", oid }]]),
       message: "initial commit",
@@ -60,7 +61,7 @@ export async function createRepository(ctx: HubContext, repo: NewRepository): Pr
       })
       .execute();
     await ctx.scans.enqueue({
-      sha256,
+      key: scanKeyOf(sha256, ".gitattributes"),
       size: content.length,
       source: { git: gitDir, oid },
       name: ".gitattributes",

@@ -1,5 +1,6 @@
 import type { HubContext } from "../context.js";
 import type { TreeEntry } from "../git/git-repo.js";
+import { scanKeyOf } from "../scan/scan-key.js";
 import type { ScanState } from "../scan/security-status.js";
 
 /** What the hub knows about a blob: its content hash and, for LFS pointers, the object's size. */
@@ -30,19 +31,25 @@ export async function fileFacts(ctx: HubContext, entries: readonly TreeEntry[]):
       .execute();
     for (const r of rows) blobs.set(r.git_oid, { sha256: r.sha256, size: Number(r.size), lfs: r.lfs === 1 });
   }
-  const shas = [...new Set([...blobs.values()].map((b) => b.sha256))];
+  // Each path reads the scan of its own key: the same bytes may have another verdict under another name.
+  const keyOf = (entry: TreeEntry) => {
+    const blob = entry.type === "blob" ? blobs.get(entry.oid) : undefined;
+    return blob ? scanKeyOf(blob.sha256, entry.path) : undefined;
+  };
+  const keys = [...new Set(entries.map(keyOf).filter((k) => k !== undefined))];
   const scans = new Map<string, ScanState>();
-  for (let i = 0; i < shas.length; i += CHUNK) {
+  for (let i = 0; i < keys.length; i += CHUNK) {
     const rows = await ctx.db
       .selectFrom("scans")
-      .select(["sha256", "state", "verdict", "infected", "report", "error"])
-      .where("sha256", "in", shas.slice(i, i + CHUNK))
+      .select(["key", "state", "verdict", "infected", "report", "error"])
+      .where("key", "in", keys.slice(i, i + CHUNK))
       .execute();
-    for (const r of rows) scans.set(r.sha256, r);
+    for (const r of rows) scans.set(r.key, r);
   }
   return entries.map((entry) => {
     const blob = entry.type === "blob" ? blobs.get(entry.oid) : undefined;
-    return { entry, blob, scan: blob ? scans.get(blob.sha256) : undefined };
+    const key = keyOf(entry);
+    return { entry, blob, scan: key !== undefined ? scans.get(key) : undefined };
   });
 }
 

@@ -18,7 +18,15 @@ export interface RepoRef {
   gitDir: string;
   policy: PushPolicy;
   quarantine: boolean;
+  /** Whether the caller may write to it (owner, or member of the owning organisation with write rights). */
+  canWrite: boolean;
 }
+
+/**
+ * What a route needs: `read` the repository, `write` to it, or `contribute` (open discussions and
+ * pull requests: any readable repository, with a write token, as on the Hub).
+ */
+export type RepoAccess = "read" | "write" | "contribute";
 
 /** The bare repository folder of a repo. Names are validated, so they are safe path segments. */
 export function gitDirFor(ctx: HubContext, type: RepoType, namespace: string, name: string): string {
@@ -36,7 +44,7 @@ export async function loadRepo(
   namespace: string,
   name: string,
   caller: Caller | undefined,
-  need: "read" | "write",
+  need: RepoAccess,
 ): Promise<RepoRef> {
   if (!isValidName(namespace) || !isValidName(name)) throw repoNotFound();
   const row = await ctx.db
@@ -57,10 +65,12 @@ export async function loadRepo(
   if (!row) throw repoNotFound();
   const member = caller ? await memberRole(ctx, row.ownerId, caller.id) : undefined;
   if (row.private && !member) throw repoNotFound();
-  if (need === "write") {
+  if (need !== "read") {
     if (!caller) throw new HubError(401, "Unauthorized", "a write token is required");
     if (caller.role !== "write") throw new HubError(403, "Forbidden", "this token is read-only");
-    if (member !== "write") throw new HubError(403, "Forbidden", `you cannot write to ${namespace}/${name}`);
+  }
+  if (need === "write" && member !== "write") {
+    throw new HubError(403, "Forbidden", `you cannot write to ${namespace}/${name}`);
   }
   return {
     id: row.id,
@@ -74,6 +84,7 @@ export async function loadRepo(
     gitDir: gitDirFor(ctx, type, namespace, name),
     policy: row.policy === "block" || row.policy === "warn" ? row.policy : ctx.policy,
     quarantine: row.quarantine === null ? ctx.quarantine : row.quarantine === 1,
+    canWrite: member === "write" && caller?.role === "write",
   };
 }
 

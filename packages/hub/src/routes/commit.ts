@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { applyCommit } from "../commit/apply-commit.js";
 import { parseCommit } from "../commit/parse-commit.js";
 import type { HubContext } from "../context.js";
+import { commitAsPullRequest, commitToPullRequest, prNumberOf } from "../discussions/pull-request-commits.js";
 import { badInput, HubError } from "../hub-error.js";
 import { assertRepoPath } from "../names.js";
 import { loadRepo } from "../repos/repo-ref.js";
@@ -36,27 +37,40 @@ export function commitRoutes(app: FastifyInstance, ctx: HubContext): void {
       { bodyLimit: ctx.limits.maxCommitBodyBytes },
       async (request) => {
         const { ns, repo: name, rev } = request.params;
-        // Committing a pull request straight to its branch would silently do something else.
-        if (queryFlag(request.query.create_pr)) throw badInput("pull requests are not supported by this hub");
-        const repo = await loadRepo(ctx, t.type, ns, name, request.caller, "write");
+        const createPr = queryFlag(request.query.create_pr);
+        const prNum = prNumberOf(rev);
+        // Anyone who can read a repository may open a pull request or push to their own.
+        const need = createPr || prNum !== undefined ? "contribute" : "write";
+        const repo = await loadRepo(ctx, t.type, ns, name, request.caller, need);
         const caller = request.caller;
         if (!caller) throw new HubError(401, "Unauthorized", "a write token is required");
         if (typeof request.body !== "string") {
           throw new HubError(415, "InvalidInput", "the commit body must be application/x-ndjson");
         }
         const parsed = parseCommit(request.body, ctx.limits);
-        const oid = await applyCommit(ctx, repo, rev, caller, parsed);
         const web = `${baseUrl(ctx, request)}${t.web}/${repo.fullName}`;
-        return { success: true, commitOid: oid, commitUrl: `${web}/commit/${oid}`, hookOutput: "" };
+        const answer = (oid: string) => ({
+          success: true,
+          commitOid: oid,
+          commitUrl: `${web}/commit/${oid}`,
+          hookOutput: "",
+        });
+        if (createPr) {
+          const { discussion, oid } = await commitAsPullRequest(ctx, repo, rev, caller, parsed);
+          return { ...answer(oid), pullRequestUrl: `${web}/discussions/${discussion.num}` };
+        }
+        if (prNum !== undefined) return answer(await commitToPullRequest(ctx, repo, prNum, caller, parsed));
+        return answer(await applyCommit(ctx, repo, rev, caller, parsed));
       },
     );
 
-    app.post<{ Params: RevParams; Body: PreuploadBody }>(
+    app.post<{ Params: RevParams; Body: PreuploadBody; Querystring: { create_pr?: string } }>(
       `${t.api}/:ns/:repo/preupload/:rev`,
       { schema: preuploadSchema },
       async (request) => {
         const { ns, repo: name, rev } = request.params;
-        const repo = await loadRepo(ctx, t.type, ns, name, request.caller, "write");
+        const forPr = queryFlag(request.query.create_pr) || prNumberOf(rev) !== undefined;
+        const repo = await loadRepo(ctx, t.type, ns, name, request.caller, forPr ? "contribute" : "write");
         const commit = await commitOf(repo, rev);
         if (request.body.files.length > ctx.limits.maxBatchObjects) {
           throw badInput(`at most ${ctx.limits.maxBatchObjects} files per preupload request`);

@@ -7,7 +7,7 @@ import { fileFacts } from "../repos/file-facts.js";
 import { loadRepo } from "../repos/repo-ref.js";
 import { fileStatusOf, parseReport } from "../scan/security-status.js";
 import { REPO_TYPE_ROUTES, type RepoParams } from "./repo-types.js";
-import { commitOf } from "./revision.js";
+import { commitAndPath } from "./revision.js";
 
 /**
  * `GET /api/{models,datasets}/{ns}/{repo}/scan/{rev}/{path}`: one file's status and its full scan
@@ -21,13 +21,16 @@ export function fileScanRoutes(app: FastifyInstance, ctx: HubContext): void {
       async (request) => {
         const { params } = request;
         const repo = await loadRepo(ctx, t.type, params.ns, params.repo, request.caller, "read");
-        const commit = await commitOf(repo, params.rev);
-        const path = assertRepoPath(params["*"], ctx.limits);
+        const target = await commitAndPath(repo, params.rev, params["*"], false);
+        const commit = target.commit;
+        const path = assertRepoPath(target.path, ctx.limits);
         const [entry] = await listTree(repo.gitDir, commit, { path });
-        if (!entry || entry.type !== "blob") throw entryNotFound(path);
+        if (entry?.type !== "blob") throw entryNotFound(path);
         const [facts] = await fileFacts(ctx, [entry]);
         const scan = facts?.scan;
-        const report = scan?.state === "done" ? (parseReport(scan.report) ?? null) : null;
+        const stored = scan?.state === "done" ? parseReport(scan.report) : undefined;
+        // A report is shared by every repository holding the bytes: it is this path's, nobody else's.
+        const report = stored ? { ...stored, path } : null;
         return {
           path,
           status: fileStatusOf(scan),

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { HubContext } from "../context.js";
-import { listBranches, listCommits } from "../git/git-log.js";
+import { listCommits } from "../git/git-log.js";
 import { badInput } from "../hub-error.js";
 import { loadRepo } from "../repos/repo-ref.js";
 import { baseUrl } from "./base-url.js";
@@ -15,7 +15,6 @@ export const MAX_COMMIT_PAGES = 1_000;
 /**
  * `GET /api/{models,datasets}/{ns}/{repo}/commits/{rev}?p=&limit=`: the Hub's commit listing, newest
  * first, with `Link: rel="next"` while there are more.
- * `GET .../refs`: the Hub's `{branches, tags, converts}`.
  */
 export function historyRoutes(app: FastifyInstance, ctx: HubContext): void {
   for (const t of REPO_TYPE_ROUTES) {
@@ -43,22 +42,6 @@ export function historyRoutes(app: FastifyInstance, ctx: HubContext): void {
         }));
       },
     );
-    app.get<{ Params: RepoParams }>(`${t.api}/:ns/:repo/refs`, async (request) => {
-      const repo = await loadRepo(
-        ctx,
-        t.type,
-        request.params.ns,
-        request.params.repo,
-        request.caller,
-        "read",
-      );
-      const branches = await listBranches(repo.gitDir);
-      return {
-        branches: branches.map((b) => ({ name: b.name, ref: `refs/heads/${b.name}`, targetCommit: b.oid })),
-        tags: [],
-        converts: [],
-      };
-    });
   }
 }
 

@@ -52,7 +52,9 @@ export function lfsRoutes(app: FastifyInstance, ctx: HubContext): void {
           ns,
           name,
           request.caller,
-          body.operation === "upload" ? "write" : "read",
+          // Uploads serve commits and pull requests: anyone who may open one may upload its files,
+          // which stay linked to this repository only (a commit to a branch still needs write access).
+          body.operation === "upload" ? "contribute" : "read",
         );
         if (body.hash_algo !== undefined && body.hash_algo !== "sha256" && body.hash_algo !== "sha_256") {
           throw new HubError(

@@ -107,7 +107,7 @@ async function targetOf(
       .select(["id", "kind"])
       .where("name", "=", namespace)
       .executeTakeFirst();
-    if (!org || org.kind !== "org") throw repoNotFound();
+    if (org?.kind !== "org") throw repoNotFound();
     if ((await memberRole(ctx, org.id, caller.id)) !== "write") {
       throw new HubError(403, "Forbidden", `you cannot create repositories in ${namespace}`);
     }
@@ -136,6 +136,11 @@ async function deleteRepository(ctx: HubContext, repo: RepoRef): Promise<void> {
   await ctx.db.transaction().execute(async (trx) => {
     await trx.deleteFrom("scan_waiters").where("repo_id", "=", repo.id).execute();
     await trx.deleteFrom("lfs_links").where("repo_id", "=", repo.id).execute();
+    await trx
+      .deleteFrom("discussion_events")
+      .where("discussion_id", "in", trx.selectFrom("discussions").select("id").where("repo_id", "=", repo.id))
+      .execute();
+    await trx.deleteFrom("discussions").where("repo_id", "=", repo.id).execute();
     await trx.deleteFrom("repos").where("id", "=", repo.id).execute();
   });
   ctx.branches.forgetRepo(repo.gitDir);

@@ -8,7 +8,7 @@ import { loadRepo } from "../repos/repo-ref.js";
 import { fileStatusOf, isQuarantined } from "../scan/security-status.js";
 import { parseRange } from "./parse-range.js";
 import { REPO_TYPE_ROUTES, type RepoParams } from "./repo-types.js";
-import { commitOf } from "./revision.js";
+import { commitAndPath } from "./revision.js";
 
 interface ResolveParams extends RepoParams {
   rev: string;
@@ -32,10 +32,11 @@ export function resolveRoutes(app: FastifyInstance, ctx: HubContext): void {
     ) => {
       const { params } = request;
       const repo = await loadRepo(ctx, t.type, params.ns, params.repo, request.caller, "read");
-      const commit = await commitOf(repo, params.rev);
-      const path = assertRepoPath(params["*"], ctx.limits);
+      const target = await commitAndPath(repo, params.rev, params["*"], false);
+      const commit = target.commit;
+      const path = assertRepoPath(target.path, ctx.limits);
       const [entry] = await listTree(repo.gitDir, commit, { path });
-      if (!entry || entry.type !== "blob") throw entryNotFound(path);
+      if (entry?.type !== "blob") throw entryNotFound(path);
       const [facts] = await fileFacts(ctx, [entry]);
       const blob = facts?.blob;
       const status = fileStatusOf(facts?.scan);

@@ -3,6 +3,12 @@ import { HubError, revisionNotFound } from "../hub-error.js";
 import { isValidRevision } from "../names.js";
 import type { RepoRef } from "../repos/repo-ref.js";
 
+/**
+ * Segments of a path tried as part of an unencoded revision (`tree/feature/x/...`): each try costs
+ * a git lookup, so a long path cannot make one request spawn git without end (CWE-400).
+ */
+export const MAX_REVISION_SEGMENTS = 8;
+
 /** Resolves a revision of a repo to a commit id, or throws 404 `RevisionNotFound`. */
 export async function commitOf(repo: RepoRef, rev: string): Promise<string> {
   if (!isValidRevision(rev))
@@ -10,4 +16,30 @@ export async function commitOf(repo: RepoRef, rev: string): Promise<string> {
   const commit = await resolveRevision(repo.gitDir, rev);
   if (!commit) throw revisionNotFound(rev);
   return commit;
+}
+
+/**
+ * Splits `{rev}/{rest}` of a route into a commit and a path. Clients should encode `/` in a
+ * revision (`feature%2Fx`, `refs%2Fpr%2F1`), but the JS client's `listFiles` does not, and the Hub
+ * accepts `resolve/refs/pr/1/file` too: when `rev` alone names nothing, the shortest `rev/...`
+ * prefix that names a branch, tag or PR ref is the revision. `rest` may end up empty only when
+ * `emptyPath` allows it (a tree listing of the root).
+ */
+export async function commitAndPath(
+  repo: RepoRef,
+  rev: string,
+  rest: string,
+  emptyPath: boolean,
+): Promise<{ commit: string; path: string }> {
+  const direct = isValidRevision(rev) ? await resolveRevision(repo.gitDir, rev) : undefined;
+  if (direct) return { commit: direct, path: rest };
+  const segments = rest.split("/");
+  const most = Math.min(MAX_REVISION_SEGMENTS, emptyPath ? segments.length : segments.length - 1);
+  for (let i = 1; i <= most; i++) {
+    const candidate = [rev, ...segments.slice(0, i)].join("/");
+    if (!isValidRevision(candidate)) break;
+    const commit = await resolveRevision(repo.gitDir, candidate);
+    if (commit) return { commit, path: segments.slice(i).join("/") };
+  }
+  return { commit: await commitOf(repo, rev), path: rest };
 }

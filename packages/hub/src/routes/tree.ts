@@ -9,7 +9,7 @@ import { securityFileStatus } from "../scan/security-status.js";
 import { baseUrl } from "./base-url.js";
 import { queryFlag } from "./query-flag.js";
 import { REPO_TYPE_ROUTES, type RepoParams } from "./repo-types.js";
-import { commitOf } from "./revision.js";
+import { commitAndPath, commitOf } from "./revision.js";
 
 interface TreeParams extends RepoParams {
   rev: string;
@@ -46,13 +46,14 @@ export function treeRoutes(app: FastifyInstance, ctx: HubContext): void {
     ) => {
       const { params, query } = request;
       const repo = await loadRepo(ctx, t.type, params.ns, params.repo, request.caller, "read");
-      const commit = await commitOf(repo, params.rev);
-      const path = params["*"] ? assertRepoPath(params["*"].replace(/\/+$/, ""), ctx.limits) : undefined;
+      const target = await commitAndPath(repo, params.rev, (params["*"] ?? "").replace(/\/+$/, ""), true);
+      const commit = target.commit;
+      const path = target.path ? assertRepoPath(target.path, ctx.limits) : undefined;
       const recursive = queryFlag(query.recursive);
       const expand = queryFlag(query.expand);
       if (path !== undefined) {
         const [self] = await listTree(repo.gitDir, commit, { path });
-        if (!self || self.type !== "tree") throw entryNotFound(path);
+        if (self?.type !== "tree") throw entryNotFound(path);
       }
       const listed = await listTree(repo.gitDir, commit, {
         recursive,

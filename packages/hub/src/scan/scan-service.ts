@@ -9,12 +9,12 @@ import { secretFindings } from "./security-status.js";
 /** Where a scanned content lives: an LFS object, or a blob of a git repository. */
 export type ScanSource = { lfs: string } | { git: string; oid: string };
 
-/** A content to scan, keyed by its sha256. */
+/** A content to scan, keyed by `scanKeyOf(sha256, name)`. */
 export interface ScanRequest {
-  sha256: string;
+  key: string;
   size: number;
   source: ScanSource;
-  /** The path it was pushed as (names the report). */
+  /** The path it was pushed as (the scanner reads its path facts; the stored report keeps no path). */
   name: string;
   /** The content, when the caller still holds it (regular files before they are written to git). */
   bytes?: Uint8Array;
@@ -40,7 +40,7 @@ export interface ScanServiceOptions {
 }
 
 /**
- * Scans contents off the request path, each distinct sha256 once. States go `queued` -> `scanning`
+ * Scans contents off the request path, each distinct scan key (content and path facts) once. States go `queued` -> `scanning`
  * -> `done` (with a verdict) or `error` (a crash, a timeout: never `safe`). Runs at most
  * `runner.concurrency` scans at once; the rest wait in `queued`.
  */
@@ -56,29 +56,30 @@ export class ScanService {
   async resume(): Promise<void> {
     const rows = await this.options.db
       .selectFrom("scans")
-      .select(["sha256", "size", "source"])
+      .select(["key", "size", "source", "name"])
       .where("state", "in", ["queued", "scanning"])
       .execute();
     for (const row of rows) {
       this.pending.push({
-        sha256: row.sha256,
+        key: row.key,
         size: Number(row.size),
         source: JSON.parse(row.source),
-        name: row.sha256,
+        // Rows from before scan keys have no name; their key is a bare sha256 (no path facts).
+        name: row.name ?? "file",
       });
     }
     this.pump();
   }
 
   /**
-   * Queues a scan unless this content already has one (done, running or queued). Returns whether a
+   * Queues a scan unless this key already has one (done, running or queued). Returns whether a
    * new scan was queued.
    */
   async enqueue(request: ScanRequest): Promise<boolean> {
     const result = await this.options.db
       .insertInto("scans")
       .values({
-        sha256: request.sha256,
+        key: request.key,
         state: "queued",
         verdict: null,
         infected: 0,
@@ -86,10 +87,11 @@ export class ScanService {
         error: null,
         source: JSON.stringify(request.source),
         size: request.size,
+        name: request.name,
         queued_at: new Date().toISOString(),
         finished_at: null,
       })
-      .onConflict((oc) => oc.column("sha256").doNothing())
+      .onConflict((oc) => oc.column("key").doNothing())
       .executeTakeFirst();
     const queued = Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
     if (queued) {
@@ -99,28 +101,28 @@ export class ScanService {
     return queued;
   }
 
-  /** Resolves when the content's scan has finished (at once if it already has). */
-  async settled(sha256: string): Promise<void> {
+  /** Resolves when the scan of `key` has finished (at once if it already has). */
+  async settled(key: string): Promise<void> {
     const row = await this.options.db
       .selectFrom("scans")
       .select("state")
-      .where("sha256", "=", sha256)
+      .where("key", "=", key)
       .executeTakeFirst();
     if (!row || row.state === "done" || row.state === "error") return;
     await new Promise<void>((resolve) => {
-      const list = this.waiting.get(sha256) ?? [];
+      const list = this.waiting.get(key) ?? [];
       list.push(() => resolve());
-      this.waiting.set(sha256, list);
+      this.waiting.set(key, list);
     });
   }
 
-  /** Records that `sha256` was pushed at `site`; secrets found in it become events for the owner. */
-  async recordPush(sha256: string, site: PushSite): Promise<void> {
+  /** Records that the content of scan `key` was pushed at `site`; secrets found in it become events for the owner. */
+  async recordPush(key: string, site: PushSite): Promise<void> {
     const db = this.options.db;
     const row = await db
       .selectFrom("scans")
       .select(["state", "report"])
-      .where("sha256", "=", sha256)
+      .where("key", "=", key)
       .executeTakeFirst();
     if (row?.state === "done") {
       await this.emitSecretEvents(row.report, [site]);
@@ -128,15 +130,11 @@ export class ScanService {
     }
     await db
       .insertInto("scan_waiters")
-      .values({ sha256, repo_id: site.repoId, commit_oid: site.commit, path: site.path })
+      .values({ key, repo_id: site.repoId, commit_oid: site.commit, path: site.path })
       .execute();
     // The scan may have finished between the read above and the insert: settle it again.
-    const after = await db
-      .selectFrom("scans")
-      .select(["state"])
-      .where("sha256", "=", sha256)
-      .executeTakeFirst();
-    if (after?.state === "done" || after?.state === "error") await this.flushWaiters(sha256);
+    const after = await db.selectFrom("scans").select(["state"]).where("key", "=", key).executeTakeFirst();
+    if (after?.state === "done" || after?.state === "error") await this.flushWaiters(key);
   }
 
   /** Stops taking new scans (running ones finish or are abandoned by the runner's close). */
@@ -160,8 +158,9 @@ export class ScanService {
   private async run(request: ScanRequest): Promise<void> {
     const db = this.options.db;
     try {
-      await db.updateTable("scans").set({ state: "scanning" }).where("sha256", "=", request.sha256).execute();
-      const report = await this.scanWithTimeout(request);
+      await db.updateTable("scans").set({ state: "scanning" }).where("key", "=", request.key).execute();
+      // Shared by every repository holding this content: keep no path (each answer sets its own).
+      const report = { ...(await this.scanWithTimeout(request)), path: "" };
       await db
         .updateTable("scans")
         .set({
@@ -172,13 +171,13 @@ export class ScanService {
           error: null,
           finished_at: new Date().toISOString(),
         })
-        .where("sha256", "=", request.sha256)
+        .where("key", "=", request.key)
         .execute();
     } catch (err) {
       // Stopped by shutdown: left `scanning`, so the next start scans it again.
       if (this.closed) return;
       // A crashed or timed-out scan is an `error`, never `safe`.
-      this.options.log(`scan of ${request.sha256} failed`, err);
+      this.options.log(`scan of ${request.key} failed`, err);
       await db
         .updateTable("scans")
         .set({
@@ -187,15 +186,15 @@ export class ScanService {
           error: `scan failed: ${err instanceof Error ? err.message : String(err)}`.slice(0, 1000),
           finished_at: new Date().toISOString(),
         })
-        .where("sha256", "=", request.sha256)
+        .where("key", "=", request.key)
         .execute()
         .catch((e: unknown) => this.options.log("could not record a failed scan", e));
     }
-    await this.flushWaiters(request.sha256).catch((e: unknown) =>
+    await this.flushWaiters(request.key).catch((e: unknown) =>
       this.options.log("could not record events", e),
     );
-    for (const wake of this.waiting.get(request.sha256) ?? []) wake(true);
-    this.waiting.delete(request.sha256);
+    for (const wake of this.waiting.get(request.key) ?? []) wake(true);
+    this.waiting.delete(request.key);
   }
 
   private async scanWithTimeout(request: ScanRequest): Promise<FileReport> {
@@ -217,17 +216,17 @@ export class ScanService {
     return { name: request.name, bytes: await readBlob(source.git, source.oid), ...clamd };
   }
 
-  private async flushWaiters(sha256: string): Promise<void> {
+  private async flushWaiters(key: string): Promise<void> {
     const db = this.options.db;
     const waiters = await db
       .selectFrom("scan_waiters")
       .innerJoin("repos", "repos.id", "scan_waiters.repo_id")
       .select(["scan_waiters.repo_id as repoId", "repos.owner_id as ownerId", "commit_oid as commit", "path"])
-      .where("scan_waiters.sha256", "=", sha256)
+      .where("scan_waiters.key", "=", key)
       .execute();
-    await db.deleteFrom("scan_waiters").where("sha256", "=", sha256).execute();
+    await db.deleteFrom("scan_waiters").where("key", "=", key).execute();
     if (waiters.length === 0) return;
-    const row = await db.selectFrom("scans").select("report").where("sha256", "=", sha256).executeTakeFirst();
+    const row = await db.selectFrom("scans").select("report").where("key", "=", key).executeTakeFirst();
     await this.emitSecretEvents(row?.report ?? null, waiters);
   }
 

@@ -22,7 +22,13 @@ function runPickleCheck(input: CheckInput): CheckOutput {
   const findings: Finding[] = [];
   const calls: CallRecord[] = [];
   const cache = new Map<string, Classification>();
-  const classify = (module: string, name: string) => cachedClassify(cache, input.policy, module, name);
+  const judged = judgedLoaders(input.pickles);
+  const classify = (module: string, name: string): Classification => {
+    const c = cachedClassify(cache, input.policy, module, name);
+    return judged.has(`${module}\n${name}`)
+      ? { safety: "innocuous", reason: "loads nested pickles, analysed" }
+      : c;
+  };
   let innocuousCalls = 0;
 
   for (const { analysis, member } of input.pickles) {
@@ -80,6 +86,17 @@ function runPickleCheck(input: CheckInput): CheckOutput {
     }
   }
 
+  for (const key of judged) {
+    const [module, name] = key.split("\n") as [string, string];
+    const record = imports.get(key);
+    findings.push({
+      check: "pickle",
+      rule: "pickle/nested-pickle",
+      severity: "info",
+      message: `${module}.${name} loads byte strings written in the stream; each was analysed as that loader reads it, and what it imports is judged with the file`,
+      ...(record ? { location: record.location } : {}),
+    });
+  }
   for (const record of imports.values()) {
     if (record.safety === "innocuous") continue;
     const fed = callFedBy(record, calls);
@@ -114,4 +131,19 @@ function cachedClassify(
     cache.set(key, c);
   }
   return c;
+}
+
+/**
+ * Loaders (`module\nname`) judged by the bytes they load in every stream that uses them: only then
+ * does the nested content decide, instead of the policy's verdict on the loader.
+ */
+function judgedLoaders(pickles: CheckInput["pickles"]): Set<string> {
+  const verdicts = new Map<string, boolean>();
+  for (const { analysis } of pickles) {
+    for (const use of analysis.loaders) {
+      const key = `${use.module}\n${use.name}`;
+      verdicts.set(key, (verdicts.get(key) ?? true) && use.judged === true);
+    }
+  }
+  return new Set([...verdicts].filter(([, ok]) => ok).map(([key]) => key));
 }

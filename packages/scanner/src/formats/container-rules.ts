@@ -6,11 +6,14 @@
 export const CONTAINER_RULES: Readonly<Record<string, string>> = Object.freeze({
   "zip/no-end-record": "No end-of-central-directory record: the file is not a readable zip (error).",
   "zip/bad-end-record":
-    "The end records point outside the file or cannot hold the declared directory (error).",
+    "The end records point outside the file or cannot hold the declared directory (error; suspicious when only one of PyTorch's and Python's readers refuses them, and the archive is scanned as the other reads it).",
   "zip/bad-central-directory":
     "A central-directory record is cut, inconsistent, or its data runs past the file (error).",
-  "zip/unsupported": "Multi-disk archives and masked local headers, which PyTorch's reader refuses (error).",
+  "zip/unsupported":
+    "Multi-disk archives and masked local headers, which PyTorch's reader refuses (error; suspicious when Python's zipfile reads the archive, which is then scanned as it reads it).",
   "zip/too-many-entries": "The archive declares more entries than `maxArchiveEntries` (error).",
+  "zip/entry-count-mismatch":
+    "The end record counts other entries than the central directory holds: PyTorch (miniz) reads the count, Python's zipfile the directory's size; the entries of both are scanned (suspicious).",
   "zip/directory-too-large": "The central directory is larger than `maxMemberBytes` (error).",
   "zip/bad-local-header":
     "A member has no local header where the directory says, or its data runs past the file (error).",

@@ -1,7 +1,8 @@
 import { type Limits, resolveLimits } from "../limits.js";
 import { type ByteSource, readFully } from "../reader/byte-source.js";
 import { type BuildHook, FAILED, NEED_MORE, PickleMachine, RAW, SKIP, STOPPED } from "./machine.js";
-import type { PickleAnalysis } from "./types.js";
+import { analyseNestedBytes } from "./nested-loads.js";
+import type { LoaderUse, PickleAnalysis } from "./types.js";
 
 export interface AnalysePickleOptions {
   limits?: Partial<Limits>;
@@ -101,23 +102,85 @@ async function analyseAt(
     buf = await readFully(source, base, want);
   }
 
+  const loaders = machine.loaderUses();
+  for (const use of loaders)
+    use.judged = await judgeLoader(source, use, limits, depth, machine, nestedResults);
+
   const analysis: PickleAnalysis = {
     start,
     end: machine.pos,
     protocol: machine.protocol,
     opcodes: machine.opcodes,
     complete,
+    ...(complete && machine.frameEnd > machine.pos ? { frameEnd: machine.frameEnd } : {}),
     imports: machine.imports,
     calls: machine.calls(),
     issues: machine.issues,
     strings: machine.strings(),
+    loaders,
   };
   for (const inner of nestedResults) {
     analysis.imports.push(...inner.imports);
     analysis.calls.push(...inner.calls);
     analysis.issues.push(...inner.issues);
     analysis.strings.push(...inner.strings);
+    analysis.loaders.push(...inner.loaders);
     analysis.opcodes += inner.opcodes;
   }
   return analysis;
+}
+
+/**
+ * Analyses the bytes every call of a loader is fed (each distinct byte string once), adding the
+ * results to `nested`, and says whether the loader can be judged by them: every push of the loader
+ * was such a call, and every byte string was read to its end without error. Payloads inside are
+ * found either way; a loader that is not judged keeps the policy's verdict.
+ */
+async function judgeLoader(
+  source: ByteSource,
+  use: LoaderUse,
+  limits: Limits,
+  depth: number,
+  machine: PickleMachine,
+  nested: PickleAnalysis[],
+): Promise<boolean> {
+  let judged = use.unlisted === 0 && use.references === use.loads.length && use.loads.length > 0;
+  const seen = new Set<number>();
+  for (const load of use.loads) {
+    const bytes = load.bytes;
+    if (!bytes) {
+      judged = false;
+      continue;
+    }
+    if (seen.has(bytes.offset)) continue;
+    seen.add(bytes.offset);
+    if (depth + 1 > MAX_NESTED_PICKLES_DEPTH) {
+      machine.issue(
+        "pickle/nesting-too-deep",
+        "error",
+        `${use.module}.${use.name} loads a nested pickle deeper than the limit (${MAX_NESTED_PICKLES_DEPTH})`,
+        load.offset,
+      );
+      return false;
+    }
+    const content = await analyseNestedBytes(source, bytes, use.kind, (inner, start, onBuild) =>
+      analyseAt(inner, start, limits, onBuild, depth + 1),
+    );
+    for (const a of content.analyses) nested.push(downgradeErrors(a, use));
+    if (!content.clean) judged = false;
+  }
+  return judged;
+}
+
+/**
+ * Bytes a loader is fed that are not a well-formed pickle make that call fail at load time, not the
+ * file: their errors are reported as suspicious (the loader itself stays as the policy judges it).
+ */
+function downgradeErrors(a: PickleAnalysis, use: LoaderUse): PickleAnalysis {
+  for (const issue of a.issues) {
+    if (issue.severity !== "error") continue;
+    issue.severity = "suspicious";
+    issue.message = `in the bytes ${use.module}.${use.name} loads: ${issue.message}`;
+  }
+  return a;
 }

@@ -1,8 +1,9 @@
 import type { Limits } from "../limits.js";
+import { isByteStream, nestedLoaderKind } from "./nested-loaders.js";
 import { type ArgKind, HIGHEST_PROTOCOL, OPCODES } from "./opcodes.js";
 import { PagedInt32 } from "./paged-int32.js";
 import { decodeEscapedString, decodeRawUnicodeEscape, latin1, parseIntText } from "./python-literals.js";
-import type { PickleCall, PickleImport, PickleIssue } from "./types.js";
+import type { LoaderUse, PickleCall, PickleImport, PickleIssue } from "./types.js";
 import {
   ANY,
   BIGINT,
@@ -73,6 +74,11 @@ const MAX_SPARSE_MEMO = 1_000_000;
 const MAX_ISSUES_PER_RULE = 100;
 /** Distinct `module.name` imports per stream; real files have hundreds (CWE-770). */
 const MAX_DISTINCT_IMPORTS = 5_000;
+/**
+ * Calls of one loader listed per stream (CWE-770); a stream that calls it more often keeps the loader
+ * judged by the policy. `pickle.dumps` of a large state dict makes one call per storage.
+ */
+const MAX_LOADS_PER_LOADER = 100_000;
 /** Longest module plus name of one import; real names are far shorter (CWE-770). */
 const MAX_IMPORT_NAME_CHARS = 4_096;
 /** Strings at least this long are handed to the secrets check. */
@@ -119,6 +125,8 @@ export class PickleMachine {
   private readonly rawCalls: RawCall[] = [];
   private readonly calleesSeen = new Set<number>();
   callsDropped = 0;
+  /** Loaders the stream imports (nested-loaders.ts), by value code: how they are used. */
+  private readonly loaders = new Map<number, LoaderUse>();
 
   private readonly maxStackDepth: number;
   private stack = new Int32Array(256);
@@ -139,6 +147,8 @@ export class PickleMachine {
   minBytes = 0;
   /** Set when `run` returns RAW. */
   pendingRaw: RawData | undefined;
+  /** Absolute end of the last FRAME read (0 before any): see `PickleAnalysis.frameEnd`. */
+  frameEnd = 0;
 
   constructor(
     start: number,
@@ -208,6 +218,7 @@ export class PickleMachine {
         case 0x32: // DUP
           if (this.sp <= this.fence) return this.underflow(base + opStart);
           if (!this.push(this.stack[this.sp - 1] as number)) return this.stackLimit(base + opStart);
+          if (this.loaders.size > 0) this.countLoaderReference(this.stack[this.sp - 1] as number);
           break;
         case 0x94: // MEMOIZE
           if (this.sp <= this.fence) return this.underflow(base + opStart);
@@ -686,6 +697,7 @@ export class PickleMachine {
               base + opStart,
             );
           }
+          this.frameEnd = base + p + len;
           break;
         }
         default:
@@ -761,7 +773,40 @@ export class PickleMachine {
       this.stackLimit(offset);
       return false;
     }
+    if (this.loaders.size > 0) this.countLoaderReference(value);
     return true;
+  }
+
+  /**
+   * A loader's value was pushed (imported, fetched from the memo, duplicated). Each push must end as
+   * the callee of a call whose bytes are analysed for the loader to be judged by them; a push used any
+   * other way (an argument, a dict value, left unused) leaves the loader judged as the policy says.
+   */
+  private countLoaderReference(code: number): void {
+    const use = this.loaders.get(code);
+    if (use) use.references++;
+  }
+
+  /** The bytes a loader call reads: `loader(b'...')` or `loader(io.BytesIO(b'...'))`. */
+  private loadedBytes(args: number): { offset: number; length: number } | undefined {
+    const tuple = this.values.object(args);
+    if (tuple?.k !== "tuple" || tuple.items.length === 0) return undefined;
+    const first = tuple.items[0] as number;
+    const direct = this.values.span(first);
+    if (direct) return direct;
+    const wrapped = this.values.object(first);
+    if (wrapped?.k !== "call") return undefined;
+    const stream = this.values.globalOf(wrapped.callee);
+    if (!stream || !isByteStream(stream.module, stream.name)) return undefined;
+    const inner = this.values.object(wrapped.args);
+    return inner?.k === "tuple" && inner.items.length > 0
+      ? this.values.span(inner.items[0] as number)
+      : undefined;
+  }
+
+  /** How the stream used the loaders it imports. */
+  loaderUses(): LoaderUse[] {
+    return [...this.loaders.values()];
   }
 
   /** Records an import (once per distinct name, counted) and returns its value; undefined on failure. */
@@ -791,7 +836,17 @@ export class PickleMachine {
       this.importsByName.set(key, record);
       this.imports.push(record);
     }
-    return this.values.global(module, name, offset);
+    const code = this.values.global(module, name, offset);
+    const kind = nestedLoaderKind(module, name);
+    if (kind) {
+      let use = this.loaders.get(code);
+      if (!use) {
+        use = { module, name, kind, references: 0, loads: [], unlisted: 0 };
+        this.loaders.set(code, use);
+      }
+      use.references++;
+    }
+    return code;
   }
 
   private stackGlobal(moduleCode: number, nameCode: number, offset: number): number | undefined {
@@ -832,6 +887,12 @@ export class PickleMachine {
 
   private call(callee: number, args: number, op: RawCall["op"], offset: number): number {
     this.recordCall(callee, args, op, offset);
+    const loader = this.loaders.size > 0 ? this.loaders.get(callee) : undefined;
+    if (loader) {
+      if (loader.loads.length < MAX_LOADS_PER_LOADER) {
+        loader.loads.push({ offset, bytes: op === "REDUCE" ? this.loadedBytes(args) : undefined });
+      } else loader.unlisted++;
+    }
     // Real files only call imported globals; anything else is computed by the stream itself
     // (a getattr result, a persistent object), or past the tracking budget: say so.
     if (

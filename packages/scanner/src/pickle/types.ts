@@ -1,4 +1,5 @@
 import type { Severity } from "../report/types.js";
+import type { NestedLoaderKind } from "./nested-loaders.js";
 
 /** One import a pickle stream performs (GLOBAL, STACK_GLOBAL, INST, or an EXT code). */
 export interface PickleImport {
@@ -40,6 +41,35 @@ export interface PickleString {
   offset: number;
 }
 
+/** Where a byte string written in the stream lies in the file. */
+export interface ByteSpan {
+  offset: number;
+  length: number;
+}
+
+/** One call of a loader (nested-loaders.ts) and the bytes it reads, when they are written in the stream. */
+export interface LoaderCall {
+  offset: number;
+  bytes: ByteSpan | undefined;
+}
+
+/** How a stream uses one loader it imports, and whether what it loads was analysed. */
+export interface LoaderUse {
+  module: string;
+  name: string;
+  kind: NestedLoaderKind;
+  /** Times its value was pushed on the stack (imported, fetched from the memo, duplicated). */
+  references: number;
+  loads: LoaderCall[];
+  /** Calls past the listing limit. */
+  unlisted: number;
+  /**
+   * Set by `analysePickle`: every push of the loader was a call fed bytes written in the stream, and
+   * every one of them was analysed to its end without error. Its content is then judged on its own.
+   */
+  judged?: boolean;
+}
+
 /** The result of statically following one pickle stream (no policy applied yet). */
 export interface PickleAnalysis {
   /** Offset of the first opcode. */
@@ -51,8 +81,16 @@ export interface PickleAnalysis {
   opcodes: number;
   /** True when the stream reached STOP. */
   complete: boolean;
+  /**
+   * Set when STOP lies inside a FRAME that goes on past it: where that frame ends. Loaders disagree on
+   * where the next stream starts: those that read a frame whole (Python's unpickler; the C one on a
+   * `BytesIO` or an unbuffered file) start it here, the C one on a buffered file right after STOP.
+   */
+  frameEnd?: number;
   imports: PickleImport[];
   calls: PickleCall[];
   issues: PickleIssue[];
   strings: PickleString[];
+  /** Loaders the stream imports, with nested pickles' own loaders. */
+  loaders: LoaderUse[];
 }

@@ -113,7 +113,8 @@ function grownUint8(a: Uint8Array, min: number): Uint8Array<ArrayBuffer> {
 
 /** String arena and object table of one pickle stream. */
 export class ValueStore {
-  private arena = new Uint8Array(64 * 1024);
+  /** Starts small (most streams are small: a repository holds many) and grows by half as needed. */
+  private arena = new Uint8Array(4096);
   private arenaLen = 0;
   /** Budget used: bytes of strings plus STRING_OVERHEAD_BYTES per string. */
   private charged = 0;
@@ -135,7 +136,7 @@ export class ValueStore {
   private cStart = new Int32Array(1024);
   private cTotal = new Int32Array(1024);
   /** Kept items of every container, each container in one run of `cCap` slots. */
-  private pool = new Int32Array(4096);
+  private pool = new Int32Array(512);
   private poolLen = 0;
   private callsTracked = 0;
   private readonly globals = new Map<string, number>();
@@ -201,7 +202,8 @@ export class ValueStore {
     const idx = this.strCount;
     this.strStart.set(idx, this.arenaLen);
     if (fullLen !== len) this.prefixFullLen.set(idx, fullLen);
-    if (len >= OFFSET_MIN_LENGTH) {
+    // Bytes of any length keep their offset too: a loader call may be fed them (a nested pickle).
+    if (len >= OFFSET_MIN_LENGTH || (tag === TAG_BYTES && len > 0)) {
       if (this.longCount === this.longIdx.length) {
         this.longIdx = grownInt32(this.longIdx, this.longCount + 1);
         const offsets = new Float64Array(this.longIdx.length);
@@ -253,6 +255,31 @@ export class ValueStore {
     const idx = code >> 3;
     if (this.prefixFullLen.has(idx)) return undefined;
     return this.decode(idx, tag);
+  }
+
+  /**
+   * Where the payload of a bytes value lies in the file (its full length, also when only a prefix is
+   * kept), or undefined for anything else (a string, an opaque or computed value).
+   */
+  span(code: number): { offset: number; length: number } | undefined {
+    if ((code & 7) !== TAG_BYTES) return undefined;
+    const idx = code >> 3;
+    // Offsets are recorded in increasing index order: binary search.
+    let lo = 0;
+    let hi = this.longCount - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const at = this.longIdx[mid] as number;
+      if (at === idx) {
+        return {
+          offset: this.longOffset[mid] as number,
+          length: this.prefixFullLen.get(idx) ?? this.keptLength(idx),
+        };
+      }
+      if (at < idx) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
   }
 
   /** Text (possibly a prefix) and whether it is complete. */

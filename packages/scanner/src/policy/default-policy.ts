@@ -11,6 +11,10 @@ interface Entry {
   reason?: string;
 }
 
+/** The same names and reason in each of `modules` (a library's old and new module paths). */
+const inEach = (modules: readonly string[], names: Entry["names"], reason: string): Entry[] =>
+  modules.map((module) => ({ module, names, reason }));
+
 const DANGEROUS: readonly Entry[] = [
   // Code execution and process control
   {
@@ -435,6 +439,175 @@ const DANGEROUS: readonly Entry[] = [
   { module: "scipy.io", names: "*", reason: "reads and writes files" },
   { module: "filecmp", names: "*", reason: "reads and compares files" },
   { module: "syslog", names: "*", reason: "writes to the system log" },
+  // Resolver and evaluator gadgets found by scripts/policy-audit/find-resolver-gadgets.py: functions
+  // that turn strings into objects or code (module + attribute -> callable, annotation -> value,
+  // source text -> function). scripts/policy-audit/README.md says how the list is made and reviewed.
+  ...inEach(
+    ["typing", "typing_extensions"],
+    ["get_type_hints", "_eval_type", "ForwardRef._evaluate", "evaluate_forward_ref"],
+    "evaluates annotation strings as Python expressions",
+  ),
+  {
+    module: "annotationlib",
+    names: "*",
+    reason: "evaluates annotation strings as Python expressions",
+  },
+  {
+    module: "inspect",
+    names: ["get_annotations"],
+    reason: "evaluates annotation strings as Python expressions",
+  },
+  {
+    module: "dataclasses",
+    names: [
+      "dataclass",
+      "make_dataclass",
+      "_process_class",
+      "_create_fn",
+      "_init_fn",
+      "_repr_fn",
+      "_cmp_fn",
+      "_hash_fn",
+      "_hash_add",
+      "_frozen_get_del_attr",
+      "_get_field",
+      "_add_slots",
+    ],
+    reason: "builds functions by exec of generated source, resolves names through sys.modules",
+  },
+  {
+    module: "enum",
+    names: ["EnumType._convert_", "EnumMeta._convert_", "_old_convert_", "global_enum"],
+    reason: "rewrites the namespace of a module named by a string (sys.modules)",
+  },
+  {
+    module: "optparse",
+    names: ["Values.read_file", "Values.read_module", "Values._update"],
+    reason: "runs a file or imports a module named by a string",
+  },
+  { module: "modulefinder", names: "*", reason: "loads, compiles and unmarshals the code of named modules" },
+  { module: "rlcompleter", names: "*", reason: "evaluates the text being completed" },
+  { module: "cgitb", names: "*", reason: "reads frames' globals and builtins, writes reports to files" },
+  ...inEach(
+    ["numpy.core", "numpy._core"],
+    ["_ufunc_reconstruct"],
+    "imports a module and attribute named by strings",
+  ),
+  {
+    module: "numpy",
+    names: ["add_newdoc", "info", "lookfor", "source", "who", "deprecate"],
+    reason: "imports modules named by strings or reads source files",
+  },
+  ...inEach(
+    ["numpy.core.function_base", "numpy._core.function_base"],
+    ["add_newdoc"],
+    "imports a module named by a string and sets attributes on it",
+  ),
+  { module: "numpy.lib.utils", names: "*", reason: "imports modules named by strings (info, lookfor)" },
+  { module: "numpy.lib._utils_impl", names: "*", reason: "imports modules named by strings (info)" },
+  { module: "numpy.core.setup", names: "*", reason: "build script: unpickles and runs compilers" },
+  ...inEach(
+    ["numpy.core.fromnumeric", "numpy._core.fromnumeric"],
+    ["_wrapfunc", "_wrapreduction", "_wrapit", "_wrapreduction_any_all"],
+    "calls a method named by a string on any object (like operator.methodcaller)",
+  ),
+  {
+    module: "scipy._lib._uarray",
+    names: "*",
+    reason: "unpickle_function imports a module and attribute named by strings",
+  },
+  {
+    module: "scipy._lib.decorator",
+    names: "*",
+    reason: "FunctionMaker builds functions by exec of source text",
+  },
+  { module: "scipy.stats._generate_pyx", names: "*", reason: "build script: runs processes" },
+  {
+    module: "scipy.stats._distn_infrastructure",
+    names: [
+      "rv_generic._attach_argparser_methods",
+      "rv_generic._attach_methods",
+      "rv_continuous._attach_methods",
+      "rv_discrete._attach_methods",
+      "rv_sample._attach_methods",
+      "rv_generic._construct_argparser",
+    ],
+    reason: "runs exec on the argument-parser template stored in the object",
+  },
+  {
+    module: "joblib.numpy_pickle",
+    names: ["NumpyArrayWrapper.read", "NumpyArrayWrapper.read_array", "NDArrayWrapper.read"],
+    reason: "reads arrays from a file object, unpickling object arrays",
+  },
+  { module: "joblib.testing", names: "*", reason: "test helpers that run processes" },
+  {
+    module: "sklearn.metrics._scorer",
+    names: ["_cached_call"],
+    reason: "calls a method named by a string on any object (like operator.methodcaller)",
+  },
+  {
+    module: "sklearn.model_selection._validation",
+    names: ["_fit_and_predict"],
+    reason: "calls a method named by a string on any object",
+  },
+  {
+    module: "sklearn.utils._response",
+    names: ["_get_response_values", "_get_response_values_binary", "_check_response_method"],
+    reason: "calls or returns a method named by a string on any object",
+  },
+  {
+    module: "sklearn.metrics._plot.base",
+    names: ["_get_response", "_check_classifier_response_method"],
+    reason: "calls or returns a method named by a string on any object",
+  },
+  {
+    module: "sklearn.inspection._plot.decision_boundary",
+    names: ["_check_boundary_response_method", "DecisionBoundaryDisplay.from_estimator"],
+    reason: "calls or returns a method named by a string on any object",
+  },
+  {
+    module: "torch",
+    names: ["_register_device_module"],
+    reason: "installs a module under a name in sys.modules",
+  },
+  {
+    module: "torch.ao.quantization.fx",
+    names: "*",
+    reason: "rebuilds graph modules by executing stored Python source (torch.fx)",
+  },
+  {
+    module: "torch.ao.quantization.quantize_fx",
+    names: "*",
+    reason: "rebuilds graph modules by executing generated source (torch.fx)",
+  },
+  {
+    module: "torch.ao.ns",
+    names: "*",
+    reason: "rewrites graph modules by executing generated source (torch.fx)",
+  },
+  ...inEach(
+    ["torch.ao.sparsity.sparsifier.utils", "torch.ao.pruning.sparsifier.utils"],
+    ["fqn_to_module", "get_arg_info_from_tensor_fqn"],
+    "walks attributes named by a dotted string (like operator.attrgetter)",
+  ),
+  {
+    module: "torch.nn.utils.stateless",
+    names: "*",
+    reason: "rebinds attributes named by dotted strings, then calls the module",
+  },
+  {
+    module: "torch.nn.utils._deprecation_utils",
+    names: "*",
+    reason: "imports a module named by a string and returns its attributes",
+  },
+  { module: "torch.utils._freeze", names: "*", reason: "compiles Python source and writes files" },
+  { module: "torch.cuda._memory_viz", names: "*", reason: "runs processes" },
+  { module: "torch.utils.data.communication", names: "*", reason: "unpickles messages and starts threads" },
+  {
+    module: "torch.func",
+    names: ["functional_call"],
+    reason: "rebinds attributes named by dotted strings, then calls the module",
+  },
   { module: "fickling", names: "*", reason: "tampers with the loader's own pickle safety hooks" },
   { module: "picklescan", names: "*", reason: "tampers with pickle scanning" },
   { module: "modelscan", names: "*", reason: "tampers with model scanning" },
@@ -633,6 +806,9 @@ const INNOCUOUS: readonly Entry[] = [
     names: ["Path", "PosixPath", "WindowsPath", "PurePath", "PurePosixPath", "PureWindowsPath"],
   },
   { module: "re", names: ["_compile"] },
+  // An in-memory buffer: it opens no file; a loader that reads it is judged by what it reads.
+  { module: "io", names: ["BytesIO"] },
+  { module: "_io", names: ["BytesIO"] },
   // numpy
   { module: "numpy.core.multiarray", names: ["_reconstruct", "scalar"] },
   { module: "numpy._core.multiarray", names: ["_reconstruct", "scalar"] },
@@ -865,6 +1041,14 @@ export const DANGEROUS_NAMES: ReadonlySet<string> = new Set([
   "load_url",
   "load_state_dict_from_url",
   "get_class_from_dynamic_module",
+  // resolver gadgets (scripts/policy-audit): a module's __getattr__ resolves a name chosen at load
+  // time, `_convert_` rewrites a module named by a string, get_type_hints evaluates annotation strings
+  "__getattr__",
+  "_convert_",
+  "get_type_hints",
+  "_ufunc_reconstruct",
+  "unpickle_function",
+  "lazy_deprecated_import",
 ]);
 
 function expand(entries: readonly Entry[], safety: PolicyRule["safety"]): PolicyRule[] {

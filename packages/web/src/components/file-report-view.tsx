@@ -1,4 +1,4 @@
-import type { CallRecord, FileReport, Finding, ImportRecord, Location } from "@modelgate/scanner";
+import type { CallRecord, FileReport, Finding, Location } from "@modelgate/scanner";
 import { callFedBy } from "@modelgate/scanner";
 import { formatCount, formatSize } from "../format";
 

@@ -151,6 +151,7 @@ const CASES: Record<string, Case> = {
     found: [`//registry.npmjs.org/:_authToken=${githubStyleToken("npm", 33)}`],
     notFound: [
       `//registry.npmjs.org/:_authToken=${githubStyleToken("npm", 33, true)}`,
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell-style placeholder the detectors must ignore
       "_authToken=${NPM_TOKEN}",
     ],
   },
@@ -292,6 +293,7 @@ const CASES: Record<string, Case> = {
     notFound: [
       "postgresql://postgres:postgres@localhost:5432/db",
       "postgres://user:password@localhost/db",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell-style placeholder the detectors must ignore
       "mysql://${DB_USER}:${DB_PASSWORD}@${DB_HOST}/db",
       "postgresql://app:<password>@db.example.com/app",
       "postgresql://app@db.internal/app",
@@ -318,6 +320,7 @@ const CASES: Record<string, Case> = {
       `secret = "${"a1".repeat(10)}"`,
       `token = "12345678-1234-1234-1234-123456789abc"`,
       `password: "$2b$12$${rand(ALNUM, 53, 82)}"`,
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell-style placeholder the detectors must ignore
       "SECRET_KEY=${SECRET_KEY}",
       "api_key: YOUR_API_KEY_HERE",
       // Code and documentation from CPython's and PyTorch's own sources (real-file corpus):

@@ -14,7 +14,6 @@ export interface KeywordHits {
 export class KeywordScanner {
   /** Character class of every UTF-16 code unit: 0 for characters in no keyword. */
   private readonly classOf = new Uint8Array(65536);
-  private readonly classes: number;
   /** Transitions, indexed by `state + class`, where states are stored pre-multiplied by `classes`. */
   private readonly delta: Int32Array;
   /** For each pre-multiplied state, the keyword ids it completes (own and through failure links). */
@@ -31,7 +30,6 @@ export class KeywordScanner {
       }
     }
     if (classes > 255) throw new Error("too many distinct keyword characters");
-    this.classes = classes;
     const goto: number[][] = [[]];
     const own: number[][] = [[]];
     keywords.forEach((kw, id) => {
@@ -95,7 +93,10 @@ export class KeywordScanner {
       if (hasOutput[s] === 0) continue;
       for (const id of this.outputs.get(s) ?? []) {
         let list = positions.get(id);
-        if (list === undefined) positions.set(id, (list = []));
+        if (list === undefined) {
+          list = [];
+          positions.set(id, list);
+        }
         if (list.length < maxPositions) list.push(i + 1);
         else overflow.add(id);
       }

@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 import { describe, expect, it } from "vitest";
 import readme from "./README.md?raw";
 import { SECRET_DETECTORS } from "./secret-detectors.js";

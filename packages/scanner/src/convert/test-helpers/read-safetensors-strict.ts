@@ -36,7 +36,7 @@ export function readSafetensorsStrict(bytes: Uint8Array): StrictSafetensors {
   if (8 + n > bytes.length) throw new Error("header runs past the end");
   const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(8, 8 + n));
   if (!text.startsWith("{")) throw new Error("header does not start with {");
-  if (!/^[^]*\}\x20*$/.test(text)) throw new Error("header padding is not spaces");
+  if (!/\}\x20*$/.test(text)) throw new Error("header padding is not spaces");
   const header = JSON.parse(text) as Record<string, unknown>;
   const data = bytes.subarray(8 + n);
   const metadata = (header.__metadata__ ?? {}) as Record<string, string>;

@@ -36,6 +36,17 @@ const PYTHON_LZMA_THEN_XZ = hex(
   "5d00008000ffffffffffffffff0040008803bc30bd34de2f5e698a647fffcefd0000fd377a585a000004e6d6b4460200210116000000742fe5a301000e656d0a28532774727565270a74522e0000dfe8be50dcd196fd0001270fdf1afc6a1fb6f37d010000000004595a",
 );
 
+// Issue 13's reproduction: Python's lzma.compress(b"cos\nsystem\n(S'true'\ntR.", format=FORMAT_ALONE)
+// with the dictionary size set to 0. liblzma accepts 0; joblib.load runs the payload.
+const PYTHON_LZMA_DICTIONARY_0 = hex(
+  "5d00000000ffffffffffffffff00319bcac6b27c65dfdf91599fb1d67e2e8a77380de474817125e8cbc7ffff758c0000",
+);
+// The same with four repeated strings before the payload, so that the stream holds matches (distances
+// of 14 bytes and more) that a decoder honouring a 0 dictionary literally would refuse.
+const PYTHON_LZMA_DICTIONARY_0_MATCHES = hex(
+  "5d00000000ffffffffffffffff001414c0e6444215102302839aa6e594f71e95a452e9fce139cb56edd19a6e22f4097c7a12ba241c41178d0a64fffb8dcb9fffe5098000",
+);
+
 /** Deterministic bytes that do not compress. */
 function noise(length: number): Uint8Array {
   const out = new Uint8Array(length);
@@ -136,6 +147,47 @@ describe("LZMA alone (.lzma) files", () => {
     odd[0] = 4 * 9 + 1; // lc = 4, lp = 1 (pb = 0) does not fit 4: joblib cannot load it either
     const report = await scan(odd);
     expect(report.verdict).toBe("error");
+  });
+
+  it("finds the payload in issue 13's file whose dictionary size is 0 (liblzma decodes it)", async () => {
+    for (const file of [PYTHON_LZMA_DICTIONARY_0, PYTHON_LZMA_DICTIONARY_0_MATCHES]) {
+      const report = await scan(file);
+      expect([report.format, report.verdict]).toEqual(["lzma", "dangerous"]);
+      expect(rules(report)).not.toContain("compression/corrupt");
+    }
+  });
+
+  it("takes a 0 dictionary only after joblib's prefix: a file of zeros is not .lzma", async () => {
+    expect((await scan(new Uint8Array(1024))).format).not.toBe("lzma");
+    const other = joblibLzma(MALICIOUS_PICKLE);
+    other.set([0, 0, 0, 0], 1);
+    other[0] = 0x5e; // lc = 4, lp = 0, pb = 2: liblzma decodes it, but joblib does not hand it over
+    expect((await scan(other)).format).not.toBe("lzma");
+  });
+
+  it("decodes matches up to 4 KiB back under a dictionary size of 0, 1 or 0xFFFFFFFF", async () => {
+    // BINBYTES of 3000 noise bytes twice (a match 3000 bytes back), POP, then the payload.
+    const length = new Uint8Array(new Uint32Array([6000]).buffer);
+    const block = noise(3000);
+    const repeated = concat(
+      new Uint8Array([0x80, 0x02, 0x42]),
+      length,
+      block,
+      block,
+      ascii("0"),
+      MALICIOUS_PICKLE.subarray(2),
+    );
+    for (const size of [
+      [0, 0, 0, 0],
+      [1, 0, 0, 0],
+      [0xff, 0xff, 0xff, 0xff],
+    ]) {
+      const file = joblibLzma(repeated);
+      file.set(size, 1);
+      const report = await scan(file);
+      expect([report.format, report.verdict]).toEqual(["lzma", "dangerous"]);
+      expect(rules(report)).not.toContain("compression/corrupt");
+    }
   });
 
   it("decodes a stream whose header claims a 3 GiB dictionary", async () => {

@@ -13,6 +13,9 @@ const RANGE_CODER_INIT_BYTES = 5;
 /** liblzma refuses lc + lp above 4 ("unsupported options"): the loader reads no such stream. */
 const MAX_LC_PLUS_LP = 4;
 
+/** liblzma's smallest dictionary: smaller declared sizes (0 included) decode with this window. */
+const MIN_DICTIONARY_BYTES = 4096;
+
 /** Thrown by the input stream when the compressed bytes run out (the stream is cut). */
 class InputEnd extends Error {}
 
@@ -127,6 +130,9 @@ export class LzmaAloneDecoder implements StreamDecoder {
     const windowSize = lzmaWindowSize(header, outputCap);
     decoder._outWindow._buffer = new Uint8Array(windowSize);
     decoder._outWindow._windowSize = windowSize;
+    // liblzma gives a dictionary under 4 KiB a 4 KiB window (`lz_decoder.c`); the SDK decoder would
+    // refuse every match in a stream whose header says 0, which joblib loads.
+    decoder._dictionarySizeCheck = Math.max(header.dictionarySize, MIN_DICTIONARY_BYTES);
     let pos = at + LZMA_ALONE_HEADER_BYTES;
     const readByte = () => {
       const b = input[pos++];
@@ -163,7 +169,7 @@ export class LzmaAloneDecoder implements StreamDecoder {
  * @internal exported for tests
  */
 export function lzmaWindowSize(header: LzmaAloneHeader, outputCap: number): number {
-  return Math.min(Math.max(header.dictionarySize, 4096), (header.size ?? outputCap) + 1);
+  return Math.min(Math.max(header.dictionarySize, MIN_DICTIONARY_BYTES), (header.size ?? outputCap) + 1);
 }
 
 /** Hands on what the decoder holds in its window: the loader has read those bytes before the break. */

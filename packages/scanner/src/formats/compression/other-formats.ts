@@ -39,14 +39,27 @@ export const xzFormat = compressedFormat({
   concatenated: false,
 });
 
+/** joblib's `_LZMA_PREFIX`: the bytes after which `joblib.load` hands a file to liblzma. */
+const JOBLIB_LZMA_PREFIX = [0x5d, 0x00] as const;
+
 /**
- * A plausible `.lzma` ("LZMA alone") header (see `readLzmaAloneHeader`): joblib's `compress='lzma'`
- * (properties 0x5D, an 8 MiB dictionary, unknown size), `lzma_alone` and 7-Zip SDK files.
+ * A `.lzma` ("LZMA alone") header liblzma accepts (see `readLzmaAloneHeader`): joblib's
+ * `compress='lzma'` (properties 0x5D, an 8 MiB dictionary, unknown size), `lzma_alone` and 7-Zip SDK
+ * files. A dictionary size of 0 is taken only after joblib's prefix: liblzma decodes it, but 13 zero
+ * bytes (raw tensor data, zero padding) would also pass, and no loader hands such a file to liblzma.
  */
+function sniffLzmaAlone(head: Uint8Array): boolean {
+  const header = readLzmaAloneHeader(head);
+  if (header === undefined) return false;
+  return (
+    header.dictionarySize !== 0 || (head[0] === JOBLIB_LZMA_PREFIX[0] && head[1] === JOBLIB_LZMA_PREFIX[1])
+  );
+}
+
 export const lzmaAloneFormat = compressedFormat({
   id: "lzma",
   codec: "lzma",
-  sniff: (head) => readLzmaAloneHeader(head) !== undefined,
+  sniff: sniffLzmaAlone,
   decoder: async (limits) =>
     new (await import("./lzma-alone-decoder.js")).LzmaAloneDecoder({
       maxInput: limits.maxMemberBytes,

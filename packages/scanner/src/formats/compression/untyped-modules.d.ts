@@ -32,6 +32,8 @@ declare module "lz4js" {
   export function decompressBound(src: Uint8Array): number;
   /** Decompresses one LZ4 frame into a buffer of `maxSize` bytes. */
   export function decompressFrame(src: Uint8Array, dst: Uint8Array): number;
+  /** Compresses into one frame (the tests write fixtures with it). */
+  export function compress(src: Uint8Array, maxSize?: number): Uint8Array;
 }
 
 declare module "js-lzma" {
@@ -53,6 +55,8 @@ declare module "js-lzma" {
   }
   export interface LzmaDecoder {
     _outWindow: LzmaOutWindow;
+    /** Matches reaching back this far or further are refused as corrupt (the SDK: max(dictionary, 1)). */
+    _dictionarySizeCheck: number;
     /** Reads the properties byte and the dictionary size (5 bytes); false when invalid. */
     setDecoderProperties(properties: LzmaInStream): boolean;
     /** Decodes up to `outSize` bytes (-1: up to the end marker); false on corrupt data. */

@@ -115,7 +115,7 @@ function examine(node: Record<string, unknown>, where: string, add: (issue: Temp
       message: `${where}: the template uses ${q(node.value)}, a Python special name used to escape the Jinja sandbox`,
     });
   } else if (node.type === "StringLiteral" && typeof node.value === "string") {
-    const value = unescape(node.value);
+    const value = decodeJinjaEscapes(node.value);
     if (DUNDER.test(value)) {
       add({
         rule: "gguf/template-dunder",
@@ -161,7 +161,7 @@ function calleeName(callee: unknown): string | undefined {
 }
 
 /** Decodes `\xNN`, `\uNNNN` and `\UNNNNNNNN` escapes Python's Jinja applies to string literals. */
-function unescape(s: string): string {
+function decodeJinjaEscapes(s: string): string {
   return s.replace(
     /\\(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8}))/g,
     (match: string, x?: string, u?: string, U?: string) => {

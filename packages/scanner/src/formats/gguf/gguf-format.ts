@@ -64,9 +64,15 @@ export const ggufFormat: FormatParser = {
   },
 };
 
-/** A minimal `fetch` answering Range requests for `VIRTUAL_URL` from the byte source. */
-function sourceFetch(source: ByteSource) {
-  return async (_url: string, init?: { headers?: Record<string, string> }) => {
+/** The `fetch` option of the GGUF reader, whatever `fetch` is where this is compiled. */
+type GgufFetch = NonNullable<NonNullable<Parameters<typeof import("@huggingface/gguf").gguf>[1]>["fetch"]>;
+
+/**
+ * A minimal `fetch` answering Range requests for `VIRTUAL_URL` from the byte source. Its answer is a
+ * partial `Response` (the reader uses only `headers.get` and `arrayBuffer`), hence the cast.
+ */
+function sourceFetch(source: ByteSource): GgufFetch {
+  const answer = async (_url: string, init?: { headers?: Record<string, string> }) => {
     const range = /bytes=(\d+)-(\d+)/.exec(init?.headers?.Range ?? "");
     const start = Number(range?.[1] ?? 0);
     const end = Math.min(source.size - 1, Number(range?.[2] ?? source.size - 1));
@@ -79,4 +85,5 @@ function sourceFetch(source: ByteSource) {
       arrayBuffer: async () => bytes.buffer,
     };
   };
+  return answer as unknown as GgufFetch;
 }

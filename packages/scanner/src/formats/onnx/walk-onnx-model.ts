@@ -130,12 +130,12 @@ export function walkOnnxModel(model: ModelProto): { issues: OnnxIssue[]; summary
 function checkTensor(tensor: TensorProto, where: string, issues: OnnxIssue[], external: Set<string>): void {
   for (const entry of tensor.externalData) {
     if (entry.key !== "location") continue;
-    const escape = externalDataEscape(entry.value);
-    if (escape) {
+    const escaping = externalDataEscape(entry.value);
+    if (escaping) {
       issues.push({
         rule: "onnx/external-data-path",
         severity: "dangerous",
-        message: `tensor ${q(tensor.name)} (${where}) reads external data from ${q(entry.value)}, which ${escape}`,
+        message: `tensor ${q(tensor.name)} (${where}) reads external data from ${q(entry.value)}, which ${escaping}`,
       });
     } else if (external.size < MAX_ONNX_LISTED) {
       external.add(entry.value);

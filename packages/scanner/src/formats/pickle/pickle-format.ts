@@ -41,67 +41,96 @@ export const pickleFormat: FormatParser = {
   },
 };
 
-/** One analysed stream and what loading it does. */
-interface Stream {
-  analysis: PickleAnalysis;
-  effect: StreamEffect;
-}
+/** What following the streams of a file found, in order; reported once the file is known to be a pickle. */
+type StreamEvent =
+  | { kind: "stream"; analysis: PickleAnalysis; effect: StreamEffect }
+  | { kind: "trailing"; at: number }
+  | { kind: "too-many"; at: number };
 
-/** Analyses back-to-back pickles in `source` from `start`; returns where the last one ended. */
+/**
+ * Analyses back-to-back pickles in `source` from `start`; returns where the last one ended. Where a
+ * STOP lies inside a FRAME that goes on, loaders disagree on where the next pickle starts (see
+ * `PickleAnalysis.frameEnd`): both starts are followed, each once, and the disagreement is reported.
+ */
 export async function parsePickleStreams(
   source: ByteSource,
   ctx: ParseContext,
   start: number,
 ): Promise<number> {
-  const streams: Stream[] = [];
-  let pos = start;
-  let trailingAt: number | undefined;
-  let tooManyAt: number | undefined;
-  for (let n = 0; pos < source.size; n++) {
-    if (n >= ctx.limits.maxPicklesPerFile) {
-      tooManyAt = pos;
-      break;
+  const events: StreamEvent[] = [];
+  const chains = [start];
+  const seen = new Set<number>();
+  let streams = 0;
+  let last = start;
+  follow: for (let chain = chains.shift(); chain !== undefined; chain = chains.shift()) {
+    let pos = chain;
+    for (let n = 0; pos < source.size && !seen.has(pos); n++) {
+      seen.add(pos);
+      if (streams++ >= ctx.limits.maxPicklesPerFile) {
+        events.push({ kind: "too-many", at: pos });
+        last = pos;
+        break follow;
+      }
+      const analysis = await analyseWithJoblib(source, pos, ctx);
+      const effect = await effectOf(source, analysis);
+      if (n > 0 && !effect.acts && effect.loaderFails) {
+        // A later `pickle.load` of these bytes fails before doing anything: data after the pickle.
+        events.push({ kind: "trailing", at: pos });
+        break;
+      }
+      events.push({ kind: "stream", analysis, effect });
+      if (analysis.frameEnd !== undefined) chains.push(analysis.frameEnd);
+      pos = analysis.end;
+      if (!analysis.complete) break;
     }
-    const analysis = await analyseWithJoblib(source, pos, ctx);
-    const effect = await effectOf(source, analysis);
-    if (n > 0 && !effect.acts && effect.loaderFails) {
-      // A later `pickle.load` of these bytes fails before doing anything: data after the pickle.
-      trailingAt = pos;
-      break;
-    }
-    streams.push({ analysis, effect });
-    if (!analysis.complete) break;
-    pos = analysis.end;
+    if (chain === start) last = pos;
   }
-  if (start === 0 && ctx.claims !== "pickle" && (await harmlessNonPickle(source, streams))) {
+  if (start === 0 && ctx.claims !== "pickle" && (await harmlessNonPickle(source, events))) {
     throw new NotThisFormatError("not a pickle: loading it stops before importing or calling anything");
   }
-  for (const { analysis } of streams) {
-    ctx.pickle(analysis);
-    for (const s of analysis.strings) ctx.text({ text: s.value, kind: "pickle-string", offset: s.offset });
-  }
-  if (tooManyAt !== undefined) {
+  for (const event of events) report(event, source, ctx);
+  return last;
+}
+
+function report(event: StreamEvent, source: ByteSource, ctx: ParseContext): void {
+  if (event.kind === "too-many") {
     ctx.finding({
       check: "pickle",
       rule: "pickle/too-many-streams",
       severity: "error",
       message: `more than ${ctx.limits.maxPicklesPerFile} pickle streams in one file; the rest was not analysed`,
-      location: { offset: tooManyAt },
+      location: { offset: event.at },
     });
-    return tooManyAt;
-  }
-  if (trailingAt !== undefined) {
+  } else if (event.kind === "trailing") {
     ctx.finding({
       check: "pickle",
       rule: "pickle/trailing-data",
       severity: "suspicious",
-      message: `${source.size - trailingAt} bytes after the last pickle stream are not a pickle`,
-      location: { offset: trailingAt },
+      message: `${source.size - event.at} bytes after the last pickle stream are not a pickle`,
+      location: { offset: event.at },
     });
-    return trailingAt;
+  } else {
+    const { analysis } = event;
+    ctx.pickle(analysis);
+    for (const s of analysis.strings) ctx.text({ text: s.value, kind: "pickle-string", offset: s.offset });
+    if (analysis.frameEnd !== undefined) reportStopInsideFrame(ctx, analysis.end, analysis.frameEnd);
   }
-  const last = streams[streams.length - 1];
-  return last === undefined ? pos : last.analysis.end;
+}
+
+/**
+ * Reports a STOP inside a FRAME that goes on past it. Pickle writers close the frame right after
+ * STOP; the bytes in between are seen as the next pickle by one loader and skipped by another.
+ */
+export function reportStopInsideFrame(ctx: ParseContext, stopEnd: number, frameEnd: number): void {
+  ctx.finding({
+    check: "pickle",
+    rule: "pickle/stop-inside-frame",
+    severity: "suspicious",
+    message:
+      `the pickle ends at ${stopEnd} inside a FRAME that goes on to ${frameEnd}: Python's unpickler ` +
+      "starts the next pickle at the frame's end, the C one reading a buffered file right after STOP; both were analysed",
+    location: { offset: stopEnd },
+  });
 }
 
 /** `streamEffect`, looking at the import line itself when its name was too long to analyse. */
@@ -118,10 +147,12 @@ async function effectOf(source: ByteSource, analysis: PickleAnalysis): Promise<S
  * starting `Git v2.11.3` is a complete pickle of one float, then text). A stream that reached a
  * bound of the analysis might act further on, so it keeps the file a pickle.
  */
-async function harmlessNonPickle(source: ByteSource, streams: readonly Stream[]): Promise<boolean> {
-  const first = streams[0];
-  if (first === undefined) return false;
-  for (const { analysis, effect } of streams) {
+async function harmlessNonPickle(source: ByteSource, events: readonly StreamEvent[]): Promise<boolean> {
+  const first = events[0];
+  if (first?.kind !== "stream") return false;
+  for (const event of events) {
+    if (event.kind !== "stream") continue;
+    const { analysis, effect } = event;
     if (effect.acts) return false;
     if (!analysis.complete && !effect.loaderFails) return false;
   }

@@ -28,6 +28,21 @@ describe("pytorchLegacyFormat", () => {
     expect([report.format, report.verdict]).toEqual(["pytorch-legacy", "dangerous"]);
   });
 
+  it("finds a payload object after STOP inside the sys_info pickle's frame (torch.load of a BytesIO runs it)", async () => {
+    // sys_info `{}` in a FRAME that goes on over "C <n>": torch.load of a path reads the next pickle
+    // right after STOP ("C <n>" + the payload as bytes), of a BytesIO at the frame's end (the payload).
+    const sysInfo = new Uint8Array([0x80, 0x04, 0x7d, 0x94, 0x2e, 0x43, MALICIOUS_PICKLE.length - 1]);
+    const framedSysInfo = concat(
+      new Uint8Array([0x80, 0x04, 0x95]),
+      le(8, sysInfo.length - 2),
+      sysInfo.subarray(2),
+    );
+    const report = await scan(legacy(MAGIC, PROTOCOL, framedSysInfo, MALICIOUS_PICKLE, KEYS));
+    expect([report.format, report.verdict]).toEqual(["pytorch-legacy", "dangerous"]);
+    expect(report.findings.map((f) => f.rule)).toContain("pickle/stop-inside-frame");
+    expect(report.findings.map((f) => f.rule)).not.toContain("pytorch/legacy-incomplete");
+  });
+
   it("leaves a pickle without the magic number to the pickle parser", async () => {
     expect((await scan(concat(BENIGN_PICKLE, BENIGN_PICKLE))).format).toBe("pickle");
   });

@@ -1,8 +1,9 @@
 import { analysePickle } from "../../pickle/analyse-pickle.js";
-import { readFully } from "../../reader/byte-source.js";
-import type { FormatParser } from "../format-parser.js";
+import type { PickleAnalysis } from "../../pickle/types.js";
+import { type ByteSource, readFully } from "../../reader/byte-source.js";
+import type { FormatParser, ParseContext } from "../format-parser.js";
 import { NotThisFormatError } from "../not-this-format.js";
-import { startsLikePickle } from "../pickle/pickle-format.js";
+import { reportStopInsideFrame, startsLikePickle } from "../pickle/pickle-format.js";
 import { reportPickle } from "../pickle-member.js";
 
 /**
@@ -30,33 +31,61 @@ export const pytorchLegacyFormat: FormatParser = {
   // number, but one padded past the sniffed head is still analysed (as a plain pickle stream).
   sniff: (head) => startsLikePickle(head) && holdsMagic(head),
   async parse(source, ctx) {
-    const options = { limits: ctx.limits };
-    const first = await analysePickle(source, 0, options);
+    const first = await analysePickle(source, 0, { limits: ctx.limits });
     if (!first.complete || first.end > MAX_MAGIC_PICKLE_BYTES || first.end >= source.size) {
       throw new NotThisFormatError("not a legacy PyTorch file");
     }
     if (!holdsMagic(await readFully(source, 0, first.end)))
       throw new NotThisFormatError("no PyTorch magic number");
+    const analysed = new Map([[0, first]]);
     reportPickle(ctx, first);
-    let pos = first.end;
-    for (let i = 1; i < LEGACY_PICKLES.length; i++) {
-      const analysis = await analysePickle(source, pos, options);
-      reportPickle(ctx, analysis);
-      if (!analysis.complete) {
-        ctx.finding({
-          check: "format",
-          rule: "pytorch/legacy-incomplete",
-          severity: "error",
-          message: `the ${LEGACY_PICKLES[i]} pickle of this legacy PyTorch file does not end cleanly`,
-          location: { offset: pos },
-        });
-        return;
-      }
-      pos = analysis.end;
+    // torch.load of a path reads a buffered file: each pickle starts right after the last STOP. Of a
+    // BytesIO it reads a frame whole: a pickle starts where the frame around the last STOP ends.
+    const storages = await readLegacyPickles(source, ctx, analysed, false);
+    if (storages !== undefined) ctx.info("storageBytes", source.size - storages);
+    if ([...analysed.values()].some((a) => a.frameEnd !== undefined)) {
+      await readLegacyPickles(source, ctx, analysed, true);
     }
-    ctx.info("storageBytes", source.size - pos);
   },
 };
+
+/**
+ * Follows pickles 2 to 5 after the first, each starting where the loader starts it (`frameWhole`: at
+ * the end of a frame around the previous STOP). Streams already in `analysed` are not reported again.
+ * Returns where the storages start, or undefined when a pickle does not end cleanly.
+ */
+async function readLegacyPickles(
+  source: ByteSource,
+  ctx: ParseContext,
+  analysed: Map<number, PickleAnalysis>,
+  frameWhole: boolean,
+): Promise<number | undefined> {
+  let previous = analysed.get(0) as PickleAnalysis;
+  for (let i = 1; i < LEGACY_PICKLES.length; i++) {
+    if (previous.frameEnd !== undefined && !frameWhole) {
+      reportStopInsideFrame(ctx, previous.end, previous.frameEnd);
+    }
+    const pos = frameWhole ? (previous.frameEnd ?? previous.end) : previous.end;
+    let analysis = analysed.get(pos);
+    if (!analysis) {
+      analysis = await analysePickle(source, pos, { limits: ctx.limits });
+      analysed.set(pos, analysis);
+      reportPickle(ctx, analysis);
+    }
+    if (!analysis.complete) {
+      ctx.finding({
+        check: "format",
+        rule: "pytorch/legacy-incomplete",
+        severity: "error",
+        message: `the ${LEGACY_PICKLES[i]} pickle of this legacy PyTorch file does not end cleanly`,
+        location: { offset: pos },
+      });
+      return undefined;
+    }
+    previous = analysis;
+  }
+  return previous.end;
+}
 
 function holdsMagic(bytes: Uint8Array): boolean {
   outer: for (let i = 0; i + MAGIC_LONG1.length <= bytes.length; i++) {

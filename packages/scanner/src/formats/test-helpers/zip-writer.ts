@@ -37,7 +37,7 @@ export interface ZipSpec {
 }
 
 /** A tiny zip writer for tests: honest by default, lying exactly where the spec says. */
-export function buildZip(spec: ZipSpec): Uint8Array {
+export function buildZip(spec: ZipSpec): Uint8Array<ArrayBuffer> {
   const parts: Uint8Array[] = [];
   let offset = 0;
   const push = (b: Uint8Array) => {

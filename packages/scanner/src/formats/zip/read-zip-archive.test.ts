@@ -131,11 +131,26 @@ describe("readZipArchive", () => {
     });
   });
 
-  it("refuses a central directory with more entries than it has room for", async () => {
+  it("reads a central directory counted as more entries than it has room for as Python's zipfile does", async () => {
+    // miniz (PyTorch) refuses it; Python's zipfile ignores the count and reads the directory by its size.
     const bytes = buildZip({ members });
     const end = bytes.length - 22;
     bytes[end + 10] = 200; // total entries
     bytes[end + 8] = 200;
+    const archive = await readZipArchive(new MemorySource(bytes), limits);
+    expect(archive.directory.entries.map((e) => e.name)).toEqual(members.map((m) => m.name));
+    expect(archive.issues).toContainEqual(
+      expect.objectContaining({ rule: "zip/bad-end-record", severity: "suspicious" }),
+    );
+  });
+
+  it("refuses a directory neither reader opens (a count miniz refuses, records Python cannot read)", async () => {
+    const bytes = buildZip({ members });
+    const end = bytes.length - 22;
+    bytes[end + 10] = 200;
+    bytes[end + 8] = 200;
+    const centralOffset = new DataView(bytes.buffer).getUint32(end + 16, true);
+    bytes[centralOffset] = 0x51; // break the first directory record's signature
     await expect(readZipArchive(new MemorySource(bytes), limits)).rejects.toMatchObject({
       rule: "zip/bad-end-record",
     });

@@ -16,18 +16,27 @@ const END_SEARCH_BYTES = 0xffff + END_SIZE + 4096;
 /** Read first: the end record of an archive without a long comment is in its last block. */
 const FIRST_TAIL_BYTES = 4096;
 
+/** Whose reading of the directory: PyTorch's (miniz) or Python's zipfile's (numpy, Keras, unzipping). */
+export type ZipReader = "miniz" | "python";
+
 /**
- * Reads an archive's end records and central directory exactly as miniz (PyTorch's
- * `PyTorchStreamReader`) does: the last end-of-central-directory signature wins, a ZIP64 locator just
- * before it switches to the ZIP64 record, and the directory's records are walked in order. Reads only
- * the tail and the directory, never member data. Everything miniz refuses throws a `ContainerError`
- * (the loader would fail too, and the verdict fails closed); things it tolerates become `issues`.
- * With `shift`, every offset is moved by it, as Python's zipfile moves them for data it takes to be
- * prepended to the archive (`pythonShift`).
+ * Reads an archive's end records and central directory as one real loader does. Both find the end
+ * record the same way (the last signature in the tail; a ZIP64 locator just before it switches to the
+ * ZIP64 record). miniz (PyTorch's `PyTorchStreamReader`) then walks as many records as the end record
+ * counts, after checking the count against the directory size and the disk fields. Python's zipfile
+ * ignores the count and the disk fields of a classic end record: it reads records until the
+ * directory's size is used up, and moves every offset by the bytes it takes to be prepended to the
+ * archive (`pythonShift`). Reads only the tail and the directory, never member data. Everything the
+ * reader refuses throws a `ContainerError` (the loader would fail too); things it tolerates become
+ * `issues`.
  *
  * Spec: https://pkware.cachefly.net/webdocs/casestudies/APPNOTE.TXT
  */
-export async function readZipDirectory(source: ByteSource, limits: Limits, shift = 0): Promise<ZipDirectory> {
+export async function readZipDirectory(
+  source: ByteSource,
+  limits: Limits,
+  reader: ZipReader = "miniz",
+): Promise<ZipDirectory> {
   const size = source.size;
   const issues: ZipIssue[] = [];
   // The last signature wins, so a hit in the last block is final; most archives have no comment.
@@ -91,29 +100,20 @@ export async function readZipDirectory(source: ByteSource, limits: Limits, shift
   const centralEnd = centralOffset + centralSize;
   // Python's zipfile: `concat = end record offset - size_cd - offset_cd` (less the ZIP64 records).
   const pythonShift = (zip64 ? endOffset - ZIP64_END_SIZE - ZIP64_LOCATOR_SIZE : endOffset) - centralEnd;
+  const shift = reader === "python" ? pythonShift : 0;
   if (shift !== 0) {
     if (centralOffset + shift < 0) {
       throw new ContainerError("zip/bad-end-record", "bad offset for the central directory", endOffset);
     }
     centralOffset += shift;
   }
-  if (
-    totalEntries !== entriesOnDisk ||
-    ((diskNumber | centralDisk) !== 0 && (diskNumber !== 1 || centralDisk !== 1))
-  ) {
-    throw new ContainerError("zip/unsupported", "multi-disk archives are not supported", endOffset);
+  if (reader === "miniz") {
+    checkMinizCounts(totalEntries, entriesOnDisk, diskNumber, centralDisk, centralSize, endOffset, limits);
   }
-  if (totalEntries > limits.maxArchiveEntries) {
-    throw new ContainerError(
-      "zip/too-many-entries",
-      `the archive declares ${totalEntries} entries, more than the limit of ${limits.maxArchiveEntries}`,
-      endOffset,
-    );
-  }
-  if (centralSize < totalEntries * 46 || centralOffset + centralSize > size) {
+  if (centralOffset + centralSize > size) {
     throw new ContainerError(
       "zip/bad-end-record",
-      `the central directory (${centralSize} bytes at ${centralOffset}) cannot hold ${totalEntries} entries in this file`,
+      `the central directory (${centralSize} bytes at ${centralOffset}) runs past the end of the file`,
       endOffset,
     );
   }
@@ -128,13 +128,21 @@ export async function readZipDirectory(source: ByteSource, limits: Limits, shift
   const central = await readFully(source, centralOffset, centralSize);
   const entries: ZipEntry[] = [];
   let pos = 0;
-  for (let index = 0; index < totalEntries; index++) {
+  // miniz: as many records as counted. Python: records until the directory's bytes are used up.
+  for (let index = 0; reader === "miniz" ? index < totalEntries : pos < centralSize; index++) {
+    if (index >= limits.maxArchiveEntries) {
+      throw new ContainerError(
+        "zip/too-many-entries",
+        `the central directory holds more than the limit of ${limits.maxArchiveEntries} entries`,
+        centralOffset + pos,
+      );
+    }
     const entry = parseCentralRecord(central, pos, centralOffset, index, size, shift);
     entries.push(entry.entry);
     pos = entry.next;
   }
 
-  if (shift === 0 && centralEnd !== endRecordsOffset) {
+  if (reader === "miniz" && centralEnd !== endRecordsOffset) {
     // Python's zipfile takes such a gap for data prepended to the archive and shifts every offset by
     // it, so it would read other bytes than miniz does.
     issues.push({
@@ -149,7 +157,7 @@ export async function readZipDirectory(source: ByteSource, limits: Limits, shift
   }
   const commentLength = u16(end, 20);
   const endOfArchive = Math.min(size, endOffset + END_SIZE + commentLength);
-  if (shift === 0 && endOfArchive < size) {
+  if (reader === "miniz" && endOfArchive < size) {
     issues.push({
       rule: "zip/data-after-end-record",
       severity: "suspicious",
@@ -168,6 +176,38 @@ export async function readZipDirectory(source: ByteSource, limits: Limits, shift
     pythonShift,
     issues,
   };
+}
+
+/** miniz's checks of the end record's counts: the loader refuses the archive where they fail. */
+function checkMinizCounts(
+  totalEntries: number,
+  entriesOnDisk: number,
+  diskNumber: number,
+  centralDisk: number,
+  centralSize: number,
+  endOffset: number,
+  limits: Limits,
+): void {
+  if (
+    totalEntries !== entriesOnDisk ||
+    ((diskNumber | centralDisk) !== 0 && (diskNumber !== 1 || centralDisk !== 1))
+  ) {
+    throw new ContainerError("zip/unsupported", "multi-disk archives are not supported", endOffset);
+  }
+  if (totalEntries > limits.maxArchiveEntries) {
+    throw new ContainerError(
+      "zip/too-many-entries",
+      `the archive declares ${totalEntries} entries, more than the limit of ${limits.maxArchiveEntries}`,
+      endOffset,
+    );
+  }
+  if (centralSize < totalEntries * 46) {
+    throw new ContainerError(
+      "zip/bad-end-record",
+      `the central directory (${centralSize} bytes) cannot hold ${totalEntries} entries`,
+      endOffset,
+    );
+  }
 }
 
 /** Offset of the last end-record signature with a whole record after it, as miniz picks it; -1 if none. */

@@ -112,6 +112,43 @@ describe("archives Python's zipfile reads at other offsets", () => {
   });
 });
 
+describe("archives whose end record miscounts the entries", () => {
+  /** The archive with the end record's entry counts (this disk and total) set to `count`. */
+  function recount(zip: Uint8Array, count: number): Uint8Array {
+    const out = zip.slice();
+    const view = new DataView(out.buffer);
+    view.setUint16(out.length - 22 + 8, count, true);
+    view.setUint16(out.length - 22 + 10, count, true);
+    return out;
+  }
+
+  it("finds a payload in an npz whose end record counts 0 entries (numpy.load reads the directory)", async () => {
+    // Issue 13: miniz trusts the count and sees an empty archive; Python's zipfile ignores it.
+    const npz = buildZip({ members: [{ name: "arr_0.npy", data: buildNpy(OBJECTS, MALICIOUS_PICKLE) }] });
+    const report = await scan(recount(npz, 0));
+    expect(report.verdict).toBe("dangerous");
+    expect(report.findings.map((f) => f.rule)).toContain("zip/entry-count-mismatch");
+  });
+
+  it("finds a payload in the entries past the count, and in those PyTorch reads", async () => {
+    const zip = buildZip({
+      members: [
+        { name: "a.pkl", data: BENIGN_PICKLE },
+        { name: "b.pkl", data: MALICIOUS_PICKLE, method: 8 },
+      ],
+    });
+    const report = await scan(recount(zip, 1));
+    expect(report.verdict).toBe("dangerous");
+    expect(report.findings.map((f) => f.rule)).toContain("zip/entry-count-mismatch");
+  });
+
+  it("accepts a well-formed archive (the count and the directory agree)", async () => {
+    const report = await scan(buildZip({ members: [{ name: "a.pkl", data: BENIGN_PICKLE }] }));
+    expect(report.verdict).toBe("safe");
+    expect(report.findings).toEqual([]);
+  });
+});
+
 describe("zip bombs", () => {
   it("reports a bomb of entries sharing one deflated kernel, inflating only what it reads", async () => {
     const kernel = new Uint8Array(1024 * 1024).fill(0x41);

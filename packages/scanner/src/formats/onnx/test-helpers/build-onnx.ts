@@ -1,4 +1,4 @@
-import { create, toBinary } from "@bufbuild/protobuf";
+import { create, type MessageInitShape, toBinary } from "@bufbuild/protobuf";
 import {
   type GraphProto,
   GraphProtoSchema,
@@ -11,8 +11,11 @@ import {
 } from "../../generated/onnx_scan_pb.js";
 
 /** Test fixture builders for ONNX models, serialised with the scanner's own schema subset. */
-export const node = (opType: string, name: string, extra: Partial<NodeProto> = {}): NodeProto =>
-  create(NodeProtoSchema, { opType, name, ...extra });
+export const node = (
+  opType: string,
+  name: string,
+  extra: MessageInitShape<typeof NodeProtoSchema> = {},
+): NodeProto => create(NodeProtoSchema, { opType, name, ...extra });
 
 export const graph = (nodes: NodeProto[], initializer: TensorProto[] = []): GraphProto =>
   create(GraphProtoSchema, { name: "main", node: nodes, initializer });
@@ -27,7 +30,7 @@ export const externalTensor = (name: string, location: string): TensorProto =>
     ],
   });
 
-export function buildOnnx(g: GraphProto, extra: Partial<ModelProto> = {}): Uint8Array {
+export function buildOnnx(g: GraphProto, extra: MessageInitShape<typeof ModelProtoSchema> = {}): Uint8Array {
   return toBinary(
     ModelProtoSchema,
     create(ModelProtoSchema, {

@@ -1,0 +1,162 @@
+import type { Caller } from "../auth/accounts.js";
+import type { HubContext } from "../context.js";
+import { branchHead, resolveRevision, ZERO_OID } from "../git/git-repo.js";
+import { type GitRef, listRefs } from "../git/list-refs.js";
+import { buildTag, writeLooseObject } from "../git/loose-objects.js";
+import { writeCommit } from "../git/write-commit.js";
+import { badInput, HubError, revisionNotFound } from "../hub-error.js";
+import { isValidRefName, isValidRevision } from "../names.js";
+import { repoLocks } from "./repo-locks.js";
+import type { RepoRef } from "./repo-ref.js";
+
+/** The branch every repository starts with; it cannot be deleted. */
+export const DEFAULT_BRANCH = "main";
+
+/** How a new branch starts: from a revision (default: the default branch) or empty. */
+export interface NewBranch {
+  name: string;
+  startingPoint?: string | undefined;
+  empty?: boolean | undefined;
+  /** Move an existing branch to `startingPoint` instead of answering 409. */
+  overwrite?: boolean | undefined;
+}
+
+/** The author/tagger the hub records for a caller. */
+export const identityOf = (caller: Caller) => ({
+  name: caller.name,
+  email: `${caller.name}@users.noreply.modelgate`,
+});
+
+/**
+ * Creates a branch at `startingPoint` (a branch, tag, PR ref or commit id; default `main`), or as a
+ * root commit with no files when `empty`. 409 `Conflict` when it exists, unless `overwrite`.
+ */
+export async function createBranch(
+  ctx: HubContext,
+  repo: RepoRef,
+  caller: Caller,
+  branch: NewBranch,
+): Promise<string> {
+  assertRefName(branch.name, "branch");
+  const ref = `refs/heads/${branch.name}`;
+  return repoLocks.run(repo.gitDir, async () => {
+    const existing = await branchHead(repo.gitDir, ref);
+    if (existing && !branch.overwrite) {
+      throw new HubError(409, "Conflict", `Reference already exists: ${ref}`);
+    }
+    // Overwriting without saying where to is a no-op, as the JS client documents.
+    if (existing && branch.startingPoint === undefined && !branch.empty) return existing;
+    if (!existing) await assertRoomForRef(ctx, repo, branch.name, "branch");
+    const expected = existing ?? ZERO_OID;
+    ctx.branches.forget(repo.gitDir, ref);
+    if (branch.empty) {
+      return writeCommit({
+        gitDir: repo.gitDir,
+        ref,
+        parent: undefined,
+        expected,
+        files: new Map(),
+        message: `Create empty branch ${branch.name}`,
+        author: identityOf(caller),
+        refs: ctx.refs,
+      });
+    }
+    const target = await commitAt(repo, branch.startingPoint ?? DEFAULT_BRANCH);
+    await ctx.refs.update(repo.gitDir, ref, target, expected);
+    return target;
+  });
+}
+
+/** Deletes a branch (404 when absent; the default branch cannot be deleted). */
+export async function deleteBranch(ctx: HubContext, repo: RepoRef, name: string): Promise<void> {
+  assertRefName(name, "branch");
+  if (name === DEFAULT_BRANCH) throw new HubError(403, "Forbidden", "the default branch cannot be deleted");
+  await deleteRef(ctx, repo, `refs/heads/${name}`, name);
+}
+
+/**
+ * Tags `revision` (default `main`): an annotated tag when a message is given, else a lightweight
+ * one. 409 `Conflict` when the tag exists.
+ */
+export async function createTag(
+  ctx: HubContext,
+  repo: RepoRef,
+  caller: Caller,
+  tag: { name: string; revision: string; message?: string | undefined },
+): Promise<string> {
+  assertRefName(tag.name, "tag");
+  const ref = `refs/tags/${tag.name}`;
+  return repoLocks.run(repo.gitDir, async () => {
+    if (await resolveRevision(repo.gitDir, ref)) {
+      throw new HubError(409, "Conflict", `Reference already exists: ${ref}`);
+    }
+    await assertRoomForRef(ctx, repo, tag.name, "tag");
+    const commit = await commitAt(repo, tag.revision);
+    let target = commit;
+    if (tag.message) {
+      const object = buildTag({ commit, name: tag.name, tagger: identityOf(caller), message: tag.message });
+      target = await writeLooseObject(repo.gitDir, "tag", object.content);
+    }
+    await ctx.refs.update(repo.gitDir, ref, target, ZERO_OID);
+    return commit;
+  });
+}
+
+/** Deletes a tag (404 when absent). */
+export async function deleteTag(ctx: HubContext, repo: RepoRef, name: string): Promise<void> {
+  assertRefName(name, "tag");
+  await deleteRef(ctx, repo, `refs/tags/${name}`, name);
+}
+
+async function deleteRef(ctx: HubContext, repo: RepoRef, ref: string, name: string): Promise<void> {
+  await repoLocks.run(repo.gitDir, async () => {
+    const current = await currentValue(repo, ref);
+    if (!current) throw revisionNotFound(name);
+    ctx.branches.forget(repo.gitDir, ref);
+    await ctx.refs.delete(repo.gitDir, ref, current);
+  });
+}
+
+/** The object a ref points at (a tag object for annotated tags), or undefined. */
+async function currentValue(repo: RepoRef, ref: string): Promise<string | undefined> {
+  const refs = await listRefs(repo.gitDir, ["branch", "tag"]);
+  const found = refs.find((r) => r.ref === ref);
+  return found ? found.object : undefined;
+}
+
+/** The commit a revision names, or 404 `RevisionNotFound`. */
+async function commitAt(repo: RepoRef, revision: string): Promise<string> {
+  if (!isValidRevision(revision)) throw badInput(`invalid revision: ${revision.slice(0, 100)}`);
+  const commit = await resolveRevision(repo.gitDir, revision);
+  if (!commit) throw revisionNotFound(revision);
+  return commit;
+}
+
+function assertRefName(name: string, what: "branch" | "tag"): void {
+  if (!isValidRefName(name)) {
+    throw badInput(
+      `invalid ${what} name "${name.slice(0, 100)}": letters, digits, '.', '_', '-' and '/' only, no '..', no segment starting with '.' or ending in '.lock', not HEAD, a commit id or a name starting with refs/`,
+    );
+  }
+}
+
+/** A branch and a tag of the same name would make downloads by that name ambiguous; refs are bounded. */
+async function assertRoomForRef(
+  ctx: HubContext,
+  repo: RepoRef,
+  name: string,
+  kind: "branch" | "tag",
+): Promise<void> {
+  const refs: GitRef[] = await listRefs(repo.gitDir, ["branch", "tag", "pr"]);
+  const other = kind === "branch" ? "tag" : "branch";
+  if (refs.some((r) => r.kind === other && r.name === name)) {
+    throw badInput(
+      `a ${other} named ${name} exists; a ${kind} of the same name would make ${name} ambiguous`,
+    );
+  }
+  if (refs.length >= ctx.limits.maxRefsPerRepo) {
+    throw badInput(
+      `this repository has ${refs.length} refs, the most the hub allows (${ctx.limits.maxRefsPerRepo})`,
+    );
+  }
+}
