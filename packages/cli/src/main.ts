@@ -1,3 +1,4 @@
+import { escapeControl } from "@modelgate/scanner";
 import { Command, CommanderError } from "commander";
 import { registerClamavSignatures } from "./commands/clamav-signatures.js";
 import { registerConvert } from "./commands/convert.js";
@@ -6,6 +7,8 @@ import { registerServe } from "./commands/serve.js";
 import { registerUser } from "./commands/user.js";
 import { EXIT_USAGE } from "./usage-error.js";
 import { VERSION } from "./version.js";
+
+export { filterConsole } from "./filter-console.js";
 
 /**
  * Runs the CLI with `argv` (without `node` and the script) and returns the exit status:
@@ -32,7 +35,7 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv, { from: "user" });
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : EXIT_USAGE;
-    process.stderr.write(`modelgate: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`modelgate: ${escapeControl(err instanceof Error ? err.message : String(err))}\n`);
     return EXIT_USAGE;
   }
   return status;

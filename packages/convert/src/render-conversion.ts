@@ -1,6 +1,7 @@
+import { escapeControl } from "@modelgate/scanner";
 import type { ConvertedInput } from "./convert-checkpoints.js";
 
-/** What `modelgate convert` prints: each input, what it became, and every note. */
+/** What `modelgate convert` prints: each input, what it became, and every note (control characters escaped). */
 export function renderConversion(results: readonly ConvertedInput[]): string {
   let out = "";
   for (const r of results) {
@@ -9,5 +10,5 @@ export function renderConversion(results: readonly ConvertedInput[]): string {
     out += r.index ? ` (index ${r.index})\n` : "\n";
     for (const note of r.notes) out += `  note: ${note}\n`;
   }
-  return out;
+  return out.split("\n").map(escapeControl).join("\n");
 }

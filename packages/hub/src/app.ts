@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
+import { escapeControl } from "@modelgate/scanner";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { HubContext, PushPolicy } from "./context.js";
 import { openDatabase } from "./db/open-database.js";
@@ -78,7 +79,8 @@ export async function buildApp(options: HubOptions): Promise<FastifyInstance> {
     runner: options.scanRunner ?? workerPoolRunner(options.scanThreads),
     timeoutMs: limits.scanTimeoutMs,
     clamd: options.clamd,
-    log: (message, err) => app.log.error({ err }, message),
+    // Messages name repositories and files: control characters in them are escaped.
+    log: (message, err) => app.log.error({ err }, escapeControl(message)),
   });
   const ctx: HubContext = {
     db,

@@ -13,7 +13,13 @@ describe("pull requests under the hub's policies", () => {
     hub = undefined;
   });
 
-  const openPr = (h: TestHub, repo: string, path: string, content: Uint8Array, token = h.otherToken) =>
+  const openPr = (
+    h: TestHub,
+    repo: string,
+    path: string,
+    content: Uint8Array<ArrayBuffer>,
+    token = h.otherToken,
+  ) =>
     commit({
       repo,
       accessToken: token,
@@ -51,7 +57,7 @@ describe("pull requests under the hub's policies", () => {
     expect(refs.pullRequests).toEqual([]);
     // A benign pull request goes through, is scanned safe, and merges.
     const ok = await openPr(hub, "alice/guarded", "notes.txt", new TextEncoder().encode("hello"));
-    expect(ok.pullRequestUrl).toMatch(/\/alice\/guarded\/discussions\/1$/);
+    expect(ok?.pullRequestUrl).toMatch(/\/alice\/guarded\/discussions\/1$/);
     expect(await prFiles(hub, "alice/guarded", 1)).toEqual([
       expect.objectContaining({ path: "notes.txt", change: "added", securityStatus: "safe" }),
     ]);
@@ -65,7 +71,7 @@ describe("pull requests under the hub's policies", () => {
     await createRepo({ repo: "alice/held", accessToken: hub.token, hubUrl: hub.url });
     const before = await mainSha(hub, "alice/held");
     const pr = await openPr(hub, "alice/held", "model.pkl", maliciousPickle());
-    expect(pr.pullRequestUrl).toMatch(/discussions\/1$/);
+    expect(pr?.pullRequestUrl).toMatch(/discussions\/1$/);
     const h = hub;
     await waitFor(async () => {
       const files = await prFiles(h, "alice/held", 1);

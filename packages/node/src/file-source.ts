@@ -1,3 +1,4 @@
+import { constants } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
 import type { ByteSource } from "@modelgate/scanner";
 
@@ -11,10 +12,12 @@ export class FileSource implements ByteSource {
     readonly size: number,
   ) {}
 
+  /** Opens a regular file; throws for anything else (a FIFO is opened without blocking, then refused). */
   static async open(path: string): Promise<FileSource> {
-    const handle = await open(path, "r");
+    const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
     try {
       const stat = await handle.stat();
+      if (!stat.isFile()) throw new Error(`${path} is not a regular file: not read`);
       return new FileSource(handle, stat.size);
     } catch (err) {
       await handle.close();

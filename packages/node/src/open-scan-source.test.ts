@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -50,11 +51,10 @@ describe("openScanSource", () => {
     await expect(openScanSource(join(dir, "missing"))).rejects.toThrow(/ENOENT/);
   });
 
-  it("hands what is not a regular file to a FileSource, whose reads then fail", async () => {
-    // A directory opens on Linux; only its reads fail (EISDIR), and the scan reports that file as error.
-    const opened = await openScanSource(dir);
-    expect(opened.source).toBeInstanceOf(FileSource);
-    await expect(opened.source.read(0, 1)).rejects.toThrow(/EISDIR/);
-    await opened.close();
+  it("refuses what is not a regular file when opening it: a directory, and a FIFO without blocking", async () => {
+    await expect(openScanSource(dir)).rejects.toThrow(/not a regular file/);
+    const fifo = join(dir, "pipe");
+    expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
+    await expect(openScanSource(fifo)).rejects.toThrow(/FIFO/);
   });
 });

@@ -1,6 +1,7 @@
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { type ByteSource, MemorySource } from "@modelgate/scanner";
 import { FileSource } from "./file-source.js";
+import { specialFileKind } from "./walk-files.js";
 
 /**
  * Files up to this size are read whole, synchronously, into memory. Promise-based file I/O costs
@@ -21,14 +22,19 @@ const nothingToClose = (): Promise<void> => Promise.resolve();
 
 /**
  * Opens `path` for scanning: a regular file of at most SMALL_FILE_BYTES is read whole into memory
- * with synchronous calls (one open, fstat, read and close), anything else (large files, devices,
- * files that grow while read) gets a random-access `FileSource`. Throws what `open` throws.
+ * with synchronous calls (one open, fstat, read and close), a larger one (or one that grows while
+ * read) gets a random-access `FileSource`. Throws what `open` throws, and for FIFOs, sockets and
+ * devices, which are never read.
  */
 export async function openScanSource(path: string): Promise<OpenedSource> {
-  const fd = openSync(path, "r");
+  // Non-blocking: a FIFO put where a file was listed opens at once (then refused) instead of
+  // waiting for a writer forever. Regular files read the same either way.
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   let bytes: Uint8Array | undefined;
   try {
     const info = fstatSync(fd);
+    const kind = specialFileKind(info);
+    if (kind) throw new Error(`${kind}, not a regular file: not read`);
     if (info.isFile() && info.size <= SMALL_FILE_BYTES) bytes = readWhole(fd, info.size);
   } finally {
     closeSync(fd);

@@ -28,7 +28,7 @@ export async function scanPaths(
   for (const path of paths) {
     const { files, problems } = await walkFiles(path);
     targets.push(...files);
-    for (const p of problems) reports.push(errorReport(p.display, p.message));
+    for (const p of problems) reports.push(errorReport(p.display, p.message, p.rule));
   }
   const results: FileReport[] = new Array(targets.length);
   let next = 0;
@@ -64,7 +64,7 @@ async function scanOne(absolute: string, display: string, options: ScanOptions):
   }
 }
 
-function errorReport(path: string, message: string): FileReport {
+function errorReport(path: string, message: string, rule = "io/unreadable"): FileReport {
   return {
     path,
     format: "unknown",
@@ -72,6 +72,6 @@ function errorReport(path: string, message: string): FileReport {
     verdict: "error",
     imports: [],
     calls: [],
-    findings: [{ check: "format", rule: "io/unreadable", severity: "error", message }],
+    findings: [{ check: "format", rule, severity: "error", message }],
   };
 }

@@ -1,3 +1,4 @@
+import type { Dirent, Stats } from "node:fs";
 import { readdir, realpath, stat } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
 
@@ -9,10 +10,29 @@ export interface FoundFile {
   display: string;
 }
 
-/** A path that could not be scanned (unreadable, a link leaving the tree, ...). */
+/** A path that could not be scanned (unreadable, a link leaving the tree, a FIFO, ...). */
 export interface WalkProblem {
   display: string;
   message: string;
+  /** The finding's rule: `io/not-a-file` for FIFOs, sockets and devices, else `io/unreadable`. */
+  rule?: "io/not-a-file";
+}
+
+/**
+ * What a FIFO, socket or device is, or undefined for files, directories and links. Such paths are
+ * never opened: opening a FIFO blocks until something writes to it, and a device may never end.
+ */
+export function specialFileKind(entry: Dirent | Stats): string | undefined {
+  if (entry.isFIFO()) return "a FIFO (named pipe)";
+  if (entry.isSocket()) return "a socket";
+  if (entry.isCharacterDevice()) return "a character device";
+  if (entry.isBlockDevice()) return "a block device";
+  return undefined;
+}
+
+/** The problem reported for a special file: named, and said not to be read. */
+function notAFile(display: string, kind: string): WalkProblem {
+  return { display, message: `${kind}, not a regular file: not read`, rule: "io/not-a-file" };
 }
 
 /** Directory entries listed per directory before giving up on it (CWE-770). */
@@ -30,7 +50,9 @@ export async function walkFiles(path: string): Promise<{ files: FoundFile[]; pro
   const problems: WalkProblem[] = [];
   const info = await stat(path);
   if (!info.isDirectory()) {
-    files.push({ absolute: resolve(path), display: path });
+    const kind = specialFileKind(info);
+    if (kind) problems.push(notAFile(path, kind));
+    else files.push({ absolute: resolve(path), display: path });
     return { files, problems };
   }
   const root = await realpath(path);
@@ -74,6 +96,11 @@ export async function walkFiles(path: string): Promise<{ files: FoundFile[]; pro
           await visit(full, display, depth + 1);
           continue;
         }
+        const kind = specialFileKind(entry);
+        if (kind) {
+          problems.push(notAFile(display, kind));
+          continue;
+        }
         let target = full;
         if (entry.isSymbolicLink()) {
           target = await realpath(full).catch(() => "");
@@ -87,8 +114,10 @@ export async function walkFiles(path: string): Promise<{ files: FoundFile[]; pro
         }
         // A link inside the tree, or a file system that does not report entry types.
         const s = await stat(target);
+        const targetKind = specialFileKind(s);
         if (s.isDirectory()) await visit(full, display, depth + 1);
         else if (s.isFile()) files.push({ absolute: target, display });
+        else problems.push(notAFile(display, targetKind ?? "not a regular file"));
       } catch (err) {
         problems.push({ display, message: err instanceof Error ? err.message : String(err) });
       }

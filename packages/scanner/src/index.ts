@@ -76,6 +76,7 @@ export { parseUserPolicy } from "./policy/user-policy.js";
 export type { ByteSource } from "./reader/byte-source.js";
 export { CountingSource, MemorySource, readFully, SliceSource } from "./reader/byte-source.js";
 export { callFedBy } from "./report/call-fed-by.js";
+export { escapeControl } from "./report/escape-control.js";
 export { formatLocation } from "./report/location.js";
 export { renderSarif } from "./report/render-sarif.js";
 export { renderText } from "./report/render-text.js";

@@ -1,5 +1,5 @@
 import { convertCheckpoints, DEFAULT_SHARD_SIZE, renderConversion } from "@modelgate/convert";
-import { ConvertError } from "@modelgate/scanner";
+import { ConvertError, escapeControl } from "@modelgate/scanner";
 import type { Command } from "commander";
 import { loadPolicy } from "../load-policy.js";
 import { EXIT_USAGE } from "../usage-error.js";
@@ -44,11 +44,13 @@ async function runConvert(inputs: string[], flags: ConvertFlags): Promise<number
     return 0;
   } catch (err) {
     if (err instanceof ConvertError) {
-      process.stderr.write(`modelgate convert: refused: ${err.message}\n`);
+      process.stderr.write(`modelgate convert: refused: ${escapeControl(err.message)}\n`);
       return 1;
     }
     // UsageError (a bad --policy file) and I/O errors.
-    process.stderr.write(`modelgate convert: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(
+      `modelgate convert: ${escapeControl(err instanceof Error ? err.message : String(err))}\n`,
+    );
     return EXIT_USAGE;
   } finally {
     process.off("SIGINT", interrupt);

@@ -37,18 +37,22 @@ async function analyseAt(
   const machine = new PickleMachine(start, limits, onBuild);
   const nestedResults: PickleAnalysis[] = [];
   let base = start;
-  let buf = await readFully(source, base, limits.readChunkBytes);
+  let want = limits.readChunkBytes;
+  let buf = await readFully(source, base, want);
   let complete = false;
 
   for (;;) {
-    const status = machine.run(buf, base, base + buf.length >= source.size, source.size);
+    // A short read is the end of the source, whatever its size says (a deflated member that inflates
+    // to less than declared): waiting for more would re-read the same window forever (CWE-835).
+    const atEof = buf.length < want || base + buf.length >= source.size;
+    const status = machine.run(buf, base, atEof, source.size);
     if (status === STOPPED) {
       complete = true;
       break;
     }
     if (status === FAILED) break;
     let at = machine.pos;
-    let want = limits.readChunkBytes;
+    want = limits.readChunkBytes;
     if (status === NEED_MORE) {
       at = machine.resumeAt;
       want = Math.max(want, machine.minBytes);

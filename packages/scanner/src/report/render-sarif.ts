@@ -1,3 +1,4 @@
+import { escapeControl, percentEncodeControl } from "./escape-control.js";
 import type { Finding, ScanReport } from "./types.js";
 
 const LEVEL: Record<Finding["severity"], "error" | "warning" | "note"> = {
@@ -28,11 +29,14 @@ export function renderSarif(report: ScanReport, toolVersion: string): object {
       results.push({
         ruleId: f.rule,
         level: LEVEL[f.severity],
-        message: { text: f.location?.member ? `${f.message} (in ${f.location.member})` : f.message },
+        // Viewers show message text as it is: control characters in names are escaped first.
+        message: {
+          text: escapeControl(f.location?.member ? `${f.message} (in ${f.location.member})` : f.message),
+        },
         locations: [
           {
             physicalLocation: {
-              artifactLocation: { uri: file.path.split("\\").join("/") },
+              artifactLocation: { uri: percentEncodeControl(file.path.split("\\").join("/")) },
               ...(Object.keys(region).length > 0 ? { region } : {}),
             },
           },

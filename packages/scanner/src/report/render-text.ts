@@ -1,4 +1,5 @@
 import { callFedBy } from "./call-fed-by.js";
+import { escapeControl } from "./escape-control.js";
 import { formatLocation } from "./location.js";
 import type { FileReport, ScanReport } from "./types.js";
 
@@ -9,7 +10,11 @@ const LABEL: Record<FileReport["verdict"], string> = {
   dangerous: "DANGEROUS",
 };
 
-/** People's view: one line per file with its verdict, then what made it so, then a summary. */
+/**
+ * People's view: one line per file with its verdict, then what made it so, then a summary. Every
+ * line is built from names and messages of the scanned files, so control characters in them are
+ * escaped: a file name cannot forge a line or send escape sequences to the terminal.
+ */
 export function renderText(report: ScanReport): string {
   const lines: string[] = [];
   for (const file of report.files) {
@@ -41,5 +46,5 @@ export function renderText(report: ScanReport): string {
     `${report.summary.files} files: ${v.safe} safe, ${v.suspicious} suspicious, ${v.dangerous} dangerous, ${v.error} error`,
   );
   for (const note of report.summary.notes) lines.push(note);
-  return `${lines.join("\n")}\n`;
+  return `${lines.map(escapeControl).join("\n")}\n`;
 }

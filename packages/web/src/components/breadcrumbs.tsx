@@ -1,3 +1,4 @@
+import { escapeControl as shown } from "@modelgate/scanner";
 import { fullName, type RepoId, treeHref } from "../routes";
 
 /** `ns/repo / folder / sub / file`: each folder links to its listing; the last item is the current page. */
@@ -18,9 +19,9 @@ export function Breadcrumbs(props: { id: RepoId; rev: string; path: string }) {
           return (
             <li key={i}>
               {last ? (
-                <span aria-current="page">{part}</span>
+                <span aria-current="page">{shown(part)}</span>
               ) : (
-                <a href={treeHref(props.id, props.rev, parts.slice(0, i + 1).join("/"))}>{part}</a>
+                <a href={treeHref(props.id, props.rev, parts.slice(0, i + 1).join("/"))}>{shown(part)}</a>
               )}
             </li>
           );

@@ -1,4 +1,4 @@
-import type { FileReport } from "@modelgate/scanner";
+import { type FileReport, escapeControl as shown } from "@modelgate/scanner";
 import { useState } from "preact/hooks";
 import { scanInBrowser } from "../scan/scan-in-browser";
 import { fileBadge, statusOfReport } from "../security/badges";
@@ -71,16 +71,16 @@ export function DropZone() {
         </div>
       </section>
       <div aria-live="polite" class="drop-result">
-        {drop.state === "scanning" && <p aria-busy="true">Scanning {drop.name}…</p>}
+        {drop.state === "scanning" && <p aria-busy="true">Scanning {shown(drop.name)}…</p>}
         {drop.state === "failed" && (
           <p class="notice notice-error">
-            Could not scan {drop.name}: {drop.message}
+            Could not scan {shown(drop.name)}: {shown(drop.message)}
           </p>
         )}
         {drop.state === "done" && (
           <article aria-labelledby="drop-report-title">
             <h2 id="drop-report-title">
-              Scan of {drop.report.path} <StatusBadge badge={fileBadge(statusOfReport(drop.report))} />
+              Scan of {shown(drop.report.path)} <StatusBadge badge={fileBadge(statusOfReport(drop.report))} />
             </h2>
             <FileReportView report={drop.report} />
           </article>

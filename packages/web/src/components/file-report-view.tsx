@@ -1,5 +1,5 @@
 import type { CallRecord, FileReport, Finding, Location } from "@modelgate/scanner";
-import { callFedBy } from "@modelgate/scanner";
+import { callFedBy, escapeControl as shown } from "@modelgate/scanner";
 import { formatCount, formatSize } from "../format";
 
 /** Where in a file, in words: `member archive/data.pkl, byte 31`. */
@@ -10,7 +10,7 @@ export function describeLocation(loc: Location | undefined): string {
   if (loc.line !== undefined)
     parts.push(`line ${loc.line}${loc.column !== undefined ? `:${loc.column}` : ""}`);
   if (loc.offset !== undefined) parts.push(`byte ${loc.offset}`);
-  return parts.join(", ");
+  return shown(parts.join(", "));
 }
 
 /** Findings the imports table already shows, one per dangerous or suspicious import. */
@@ -71,17 +71,19 @@ function ImportsTable(props: { report: FileReport }) {
               return (
                 <tr key={`${imp.module}.${imp.name}`} class={`safety-row-${imp.safety}`}>
                   <th scope="row">
-                    <code>
-                      {imp.module}.{imp.name}
-                    </code>
+                    <code>{shown(`${imp.module}.${imp.name}`)}</code>
                     {imp.count > 1 && <span class="muted"> ×{imp.count}</span>}
                   </th>
                   <td>
                     <span class={`safety safety-${imp.safety}`}>{imp.safety}</span>
                   </td>
-                  <td>{imp.reason ?? (imp.safety === "innocuous" ? "known safe" : "")}</td>
+                  <td>{shown(imp.reason ?? (imp.safety === "innocuous" ? "known safe" : ""))}</td>
                   <td>
-                    {call ? <code>{`${call.callable}${call.args}`}</code> : <span class="muted">none</span>}
+                    {call ? (
+                      <code>{shown(`${call.callable}${call.args}`)}</code>
+                    ) : (
+                      <span class="muted">none</span>
+                    )}
                   </td>
                   <td>{describeLocation(imp.location)}</td>
                 </tr>
@@ -112,7 +114,7 @@ function CallsTable(props: { calls: readonly CallRecord[] }) {
             {props.calls.map((c, i) => (
               <tr key={i}>
                 <th scope="row">
-                  <code>{`${c.callable}${c.args}`}</code>
+                  <code>{shown(`${c.callable}${c.args}`)}</code>
                 </th>
                 <td>
                   <span class={`safety safety-${c.safety}`}>{c.safety}</span>
@@ -143,7 +145,7 @@ function MalwareSection(props: { report: FileReport; findings: readonly Finding[
       {av && (av.status === "not-scanned" || av.status === "error") && (
         <p>
           {av.status === "error" ? "The malware scan failed" : "Not scanned"}
-          {av.message ? `: ${av.message}` : "."}
+          {av.message ? `: ${shown(av.message)}` : "."}
         </p>
       )}
       {props.findings.length > 0 && <FindingItems findings={props.findings} />}
@@ -167,7 +169,7 @@ function FindingItems(props: { findings: readonly Finding[] }) {
       {props.findings.map((f, i) => (
         <li key={i}>
           <span class={`severity severity-${f.severity}`}>{f.severity}</span> <code>{f.rule}</code>:{" "}
-          {f.message}
+          {shown(f.message)}
           {f.location && <span class="muted"> ({describeLocation(f.location)})</span>}
         </li>
       ))}
@@ -230,7 +232,7 @@ function FormatSummary(props: { report: FileReport }) {
           <ul class="members">
             {members.map((m) => (
               <li key={m.path}>
-                <code>{m.path}</code> ({m.format}, {formatSize(m.size)})
+                <code>{shown(m.path)}</code> ({m.format}, {formatSize(m.size)})
               </li>
             ))}
           </ul>

@@ -1,3 +1,4 @@
+import { escapeControl as shown } from "@modelgate/scanner";
 import { ApiError } from "../api/api-client";
 import type { FileScan, SecurityFileStatus, TreeEntry } from "../api/types";
 import { useAuth } from "../auth/auth";
@@ -16,7 +17,7 @@ import { type Loaded, useLoad, useTitle } from "../use-load";
 /** A file's page: its security status and detail, download, and for pickle checkpoints the conversion. */
 export function BlobPage(props: { id: RepoId; rev: string; path: string }) {
   const { id, rev, path } = props;
-  useTitle(`${path} · ${fullName(id)}`);
+  useTitle(`${shown(path)} · ${fullName(id)}`);
   const { api, token } = useAuth();
   const deps = [id.kind, id.ns, id.repo, rev, path, token];
   const info = useLoad((signal) => api.repoInfo(id, rev, signal), [id.kind, id.ns, id.repo, rev, token]);
@@ -41,7 +42,7 @@ export function BlobPage(props: { id: RepoId; rev: string; path: string }) {
             <article aria-labelledby="file-title">
               <header class="file-header">
                 <h2 id="file-title">
-                  {name} <StatusBadge badge={badge} />
+                  {shown(name)} <StatusBadge badge={badge} />
                 </h2>
                 <p class={`status-line tone-${badge.tone}`}>{badge.description}</p>
                 <p class="muted small">
@@ -98,7 +99,7 @@ function ScanDetail(props: { file: TreeEntry; scan: Loaded<FileScan> }) {
   if (scan.state === "done" && scan.data.report) return <FileReportView report={scan.data.report} />;
   if (scan.state === "loading") return <p aria-busy="true">Loading the scan report…</p>;
   const summary = file.securityFileStatus;
-  if (scan.state === "done" && scan.data.message) return <p>{scan.data.message}</p>;
+  if (scan.state === "done" && scan.data.message) return <p>{shown(scan.data.message)}</p>;
   return summary ? <StatusSummary status={summary} /> : <p class="muted">No scan report for this file.</p>;
 }
 
@@ -107,14 +108,12 @@ function StatusSummary(props: { status: SecurityFileStatus }) {
   const { status } = props;
   return (
     <div class="report">
-      {status.message && <p>{status.message}</p>}
+      {status.message && <p>{shown(status.message)}</p>}
       {status.pickleImportScan && status.pickleImportScan.imports.length > 0 && (
         <ul class="findings">
           {status.pickleImportScan.imports.map((i) => (
             <li key={`${i.module}.${i.name}`}>
-              <code>
-                {i.module}.{i.name}
-              </code>{" "}
+              <code>{shown(`${i.module}.${i.name}`)}</code>{" "}
               <span class={`safety safety-${i.safety}`}>{i.safety}</span>
             </li>
           ))}
@@ -127,7 +126,7 @@ function StatusSummary(props: { status: SecurityFileStatus }) {
       )}
       {status.secretsScan?.findings.map((s, i) => (
         <p key={i}>
-          <code>{s.rule}</code>: {s.message}
+          <code>{s.rule}</code>: {shown(s.message)}
         </p>
       ))}
     </div>

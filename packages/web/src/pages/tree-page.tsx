@@ -1,3 +1,4 @@
+import { escapeControl as shown } from "@modelgate/scanner";
 import type { TreeEntry } from "../api/types";
 import { useAuth } from "../auth/auth";
 import { Breadcrumbs } from "../components/breadcrumbs";
@@ -20,7 +21,7 @@ export const DEFAULT_BRANCH = "main";
 export function TreePage(props: { id: RepoId; rev: string | undefined; path: string }) {
   const { id, path } = props;
   const rev = props.rev ?? DEFAULT_BRANCH;
-  useTitle(path ? `${path} · ${fullName(id)}` : fullName(id));
+  useTitle(path ? `${shown(path)} · ${fullName(id)}` : fullName(id));
   const { api, token } = useAuth();
   const info = useLoad((signal) => api.repoInfo(id, rev, signal), [id.kind, id.ns, id.repo, rev, token]);
   const tree = useLoad(
@@ -87,7 +88,7 @@ function FileTable(props: { id: RepoId; rev: string; entries: readonly TreeEntry
                 <th scope="row">
                   <a href={dir ? treeHref(id, rev, entry.path) : blobHref(id, rev, entry.path)}>
                     <EntryIcon dir={dir} />
-                    {name}
+                    {shown(name)}
                     {dir && <span class="visually-hidden"> (folder)</span>}
                   </a>
                 </th>

@@ -35,6 +35,15 @@ describe("InflateSource", () => {
     expect(await source.finish()).toBe("truncated");
   });
 
+  it("shrinks its size to what a stream that ends early inflated to, so readers see the end", async () => {
+    const short = new Uint8Array(deflateRawSync(data.subarray(0, 100)));
+    const source = new InflateSource(new MemorySource(short), 1000, new ContainerBudget(resolveLimits()));
+    expect(source.size).toBe(1000);
+    expect((await readFully(source, 0, 1000)).length).toBe(100);
+    expect(source.size).toBe(100);
+    expect(await source.finish()).toBe("short");
+  });
+
   it("stops at the total decompressed budget of the file", async () => {
     const budget = new ContainerBudget(resolveLimits({ maxDecompressedBytes: 100_000 }));
     const source = new InflateSource(new MemorySource(compressed), data.length, budget);

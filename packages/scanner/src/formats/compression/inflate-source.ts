@@ -30,14 +30,23 @@ export class InflateSource implements ByteSource {
 
   constructor(
     private readonly compressed: ByteSource,
-    readonly size: number,
+    private readonly declaredSize: number,
     private readonly budget: ContainerBudget,
     private readonly wrapper: DeflateWrapper = "raw",
   ) {}
 
+  /**
+   * The declared size until the stream is found to end short; then what it inflated to. A source
+   * returns fewer bytes than asked only at its end (`ByteSource`): with the declared size kept,
+   * readers that wait for the rest (a pickle window) would wait forever.
+   */
+  get size(): number {
+    return this.done ? this.produced : this.declaredSize;
+  }
+
   async read(offset: number, length: number): Promise<Uint8Array> {
-    const from = Math.min(Math.max(0, offset), this.size);
-    const to = Math.min(this.size, from + Math.max(0, length));
+    const from = Math.min(Math.max(0, offset), this.declaredSize);
+    const to = Math.min(this.declaredSize, from + Math.max(0, length));
     // Reads are serialised: the inflater is a single forward-only stream.
     const step = this.queue.then(() => this.fill(to));
     this.queue = step.catch(() => {});
@@ -47,7 +56,7 @@ export class InflateSource implements ByteSource {
 
   /** Inflates the whole member (up to its declared size) and returns how it ended. */
   async finish(): Promise<InflateEnding> {
-    const step = this.queue.then(() => this.fill(this.size + 1));
+    const step = this.queue.then(() => this.fill(this.declaredSize + 1));
     this.queue = step.catch(() => {});
     await step;
     return this.ending ?? "exact";
@@ -78,18 +87,18 @@ export class InflateSource implements ByteSource {
 
   private finishWith(ending: InflateEnding | undefined): void {
     this.done = true;
-    this.ending = ending ?? (this.produced === this.size ? "exact" : "short");
+    this.ending = ending ?? (this.produced === this.declaredSize ? "exact" : "short");
   }
 
   private append(chunk: Uint8Array): void {
-    const room = this.size - this.produced;
+    const room = this.declaredSize - this.produced;
     const overflow = chunk.length > room;
     if (overflow) chunk = chunk.subarray(0, room);
     this.budget.takeDecompressed(chunk.length);
     if (this.produced + chunk.length > this.buffer.length) {
       let capacity = Math.max(64 * 1024, this.buffer.length * 2);
       while (capacity < this.produced + chunk.length) capacity *= 2;
-      const grown = new Uint8Array(Math.min(this.size, capacity));
+      const grown = new Uint8Array(Math.min(this.declaredSize, capacity));
       grown.set(this.buffer.subarray(0, this.produced));
       this.buffer = grown;
     }

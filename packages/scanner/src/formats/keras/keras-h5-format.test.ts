@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { CountingSource, MemorySource } from "../../reader/byte-source.js";
 import type { FileReport } from "../../report/types.js";
 import { scanSource } from "../../scan.js";
@@ -20,6 +20,46 @@ async function scan(bytes: Uint8Array, maxMemberBytes?: number): Promise<FileRep
     maxMemberBytes ? { limits: { maxMemberBytes } } : {},
   );
 }
+
+/**
+ * A model file with a root attribute named `name` whose datatype class (15) jsfive cannot read: it
+ * prints `Attribute <name> type not implemented, set to null.` (issue 13).
+ */
+function withUnreadableAttribute(name: string): Uint8Array {
+  const file = buildHdf5({ model_config: config([dense]), [name]: "x" });
+  const encoded = new TextEncoder().encode(name);
+  const at = indexOf(file, encoded);
+  const datatype = at + Math.ceil((encoded.length + 1) / 8) * 8;
+  file[datatype] = 0x1f; // datatype version 1, class 15 (reserved)
+  return file;
+}
+
+function indexOf(haystack: Uint8Array, needle: Uint8Array): number {
+  outer: for (let i = 0; i + needle.length <= haystack.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
+    return i;
+  }
+  throw new Error("not found");
+}
+
+describe("what the HDF5 reader prints", () => {
+  it("keeps jsfive's warning off the console and reports it as a finding", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const log = vi.spyOn(console, "log").mockImplementation(() => {});
+    try {
+      const report = await scan(withUnreadableAttribute("evil\u001b[2J\nSAFE"));
+      expect(warn).not.toHaveBeenCalled();
+      expect(log).not.toHaveBeenCalled();
+      expect(report.format).toBe("keras-h5");
+      const finding = report.findings.find((f) => f.rule === "hdf5/unreadable-attribute");
+      expect(finding?.severity).toBe("suspicious");
+      expect(finding?.message).toContain("type not implemented");
+    } finally {
+      warn.mockRestore();
+      log.mockRestore();
+    }
+  });
+});
 
 describe("Keras HDF5 models", () => {
   it("accepts a well-formed Dense model and summarises it", async () => {

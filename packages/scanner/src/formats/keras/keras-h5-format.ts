@@ -52,6 +52,15 @@ export const kerasH5Format: FormatParser = {
       }
       throw new NotThisFormatError("HDF5 file without a Keras model_config attribute");
     }
+    for (const line of root.printed) {
+      // jsfive's word for an attribute it could not read (set to null): something it hides.
+      ctx.finding({
+        check: "format",
+        rule: "hdf5/unreadable-attribute",
+        severity: "suspicious",
+        message: `the HDF5 reader could not read everything: ${line}`,
+      });
+    }
     const summary = reportConfigAttr(attrs.model_config, "model_config", ctx);
     if (attrs.training_config !== undefined) reportConfigAttr(attrs.training_config, "training_config", ctx);
     ctx.info("keras", {

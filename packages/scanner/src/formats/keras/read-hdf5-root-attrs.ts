@@ -1,5 +1,6 @@
 import type { File as Hdf5File } from "jsfive";
 import { type ByteSource, readFully } from "../../reader/byte-source.js";
+import { capturePrinted } from "../capture-printed.js";
 import { H5_INITIAL_READ_BYTES } from "./keras-limits.js";
 
 /** HDF5 "Attribute Info" header message: attributes kept in dense storage, which jsfive cannot read. */
@@ -12,6 +13,8 @@ export interface Hdf5RootAttrs {
   denseAttributes: boolean;
   /** Bytes read from the source. */
   bytesRead: number;
+  /** What jsfive printed while reading them (an attribute of a type it cannot read, ...). */
+  printed: string[];
 }
 
 /** Thrown when the HDF5 structures needed lie beyond `maxBytes`. */
@@ -32,10 +35,12 @@ export async function readHdf5RootAttrs(source: ByteSource, maxBytes: number): P
     const bytes = await readFully(source, 0, length);
     const buffer = bytes.slice().buffer;
     try {
-      const file = new File(buffer, "model.h5");
-      const attrs = file.attrs;
-      const denseAttributes = file._dataobjects.find_msg_type(ATTRIBUTE_INFO_MESSAGE).length > 0;
-      return { attrs, denseAttributes, bytesRead: length };
+      const { value, printed } = capturePrinted(() => {
+        const file = new File(buffer, "model.h5");
+        const attrs = file.attrs;
+        return { attrs, denseAttributes: file._dataobjects.find_msg_type(ATTRIBUTE_INFO_MESSAGE).length > 0 };
+      });
+      return { ...value, bytesRead: length, printed };
     } catch (err) {
       // jsfive reads through DataViews: running past our prefix is a RangeError "... outside the bounds
       // of the DataView/buffer". Other RangeErrors (an absurd array length) are errors of the file.

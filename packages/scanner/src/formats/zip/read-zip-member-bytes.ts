@@ -1,6 +1,6 @@
 import type { Limits } from "../../limits.js";
 import { type ByteSource, readFully } from "../../reader/byte-source.js";
-import { InflateSource } from "../compression/inflate-source.js";
+import { type InflateEnding, InflateSource } from "../compression/inflate-source.js";
 import type { ContainerBudget } from "../container-budget.js";
 import { ContainerError } from "../container-error.js";
 import { crc32 } from "./crc32.js";
@@ -30,19 +30,8 @@ export async function readZipMemberBytes(
   const bytes = (await readFully(member, 0, member.size)).slice();
   const issues: ZipIssue[] = [];
   if (member instanceof InflateSource) {
-    const ending = await member.finish();
-    if (ending !== "exact") {
-      issues.push({
-        rule: ending === "truncated" ? "zip/truncated-member" : "zip/size-mismatch",
-        severity: ending === "truncated" ? "error" : "suspicious",
-        message:
-          ending === "truncated"
-            ? `the compressed data of ${JSON.stringify(entry.name)} ends before its deflate stream does`
-            : `${JSON.stringify(entry.name)} inflates to ${ending === "long" ? "more" : "fewer"} bytes than the ${entry.uncompressedSize} its directory entry declares`,
-        offset: local.dataOffset,
-        entry: entry.name,
-      });
-    }
+    const issue = inflateEndingIssue(entry, local, await member.finish());
+    if (issue) issues.push(issue);
   }
   const actual = crc32(bytes);
   if (actual !== entry.crc32) {
@@ -55,4 +44,26 @@ export async function readZipMemberBytes(
     });
   }
   return { bytes, issues };
+}
+
+/**
+ * The issue for a deflated member that did not inflate to exactly its declared size (undefined when it
+ * did): cut (`zip/truncated-member`, error) or shorter or longer (`zip/size-mismatch`, suspicious).
+ */
+export function inflateEndingIssue(
+  entry: ZipEntry,
+  local: ZipLocalHeader,
+  ending: InflateEnding,
+): ZipIssue | undefined {
+  if (ending === "exact") return undefined;
+  return {
+    rule: ending === "truncated" ? "zip/truncated-member" : "zip/size-mismatch",
+    severity: ending === "truncated" ? "error" : "suspicious",
+    message:
+      ending === "truncated"
+        ? `the compressed data of ${JSON.stringify(entry.name)} ends before its deflate stream does`
+        : `${JSON.stringify(entry.name)} inflates to ${ending === "long" ? "more" : "fewer"} bytes than the ${entry.uncompressedSize} its directory entry declares`,
+    offset: local.dataOffset,
+    entry: entry.name,
+  };
 }

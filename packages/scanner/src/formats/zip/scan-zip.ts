@@ -8,7 +8,7 @@ import type { ParseContext } from "../format-parser.js";
 import { isPickleName, looksLikeProtoPickle } from "../pickle-member.js";
 import { openZipMember } from "./open-zip-member.js";
 import type { ZipArchive } from "./read-zip-archive.js";
-import { readZipMemberBytes } from "./read-zip-member-bytes.js";
+import { inflateEndingIssue, readZipMemberBytes } from "./read-zip-member-bytes.js";
 import type { ZipEntry, ZipLocalHeader } from "./zip-types.js";
 
 /** Members that look like pickles only by their bytes are read whole (and CRC-checked) up to this size. */
@@ -79,6 +79,11 @@ async function scanEntry(
     } else if (mode === "all" || isSmallSideFile(entry)) {
       const member = openZipMember(source, entry, local, budget, ctx.limits);
       await ctx.scanMember(entry.name, member);
+      // A member read to its end that inflated short or long, or was cut: said, not passed over.
+      if (member instanceof InflateSource && member.ending !== undefined) {
+        const issue = inflateEndingIssue(entry, local, member.ending);
+        if (issue) reportIssues(ctx, [issue]);
+      }
     }
   } catch (err) {
     reportIssues(ctx, [issueFromError(err, entry.name)]);
