@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
-import { HubError, type HubErrorCode } from "../hub-error.js";
+import { HubError, type HubErrorCode, RepoMovedError } from "../hub-error.js";
 
 /** Sends an error in the hub's one shape, with the Hub's `X-Error-Code` header. */
 export function sendError(reply: FastifyReply, err: HubError): FastifyReply {
@@ -30,6 +30,7 @@ function fromFastifyError(err: FastifyError): HubError | undefined {
  */
 export function errorsPlugin(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof RepoMovedError) reply.header("Location", error.location(request.url));
     const hubError = error instanceof HubError ? error : fromFastifyError(error);
     if (hubError) return sendError(reply, hubError);
     request.log.error({ err: error }, "unexpected error");

@@ -4,6 +4,7 @@ import { listTree, readBlob } from "../git/git-repo.js";
 import { entryNotFound, HubError } from "../hub-error.js";
 import { assertRepoPath } from "../names.js";
 import { fileFacts } from "../repos/file-facts.js";
+import { assertMayDownload } from "../repos/gated-access.js";
 import { loadRepo } from "../repos/repo-ref.js";
 import { fileStatusOf, isQuarantined } from "../scan/security-status.js";
 import { parseRange } from "./parse-range.js";
@@ -32,6 +33,7 @@ export function resolveRoutes(app: FastifyInstance, ctx: HubContext): void {
     ) => {
       const { params } = request;
       const repo = await loadRepo(ctx, t.type, params.ns, params.repo, request.caller, "read");
+      assertMayDownload(repo, request.caller);
       const target = await commitAndPath(repo, params.rev, params["*"], false);
       const commit = target.commit;
       const path = assertRepoPath(target.path, ctx.limits);

@@ -2,39 +2,10 @@
  * The JSON the pages read: the Hugging Face Hub API's shapes as the modelgate hub answers them
  * (the same routes `huggingface_hub` and `@huggingface/hub` call). Only the fields the pages use.
  */
-import type { FileReport, ImportSafety } from "@modelgate/scanner";
+import type { FileStatus, SecurityFileStatus } from "@modelgate/hub/security-status-types";
+import type { FileReport } from "@modelgate/scanner";
 
-/** A file's security status word (`securityFileStatus.status`). */
-export type FileStatus =
-  | "unscanned"
-  | "queued"
-  | "scanning"
-  | "safe"
-  | "suspicious"
-  | "unsafe"
-  | "infected"
-  | "secret"
-  | "error";
-
-/** A secret finding as the hub shows it: already redacted by the scanner. */
-export interface RedactedSecret {
-  rule: string;
-  message: string;
-  location?: { member?: string; offset?: number; line?: number; column?: number };
-  data?: Record<string, string | number | boolean>;
-}
-
-/** `securityFileStatus` of a tree entry (`?expand=true`). */
-export interface SecurityFileStatus {
-  status: FileStatus;
-  avScan: { virusFound: boolean; virusNames: string[] | null } | null;
-  pickleImportScan: {
-    highestSafetyLevel: ImportSafety;
-    imports: { module: string; name: string; safety: ImportSafety }[];
-  } | null;
-  secretsScan: { secretsFound: boolean; findings: RedactedSecret[] } | null;
-  message?: string;
-}
+export type { FileStatus, RedactedSecret, SecurityFileStatus } from "@modelgate/hub/security-status-types";
 
 /** One entry of `GET /api/models/{ns}/{repo}/tree/{rev}/{path}`. */
 export interface TreeEntry {
