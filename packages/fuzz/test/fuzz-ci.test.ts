@@ -11,16 +11,6 @@ import { runFuzz } from "../dist/run-fuzz.js"; // built: the workers it forks ar
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 const corpus = process.env.MODELGATE_CORPUS ?? join(repoRoot, "..", "shared", "corpus", "dev");
 
-/**
- * Failure classes of issue 13 that another branch is fixing; each entry goes when its fix lands.
- * Anything else the run finds fails the test.
- */
-const OPEN_IN_ISSUE_13: ReadonlySet<string> = new Set([
-  "invariant: text-output-escaped", // item 7
-  "invariant: sarif-output-escaped", // item 7
-  "invariant: output-not-filtered", // item 8
-]);
-
 describe("fuzzing the scanner (bounded CI run)", () => {
   it("30 s of coverage-guided inputs: no crash, hang, memory peak or broken promise", async () => {
     const outDir = join(repoRoot, ".fuzz", "ci");
@@ -44,10 +34,7 @@ describe("fuzzing the scanner (bounded CI run)", () => {
     for (const f of summary.failures)
       if (!classes.has(f.signature) || f.file !== "")
         classes.set(f.signature, `${f.file || "(not saved)"} from ${f.origin}`);
-    for (const [signature, example] of classes)
-      if (OPEN_IN_ISSUE_13.has(signature)) console.warn(`still open (issue 13): ${signature}: ${example}`);
-    const unexpected = [...classes].filter(([signature]) => !OPEN_IN_ISSUE_13.has(signature));
-    expect(unexpected.map(([signature, example]) => `${signature}: ${example}`)).toEqual([]);
+    expect([...classes].map(([signature, example]) => `${signature}: ${example}`)).toEqual([]);
     console.info(
       `fuzz: ${summary.execs} inputs, ${summary.corpus} kept for new coverage, ${summary.features} features, ` +
         `${summary.failures.length} failures`,

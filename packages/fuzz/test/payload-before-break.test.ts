@@ -59,6 +59,14 @@ describe("payloadBeforeBreak (the fuzz oracle)", () => {
     expect(payloadBeforeBreak(ascii("cos\nsystem\n"))).toMatchObject({ module: "os" });
   });
 
+  it("a GLOBAL whose names are not UTF-8, or whose module is not an identifier, breaks the stream", () => {
+    expect(
+      payloadBeforeBreak(concat(ascii("F1.5\ncsubprocess\n"), new Uint8Array([0x93]), ascii("Popen\n"))),
+    ).toBeUndefined();
+    expect(payloadBeforeBreak(ascii("csu\x00cess\nPopen\n(tR.cos\nsystem\n"))).toBeUndefined();
+    expect(payloadBeforeBreak(ascii("F1.5\ncsubprocess\nPopen\n"))).toMatchObject({ module: "subprocess" });
+  });
+
   it("a GET of a memo entry never stored breaks the stream", () => {
     expect(payloadBeforeBreak(ascii("h\x05cos\nsystem\n"))).toBeUndefined();
   });

@@ -138,8 +138,8 @@ const WRAPPERS: readonly [string, Wrapper][] = [
  * A fresh input: a generated pickle, wrapped in zero to two containers (PyTorch zip or tar or legacy,
  * npz, npy, safetensors with a tail, tar, gzip, joblib zlib), honest or lying about its structure.
  */
-export function generateInput(rng: Rng): GeneratedInput {
-  const pickle = rng.chance(0.8) ? generatePickle(rng) : generatePickleStream(rng);
+export function generateInput(rng: Rng, options: { payload?: boolean } = {}): GeneratedInput {
+  const pickle = rng.chance(0.8) ? generatePickle(rng, options) : generatePickleStream(rng, options);
   let honest = rng.chance(0.6);
   let bytes = pickle;
   const labels: string[] = [];

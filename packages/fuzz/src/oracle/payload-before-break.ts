@@ -47,6 +47,7 @@ const FRAME = 0x95;
 const PROTO = 0x80;
 const HIGHEST_PROTOCOL = 5;
 const MAX_STREAMS = 32;
+const MODULE_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 
 /**
  * The first dangerous import (GLOBAL, INST, or STACK_GLOBAL fed by two literal strings) that a real
@@ -103,6 +104,8 @@ function walkStream(bytes: Uint8Array, start: Start, next: Start[]): PayloadImpo
       return undefined;
     }
     if (code === 0x69 && !depth.hasMark()) return undefined; // INST looks for its mark before importing
+    // A module name that is not a dotted identifier cannot be imported: the loader stops there.
+    if (imports && !MODULE_NAME.test(op.text ?? "")) return undefined;
     if (imports && op.text !== undefined && op.text2 !== undefined) {
       if (isPayloadImport(op.text, op.text2)) return found(op.text, op.text2, op.offset);
       if (!depth.apply(code)) return undefined;

@@ -40,6 +40,7 @@ export interface WalkedOp {
 
 const latin1 = new TextDecoder("latin1");
 const utf8 = new TextDecoder("utf-8", { fatal: false });
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
 /** Reads the opcode at `pos`, or undefined where the stream breaks (unknown opcode, cut argument). */
 export function readOp(bytes: Uint8Array, pos: number): WalkedOp | undefined {
@@ -49,10 +50,15 @@ export function readOp(bytes: Uint8Array, pos: number): WalkedOp | undefined {
   if (arg === undefined) return undefined;
   let at = pos + 1;
   const op: WalkedOp = { code, offset: pos, end: at };
-  const line = (): string | undefined => {
+  const line = (decoder: { decode(b: Uint8Array): string } = utf8): string | undefined => {
     const nl = bytes.indexOf(0x0a, at);
     if (nl < 0) return undefined;
-    const text = utf8.decode(bytes.subarray(at, nl));
+    let text: string;
+    try {
+      text = decoder.decode(bytes.subarray(at, nl));
+    } catch {
+      return undefined; // GLOBAL and INST names must be UTF-8: CPython stops with UnicodeDecodeError
+    }
     at = nl + 1;
     return text;
   };
@@ -67,8 +73,8 @@ export function readOp(bytes: Uint8Array, pos: number): WalkedOp | undefined {
     if (text === undefined) return undefined;
     op.text = text;
   } else if (arg === "line2") {
-    const a = line();
-    const b = a === undefined ? undefined : line();
+    const a = line(strictUtf8);
+    const b = a === undefined ? undefined : line(strictUtf8);
     if (a === undefined || b === undefined) return undefined;
     op.text = a;
     op.text2 = b;

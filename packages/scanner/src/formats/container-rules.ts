@@ -51,6 +51,8 @@ export const CONTAINER_RULES: Readonly<Record<string, string>> = Object.freeze({
   "numpy/truncated": "A plain array has less data than its header declares (suspicious).",
   "numpy/trailing-data": "Bytes after a plain array's data (suspicious).",
   "pytorch/legacy-incomplete": "A pickle of a legacy PyTorch file does not end cleanly (error).",
+  "pytorch/pickle-after-storages":
+    "A pickle that imports or calls, after the five of a legacy PyTorch file, where torch.load reads storages (suspicious).",
   "pytorch/legacy-unreadable":
     "The records of PyTorch's tar layout cannot be followed to their next pickle (error).",
   "pytorch/too-many-records": "A PyTorch tar member declares more records than `maxPicklesPerFile` (error).",
