@@ -1,7 +1,7 @@
 /**
  * Every rule id the container parsers report, with what it means. An id is never reused for another
- * meaning; retired ids stay listed in `RETIRED_CONTAINER_RULES`. A test keeps this table and the code
- * in step.
+ * meaning; retired ids stay listed in `RETIRED_CONTAINER_RULES`. The rule registry (`report/rule-registry.ts`)
+ * takes them in, and its test keeps them and the code in step.
  */
 export const CONTAINER_RULES: Readonly<Record<string, string>> = Object.freeze({
   "zip/no-end-record": "No end-of-central-directory record: the file is not a readable zip (error).",
