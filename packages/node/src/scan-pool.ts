@@ -10,7 +10,7 @@ export interface ScanWorkers {
   entry: string | URL;
   /** Structured-cloneable setup handed to that function (the command line's choices: policy, checks). */
   setup?: unknown;
-  /** Worker threads besides the main thread (default: one per other core, at most 7). */
+  /** Worker threads besides the main thread (default: one per other idle core, at most 7). */
   threads?: number;
   /**
    * Whether the main thread scans too (default true). False keeps its event loop free (a server);

@@ -48,7 +48,7 @@ export function registerScan(program: Command, setStatus: (status: number) => vo
     )
     .option(
       "--threads <n>",
-      "worker threads scanning beside the main thread (default: one per other core; 0: scan in one thread)",
+      "worker threads scanning beside the main thread (default: one per other core left idle by the load average, at most 7; 0: one thread)",
     )
     .action(async (paths: string[], flags: ScanFlags) => {
       setStatus(await runScan(paths, flags));

@@ -1,6 +1,7 @@
 import { analysePickle } from "../../pickle/analyse-pickle.js";
 import type { PickleAnalysis } from "../../pickle/types.js";
 import { type ByteSource, readFully } from "../../reader/byte-source.js";
+import { indexOfBytes } from "../../reader/index-of-bytes.js";
 import type { FormatParser, ParseContext } from "../format-parser.js";
 import { NotThisFormatError } from "../not-this-format.js";
 import { reportStopInsideFrame, startsLikePickle } from "../pickle/pickle-format.js";
@@ -13,9 +14,9 @@ import { reportPickle } from "../pickle-member.js";
 const LEGACY_PICKLES = ["magic number", "protocol version", "sys_info", "object", "storage keys"] as const;
 
 /** PyTorch's legacy magic number 0x1950a86a20f9469cfc6c, as LONG1 stores it (little-endian). */
-const MAGIC_LONG1 = [0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19];
-/** The same number as protocol 0 writes it (`L119547037146038801333356L`). */
-const MAGIC_DECIMAL = "119547037146038801333356";
+const MAGIC_LONG1 = Uint8Array.from([0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19]);
+/** The same number as protocol 0 writes it (`L119547037146038801333356L`), as ASCII bytes. */
+const MAGIC_DECIMAL = Uint8Array.from("119547037146038801333356", (c) => c.charCodeAt(0));
 /** A dotted Python identifier: the only module names an unpickler can import. */
 const IMPORTABLE_MODULE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 /** The magic-number pickle is 15 bytes; one this long is not looked through for the number. */
@@ -126,10 +127,7 @@ async function readPastLayout(source: ByteSource, ctx: ParseContext, start: numb
   }
 }
 
+/** Every pickle a repository holds is sniffed for this: a byte search, with nothing decoded. */
 function holdsMagic(bytes: Uint8Array): boolean {
-  outer: for (let i = 0; i + MAGIC_LONG1.length <= bytes.length; i++) {
-    for (let j = 0; j < MAGIC_LONG1.length; j++) if (bytes[i + j] !== MAGIC_LONG1[j]) continue outer;
-    return true;
-  }
-  return new TextDecoder("latin1").decode(bytes).includes(MAGIC_DECIMAL);
+  return indexOfBytes(bytes, MAGIC_LONG1) >= 0 || indexOfBytes(bytes, MAGIC_DECIMAL) >= 0;
 }
