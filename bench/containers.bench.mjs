@@ -1,6 +1,6 @@
-// Containers: a 2 GB PyTorch zip checkpoint must cost its directory and pickle members only, and a
-// model repository of 2,000 small files must scan in well under a second. Wall times include process
-// start (the CLI, as a user runs it); bytes read come from a CountingSource in this process.
+// Containers: a 2 GB PyTorch zip checkpoint must cost its directory and pickle members only; bytes read
+// by a repository of 2,000 small files (its CLI wall times, against picklescan: repo-scan.bench.mjs).
+// Wall times include process start (the CLI, as a user runs it); bytes read come from a CountingSource.
 import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -64,12 +64,8 @@ console.log(
 const repo = join(perfDir, "repo");
 const files = readdirSync(repo).map((f) => join(repo, f));
 const repoIn = await scanCounting(files);
-const repoCli = cliSeconds(repo, 3);
 console.log(
   `repo/:                   ${files.length} files, ${mb(repoIn.size)}, verdicts ${JSON.stringify(repoIn.verdicts)}`,
 );
 console.log(`  bytes read:            ${mb(repoIn.bytesRead)} in ${repoIn.reads} reads`);
-console.log(`  scan in process:       ${repoIn.seconds.toFixed(3)} s`);
-console.log(
-  `  CLI wall time:         ${repoCli.best.toFixed(3)} s incl. process start (best of 3: ${repoCli.times.map((t) => t.toFixed(3)).join(", ")}; target < 1 s)`,
-);
+console.log(`  scan in process:       ${repoIn.seconds.toFixed(3)} s (CLI wall times: repo-scan)`);

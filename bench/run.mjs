@@ -2,6 +2,8 @@
 // `npm run bench`: performance figures, each printed beside its reference. Benchmarks, not tests:
 // nothing here fails a build. The performance corpus comes from ../shared/bench/gen_perf.py
 // (Python standard library only), written once into MODELGATE_PERF_DIR (default .bench/perf).
+// repo-scan times picklescan beside modelgate when its source is in .bench/picklescan
+// (node scripts/export-picklescan.mjs GIT_DIR), and says so when it is not.
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -14,7 +16,10 @@ const perfDir = resolve(process.env.MODELGATE_PERF_DIR ?? join(root, ".bench", "
 if (!existsSync(join(perfDir, "dense.pkl"))) {
   const gen = resolve(root, "..", "shared", "bench", "gen_perf.py");
   console.log(`writing the performance corpus to ${perfDir} (once) ...`);
-  execFileSync("python3", [gen, perfDir], { stdio: "inherit" });
+  // Debian's own Python where present (the generator needs only its standard library).
+  execFileSync(existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3", [gen, perfDir], {
+    stdio: "inherit",
+  });
 }
 
 const only = process.argv.slice(2);

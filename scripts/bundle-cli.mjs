@@ -6,7 +6,8 @@
 import { build } from "esbuild";
 
 await build({
-  entryPoints: { modelgate: "packages/cli/dist/main.js" },
+  // The scan worker is its own entry, sharing chunks with the CLI: each worker thread loads it.
+  entryPoints: { modelgate: "packages/cli/dist/main.js", "scan-worker": "packages/cli/dist/scan-worker.js" },
   outdir: "packages/cli/dist/bundle",
   bundle: true,
   splitting: true,

@@ -16,6 +16,8 @@ export type HubErrorCode =
   | "RangeNotSatisfiable"
   | "BlockedByPolicy"
   | "FileQuarantined"
+  | "GatedRepo"
+  | "RepoMoved"
   | "Conflict"
   | "InternalError";
 
@@ -29,6 +31,8 @@ export class HubError extends Error {
     readonly code: HubErrorCode,
     message: string,
     readonly details?: Record<string, unknown>,
+    /** Fields the Hub answers at the top level of this error's body (the 409 of create_repo has `url`). */
+    readonly fields?: Record<string, unknown>,
   ) {
     super(message);
     this.name = "HubError";
@@ -51,3 +55,23 @@ export const entryNotFound = (path: string): HubError =>
 /** 400 `InvalidInput`. */
 export const badInput = (message: string, details?: Record<string, unknown>): HubError =>
   new HubError(400, "InvalidInput", message, details);
+
+/**
+ * A repository that was renamed or transferred (`move_repo`): answered as a 307 to the same URL
+ * under the new name, as the Hub does, so both clients follow it (Python's downloads follow only
+ * relative redirects: the `Location` is a path).
+ */
+export class RepoMovedError extends HubError {
+  constructor(
+    readonly from: string,
+    readonly to: string,
+  ) {
+    super(307, "RepoMoved", `Repository ${from} moved to ${to}`, { movedTo: to });
+  }
+
+  /** `url` (a request path) with the old name replaced by the new one. */
+  location(url: string): string {
+    const escaped = this.from.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    return url.replace(new RegExp(`/${escaped}(?=/|\\.git|\\?|$)`), `/${this.to}`);
+  }
+}

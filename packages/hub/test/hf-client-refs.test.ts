@@ -6,6 +6,7 @@ import {
   downloadFile,
   listCommits,
   listFiles,
+  modelInfo,
   uploadFile,
 } from "@huggingface/hub";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -99,5 +100,26 @@ describe("branches with the @huggingface/hub client", () => {
     };
     expect(refs.branches.map((b) => b.name)).toEqual(["empty", "main"]);
     expect(refs.tags.map((t) => t.name)).toEqual(["v1"]);
+  });
+
+  it("follows a renamed repository from its old name: info, download, upload, tree", async () => {
+    const moved = await api(hub).post("/api/repos/move", {
+      fromRepo: repo,
+      toRepo: "alice/js-renamed",
+      type: "model",
+    });
+    expect(moved.status).toBe(200);
+    const old = { repo, accessToken: hub.token, hubUrl: hub.url };
+    expect((await modelInfo({ ...old, name: repo })).name).toBe("alice/js-renamed");
+    expect(await (await downloadFile({ ...old, path: "notes.txt" }))?.text()).toBe("v1");
+    await uploadFile({ ...old, file: { path: "after-move.txt", content: text("moved") } });
+    const files: string[] = [];
+    for await (const f of listFiles({ ...old, repo: "alice/js-renamed" })) files.push(f.path);
+    expect(files).toContain("after-move.txt");
+    const raw = await fetch(`${hub.url}/${repo}/resolve/main/notes.txt`, { redirect: "manual" });
+    expect([raw.status, raw.headers.get("location")]).toEqual([
+      307,
+      "/alice/js-renamed/resolve/main/notes.txt",
+    ]);
   });
 });

@@ -29,4 +29,8 @@ describe("the official Python client against the hub", () => {
   it("pull requests and discussions: open by commit, push to refs/pr/N, comment, close, merge, conflicts", async () => {
     await expectWorkflow("pull_requests.py");
   }, 120_000);
+
+  it("settings, renames and transfers (old names redirect), and history squashing", async () => {
+    await expectWorkflow("settings_move_squash.py");
+  }, 120_000);
 });

@@ -54,6 +54,12 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   readChunkBytes: 1024 * 1024,
 });
 
+/**
+ * An unfrozen copy to spread from: V8 copies a frozen object through its slow path, several
+ * microseconds a time, and limits are resolved per file and per pickle stream.
+ */
+const DEFAULTS_TO_COPY: Limits = { ...DEFAULT_LIMITS };
+
 export function resolveLimits(overrides?: Partial<Limits>): Limits {
-  return { ...DEFAULT_LIMITS, ...overrides };
+  return { ...DEFAULTS_TO_COPY, ...overrides };
 }

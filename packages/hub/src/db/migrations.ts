@@ -140,6 +140,19 @@ const MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
+  "0005_repo_settings": {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable("repos").addColumn("gated", "text").execute();
+      await db.schema
+        .createTable("repo_redirects")
+        .addColumn("type", "text", (c) => c.notNull())
+        .addColumn("namespace", "text", (c) => c.notNull())
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("repo_id", "integer", (c) => c.notNull())
+        .addPrimaryKeyConstraint("repo_redirects_pk", ["type", "namespace", "name"])
+        .execute();
+    },
+  },
 };
 
 /** Supplies the built-in migrations to Kysely's `Migrator`. */

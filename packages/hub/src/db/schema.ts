@@ -17,6 +17,7 @@ export interface Database {
   lfs_links: LfsLinkTable;
   discussions: DiscussionTable;
   discussion_events: DiscussionEventTable;
+  repo_redirects: RepoRedirectTable;
 }
 
 /** Users and organisations share one namespace, as on the Hub. */
@@ -58,7 +59,17 @@ export interface RepoTable {
   name: string;
   owner_id: number;
   private: number;
+  /** `auto` or `manual` when downloads are gated (`update_repo_settings(gated=...)`), else null. */
+  gated: string | null;
   created_at: string;
+}
+
+/** The old names of moved repositories: requests to them are redirected to the new name, as on the Hub. */
+export interface RepoRedirectTable {
+  type: "model" | "dataset";
+  namespace: string;
+  name: string;
+  repo_id: number;
 }
 
 /** What a git blob holds: its content hash (sha256, the scan key) and whether it is an LFS pointer. */

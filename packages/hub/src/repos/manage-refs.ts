@@ -1,11 +1,12 @@
 import type { Caller } from "../auth/accounts.js";
+import { readBranch } from "../commit/apply-commit.js";
 import type { HubContext } from "../context.js";
 import { branchHead, resolveRevision, ZERO_OID } from "../git/git-repo.js";
 import { type GitRef, listRefs } from "../git/list-refs.js";
 import { buildTag, writeLooseObject } from "../git/loose-objects.js";
 import { writeCommit } from "../git/write-commit.js";
 import { badInput, HubError, revisionNotFound } from "../hub-error.js";
-import { isValidRefName, isValidRevision } from "../names.js";
+import { isValidRefName, isValidRevision, writableRef } from "../names.js";
 import { repoLocks } from "./repo-locks.js";
 import type { RepoRef } from "./repo-ref.js";
 
@@ -159,4 +160,40 @@ async function assertRoomForRef(
       `this repository has ${refs.length} refs, the most the hub allows (${ctx.limits.maxRefsPerRepo})`,
     );
   }
+}
+
+/**
+ * Squashes a branch's history into one root commit with the same files (`super_squash_history`).
+ * Only branches can be squashed (400 for tags and commits); 404 when the branch does not exist.
+ */
+export async function squashBranch(
+  ctx: HubContext,
+  repo: RepoRef,
+  caller: Caller,
+  branch: string,
+  message: string,
+): Promise<string> {
+  const ref = writableRef(branch);
+  if (!ref?.startsWith("refs/heads/"))
+    throw badInput(`only branches can be squashed, not ${branch.slice(0, 100)}`);
+  return repoLocks.run(repo.gitDir, async () => {
+    if (
+      !(await branchHead(repo.gitDir, ref)) &&
+      (await resolveRevision(repo.gitDir, `refs/tags/${branch}`))
+    ) {
+      throw badInput(`${branch} is a tag: only branches can be squashed`);
+    }
+    const state = await readBranch(repo.gitDir, ref, branch);
+    ctx.branches.forget(repo.gitDir, ref);
+    return writeCommit({
+      gitDir: repo.gitDir,
+      ref,
+      parent: undefined,
+      expected: state.head,
+      files: state.files,
+      message,
+      author: identityOf(caller),
+      refs: ctx.refs,
+    });
+  });
 }

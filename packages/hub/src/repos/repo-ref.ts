@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import type { Caller } from "../auth/accounts.js";
 import type { HubContext, PushPolicy } from "../context.js";
-import { HubError, repoNotFound } from "../hub-error.js";
+import { HubError, RepoMovedError, repoNotFound } from "../hub-error.js";
 import { isValidName, type RepoType } from "../names.js";
 
 /** A repository the caller may access, with where it lives on disk. */
@@ -18,6 +18,10 @@ export interface RepoRef {
   gitDir: string;
   policy: PushPolicy;
   quarantine: boolean;
+  /** Downloads need a token (`auto`) or membership (`manual`); false when not gated. */
+  gated: false | "auto" | "manual";
+  /** Whether the caller owns it or belongs to the owning organisation. */
+  isMember: boolean;
   /** Whether the caller may write to it (owner, or member of the owning organisation with write rights). */
   canWrite: boolean;
 }
@@ -55,6 +59,7 @@ export async function loadRepo(
       "repos.owner_id as ownerId",
       "repos.private as private",
       "repos.created_at as createdAt",
+      "repos.gated as gated",
       "accounts.policy as policy",
       "accounts.quarantine as quarantine",
     ])
@@ -62,7 +67,7 @@ export async function loadRepo(
     .where("repos.namespace", "=", namespace)
     .where("repos.name", "=", name)
     .executeTakeFirst();
-  if (!row) throw repoNotFound();
+  if (!row) return movedOrMissing(ctx, type, namespace, name, caller);
   const member = caller ? await memberRole(ctx, row.ownerId, caller.id) : undefined;
   if (row.private && !member) throw repoNotFound();
   if (need !== "read") {
@@ -84,8 +89,39 @@ export async function loadRepo(
     gitDir: gitDirFor(ctx, type, namespace, name),
     policy: row.policy === "block" || row.policy === "warn" ? row.policy : ctx.policy,
     quarantine: row.quarantine === null ? ctx.quarantine : row.quarantine === 1,
+    gated: row.gated === "auto" || row.gated === "manual" ? row.gated : false,
+    isMember: member !== undefined,
     canWrite: member === "write" && caller?.role === "write",
   };
+}
+
+/**
+ * A repository that is not there may have moved: then a 307 to its new name, if the caller may see
+ * it there (a private repository's new name is not revealed); otherwise 404.
+ */
+async function movedOrMissing(
+  ctx: HubContext,
+  type: RepoType,
+  namespace: string,
+  name: string,
+  caller: Caller | undefined,
+): Promise<never> {
+  const moved = await ctx.db
+    .selectFrom("repo_redirects")
+    .innerJoin("repos", "repos.id", "repo_redirects.repo_id")
+    .select([
+      "repos.namespace as namespace",
+      "repos.name as name",
+      "repos.private as private",
+      "repos.owner_id as ownerId",
+    ])
+    .where("repo_redirects.type", "=", type)
+    .where("repo_redirects.namespace", "=", namespace)
+    .where("repo_redirects.name", "=", name)
+    .executeTakeFirst();
+  if (!moved) throw repoNotFound();
+  if (moved.private && !(caller && (await memberRole(ctx, moved.ownerId, caller.id)))) throw repoNotFound();
+  throw new RepoMovedError(`${namespace}/${name}`, `${moved.namespace}/${moved.name}`);
 }
 
 /** `write` when the caller owns the account or belongs to the organisation with write rights. */

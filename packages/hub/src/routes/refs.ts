@@ -2,9 +2,16 @@ import type { FastifyInstance } from "fastify";
 import type { HubContext } from "../context.js";
 import { listRefs, type RefKind } from "../git/list-refs.js";
 import { HubError } from "../hub-error.js";
-import { createBranch, createTag, DEFAULT_BRANCH, deleteBranch, deleteTag } from "../repos/manage-refs.js";
+import {
+  createBranch,
+  createTag,
+  DEFAULT_BRANCH,
+  deleteBranch,
+  deleteTag,
+  squashBranch,
+} from "../repos/manage-refs.js";
 import { loadRepo } from "../repos/repo-ref.js";
-import { createBranchSchema, createTagSchema } from "../schemas/ref-schemas.js";
+import { createBranchSchema, createTagSchema, squashSchema } from "../schemas/ref-schemas.js";
 import { queryFlag } from "./query-flag.js";
 import { REPO_TYPE_ROUTES, type RepoParams } from "./repo-types.js";
 
@@ -73,6 +80,18 @@ export function refRoutes(app: FastifyInstance, ctx: HubContext): void {
       await deleteTag(ctx, repo, tag);
       return {};
     });
+    app.post<{ Params: RepoParams & { branch: string }; Body: { message?: string | null } | null }>(
+      `${t.api}/:ns/:repo/super-squash/:branch`,
+      { schema: squashSchema },
+      async (request) => {
+        const { ns, repo: name, branch } = request.params;
+        const repo = await loadRepo(ctx, t.type, ns, name, request.caller, "write");
+        const caller = request.caller;
+        if (!caller) throw new HubError(401, "Unauthorized", "a write token is required");
+        const message = request.body?.message?.trim() || `Super-squash branch '${branch}'`;
+        return { commitId: await squashBranch(ctx, repo, caller, branch, message) };
+      },
+    );
     app.get<{ Params: RepoParams; Querystring: { include_prs?: string } }>(
       `${t.api}/:ns/:repo/refs`,
       async (request) => {

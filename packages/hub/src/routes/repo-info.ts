@@ -57,7 +57,7 @@ export function repoInfoRoutes(app: FastifyInstance, ctx: HubContext): void {
         createdAt: repo.createdAt,
         private: repo.private,
         disabled: false,
-        gated: false,
+        gated: repo.gated,
         downloads: 0,
         likes: 0,
         tags: [],

@@ -10,10 +10,29 @@ import { removeRepoDir } from "../git/git-repo.js";
 import { badInput, HubError, repoNotFound } from "../hub-error.js";
 import { assertValidName, parseRepoType, type RepoType } from "../names.js";
 import { createRepository } from "../repos/create-repository.js";
+import { dropRedirect, moveRepository } from "../repos/move-repository.js";
 import { loadRepo, memberRole, type RepoRef } from "../repos/repo-ref.js";
-import { createRepoSchema, deleteRepoSchema } from "../schemas/repo-schemas.js";
+import {
+  createRepoSchema,
+  deleteRepoSchema,
+  moveRepoSchema,
+  repoSettingsSchema,
+} from "../schemas/repo-schemas.js";
 import { KeyedMutex } from "../util/keyed-mutex.js";
 import { baseUrl } from "./base-url.js";
+import { REPO_TYPE_ROUTES, type RepoParams } from "./repo-types.js";
+
+interface MoveBody {
+  fromRepo: string;
+  toRepo: string;
+  type?: string | null;
+}
+
+interface SettingsBody {
+  private?: boolean | null;
+  visibility?: "public" | "private" | null;
+  gated?: "auto" | "manual" | false;
+}
 
 interface RepoBody {
   name: string;
@@ -24,7 +43,11 @@ interface RepoBody {
   files?: unknown;
 }
 
-/** `POST /api/repos/create` and `DELETE /api/repos/delete`. */
+/**
+ * `POST /api/repos/create`, `DELETE /api/repos/delete`, `POST /api/repos/move` (`{fromRepo, toRepo,
+ * type}`: rename or transfer; the old name redirects) and `PUT /api/{type}s/{ns}/{repo}/settings`
+ * (`{visibility | private, gated}`).
+ */
 export function repoRoutes(app: FastifyInstance, ctx: HubContext): void {
   const creating = new KeyedMutex();
 
@@ -36,20 +59,20 @@ export function repoRoutes(app: FastifyInstance, ctx: HubContext): void {
     const initialFiles = parseInitialFiles(request.body.files, ctx);
     const url = `${baseUrl(ctx, request)}${type === "dataset" ? "/datasets" : ""}/${fullName}`;
     await creating.run(`${type}/${fullName}`, async () => {
-      const existing = await ctx.db
-        .selectFrom("repos")
-        .select("id")
-        .where("type", "=", type)
-        .where("namespace", "=", namespace)
-        .where("name", "=", name)
-        .executeTakeFirst();
-      if (existing)
-        throw new HubError(409, "RepoExists", `You already created this ${type} repo: ${fullName}`, { url });
+      if (await repoExists(ctx, type, namespace, name))
+        throw new HubError(
+          409,
+          "RepoExists",
+          `You already created this ${type} repo: ${fullName}`,
+          { url },
+          { url },
+        );
       const owner = await ctx.db
         .selectFrom("accounts")
         .select("id")
         .where("name", "=", namespace)
         .executeTakeFirstOrThrow();
+      await dropRedirect(ctx, { type, namespace, name });
       await createRepository(ctx, {
         type,
         namespace,
@@ -84,6 +107,78 @@ export function repoRoutes(app: FastifyInstance, ctx: HubContext): void {
     await deleteRepository(ctx, repo);
     return {};
   });
+
+  app.post<{ Body: MoveBody }>("/api/repos/move", { schema: moveRepoSchema }, async (request) => {
+    const caller = requireWriter(request.caller);
+    const type = parseRepoType(request.body.type);
+    const [fromNs = "", fromName = ""] = request.body.fromRepo.split("/");
+    const [toNs = "", toName = ""] = request.body.toRepo.split("/");
+    const repo = await loadRepo(ctx, type, fromNs, fromName, caller, "write");
+    const target = await targetOf(ctx, caller, { name: toName, organization: toNs, type });
+    if (repo.fullName === `${target.namespace}/${target.name}`)
+      throw badInput("the repository already has that name");
+    const toFull = `${target.namespace}/${target.name}`;
+    await creating.run(`${type}/${toFull}`, async () => {
+      if (await repoExists(ctx, type, target.namespace, target.name)) {
+        throw new HubError(409, "RepoExists", `A ${type} repository named ${toFull} already exists`);
+      }
+      const owner = await ctx.db
+        .selectFrom("accounts")
+        .select("id")
+        .where("name", "=", target.namespace)
+        .executeTakeFirstOrThrow();
+      await moveRepository(ctx, repo, { namespace: target.namespace, name: target.name, ownerId: owner.id });
+    });
+    return {};
+  });
+
+  for (const t of REPO_TYPE_ROUTES) {
+    app.put<{ Params: RepoParams; Body: SettingsBody }>(
+      `${t.api}/:ns/:repo/settings`,
+      { schema: repoSettingsSchema },
+      async (request) => {
+        const { ns, repo: name } = request.params;
+        const repo = await loadRepo(ctx, t.type, ns, name, request.caller, "write");
+        const body = request.body;
+        const isPrivate =
+          body.visibility === "private"
+            ? true
+            : body.visibility === "public"
+              ? false
+              : (body.private ?? undefined);
+        const gated = body.gated === undefined ? undefined : body.gated === false ? null : body.gated;
+        if (isPrivate === undefined && gated === undefined) throw badInput("no setting to change");
+        await ctx.db
+          .updateTable("repos")
+          .set({
+            ...(isPrivate === undefined ? {} : { private: isPrivate ? 1 : 0 }),
+            ...(gated === undefined ? {} : { gated }),
+          })
+          .where("id", "=", repo.id)
+          .execute();
+        return {
+          private: isPrivate ?? repo.private,
+          gated: gated === undefined ? repo.gated : (gated ?? false),
+        };
+      },
+    );
+  }
+}
+
+async function repoExists(
+  ctx: HubContext,
+  type: RepoType,
+  namespace: string,
+  name: string,
+): Promise<boolean> {
+  const row = await ctx.db
+    .selectFrom("repos")
+    .select("id")
+    .where("type", "=", type)
+    .where("namespace", "=", namespace)
+    .where("name", "=", name)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 function requireWriter(caller: Caller | undefined): Caller {
@@ -141,6 +236,7 @@ async function deleteRepository(ctx: HubContext, repo: RepoRef): Promise<void> {
       .where("discussion_id", "in", trx.selectFrom("discussions").select("id").where("repo_id", "=", repo.id))
       .execute();
     await trx.deleteFrom("discussions").where("repo_id", "=", repo.id).execute();
+    await trx.deleteFrom("repo_redirects").where("repo_id", "=", repo.id).execute();
     await trx.deleteFrom("repos").where("id", "=", repo.id).execute();
   });
   ctx.branches.forgetRepo(repo.gitDir);

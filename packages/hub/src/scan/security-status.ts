@@ -1,16 +1,7 @@
-import type { FileReport, Finding, ImportSafety } from "@modelgate/scanner";
+import type { FileReport, ImportSafety } from "@modelgate/scanner";
+import type { FileStatus, RedactedSecret, SecurityFileStatus } from "./security-status-types.js";
 
-/** A file's security status word, as shown per file (the Hub's words plus `secret`). */
-export type FileStatus =
-  | "unscanned"
-  | "queued"
-  | "scanning"
-  | "safe"
-  | "suspicious"
-  | "unsafe"
-  | "infected"
-  | "secret"
-  | "error";
+export type { FileStatus, RedactedSecret, SecurityFileStatus } from "./security-status-types.js";
 
 /** The scan row fields a status is computed from. */
 export interface ScanState {
@@ -19,26 +10,6 @@ export interface ScanState {
   infected: number;
   report: string | null;
   error: string | null;
-}
-
-/** `securityFileStatus` of a tree entry, in the Hub's shape plus `secretsScan` and `verdict`. */
-export interface SecurityFileStatus {
-  status: FileStatus;
-  avScan: { virusFound: boolean; virusNames: string[] | null } | null;
-  pickleImportScan: {
-    highestSafetyLevel: ImportSafety;
-    imports: { module: string; name: string; safety: ImportSafety }[];
-  } | null;
-  secretsScan: { secretsFound: boolean; findings: RedactedSecret[] } | null;
-  message?: string;
-}
-
-/** A secret finding as the hub shows it: detector, where, redacted preview, fingerprint. */
-export interface RedactedSecret {
-  rule: string;
-  message: string;
-  location?: Finding["location"];
-  data?: Finding["data"];
 }
 
 const SAFETY_RANK: Record<ImportSafety, number> = { innocuous: 0, suspicious: 1, dangerous: 2 };
@@ -120,4 +91,22 @@ export function parseReport(json: string | null): FileReport | undefined {
  */
 export function isQuarantined(status: FileStatus): boolean {
   return status === "unsafe" || status === "infected" || status === "queued" || status === "scanning";
+}
+
+/** Statuses from best to worst, for a folder's status: the worst of the files inside it. */
+const STATUS_ORDER: readonly FileStatus[] = [
+  "safe",
+  "unscanned",
+  "queued",
+  "scanning",
+  "suspicious",
+  "error",
+  "secret",
+  "unsafe",
+  "infected",
+];
+
+/** The worse of two statuses (infected, then unsafe, secret, error, suspicious, pending, unscanned, safe). */
+export function worseStatus(a: FileStatus, b: FileStatus): FileStatus {
+  return STATUS_ORDER.indexOf(b) > STATUS_ORDER.indexOf(a) ? b : a;
 }

@@ -25,3 +25,11 @@ export const createTagSchema = {
     },
   },
 } as const;
+
+/** Body of `POST .../super-squash/{branch}`. */
+export const squashSchema = {
+  body: {
+    type: ["object", "null"],
+    properties: { message: { type: ["string", "null"], maxLength: 65_536 } },
+  },
+} as const;

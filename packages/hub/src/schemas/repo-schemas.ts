@@ -28,3 +28,24 @@ export const deleteRepoSchema = {
     properties: { name: nameField, organization: nullableString, type: nullableString },
   },
 } as const;
+
+/** Body of `POST /api/repos/move`. */
+export const moveRepoSchema = {
+  body: {
+    type: "object",
+    required: ["fromRepo", "toRepo"],
+    properties: { fromRepo: nameField, toRepo: nameField, type: nullableString },
+  },
+} as const;
+
+/** Body of `PUT /api/{type}s/{ns}/{repo}/settings` (the Python client sends `visibility` and `gated`). */
+export const repoSettingsSchema = {
+  body: {
+    type: "object",
+    properties: {
+      private: { type: ["boolean", "null"] },
+      visibility: { type: ["string", "null"], enum: ["public", "private", null] },
+      gated: { enum: ["auto", "manual", false] },
+    },
+  },
+} as const;

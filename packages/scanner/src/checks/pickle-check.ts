@@ -23,11 +23,13 @@ function runPickleCheck(input: CheckInput): CheckOutput {
   const calls: CallRecord[] = [];
   const cache = new Map<string, Classification>();
   const judged = judgedLoaders(input.pickles);
+  const policyOf = (module: string, name: string) => cachedClassify(cache, input.policy, module, name);
+  const partials = judgedPartials(input.pickles, policyOf);
   const classify = (module: string, name: string): Classification => {
-    const c = cachedClassify(cache, input.policy, module, name);
-    return judged.has(`${module}\n${name}`)
-      ? { safety: "innocuous", reason: "loads nested pickles, analysed" }
-      : c;
+    const key = `${module}\n${name}`;
+    if (judged.has(key)) return { safety: "innocuous", reason: "loads nested pickles, analysed" };
+    if (partials.has(key)) return { safety: "innocuous", reason: "wraps allowlisted callables only" };
+    return policyOf(module, name);
   };
   let innocuousCalls = 0;
 
@@ -143,6 +145,28 @@ function judgedLoaders(pickles: CheckInput["pickles"]): Set<string> {
     for (const use of analysis.loaders) {
       const key = `${use.module}\n${use.name}`;
       verdicts.set(key, (verdicts.get(key) ?? true) && use.judged === true);
+    }
+  }
+  return new Set([...verdicts].filter(([, ok]) => ok).map(([key]) => key));
+}
+
+/**
+ * `functools.partial` imports (`module\nname`) that only ever wrap innocuous globals: every push of
+ * it is a call, and the callable of every partial it builds (and of every BUILD of one) is an
+ * imported global the policy allows.
+ */
+function judgedPartials(
+  pickles: CheckInput["pickles"],
+  classify: (module: string, name: string) => Classification,
+): Set<string> {
+  const verdicts = new Map<string, boolean>();
+  for (const { analysis } of pickles) {
+    for (const use of analysis.partials) {
+      const key = `${use.module}\n${use.name}`;
+      const ok =
+        use.references === use.constructions &&
+        use.wraps.every((w) => w !== undefined && classify(w.module, w.name).safety === "innocuous");
+      verdicts.set(key, (verdicts.get(key) ?? true) && ok);
     }
   }
   return new Set([...verdicts].filter(([, ok]) => ok).map(([key]) => key));

@@ -1,7 +1,7 @@
 /**
  * Every rule id the container parsers report, with what it means. An id is never reused for another
- * meaning; retired ids stay listed in `RETIRED_CONTAINER_RULES`. A test keeps this table and the code
- * in step.
+ * meaning; retired ids stay listed in `RETIRED_CONTAINER_RULES`. The rule registry (`report/rule-registry.ts`)
+ * takes them in, and its test keeps them and the code in step.
  */
 export const CONTAINER_RULES: Readonly<Record<string, string>> = Object.freeze({
   "zip/no-end-record": "No end-of-central-directory record: the file is not a readable zip (error).",
@@ -53,6 +53,8 @@ export const CONTAINER_RULES: Readonly<Record<string, string>> = Object.freeze({
   "numpy/truncated": "A plain array has less data than its header declares (suspicious).",
   "numpy/trailing-data": "Bytes after a plain array's data (suspicious).",
   "pytorch/legacy-incomplete": "A pickle of a legacy PyTorch file does not end cleanly (error).",
+  "pytorch/pickle-after-storages":
+    "A pickle that imports or calls, after the five of a legacy PyTorch file, where torch.load reads storages (suspicious).",
   "pytorch/legacy-unreadable":
     "The records of PyTorch's tar layout cannot be followed to their next pickle (error).",
   "pytorch/too-many-records": "A PyTorch tar member declares more records than `maxPicklesPerFile` (error).",

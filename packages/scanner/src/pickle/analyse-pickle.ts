@@ -122,6 +122,7 @@ async function analyseAt(
     issues: machine.issues,
     strings: machine.strings(),
     loaders,
+    partials: machine.partialUses(),
   };
   for (const inner of nestedResults) {
     analysis.imports.push(...inner.imports);
@@ -129,6 +130,7 @@ async function analyseAt(
     analysis.issues.push(...inner.issues);
     analysis.strings.push(...inner.strings);
     analysis.loaders.push(...inner.loaders);
+    analysis.partials.push(...inner.partials);
     analysis.opcodes += inner.opcodes;
   }
   return analysis;

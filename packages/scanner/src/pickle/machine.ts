@@ -2,8 +2,9 @@ import type { Limits } from "../limits.js";
 import { isByteStream, nestedLoaderKind } from "./nested-loaders.js";
 import { type ArgKind, HIGHEST_PROTOCOL, OPCODES } from "./opcodes.js";
 import { PagedInt32 } from "./paged-int32.js";
+import { isPartial } from "./partial-wrappers.js";
 import { decodeEscapedString, decodeRawUnicodeEscape, latin1, parseIntText } from "./python-literals.js";
-import type { LoaderUse, PickleCall, PickleImport, PickleIssue } from "./types.js";
+import type { GlobalName, LoaderUse, PartialUse, PickleCall, PickleImport, PickleIssue } from "./types.js";
 import {
   ANY,
   BIGINT,
@@ -127,6 +128,10 @@ export class PickleMachine {
   callsDropped = 0;
   /** Loaders the stream imports (nested-loaders.ts), by value code: how they are used. */
   private readonly loaders = new Map<number, LoaderUse>();
+  /** `functools.partial` values by code: how they are used. */
+  private readonly partials = new Map<number, PartialUse>();
+  /** Number of loaders and partials tracked: the hot paths test this once. */
+  private tracked = 0;
 
   private readonly maxStackDepth: number;
   private stack = new Int32Array(256);
@@ -218,7 +223,7 @@ export class PickleMachine {
         case 0x32: // DUP
           if (this.sp <= this.fence) return this.underflow(base + opStart);
           if (!this.push(this.stack[this.sp - 1] as number)) return this.stackLimit(base + opStart);
-          if (this.loaders.size > 0) this.countLoaderReference(this.stack[this.sp - 1] as number);
+          if (this.tracked > 0) this.countTrackedReference(this.stack[this.sp - 1] as number);
           break;
         case 0x94: // MEMOIZE
           if (this.sp <= this.fence) return this.underflow(base + opStart);
@@ -644,6 +649,12 @@ export class PickleMachine {
             );
           }
           this.recordCall(inst, state, "BUILD", base + opStart);
+          if (this.partials.size > 0) {
+            // partial.__setstate__ replaces the callable: it must be judged too.
+            const built = values.object(inst);
+            const partial = built?.k === "call" ? this.partials.get(built.callee) : undefined;
+            if (partial) this.partialWraps(partial, state);
+          }
           if (this.onBuild) {
             const hook = this.onBuild(values, inst, state);
             if (hook) {
@@ -773,7 +784,7 @@ export class PickleMachine {
       this.stackLimit(offset);
       return false;
     }
-    if (this.loaders.size > 0) this.countLoaderReference(value);
+    if (this.tracked > 0) this.countTrackedReference(value);
     return true;
   }
 
@@ -782,9 +793,27 @@ export class PickleMachine {
    * the callee of a call whose bytes are analysed for the loader to be judged by them; a push used any
    * other way (an argument, a dict value, left unused) leaves the loader judged as the policy says.
    */
-  private countLoaderReference(code: number): void {
-    const use = this.loaders.get(code);
+  private countTrackedReference(code: number): void {
+    const use = this.loaders.get(code) ?? this.partials.get(code);
     if (use) use.references++;
+  }
+
+  /** The imported global that is the first item of a tuple value (a partial's callable). */
+  private firstGlobal(tuple: number): GlobalName | undefined {
+    const t = this.values.object(tuple);
+    if (t?.k !== "tuple" || t.items.length === 0) return undefined;
+    const g = this.values.globalOf(t.items[0] as number);
+    return g ? { module: g.module, name: g.name } : undefined;
+  }
+
+  /** A partial's callable, as a construction or a BUILD of one sets it (undefined past the limit). */
+  private partialWraps(use: PartialUse, tuple: number): void {
+    use.wraps.push(use.wraps.length < MAX_LOADS_PER_LOADER ? this.firstGlobal(tuple) : undefined);
+  }
+
+  /** How the stream used `functools.partial`. */
+  partialUses(): PartialUse[] {
+    return [...this.partials.values()];
   }
 
   /** The bytes a loader call reads: `loader(b'...')` or `loader(io.BytesIO(b'...'))`. */
@@ -843,6 +872,15 @@ export class PickleMachine {
       if (!use) {
         use = { module, name, kind, references: 0, loads: [], unlisted: 0 };
         this.loaders.set(code, use);
+        this.tracked++;
+      }
+      use.references++;
+    } else if (isPartial(module, name)) {
+      let use = this.partials.get(code);
+      if (!use) {
+        use = { module, name, references: 0, constructions: 0, wraps: [] };
+        this.partials.set(code, use);
+        this.tracked++;
       }
       use.references++;
     }
@@ -887,11 +925,19 @@ export class PickleMachine {
 
   private call(callee: number, args: number, op: RawCall["op"], offset: number): number {
     this.recordCall(callee, args, op, offset);
-    const loader = this.loaders.size > 0 ? this.loaders.get(callee) : undefined;
-    if (loader) {
-      if (loader.loads.length < MAX_LOADS_PER_LOADER) {
-        loader.loads.push({ offset, bytes: op === "REDUCE" ? this.loadedBytes(args) : undefined });
-      } else loader.unlisted++;
+    if (this.tracked > 0) {
+      const loader = this.loaders.get(callee);
+      if (loader) {
+        if (loader.loads.length < MAX_LOADS_PER_LOADER) {
+          loader.loads.push({ offset, bytes: op === "REDUCE" ? this.loadedBytes(args) : undefined });
+        } else loader.unlisted++;
+      }
+      const partial = this.partials.get(callee);
+      if (partial) {
+        partial.constructions++;
+        if (op === "REDUCE" || op === "NEWOBJ") this.partialWraps(partial, args);
+        else partial.wraps.push(undefined);
+      }
     }
     // Real files only call imported globals; anything else is computed by the stream itself
     // (a getattr result, a persistent object), or past the tracking budget: say so.

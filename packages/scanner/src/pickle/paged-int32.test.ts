@@ -13,4 +13,19 @@ describe("PagedInt32", () => {
     a.set(1, -5);
     expect(a.get(1)).toBe(-5);
   });
+
+  it("grows a page as higher slots are set, keeping what it held", () => {
+    const a = new PagedInt32();
+    for (let i = 0; i < 64; i++) a.set(i, i + 1);
+    // Pages start small: a slot past what the page reaches is not there yet.
+    expect(a.has(63)).toBe(true);
+    expect(a.has(4000)).toBe(false);
+    a.set(4000, -1);
+    expect(a.has(4000)).toBe(true);
+    for (let i = 0; i < 64; i++) expect(a.get(i)).toBe(i + 1);
+    expect(a.get(64)).toBe(0);
+    expect(a.get(3999)).toBe(0);
+    expect(a.get(4000)).toBe(-1);
+    expect(a.get(4095)).toBe(0);
+  });
 });

@@ -70,6 +70,27 @@ export interface LoaderUse {
   judged?: boolean;
 }
 
+/** An imported global, as a partial's wrapped callable. */
+export interface GlobalName {
+  module: string;
+  name: string;
+}
+
+/** How a stream uses `functools.partial` (partial-wrappers.ts): what each partial it builds wraps. */
+export interface PartialUse {
+  module: string;
+  name: string;
+  /** Times its value was pushed on the stack. */
+  references: number;
+  /** Times it was called (each call builds one partial). */
+  constructions: number;
+  /**
+   * The callable of each construction and of each BUILD of a partial it built; undefined where that
+   * callable is not an imported global (or past the listing limit).
+   */
+  wraps: (GlobalName | undefined)[];
+}
+
 /** The result of statically following one pickle stream (no policy applied yet). */
 export interface PickleAnalysis {
   /** Offset of the first opcode. */
@@ -93,4 +114,6 @@ export interface PickleAnalysis {
   strings: PickleString[];
   /** Loaders the stream imports, with nested pickles' own loaders. */
   loaders: LoaderUse[];
+  /** Uses of `functools.partial`, with nested pickles' own. */
+  partials: PartialUse[];
 }

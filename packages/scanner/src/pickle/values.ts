@@ -113,7 +113,7 @@ function grownUint8(a: Uint8Array, min: number): Uint8Array<ArrayBuffer> {
 
 /** String arena and object table of one pickle stream. */
 export class ValueStore {
-  /** Starts small (most streams are small: a repository holds many) and grows by half as needed. */
+  /** Starts small, like the arrays below, and grows by half as needed. */
   private arena = new Uint8Array(4096);
   private arenaLen = 0;
   /** Budget used: bytes of strings plus STRING_OVERHEAD_BYTES per string. */
@@ -124,17 +124,18 @@ export class ValueStore {
   /** Full payload length of strings kept only as a prefix (rare: only payloads past the limit). */
   private readonly prefixFullLen = new Map<number, number>();
   /** Index and file offset of strings of at least OFFSET_MIN_LENGTH bytes. */
-  private longIdx = new Int32Array(256);
-  private longOffset = new Float64Array(256);
+  private longIdx = new Int32Array(32);
+  private longOffset = new Float64Array(32);
   private longCount = 0;
   readonly objects: PickleObject[] = [];
   private containers = 0;
   private lists = 0;
-  private cKind = new Uint8Array(1024);
-  private cLen = new Uint8Array(1024);
-  private cCap = new Uint8Array(1024);
-  private cStart = new Int32Array(1024);
-  private cTotal = new Int32Array(1024);
+  // Typed arrays start small and grow by half: most streams are small, and a repository holds thousands.
+  private cKind = new Uint8Array(64);
+  private cLen = new Uint8Array(64);
+  private cCap = new Uint8Array(64);
+  private cStart = new Int32Array(64);
+  private cTotal = new Int32Array(64);
   /** Kept items of every container, each container in one run of `cCap` slots. */
   private pool = new Int32Array(512);
   private poolLen = 0;

@@ -730,6 +730,21 @@ const INNOCUOUS: readonly Entry[] = [
   { module: "torch.nn.modules", names: "*" },
   { module: "torch.nn.utils.parametrize", names: ["ParametrizationList"] },
   { module: "torch.serialization", names: ["_get_layout"] },
+  // TorchScript archives (torch.jit.save): identity helpers its pickles call, and the archive's own
+  // classes, compiled from its code/ folder (checked by formats/pytorch/torchscript-code.ts). Python's
+  // unpickler cannot import `__torch__` at all.
+  {
+    module: "torch.jit._pickle",
+    names: [
+      "restore_type_tag",
+      "build_intlist",
+      "build_tensorlist",
+      "build_doublelist",
+      "build_boollist",
+      "build_tensor_from_id",
+    ],
+  },
+  { module: "__torch__", names: "*" },
   {
     module: "torch.optim",
     names: ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam", "LBFGS"],
@@ -806,6 +821,48 @@ const INNOCUOUS: readonly Entry[] = [
     names: ["Path", "PosixPath", "WindowsPath", "PurePath", "PurePosixPath", "PureWindowsPath"],
   },
   { module: "re", names: ["_compile"] },
+  // Standard-library named tuples and simple records: constructors that only store their arguments.
+  {
+    module: "urllib.parse",
+    names: [
+      "ParseResult",
+      "SplitResult",
+      "DefragResult",
+      "ParseResultBytes",
+      "SplitResultBytes",
+      "DefragResultBytes",
+    ],
+  },
+  { module: "time", names: ["struct_time"] },
+  {
+    module: "decimal",
+    names: [
+      "DecimalTuple",
+      "Context",
+      // the signals a Context pickles with its flags and traps
+      "InvalidOperation",
+      "DivisionByZero",
+      "Overflow",
+      "Underflow",
+      "Inexact",
+      "Rounded",
+      "Subnormal",
+      "Clamped",
+      "FloatOperation",
+    ],
+  },
+  { module: "types", names: ["SimpleNamespace"] },
+  { module: "os", names: ["stat_result", "terminal_size", "times_result", "uname_result"] },
+  { module: "posix", names: ["stat_result", "terminal_size", "times_result", "uname_result"] },
+  { module: "platform", names: ["uname_result"] },
+  { module: "inspect", names: ["Parameter", "Signature", "_ParameterKind", "FullArgSpec", "ArgInfo"] },
+  {
+    module: "ipaddress",
+    names: ["IPv4Address", "IPv6Address", "IPv4Network", "IPv6Network", "IPv4Interface", "IPv6Interface"],
+  },
+  { module: "array", names: ["array", "_array_reconstructor"] },
+  { module: "enum", names: ["Flag", "IntFlag", "StrEnum"] },
+  { module: "string", names: ["Template"] },
   // An in-memory buffer: it opens no file; a loader that reads it is judged by what it reads.
   { module: "io", names: ["BytesIO"] },
   { module: "_io", names: ["BytesIO"] },

@@ -2,39 +2,10 @@
  * The JSON the pages read: the Hugging Face Hub API's shapes as the modelgate hub answers them
  * (the same routes `huggingface_hub` and `@huggingface/hub` call). Only the fields the pages use.
  */
-import type { FileReport, ImportSafety } from "@modelgate/scanner";
+import type { FileStatus, SecurityFileStatus } from "@modelgate/hub/security-status-types";
+import type { FileReport } from "@modelgate/scanner";
 
-/** A file's security status word (`securityFileStatus.status`). */
-export type FileStatus =
-  | "unscanned"
-  | "queued"
-  | "scanning"
-  | "safe"
-  | "suspicious"
-  | "unsafe"
-  | "infected"
-  | "secret"
-  | "error";
-
-/** A secret finding as the hub shows it: already redacted by the scanner. */
-export interface RedactedSecret {
-  rule: string;
-  message: string;
-  location?: { member?: string; offset?: number; line?: number; column?: number };
-  data?: Record<string, string | number | boolean>;
-}
-
-/** `securityFileStatus` of a tree entry (`?expand=true`). */
-export interface SecurityFileStatus {
-  status: FileStatus;
-  avScan: { virusFound: boolean; virusNames: string[] | null } | null;
-  pickleImportScan: {
-    highestSafetyLevel: ImportSafety;
-    imports: { module: string; name: string; safety: ImportSafety }[];
-  } | null;
-  secretsScan: { secretsFound: boolean; findings: RedactedSecret[] } | null;
-  message?: string;
-}
+export type { FileStatus, RedactedSecret, SecurityFileStatus } from "@modelgate/hub/security-status-types";
 
 /** One entry of `GET /api/models/{ns}/{repo}/tree/{rev}/{path}`. */
 export interface TreeEntry {
@@ -83,6 +54,53 @@ export interface CommitItem {
 export interface RepoRefs {
   branches: { name: string; ref: string; targetCommit: string }[];
   tags?: { name: string; ref: string; targetCommit: string }[];
+}
+
+/** A discussion's state; `open` listings include drafts, `closed` ones merged pull requests. */
+export type DiscussionStatus = "draft" | "open" | "closed" | "merged";
+
+/** One entry of `GET /api/models/{ns}/{repo}/discussions`. */
+export interface DiscussionItem {
+  num: number;
+  title: string;
+  status: DiscussionStatus;
+  createdAt: string;
+  isPullRequest: boolean;
+  author: { name: string };
+}
+
+/** `GET /api/models/{ns}/{repo}/discussions?...`. */
+export interface DiscussionList {
+  discussions: DiscussionItem[];
+  count: number;
+}
+
+/** One event of a discussion, as the Hub sends it. */
+export type DiscussionEvent = {
+  id: string;
+  createdAt: string;
+  author: { name: string };
+} & (
+  | { type: "comment"; data: { latest: { raw: string }; hidden: boolean } }
+  | { type: "status-change"; data: { status: DiscussionStatus } }
+  | { type: "title-change"; data: { from: string; to: string } }
+  | { type: "commit"; data: { subject: string; oid: string } }
+);
+
+/** `GET /api/models/{ns}/{repo}/discussions/{num}`. */
+export interface DiscussionDetails extends DiscussionItem {
+  events: DiscussionEvent[];
+  changes?: { base: string; mergeCommitId?: string };
+  filesWithConflicts?: string[];
+}
+
+/** modelgate's `GET /api/models/{ns}/{repo}/discussions/{num}/files`: what a pull request changes. */
+export interface PrFile {
+  path: string;
+  change: "added" | "modified" | "deleted";
+  size: number | null;
+  lfs: boolean;
+  securityStatus: FileStatus | null;
 }
 
 /** `GET /api/models/{ns}/{repo}/scan/{rev}/{path}`: the stored scan report of one file. */

@@ -1,4 +1,4 @@
-import { crc32 } from "./crc32.js";
+import { crc32Ascii } from "../../reader/crc32.js";
 
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 const CHECKSUM_CHARS = 6;
@@ -24,5 +24,5 @@ export function base62(value: number, width: number): string {
 export function hasBase62Crc32(body: string): boolean {
   if (body.length <= CHECKSUM_CHARS) return false;
   const random = body.slice(0, -CHECKSUM_CHARS);
-  return base62(crc32(random), CHECKSUM_CHARS) === body.slice(-CHECKSUM_CHARS);
+  return base62(crc32Ascii(random), CHECKSUM_CHARS) === body.slice(-CHECKSUM_CHARS);
 }

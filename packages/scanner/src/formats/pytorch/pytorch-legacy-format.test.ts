@@ -43,6 +43,38 @@ describe("pytorchLegacyFormat", () => {
     expect(report.findings.map((f) => f.rule)).not.toContain("pytorch/legacy-incomplete");
   });
 
+  // Found by the differential fuzzer: a mutant that repeats the first three pickles pushes the
+  // payload past the five torch.load reads; the scanner said safe, pickle.load in a loop ran it.
+  it("finds a payload pickle after the five, where a pickle.load loop reads on", async () => {
+    const sysInfo = BENIGN_PICKLE;
+    const bytes = concat(MAGIC, PROTOCOL, sysInfo, MAGIC, PROTOCOL, sysInfo, MALICIOUS_PICKLE, KEYS, KEYS);
+    const report = await scan(bytes);
+    expect([report.format, report.verdict]).toEqual(["pytorch-legacy", "dangerous"]);
+    expect(report.findings.map((f) => f.rule)).toContain("pytorch/pickle-after-storages");
+  });
+
+  it("finds a payload after the five behind a STOP inside a FRAME", async () => {
+    const framed = concat(
+      new Uint8Array([0x80, 0x04, 0x95]),
+      le(8, 4),
+      new Uint8Array([0x5d, 0x2e, 0x43, MALICIOUS_PICKLE.length - 1]),
+    );
+    const report = await scan(
+      concat(MAGIC, PROTOCOL, BENIGN_PICKLE, BENIGN_PICKLE, KEYS, framed, MALICIOUS_PICKLE),
+    );
+    expect(report.verdict).toBe("dangerous");
+  });
+
+  it("reads storages whose bytes start like opcodes without a finding", async () => {
+    // Element counts whose first bytes are PROTO 2, BININT1, and GLOBAL ('c') with a module name
+    // made of the count's zero bytes (or empty) and the newlines of the data: nothing a loader imports.
+    for (const count of [0x0280, 0x4b, 0x63, 0x6163, 0x0a0a63]) {
+      const storage = concat(le(8, count), new Uint8Array(64).fill(0x0a));
+      const report = await scan(concat(MAGIC, PROTOCOL, BENIGN_PICKLE, BENIGN_PICKLE, KEYS, storage));
+      expect([report.verdict, report.findings]).toEqual(["safe", []]);
+    }
+  });
+
   it("leaves a pickle without the magic number to the pickle parser", async () => {
     expect((await scan(concat(BENIGN_PICKLE, BENIGN_PICKLE))).format).toBe("pickle");
   });

@@ -16,13 +16,33 @@ export type TarHeaderProblem = "zero" | "invalid";
 const utf8 = new TextDecoder("utf-8");
 
 /**
+ * Bytes that may start a header's checksum field: `0`-`7`, the white space `str.strip` removes
+ * (tab to carriage return, space), NUL (an empty field), 0x80 and 0xff (GNU base-256).
+ */
+const CHECKSUM_FIRST_BYTE: Uint8Array = (() => {
+  const ok = new Uint8Array(256);
+  for (const b of [0x00, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0x80, 0xff]) ok[b] = 1;
+  for (let b = 0x30; b <= 0x37; b++) ok[b] = 1;
+  return ok;
+})();
+
+function isZeroBlock(block: Uint8Array): boolean {
+  for (let i = 0; i < BLOCK; i++) if (block[i] !== 0) return false;
+  return true;
+}
+
+/**
  * Parses a header block with tarfile's rules: the checksum must match (unsigned or signed sum),
  * numbers are octal text or GNU base-256, the `ustar` prefix field joins the name, and a `\0` type with a
  * trailing slash is a directory. Returns the problem instead when the block is not a header.
  */
 export function parseTarHeader(block: Uint8Array): TarHeader | TarHeaderProblem {
   if (block.length < BLOCK) return "invalid";
-  if (block.every((b) => b === 0)) return "zero";
+  // Cheap test first, since every scanned file is sniffed for tar: a header's checksum field starts
+  // with an octal digit, ASCII white space, a NUL or a base-256 marker (an all-zero block with a NUL).
+  // tarfile decodes the field as ASCII, so no other byte can start a valid one.
+  if (!CHECKSUM_FIRST_BYTE[block[148] as number]) return "invalid";
+  if (isZeroBlock(block)) return "zero";
   const checksum = readNumber(block, 148, 8);
   if (checksum === undefined || !checksumMatches(block, checksum)) return "invalid";
   const size = readNumber(block, 124, 12);

@@ -30,6 +30,19 @@ describe("readTar", () => {
     expect(startsLikeTar(tarHeader({ name: "a", badChecksum: true }))).toBe(false);
   });
 
+  it("reads a checksum written after white space, as tarfile's strip() allows, and no other lead byte", () => {
+    const header = tarHeader({ name: "a" });
+    const digits = String.fromCharCode(...header.subarray(148, 154)).replace(/^0+/, "");
+    for (const lead of [" ", "\t", "\n", "\r"]) {
+      const spaced = header.slice();
+      spaced.set(ascii(`${lead.repeat(6 - digits.length)}${digits}\0 `), 148);
+      expect(startsLikeTar(spaced)).toBe(true);
+    }
+    const other = header.slice();
+    other.set(ascii(`x${"0".repeat(5 - digits.length)}${digits}\0 `), 148);
+    expect(startsLikeTar(other)).toBe(false);
+  });
+
   it("applies pax path and size records to the next member", async () => {
     const bytes = buildTar([
       paxHeader({ path: "long/name/data.pkl" }),

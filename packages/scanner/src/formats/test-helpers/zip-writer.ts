@@ -1,5 +1,5 @@
 import { deflateRawSync } from "node:zlib";
-import { crc32 } from "../zip/crc32.js";
+import { crc32 } from "../../reader/crc32.js";
 import { ascii, concat, le } from "./bytes.js";
 
 /** One member of a test archive. Every field that a hostile file could lie about can be overridden. */

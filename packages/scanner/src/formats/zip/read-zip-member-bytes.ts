@@ -1,9 +1,9 @@
 import type { Limits } from "../../limits.js";
 import { type ByteSource, readFully } from "../../reader/byte-source.js";
+import { crc32 } from "../../reader/crc32.js";
 import { type InflateEnding, InflateSource } from "../compression/inflate-source.js";
 import type { ContainerBudget } from "../container-budget.js";
 import { ContainerError } from "../container-error.js";
-import { crc32 } from "./crc32.js";
 import { openZipMember } from "./open-zip-member.js";
 import type { ZipEntry, ZipIssue, ZipLocalHeader } from "./zip-types.js";
 

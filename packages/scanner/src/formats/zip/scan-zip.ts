@@ -6,6 +6,7 @@ import { budgetFor, withBudget } from "../container-budget.js";
 import { issueFromError, reportIssues } from "../container-issue.js";
 import type { ParseContext } from "../format-parser.js";
 import { isPickleName, looksLikeProtoPickle } from "../pickle-member.js";
+import { checkTorchScriptCode } from "../pytorch/torchscript-code.js";
 import { openZipMember } from "./open-zip-member.js";
 import type { ZipArchive } from "./read-zip-archive.js";
 import { inflateEndingIssue, readZipMemberBytes } from "./read-zip-member-bytes.js";
@@ -82,6 +83,18 @@ async function scanEntry(
       const { bytes, issues } = await readZipMemberBytes(source, entry, local, budget, ctx.limits);
       reportIssues(ctx, issues);
       await ctx.scanMember(entry.name, withBudget(new MemorySource(bytes), budget), "pickle");
+    } else if (mode === "pytorch" && TORCHSCRIPT_CODE.test(entry.name) && isSmallSideFile(entry)) {
+      const { bytes, issues } = await readZipMemberBytes(source, entry, local, budget, ctx.limits);
+      reportIssues(ctx, issues);
+      const text = decodeUtf8(bytes);
+      // TorchScript source: checked for the operators it reaches, and read as text (secrets). Bytes
+      // that are not text are detected by content like any other member.
+      if (text !== undefined) checkTorchScriptCode(text, entry.name, ctx);
+      await ctx.scanMember(
+        entry.name,
+        withBudget(new MemorySource(bytes), budget),
+        text !== undefined ? "text" : undefined,
+      );
     } else if (mode === "all" || isSmallSideFile(entry)) {
       const member = openZipMember(source, entry, local, budget, ctx.limits);
       await ctx.scanMember(entry.name, member);
@@ -116,6 +129,19 @@ async function holdsPickle(
   // only up to where the stream breaks, which for tensor data is within the first bytes.
   const probe = await analysePickle(member, 0, { limits: ctx.limits });
   return probe.complete || probe.imports.length > 0 || probe.calls.length > 0;
+}
+
+/** TorchScript source of a `torch.jit.save` archive: `<root>/code/**.py`. */
+const TORCHSCRIPT_CODE = /^[^/]+\/code\/.+\.py$/;
+
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+function decodeUtf8(bytes: Uint8Array): string | undefined {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Tensor data of a PyTorch archive: `<root>/data/<key>`. */

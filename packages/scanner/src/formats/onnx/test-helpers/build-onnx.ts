@@ -2,7 +2,6 @@ import { create, type MessageInitShape, toBinary } from "@bufbuild/protobuf";
 import {
   type GraphProto,
   GraphProtoSchema,
-  type ModelProto,
   ModelProtoSchema,
   type NodeProto,
   NodeProtoSchema,

@@ -18,3 +18,10 @@ export function crc32(bytes: Uint8Array, crc = 0): number {
   for (let i = 0; i < bytes.length; i++) c = (TABLE[(c ^ (bytes[i] as number)) & 0xff] as number) ^ (c >>> 8);
   return ~c >>> 0;
 }
+
+/** CRC-32 of an ASCII string (the checksum GitHub and npm embed in their tokens, which are ASCII-only). */
+export function crc32Ascii(text: string): number {
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return crc32(bytes);
+}
