@@ -2,11 +2,6 @@ import { ContainerError } from "../container-error.js";
 import { u16, u32, u64 } from "../little-endian.js";
 import type { ZipEntry } from "./zip-types.js";
 
-/** General-purpose flag bit 0: the member is encrypted. */
-const ENCRYPTED_FLAG = 0x1;
-/** Bytes traditional PKWARE encryption puts before a member's data (APPNOTE 6.1.3). */
-const PKWARE_HEADER_BYTES = 12;
-
 const CENTRAL_SIGNATURE = 0x02014b50;
 const CENTRAL_SIZE = 46;
 const ZIP64_EXTRA_ID = 0x0001;
@@ -79,12 +74,14 @@ export function parseCentralRecord(
     }
   }
   localHeaderOffset += shift;
-  // A stored member's sizes agree, except that traditional PKWARE encryption (flag bit 0) may add its
-  // 12-byte header to the stored bytes (password-protected archives; reported as zip/flag-bits).
-  const storedSizesAgree =
-    compressedSize === uncompressedSize ||
-    ((flags & ENCRYPTED_FLAG) !== 0 && compressedSize === uncompressedSize + PKWARE_HEADER_BYTES);
-  if (!zip64 && ((method === 0 && !storedSizesAgree) || (uncompressedSize > 0 && compressedSize === 0))) {
+  // miniz's own test, quirk included: it reads method and modification time as one 32-bit value, so a
+  // stored entry whose sizes differ is refused only when its time is zero (PyTorch loads the rest).
+  const methodAndTime = u32(central, pos + 10);
+  if (
+    !zip64 &&
+    ((methodAndTime === 0 && compressedSize !== uncompressedSize) ||
+      (uncompressedSize > 0 && compressedSize === 0))
+  ) {
     throw new ContainerError("zip/bad-central-directory", `entry ${index} declares inconsistent sizes`, at);
   }
   if (u16(central, pos + 34) === 0xffff) {
