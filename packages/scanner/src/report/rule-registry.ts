@@ -23,6 +23,17 @@ const RULES_OF_CHECKS: Readonly<Record<string, RuleInfo>> = {
     severity: "error",
     meaning: "A format parser failed on the file or member, so what it holds was not analysed.",
   },
+  "format/not-as-named": {
+    check: "format",
+    severity: "error",
+    meaning:
+      "The file is named for a format whose loader accepts nothing else (`.safetensors`) but is not one (empty, or another format); its content is still analysed as what it is.",
+  },
+  "text/git-lfs-pointer": {
+    check: "format",
+    severity: "info",
+    meaning: "A Git LFS pointer: the large file it stands for is not here and was not scanned.",
+  },
   "pickle/check-failed": {
     check: "pickle",
     severity: "error",
@@ -279,7 +290,17 @@ const RULES_OF_CHECKS: Readonly<Record<string, RuleInfo>> = {
     severity: "error",
     meaning: 'The header does not start with "{".',
   },
-  "safetensors/header-json": { check: "format", severity: "error", meaning: "The header is not valid JSON." },
+  "safetensors/header-json": {
+    check: "format",
+    severity: "error",
+    meaning:
+      "The header is not valid JSON, or not a JSON object (reported for files named `.safetensors`; other content is left to other formats).",
+  },
+  "safetensors/too-short": {
+    check: "format",
+    severity: "error",
+    meaning: "A file named `.safetensors` is shorter than the 8-byte header length.",
+  },
   "safetensors/duplicate-key": {
     check: "format",
     severity: "error",

@@ -9,6 +9,7 @@ function recordingContext() {
   const info: Record<string, unknown> = {};
   const ctx: ParseContext = {
     member: undefined,
+    claims: undefined,
     depth: 0,
     limits: DEFAULT_LIMITS,
     finding: (f) => findings.push(f),

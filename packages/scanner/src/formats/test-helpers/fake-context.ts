@@ -26,6 +26,7 @@ export function fakeContext(overrides = {}): ParseContext & {
   const texts: TextFragment[] = [];
   return {
     member: undefined,
+    claims: undefined,
     depth: 0,
     limits: resolveLimits(overrides),
     findings,

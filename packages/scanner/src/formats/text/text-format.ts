@@ -1,5 +1,6 @@
 import { type ByteSource, readFully } from "../../reader/byte-source.js";
 import type { FormatParser } from "../format-parser.js";
+import { readGitLfsPointer } from "./git-lfs-pointer.js";
 
 /** Text files larger than this are still `text`, but only this much is handed to text checks. */
 const MAX_TEXT_BYTES = 16 * 1024 * 1024;
@@ -40,6 +41,15 @@ export const textFormat: FormatParser = {
     const bytes = await readFully(source, 0, Math.min(source.size, MAX_TEXT_BYTES));
     const text = new TextDecoder("utf-8").decode(bytes);
     ctx.text({ text, kind: "file", line: 1, offset: 0 });
+    const pointer = readGitLfsPointer(bytes, source.size);
+    if (pointer) {
+      ctx.finding({
+        check: "format",
+        rule: "text/git-lfs-pointer",
+        severity: "info",
+        message: `a Git LFS pointer to a ${pointer.size}-byte object (sha256 ${pointer.oid}): the file it stands for is not here and was not scanned`,
+      });
+    }
     if (source.size > MAX_TEXT_BYTES) ctx.info("textTruncatedAt", MAX_TEXT_BYTES);
   },
 };
