@@ -208,6 +208,7 @@ function makeContext(
   return {
     member,
     claims,
+    name: placement.name,
     depth,
     limits,
     finding(finding) {

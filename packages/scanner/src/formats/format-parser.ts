@@ -38,6 +38,8 @@ export interface ParseContext {
    * declines content it was named for reports it as malformed instead of passing it on.
    */
   readonly claims: FormatId | undefined;
+  /** The file's or member's name (`tokenizer_config.json`), for formats whose files are known by name. */
+  readonly name: string | undefined;
   /** Container nesting depth (0 at top level). */
   readonly depth: number;
   readonly limits: Limits;

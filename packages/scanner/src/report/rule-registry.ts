@@ -391,6 +391,33 @@ const RULES_OF_CHECKS: Readonly<Record<string, RuleInfo>> = {
     severity: "error",
     meaning: "The GGUF header ends past the end of the file.",
   },
+  "text/chat-template-dunder": {
+    check: "format",
+    severity: "dangerous",
+    meaning:
+      "A chat template in a text file (tokenizer_config.json, chat_template.jinja/.json, processor configs, *chat*.jinja/.j2) reaches a Python special name, written out or assembled from literals, to escape the Jinja sandbox.",
+  },
+  "text/chat-template-os-call": {
+    check: "format",
+    severity: "dangerous",
+    meaning:
+      "A chat template in a text file calls a function that reaches the operating system or runs code.",
+  },
+  "text/chat-template-computed-attr": {
+    check: "format",
+    severity: "suspicious",
+    meaning: "A chat template in a text file reads an attribute whose name is computed at render time.",
+  },
+  "text/chat-template-too-large": {
+    check: "format",
+    severity: "error",
+    meaning: "A chat template in a text file is larger than the checker's bound; it was not checked.",
+  },
+  "text/chat-template-unparsed": {
+    check: "format",
+    severity: "error",
+    meaning: "A chat template in a text file could not be parsed, so it was not checked.",
+  },
   "gguf/template-dunder": {
     check: "format",
     severity: "dangerous",

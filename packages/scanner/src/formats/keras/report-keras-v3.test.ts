@@ -10,6 +10,7 @@ function recordingContext() {
   const ctx: ParseContext = {
     member: undefined,
     claims: undefined,
+    name: undefined,
     depth: 0,
     limits: DEFAULT_LIMITS,
     finding: (f) => findings.push(f),

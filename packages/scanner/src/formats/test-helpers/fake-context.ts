@@ -27,6 +27,7 @@ export function fakeContext(overrides = {}): ParseContext & {
   return {
     member: undefined,
     claims: undefined,
+    name: undefined,
     depth: 0,
     limits: resolveLimits(overrides),
     findings,
