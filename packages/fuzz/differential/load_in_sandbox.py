@@ -60,8 +60,10 @@ def payload_event(event, args):
             isinstance(flags, int) and flags & WRITE_FLAGS)
         return f"open for writing" if writes and not in_scratch(path) else None
     if event == "exec" and args and hasattr(args[0], "co_filename"):
-        # Module code run by an import has a real file; code a payload compiles has "<string>".
-        return "exec" if args[0].co_filename.startswith("<") else None
+        # Module code run by an import has a real file or is frozen ("<frozen runpy>"); code a payload
+        # compiles has "<string>".
+        name = args[0].co_filename
+        return "exec" if name.startswith("<") and not name.startswith("<frozen ") else None
     if event in CODE:
         # Importing a module loads its cached bytecode with marshal.loads: not a payload.
         caller = sys._getframe(2).f_code.co_filename
