@@ -204,7 +204,8 @@ async function lfsFile(
   };
 }
 
-function scanRequest(repo: RepoRef, f: AddedFile): ScanRequest {
+/** The scan request of a file a push adds: LFS objects from the store, regular files from git (or memory). */
+export function scanRequest(repo: RepoRef, f: AddedFile): ScanRequest {
   return {
     key: f.scanKey,
     size: f.size,
@@ -214,7 +215,8 @@ function scanRequest(repo: RepoRef, f: AddedFile): ScanRequest {
   };
 }
 
-async function recordBlobs(ctx: HubContext, added: readonly AddedFile[]): Promise<void> {
+/** Records what the hub knows of each new blob (its content hash; for LFS pointers, the object). */
+export async function recordBlobs(ctx: HubContext, added: readonly AddedFile[]): Promise<void> {
   for (const f of added) {
     await ctx.db
       .insertInto("blobs")
