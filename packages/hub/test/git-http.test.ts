@@ -78,6 +78,18 @@ function urlWith(h: TestHub, repo: string, token?: string): string {
   return u.toString();
 }
 
+/** Waits until the tree listing shows `path` with security status `wanted`. */
+function statusBecomes(h: TestHub, repo: string, path: string, wanted: string): Promise<string> {
+  return waitFor(async () => {
+    const tree = (await (await api(h).get(`/api/models/${repo}/tree/main?expand=true`)).json()) as {
+      path: string;
+      securityFileStatus?: { status: string };
+    }[];
+    const s = tree.find((e) => e.path === path)?.securityFileStatus?.status;
+    return s === wanted ? s : undefined;
+  });
+}
+
 describe("git over smart HTTP", () => {
   it("clones a public repository anonymously, with the files an API commit wrote (protocol v0 and v2)", async () => {
     hub = await startTestHub();
@@ -127,14 +139,7 @@ describe("git over smart HTTP", () => {
     const h = hub;
     const body = await (await api(h).get("/alice/m/resolve/main/notes.txt")).text();
     expect(body).toBe("pushed with git\n");
-    const status = await waitFor(async () => {
-      const tree = (await (await api(h).get("/api/models/alice/m/tree/main?expand=true")).json()) as {
-        path: string;
-        securityFileStatus?: { status: string };
-      }[];
-      const s = tree.find((e) => e.path === "notes.txt")?.securityFileStatus?.status;
-      return s === "safe" ? s : undefined;
-    });
+    const status = await statusBecomes(h, "alice/m", "notes.txt", "safe");
     expect(status).toBe("safe");
     // And the next API commit builds on the pushed head.
     const next = await api(h).commit("alice/m", [header(), file("b.txt", "b")]);
@@ -206,14 +211,7 @@ describe("git over smart HTTP", () => {
     const push = await git(work, "push", "origin", "main");
     expect(push.code, push.err).toBe(0);
     const h = hub;
-    const status = await waitFor(async () => {
-      const tree = (await (await api(h).get("/api/models/alice/m/tree/main?expand=true")).json()) as {
-        path: string;
-        securityFileStatus?: { status: string };
-      }[];
-      const s = tree.find((e) => e.path === "model.pkl")?.securityFileStatus?.status;
-      return s === "unsafe" ? s : undefined;
-    });
+    const status = await statusBecomes(h, "alice/m", "model.pkl", "unsafe");
     expect(status).toBe("unsafe");
   });
 

@@ -1,7 +1,13 @@
 import { createHash } from "node:crypto";
 import { escapeControl } from "@modelgate/scanner";
 import type { Caller } from "../auth/accounts.js";
-import { type AddedFile, recordBlobs, scanRequest } from "../commit/apply-commit.js";
+import {
+  type AddedFile,
+  lfsFile,
+  recordBlobs,
+  recordPushSites,
+  scanRequest,
+} from "../commit/apply-commit.js";
 import { enforceBlockPolicy } from "../commit/enforce-block-policy.js";
 import type { HubContext } from "../context.js";
 import { runGit } from "../git/run-git.js";
@@ -107,27 +113,13 @@ export async function checkPush(
     const content = await runGit(repo.gitDir, ["cat-file", "blob", oid], { env });
     const pointer = LFS_POINTER.exec(content.toString("latin1"));
     if (pointer) {
-      const lfsOid = pointer[1] as string;
-      const stored = await ctx.lfs.sizeOf(lfsOid);
-      const linked = await ctx.db
-        .selectFrom("lfs_links")
-        .select("oid")
-        .where("repo_id", "=", repo.id)
-        .where("oid", "=", lfsOid)
-        .executeTakeFirst();
-      if (stored === undefined || !linked || stored !== Number(pointer[2])) {
-        problems.push(`${path}: LFS object ${lfsOid} was not uploaded to this repository (run git lfs push)`);
-        continue;
+      try {
+        const file = await lfsFile(ctx, repo.id, path, pointer[1] as string, Number(pointer[2]));
+        added.push({ ...file, oid, blob: undefined }); // the pointer as pushed is already in git
+      } catch (err) {
+        if (!(err instanceof HubError)) throw err;
+        problems.push(`${err.message} (git lfs push uploads it)`);
       }
-      added.push({
-        path,
-        oid,
-        blob: undefined,
-        sha256: lfsOid,
-        scanKey: scanKeyOf(lfsOid, path),
-        size: stored,
-        lfs: true,
-      });
     } else {
       const sha256 = createHash("sha256").update(content).digest("hex");
       added.push({ path, oid, blob: content, sha256, scanKey: scanKeyOf(sha256, path), size, lfs: false });
@@ -150,15 +142,7 @@ export async function checkPush(
   }
   await recordBlobs(ctx, added);
   for (const request of requests) await ctx.scans.enqueue(request);
-  const tip = tips[0] as string;
-  for (const f of added) {
-    await ctx.scans.recordPush(f.scanKey, {
-      repoId: repo.id,
-      ownerId: repo.ownerId,
-      commit: tip,
-      path: f.path,
-    });
-  }
+  await recordPushSites(ctx, repo, tips[0] as string, added);
   const note = repo.policy === "block" ? "scanned, nothing dangerous" : "scanning; results show on the hub";
   return { ok: true, messages: added.length > 0 ? [`modelgate: ${added.length} new file(s) ${note}`] : [] };
 }
