@@ -220,6 +220,8 @@ describe("the hub's web pages in Chromium", () => {
     expect(await badgeOf("safe.pkl").innerText()).toContain("Safe");
     expect(await badgeOf("config.json").innerText()).toMatch(/Safe|Not scanned/);
     expect(await page.getByRole("rowheader", { name: "extra (folder)" }).count()).toBe(1);
+    // A folder shows the worst status of the files inside it (extra/odd.pkl is suspicious).
+    expect(await badgeOf("extra (folder)").innerText()).toContain("Suspicious");
     await page.screenshot({ path: join(SHOTS, "repo.png"), fullPage: true });
 
     // The folder page, reached by keyboard-accessible link.
@@ -271,10 +273,13 @@ describe("the hub's web pages in Chromium", () => {
     await page.context().close();
   });
 
-  it("a leaked token: Secret found, shown redacted only, and no unsafe banner", async () => {
+  it("a leaked token: Secret found, shown redacted only, counted by the banner as a secret", async () => {
     const page = await open("/alice/extras");
     const row = page.getByRole("row").filter({ has: page.getByRole("rowheader", { name: "config.json" }) });
     await poll(() => row.locator(".badge").innerText()).toContain("Secret found");
+    expect(await page.getByRole("alert").locator("h2").innerText()).toContain(
+      "This model has 1 file leaking a secret",
+    );
     expect(await page.getByText(/scanned as unsafe/).count()).toBe(0);
     await row.getByRole("link").click();
     await page.waitForURL("**/alice/extras/blob/main/config.json");

@@ -41,14 +41,21 @@ describe("repoBadge", () => {
 });
 
 describe("bannerText", () => {
-  it("counts unsafe and infected files only", () => {
+  it("counts every problem: unsafe, infected, secret found and error", () => {
     expect(bannerText("model", [{ level: "unsafe" }])).toBe("This model has 1 file scanned as unsafe");
     expect(bannerText("dataset", [{ level: "unsafe" }, { level: "unsafe" }, { level: "infected" }])).toBe(
       "This dataset has 2 files scanned as unsafe and 1 file infected with malware",
     );
     expect(
-      bannerText("model", [{ level: "suspicious" }, { level: "secret" }, { level: "error" }]),
-    ).toBeUndefined();
+      bannerText("model", [
+        { level: "suspicious" },
+        { level: "secret" },
+        { level: "error" },
+        { level: "secret" },
+      ]),
+    ).toBe("This model has 2 files leaking a secret and 1 file that could not be scanned");
+    expect(bannerText("model", [{ level: "error" }])).toBe("This model has 1 file that could not be scanned");
+    expect(bannerText("model", [{ level: "suspicious" }, { level: "safe" }])).toBeUndefined();
   });
 });
 
