@@ -26,7 +26,7 @@ describe("generated protobuf code", () => {
   it("matches proto/*.proto", () => {
     run("buf", ["generate", "proto", "--template", "proto/buf.gen.yaml", "-o", out]);
     const fresh = join(out, "src", "formats", "generated");
-    // The fresh files live outside the repository: its .gitignore (biome.json's vcs settings) cannot apply.
+    // The fresh files sit outside the repository: biome must not look for them in its .gitignore.
     run("biome", [
       "check",
       "--write",
