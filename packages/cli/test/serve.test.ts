@@ -26,8 +26,8 @@ describe("modelgate serve and user create", () => {
     server = spawn(process.execPath, [bin, "serve", "--port", "0", "--data", data], {
       stdio: ["ignore", "pipe", "pipe"],
     });
+    let out = "";
     const url = await new Promise<string>((resolveUrl, reject) => {
-      let out = "";
       server?.stdout?.on("data", (chunk: Buffer) => {
         out += chunk.toString();
         const m = /listening on (http:\/\/\S+)/.exec(out);
@@ -40,6 +40,26 @@ describe("modelgate serve and user create", () => {
     expect(((await whoami.json()) as { name: string }).name).toBe("alice");
     const anonymous = await fetch(`${url}/api/whoami-v2`);
     expect(anonymous.status).toBe(401);
+    // One pino line per request: method, route, status, ms, user; never the token.
+    await new Promise((r) => setTimeout(r, 200));
+    const lines = out
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const requests = lines.filter((l) => l.route === "/api/whoami-v2");
+    expect(requests.map((l) => [l.method, l.status, l.user])).toEqual([
+      ["GET", 200, "alice"],
+      ["GET", 401, null],
+    ]);
+    expect(typeof requests[0]?.ms).toBe("number");
+    expect(out).not.toContain(token);
+  });
+
+  it("rejects a bad log level as a usage error", () => {
+    const run = spawnSync(process.execPath, [bin, "serve", "--port", "0", "--log-level", "loud"], {
+      encoding: "utf8",
+    });
+    expect([run.status, run.stderr]).toEqual([2, expect.stringMatching(/--log-level loud/)]);
   });
 
   it("rejects a bad port as a usage error", () => {

@@ -2,12 +2,14 @@
 // Hub benchmarks (issue 8), against a hub started as its own process on a free loopback port:
 //  1. commits per second for small commits from 16 concurrent clients (target >= 100/s),
 //  2. download throughput of a 1 GB LFS file (target: disk speed, > 500 MB/s),
-//  3. time from the end of a push to the scan result of a 2 GB checkpoint (target < 1 s).
+//  3. time from the end of a push to the scan result of a 2 GB checkpoint (target < 1 s),
+//  4. inline (non-LFS) commits of 250 MB: the hub's peak memory for one, and the latency of small
+//     reads while 4 such commits are pushed at once (no request may stall the others).
 // Benchmarks, not tests: nothing here fails a build. Needs `npm run build` first (uses dist/).
-// Usage: node packages/hub/bench/run.mjs [commits|download|checkpoint ...]
+// Usage: node packages/hub/bench/run.mjs [commits|download|checkpoint|inline ...]
 import { execFileSync, spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { createReadStream, createWriteStream } from "node:fs";
+import { createReadStream, createWriteStream, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -32,6 +34,7 @@ try {
   if (want("commits")) await benchCommits();
   if (want("download")) await benchDownload();
   if (want("checkpoint")) await benchCheckpoint();
+  if (want("inline")) await benchInline();
 } finally {
   hub.child.kill("SIGTERM");
   await new Promise((r) => hub.child.once("exit", r));
@@ -228,6 +231,91 @@ async function benchCheckpoint() {
     `2 GB checkpoint: push (upload + commit) ${((pushed - pushStart) / 1000).toFixed(2)} s, ` +
       `scan result ${status} (format ${format}) ${((scanned - pushed) / 1000).toFixed(3)} s after the push completed (target < 1 s)`,
   );
+}
+
+async function benchInline() {
+  // Six regular files of 31.25 MB each, sent inline in base64 as both official clients send files
+  // under the LFS threshold: 250 MB of NDJSON. Pushed by curl (a client that costs the hub nothing).
+  const fileBytes = 31_250_000;
+  const files = 6;
+  const path = join(work, "inline-commit.ndjson");
+  const shared = randomBytes(fileBytes - 12);
+  await writeFile(path, function* () {
+    yield Buffer.from(`${JSON.stringify({ key: "header", value: { summary: "inline files" } })}\n`);
+    for (let i = 0; i < files; i++) {
+      // A distinct 12-byte prefix per file (base64 of 12 bytes has no padding, so the two encodings join).
+      const prefix = Buffer.from(`file ${i}`.padEnd(12, "."));
+      yield Buffer.from(
+        `{"key":"file","value":{"path":"weights/part-${i}.bin","encoding":"base64","content":"`,
+      );
+      yield Buffer.from(prefix.toString("base64") + shared.toString("base64"));
+      yield Buffer.from('"}}\n');
+    }
+  });
+  const pushInline = (repo) =>
+    new Promise((resolvePush, reject) => {
+      const child = spawn("curl", [
+        "-s",
+        "-o",
+        "/dev/null",
+        "-w",
+        "%{http_code}",
+        "-H",
+        `Authorization: Bearer ${token}`,
+        "-H",
+        "Content-Type: application/x-ndjson",
+        "--data-binary",
+        `@${path}`,
+        `${hub.url}/api/models/bench/${repo}/commit/main`,
+      ]);
+      let out = "";
+      child.stdout.on("data", (d) => {
+        out += d;
+      });
+      child.once("error", reject);
+      child.once("exit", () => resolvePush(out));
+    });
+  for (let i = 0; i < 4; i++) await createRepo(`inline${i}`);
+  await createRepo("reads");
+  const readUrl = `${hub.url}/bench/reads/resolve/main/.gitattributes`;
+  const before = peakRss(hub.child.pid);
+  const t0 = performance.now();
+  const status = await pushInline("inline0");
+  console.log(
+    `one 250 MB inline commit: HTTP ${status} in ${((performance.now() - t0) / 1000).toFixed(1)} s, ` +
+      `hub peak RSS ${mb(peakRss(hub.child.pid)).toFixed(0)} MB (${mb(before).toFixed(0)} MB before)`,
+  );
+  // Small reads every 10 ms while 4 clients push such commits; every read's latency is kept.
+  const latencies = [];
+  let pushing = true;
+  const reader = (async () => {
+    while (pushing) {
+      const start = performance.now();
+      const res = await fetch(readUrl, { headers: auth });
+      await res.arrayBuffer();
+      latencies.push(performance.now() - start);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  })();
+  const t1 = performance.now();
+  const statuses = await Promise.all([0, 1, 2, 3].map((i) => pushInline(`inline${i}`)));
+  const elapsed = (performance.now() - t1) / 1000;
+  pushing = false;
+  await reader;
+  latencies.sort((a, b) => a - b);
+  const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))].toFixed(1);
+  console.log(
+    `small reads during 4 concurrent 250 MB inline commits (HTTP ${statuses.join(",")}, ${elapsed.toFixed(1)} s): ` +
+      `${latencies.length} reads, p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${latencies.at(-1).toFixed(1)} ms; ` +
+      `hub peak RSS ${mb(peakRss(hub.child.pid)).toFixed(0)} MB`,
+  );
+}
+
+/** The peak resident memory of a process so far (VmHWM), in bytes. */
+function peakRss(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = /VmHWM:\s+(\d+) kB/.exec(status);
+  return kb ? Number(kb[1]) * 1024 : Number.NaN;
 }
 
 /** Writes the buffers a generator yields to a file (with back-pressure) and returns their sha256. */

@@ -9,6 +9,7 @@ import { RefUpdater } from "./git/ref-updater.js";
 import { type HubLimits, resolveHubLimits } from "./limits.js";
 import { authPlugin } from "./plugins/auth.js";
 import { errorsPlugin } from "./plugins/errors.js";
+import { type LogLevel, requestLogPlugin } from "./plugins/request-log.js";
 import { defaultWebDir, webPagesPlugin } from "./plugins/web-pages.js";
 import { BranchCache } from "./repos/branch-cache.js";
 import { commitRoutes } from "./routes/commit.js";
@@ -23,6 +24,7 @@ import { repoInfoRoutes } from "./routes/repo-info.js";
 import { repoRoutes } from "./routes/repos.js";
 import { resolveRoutes } from "./routes/resolve.js";
 import { treeRoutes } from "./routes/tree.js";
+import { validateYamlRoutes } from "./routes/validate-yaml.js";
 import { whoamiRoutes } from "./routes/whoami.js";
 import type { ScanRunner } from "./scan/scan-job.js";
 import { ScanService } from "./scan/scan-service.js";
@@ -48,8 +50,11 @@ export interface HubOptions {
   publicUrl?: string;
   /** Built web pages to serve at `/` (default: `@modelgate/web`'s `dist/www` when built; `false`: API only). */
   webDir?: string | false;
-  /** Fastify request logging (default false). */
-  logger?: boolean;
+  /**
+   * Log level of the hub's pino logger (Fastify's): one line per request at `info`, 5xx errors with
+   * their stack at `error`. Default `silent` (embedded use and tests); `modelgate serve` uses `info`.
+   */
+  logLevel?: LogLevel;
 }
 
 declare module "fastify" {
@@ -72,7 +77,12 @@ export async function buildApp(options: HubOptions): Promise<FastifyInstance> {
   await mkdir(tmpDir, { recursive: true });
   const db = await openDatabase(dataDir);
   const lfs = new LfsStore(join(dataDir, "lfs"), tmpDir);
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: limits.maxJsonBodyBytes });
+  const app = Fastify({
+    logger: { level: options.logLevel ?? "silent" },
+    // One line per request, written by requestLogPlugin, instead of Fastify's two.
+    disableRequestLogging: true,
+    bodyLimit: limits.maxJsonBodyBytes,
+  });
   const scans = new ScanService({
     db,
     lfs,
@@ -81,6 +91,7 @@ export async function buildApp(options: HubOptions): Promise<FastifyInstance> {
     clamd: options.clamd,
     // Messages name repositories and files: control characters in them are escaped.
     log: (message, err) => app.log.error({ err }, escapeControl(message)),
+    tmpDir,
   });
   const ctx: HubContext = {
     db,
@@ -99,6 +110,7 @@ export async function buildApp(options: HubOptions): Promise<FastifyInstance> {
   };
   app.decorate("hub", ctx);
   errorsPlugin(app);
+  requestLogPlugin(app);
   authPlugin(app, ctx);
   whoamiRoutes(app, ctx);
   repoRoutes(app, ctx);
@@ -113,6 +125,7 @@ export async function buildApp(options: HubOptions): Promise<FastifyInstance> {
   refRoutes(app, ctx);
   discussionRoutes(app, ctx);
   fileScanRoutes(app, ctx);
+  validateYamlRoutes(app);
   await webPagesPlugin(app, options.webDir === false ? undefined : (options.webDir ?? defaultWebDir()));
   app.addHook("onClose", async () => {
     await scans.close();

@@ -31,6 +31,8 @@ export class HubError extends Error {
     readonly code: HubErrorCode,
     message: string,
     readonly details?: Record<string, unknown>,
+    /** Fields the Hub answers at the top level of this error's body (the 409 of create_repo has `url`). */
+    readonly fields?: Record<string, unknown>,
   ) {
     super(message);
     this.name = "HubError";

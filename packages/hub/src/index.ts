@@ -11,6 +11,8 @@ export type { HubErrorCode } from "./hub-error.js";
 export { HubError } from "./hub-error.js";
 export type { HubLimits } from "./limits.js";
 export { DEFAULT_HUB_LIMITS } from "./limits.js";
+export type { LogLevel } from "./plugins/request-log.js";
+export { isLogLevel, LOG_LEVELS } from "./plugins/request-log.js";
 export type { ScanJob, ScanRunner } from "./scan/scan-job.js";
 export type { FileStatus, SecurityFileStatus } from "./scan/security-status.js";
 export type { RunningHub, StartHubOptions } from "./start-hub.js";

@@ -8,6 +8,13 @@ export interface HubLimits {
   maxCommitBodyBytes: number;
   /** Bytes of one NDJSON line of a commit (CWE-770). */
   maxCommitLineBytes: number;
+  /** Bytes of one commit line besides inline file content: the part parsed as a whole (CWE-400). */
+  maxCommitLineTextBytes: number;
+  /**
+   * Bytes of inline file content one commit keeps in memory (each file up to 1 MiB); the rest is
+   * decoded into spool files and written to git as it arrives (CWE-770).
+   */
+  inlineMemoryBytes: number;
   /** Operations (files, deletions) in one commit (CWE-770). */
   maxCommitOperations: number;
   /** Bytes of a JSON body on the other routes (create repo, preupload, LFS batch) (CWE-770). */
@@ -40,6 +47,8 @@ export interface HubLimits {
 export const DEFAULT_HUB_LIMITS: Readonly<HubLimits> = Object.freeze({
   maxCommitBodyBytes: 256 * 1024 * 1024,
   maxCommitLineBytes: 64 * 1024 * 1024,
+  maxCommitLineTextBytes: 1024 * 1024,
+  inlineMemoryBytes: 16 * 1024 * 1024,
   maxCommitOperations: 25_000,
   maxJsonBodyBytes: 8 * 1024 * 1024,
   maxLfsObjectBytes: 50 * 1024 * 1024 * 1024,

@@ -1,7 +1,16 @@
 // `npm start`: runs the hub with its defaults, overridable by MODELGATE_HOST, MODELGATE_PORT,
 // MODELGATE_DATA, MODELGATE_POLICY (warn|block), MODELGATE_QUARANTINE (1), MODELGATE_CLAMD (address of a
-// ClamAV daemon) and MODELGATE_LOG (0 for no request log).
+// ClamAV daemon) and MODELGATE_LOG_LEVEL (info by default; MODELGATE_LOG=0 is the same as silent).
+import { isLogLevel } from "./plugins/request-log.js";
 import { startHub } from "./start-hub.js";
+
+const level = process.env.MODELGATE_LOG === "0" ? "silent" : (process.env.MODELGATE_LOG_LEVEL ?? "info");
+if (!isLogLevel(level)) {
+  process.stderr.write(
+    `MODELGATE_LOG_LEVEL=${level}: must be fatal, error, warn, info, debug, trace or silent\n`,
+  );
+  process.exit(2);
+}
 
 const policy = process.env.MODELGATE_POLICY === "block" ? "block" : "warn";
 const hub = await startHub({
@@ -11,7 +20,7 @@ const hub = await startHub({
   policy,
   quarantine: process.env.MODELGATE_QUARANTINE === "1",
   ...(process.env.MODELGATE_CLAMD ? { clamd: process.env.MODELGATE_CLAMD } : {}),
-  logger: process.env.MODELGATE_LOG !== "0",
+  logLevel: level,
 });
 process.stdout.write(`modelgate hub listening on ${hub.url}\n`);
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

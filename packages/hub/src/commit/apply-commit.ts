@@ -21,8 +21,8 @@ import type { ParsedCommit } from "./parse-commit.js";
 export interface AddedFile {
   path: string;
   oid: string;
-  /** Regular content to write into git (undefined for LFS pointers already built). */
-  blob: Buffer;
+  /** Content to write into git (undefined when it is already there: large inline files). */
+  blob: Buffer | undefined;
   sha256: string;
   /** Its scan key: the content hash and the path facts its verdict depends on (`scanKeyOf`). */
   scanKey: string;
@@ -117,7 +117,9 @@ async function attempt(
       const file =
         op.kind === "file"
           ? regularFile(op.path, op.content)
-          : await lfsFile(ctx, repo.id, op.path, op.oid, op.size);
+          : op.kind === "storedFile"
+            ? storedFile(op.path, op.oid, op.sha256, op.size)
+            : await lfsFile(ctx, repo.id, op.path, op.oid, op.size);
       const previous = files.get(op.path);
       files.set(op.path, { mode: previous?.mode === "100755" ? "100755" : "100644", oid: file.oid });
       if (previous?.oid !== file.oid) added.push(file);
@@ -141,7 +143,7 @@ async function attempt(
     message,
     author: { name: caller.name, email: `${caller.name}@users.noreply.modelgate` },
     refs: ctx.refs,
-    blobs: added.map((f) => ({ oid: f.oid, type: "blob", content: f.blob })),
+    blobs: added.flatMap((f) => (f.blob ? [{ oid: f.oid, type: "blob" as const, content: f.blob }] : [])),
     ready: tracked,
   });
   ctx.branches.set(repo.gitDir, ref, { head: oid, files });
@@ -159,6 +161,11 @@ function regularFile(path: string, content: Buffer): AddedFile {
     size: content.length,
     lfs: false,
   };
+}
+
+/** A large inline file, already written to git while the commit body streamed in. */
+function storedFile(path: string, oid: string, sha256: string, size: number): AddedFile {
+  return { path, oid, blob: undefined, sha256, scanKey: scanKeyOf(sha256, path), size, lfs: false };
 }
 
 async function lfsFile(
@@ -203,7 +210,7 @@ function scanRequest(repo: RepoRef, f: AddedFile): ScanRequest {
     size: f.size,
     source: f.lfs ? { lfs: f.sha256 } : { git: repo.gitDir, oid: f.oid },
     name: f.path,
-    ...(f.lfs ? {} : { bytes: f.blob }),
+    ...(f.lfs || !f.blob ? {} : { bytes: f.blob }),
   };
 }
 

@@ -1,11 +1,14 @@
-import { badInput, HubError } from "../hub-error.js";
+import { badInput, type HubError } from "../hub-error.js";
 import type { HubLimits } from "../limits.js";
 import { assertRepoPath } from "../names.js";
 import { isLfsOid } from "../store/lfs-store.js";
+import { Base64Decoder, Base64Error } from "./base64-decoder.js";
 
 /** One operation of a commit, validated. */
 export type CommitOperation =
   | { kind: "file"; path: string; content: Buffer }
+  /** An inline file too large to keep in memory, already written to git while it arrived. */
+  | { kind: "storedFile"; path: string; oid: string; sha256: string; size: number }
   | { kind: "lfsFile"; path: string; oid: string; size: number | undefined }
   | { kind: "deletedFile"; path: string }
   | { kind: "deletedFolder"; path: string };
@@ -18,52 +21,11 @@ export interface ParsedCommit {
   operations: CommitOperation[];
 }
 
-const BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const MAX_SUMMARY_CHARS = 10_000;
 const MAX_DESCRIPTION_CHARS = 100_000;
 
-/**
- * Parses the Hub's NDJSON commit body: a `header` line, then `file`, `lfsFile`, `deletedFile` and
- * `deletedFolder` lines. Everything is checked before anything is written: paths (no traversal,
- * absolute paths or `.git`), strict base64, oids, line sizes, operation count, duplicate paths.
- * Throws a 400 `HubError` naming the offending line.
- */
-export function parseCommit(body: string, limits: HubLimits): ParsedCommit {
-  const lines = body.split("\n").filter((l) => l.trim() !== "");
-  if (lines.length === 0) throw badInput("empty commit body: a header line is required");
-  if (lines.length - 1 > limits.maxCommitOperations) {
-    throw badInput(`too many operations: ${lines.length - 1} > ${limits.maxCommitOperations}`);
-  }
-  let header: ParsedCommit | undefined;
-  const seen = new Set<string>();
-  lines.forEach((line, index) => {
-    const where = `line ${index + 1}`;
-    if (Buffer.byteLength(line) > limits.maxCommitLineBytes) {
-      throw new HubError(
-        413,
-        "PayloadTooLarge",
-        `${where} is longer than ${limits.maxCommitLineBytes} bytes`,
-      );
-    }
-    const { key, value } = parseLine(line, where);
-    if (index === 0) {
-      if (key !== "header") throw badInput(`${where}: the first line must be the header`);
-      header = parseHeader(value, where);
-      return;
-    }
-    if (!header) return;
-    const op = parseOperation(key, value, where, limits);
-    if (seen.has(op.path)) throw badInput(`${where}: ${op.path} appears twice in this commit`);
-    seen.add(op.path);
-    header.operations.push(op);
-  });
-  if (!header) throw badInput("missing header");
-  const parsed: ParsedCommit = header;
-  if (parsed.operations.length === 0) throw badInput("a commit needs at least one operation");
-  return parsed;
-}
-
-function parseLine(line: string, where: string): { key: string; value: Record<string, unknown> } {
+/** Parses one commit line's JSON text into its `key` and `value`; `where` names it in errors. */
+export function parseLine(line: string, where: string): { key: string; value: Record<string, unknown> } {
   let json: unknown;
   try {
     json = JSON.parse(line);
@@ -76,7 +38,8 @@ function parseLine(line: string, where: string): { key: string; value: Record<st
   return { key: json.key, value: json.value };
 }
 
-function parseHeader(value: Record<string, unknown>, where: string): ParsedCommit {
+/** Validates the `header` line's value. */
+export function parseHeader(value: Record<string, unknown>, where: string): ParsedCommit {
   const { summary, description, parentCommit } = value;
   if (typeof summary !== "string" || summary.trim() === "" || summary.length > MAX_SUMMARY_CHARS) {
     throw badInput(`${where}: summary must be a non-empty string of at most ${MAX_SUMMARY_CHARS} characters`);
@@ -112,13 +75,17 @@ export function parseOperation(
 ): CommitOperation {
   switch (key) {
     case "file": {
-      const path = assertRepoPath(value.path, limits);
-      if (value.encoding !== "base64") throw badInput(`${where}: ${path}: encoding must be "base64"`);
+      const path = fileLinePath(value, where, limits);
       const content = value.content;
-      if (typeof content !== "string" || !BASE64_RE.test(content)) {
-        throw badInput(`${where}: ${path}: content is not valid base64`);
+      if (typeof content !== "string") throw badInput(`${where}: ${path}: content must be a base64 string`);
+      const decoder = new Base64Decoder();
+      try {
+        // utf8, not latin1: a character above U+00FF must stay an invalid byte, not wrap into the alphabet.
+        const bytes = decoder.push(Buffer.from(content, "utf8"));
+        return { kind: "file", path, content: Buffer.concat([bytes, decoder.end()]) };
+      } catch (err) {
+        throw invalidBase64(err, where, path);
       }
-      return { kind: "file", path, content: Buffer.from(content, "base64") };
     }
     case "lfsFile": {
       const path = assertRepoPath(value.path, limits);
@@ -144,6 +111,19 @@ export function parseOperation(
     default:
       throw badInput(`${where}: unknown operation "${key.slice(0, 40)}"`);
   }
+}
+
+/** The path of a `file` line, checked with its `encoding`. */
+export function fileLinePath(value: Record<string, unknown>, where: string, limits: HubLimits): string {
+  const path = assertRepoPath(value.path, limits);
+  if (value.encoding !== "base64") throw badInput(`${where}: ${path}: encoding must be "base64"`);
+  return path;
+}
+
+/** The 400 for a `file` line whose content is not strict base64. */
+export function invalidBase64(err: unknown, where: string, path: string): HubError {
+  if (!(err instanceof Base64Error)) throw err;
+  return badInput(`${where}: ${path}: content is not valid base64 (${err.message})`);
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -1,6 +1,7 @@
 import { mkdir, rm } from "node:fs/promises";
 import { dirname } from "node:path";
-import { runGit } from "./run-git.js";
+import type { Readable } from "node:stream";
+import { runGit, streamGit } from "./run-git.js";
 
 /** One entry of a tree as `git ls-tree -l` prints it. */
 export interface TreeEntry {
@@ -116,6 +117,11 @@ function parseLsTree(out: Buffer): TreeEntry[] {
 /** Reads a whole blob (regular files only: LFS content lives in the LFS store). */
 export async function readBlob(gitDir: string, oid: string): Promise<Buffer> {
   return runGit(gitDir, ["cat-file", "blob", oid]);
+}
+
+/** Streams a blob's content (for blobs too large to hold whole). */
+export function blobStream(gitDir: string, oid: string): Readable {
+  return streamGit(gitDir, ["cat-file", "blob", oid]);
 }
 
 /** Writes a blob into the object database and returns its id. */

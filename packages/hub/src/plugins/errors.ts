@@ -1,18 +1,31 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
 import { HubError, type HubErrorCode, RepoMovedError } from "../hub-error.js";
 
-/** Sends an error in the hub's one shape, with the Hub's `X-Error-Code` header. */
+/** Characters of a message repeated in the `X-Error-Message` header. */
+const MAX_HEADER_MESSAGE = 1000;
+
+/**
+ * Sends an error in the hub's one shape, with the Hub's `X-Error-Code` and `X-Error-Message` headers:
+ * the Python client shows `X-Error-Message` (it is all it sees of a HEAD) and the JSON `error`.
+ */
 export function sendError(reply: FastifyReply, err: HubError): FastifyReply {
   return reply
     .code(err.statusCode)
     .header("X-Error-Code", err.code)
+    .header("X-Error-Message", headerText(err.message))
     .send({
+      ...err.fields,
       statusCode: err.statusCode,
       code: err.code,
       error: err.message,
       message: err.message,
       ...(err.details ? { details: err.details } : {}),
     });
+}
+
+/** A message as a header value: printable ASCII only (no line breaks to split headers), bounded. */
+function headerText(message: string): string {
+  return message.replace(/[^\x20-\x7e]/g, "?").slice(0, MAX_HEADER_MESSAGE);
 }
 
 /** Maps Fastify's own errors (body too large, bad JSON, ...) to hub errors. */

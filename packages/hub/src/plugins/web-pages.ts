@@ -29,6 +29,8 @@ const PAGE_ROUTES = [
   "/:ns/:repo/blob/*",
   "/:ns/:repo/commits",
   "/:ns/:repo/commits/*",
+  "/:ns/:repo/discussions",
+  "/:ns/:repo/discussions/:num",
 ];
 
 /** The built pages of `@modelgate/web` (`dist/www`), when that package is installed and built. */

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { applyCommit } from "../commit/apply-commit.js";
-import { parseCommit } from "../commit/parse-commit.js";
+import { readCommit } from "../commit/read-commit.js";
 import type { HubContext } from "../context.js";
 import { commitAsPullRequest, commitToPullRequest, prNumberOf } from "../discussions/pull-request-commits.js";
 import { badInput, HubError } from "../hub-error.js";
@@ -25,16 +25,12 @@ interface PreuploadBody {
  * `POST .../preupload/{rev}` (which files go to LFS).
  */
 export function commitRoutes(app: FastifyInstance, ctx: HubContext): void {
-  app.addContentTypeParser(
-    "application/x-ndjson",
-    { parseAs: "string", bodyLimit: ctx.limits.maxCommitBodyBytes },
-    (_req, body, done) => done(null, body),
-  );
+  // Commit bodies are read by the route as they stream in (readCommit), never buffered whole.
+  app.addContentTypeParser("application/x-ndjson", (_request, _payload, done) => done(null));
 
   for (const t of REPO_TYPE_ROUTES) {
     app.post<{ Params: RevParams; Body: unknown; Querystring: { create_pr?: string } }>(
       `${t.api}/:ns/:repo/commit/:rev`,
-      { bodyLimit: ctx.limits.maxCommitBodyBytes },
       async (request) => {
         const { ns, repo: name, rev } = request.params;
         const createPr = queryFlag(request.query.create_pr);
@@ -44,10 +40,22 @@ export function commitRoutes(app: FastifyInstance, ctx: HubContext): void {
         const repo = await loadRepo(ctx, t.type, ns, name, request.caller, need);
         const caller = request.caller;
         if (!caller) throw new HubError(401, "Unauthorized", "a write token is required");
-        if (typeof request.body !== "string") {
+        if (!/^application\/x-ndjson\b/i.test(request.headers["content-type"] ?? "")) {
           throw new HubError(415, "InvalidInput", "the commit body must be application/x-ndjson");
         }
-        const parsed = parseCommit(request.body, ctx.limits);
+        const declared = Number(request.headers["content-length"] ?? 0);
+        if (declared > ctx.limits.maxCommitBodyBytes) {
+          throw new HubError(
+            413,
+            "PayloadTooLarge",
+            `the commit body is larger than ${ctx.limits.maxCommitBodyBytes} bytes`,
+          );
+        }
+        const parsed = await readCommit(request.raw, {
+          limits: ctx.limits,
+          tmpDir: ctx.tmpDir,
+          gitDir: repo.gitDir,
+        });
         const web = `${baseUrl(ctx, request)}${t.web}/${repo.fullName}`;
         const answer = (oid: string) => ({
           success: true,

@@ -4,9 +4,10 @@ import type { HubContext } from "../context.js";
 import { branchHead, commitInfo } from "../git/git-repo.js";
 import { badInput } from "../hub-error.js";
 import { gitDirFor } from "../repos/repo-ref.js";
+import { linkNext, pageOf } from "./paging.js";
 import { REPO_TYPE_ROUTES } from "./repo-types.js";
 
-/** Repositories one listing answers at most (each costs a git call for `lastModified`) (CWE-770). */
+/** Repositories per page at most (each costs a git call for `lastModified`) (CWE-770). */
 export const MAX_LIST_LIMIT = 100;
 /** Characters of a search term (CWE-770). */
 export const MAX_SEARCH_LENGTH = 200;
@@ -15,23 +16,22 @@ interface ListQuery {
   search?: string;
   author?: string;
   limit?: string;
+  cursor?: string;
 }
 
 /**
  * `GET /api/models` and `GET /api/datasets`: the repositories the caller may see (public ones, and
  * private ones of the caller or of organisations the caller belongs to), filtered by `search`
- * (substring of `ns/name`, case-insensitive) and `author`, most recently created first.
+ * (substring of `ns/name`, case-insensitive) and `author`, most recently created first, paged with
+ * `Link` headers as the Hub pages them (the clients follow `rel="next"`).
  */
 export function listingRoutes(app: FastifyInstance, ctx: HubContext): void {
   for (const t of REPO_TYPE_ROUTES) {
-    app.get<{ Querystring: ListQuery }>(t.api, async (request) => {
-      const { search = "", author, limit: rawLimit } = request.query;
+    app.get<{ Querystring: ListQuery }>(t.api, async (request, reply) => {
+      const { search = "", author } = request.query;
       if (search.length > MAX_SEARCH_LENGTH)
         throw badInput(`search must be at most ${MAX_SEARCH_LENGTH} characters`);
-      const limit = rawLimit === undefined ? MAX_LIST_LIMIT : Number(rawLimit);
-      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
-        throw badInput(`limit must be an integer from 1 to ${MAX_LIST_LIMIT}`);
-      }
+      const page = pageOf(request.query.limit, request.query.cursor, MAX_LIST_LIMIT);
       const visible = await visibleOwners(ctx, request.caller);
       let query = ctx.db
         .selectFrom("repos")
@@ -56,7 +56,15 @@ export function listingRoutes(app: FastifyInstance, ctx: HubContext): void {
           ),
         );
       }
-      const rows = await query.orderBy("created_at", "desc").orderBy("id", "desc").limit(limit).execute();
+      // One row more than the page tells whether a next page exists.
+      const found = await query
+        .orderBy("created_at", "desc")
+        .orderBy("id", "desc")
+        .limit(page.limit + 1)
+        .offset(page.offset)
+        .execute();
+      linkNext(ctx, request, reply, page, found.length > page.limit);
+      const rows = found.slice(0, page.limit);
       return Promise.all(
         rows.map(async (r) => {
           const fullName = `${r.namespace}/${r.name}`;

@@ -60,7 +60,13 @@ export function repoRoutes(app: FastifyInstance, ctx: HubContext): void {
     const url = `${baseUrl(ctx, request)}${type === "dataset" ? "/datasets" : ""}/${fullName}`;
     await creating.run(`${type}/${fullName}`, async () => {
       if (await repoExists(ctx, type, namespace, name))
-        throw new HubError(409, "RepoExists", `You already created this ${type} repo: ${fullName}`, { url });
+        throw new HubError(
+          409,
+          "RepoExists",
+          `You already created this ${type} repo: ${fullName}`,
+          { url },
+          { url },
+        );
       const owner = await ctx.db
         .selectFrom("accounts")
         .select("id")

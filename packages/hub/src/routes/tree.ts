@@ -5,8 +5,8 @@ import { badInput, entryNotFound } from "../hub-error.js";
 import { assertRepoPath } from "../names.js";
 import { type FileFacts, fileFacts, visibleSize } from "../repos/file-facts.js";
 import { loadRepo, type RepoRef } from "../repos/repo-ref.js";
-import { securityFileStatus } from "../scan/security-status.js";
-import { baseUrl } from "./base-url.js";
+import { type FileStatus, fileStatusOf, securityFileStatus, worseStatus } from "../scan/security-status.js";
+import { linkNext, pageOf } from "./paging.js";
 import { queryFlag } from "./query-flag.js";
 import { REPO_TYPE_ROUTES, type RepoParams } from "./repo-types.js";
 import { commitAndPath, commitOf } from "./revision.js";
@@ -62,18 +62,9 @@ export function treeRoutes(app: FastifyInstance, ctx: HubContext): void {
       // With -r -t git also shows the folders leading to `path`, `path` itself included: not its content.
       const entries = path === undefined ? listed : listed.filter((e) => e.path.startsWith(`${path}/`));
       const maxPage = expand ? ctx.limits.treeExpandPageSize : ctx.limits.treePageSize;
-      const limit = query.limit === undefined ? maxPage : Number(query.limit);
-      if (!Number.isInteger(limit) || limit < 1 || limit > maxPage) {
-        throw badInput(`limit must be an integer from 1 to ${maxPage}`);
-      }
-      const offset = parseCursor(query.cursor);
-      const page = entries.slice(offset, offset + limit);
-      if (offset + limit < entries.length) {
-        const next = new URL(`${baseUrl(ctx, request)}${request.url}`);
-        next.searchParams.set("cursor", Buffer.from(String(offset + limit)).toString("base64url"));
-        reply.header("Link", `<${next.href}>; rel="next"`);
-      }
-      return describe(ctx, repo, commit, page, expand);
+      const page = pageOf(query.limit, query.cursor, maxPage);
+      linkNext(ctx, request, reply, page, page.offset + page.limit < entries.length);
+      return describe(ctx, repo, commit, entries.slice(page.offset, page.offset + page.limit), expand);
     };
     app.get(`${t.api}/:ns/:repo/tree/:rev`, tree);
     app.get(`${t.api}/:ns/:repo/tree/:rev/*`, tree);
@@ -106,13 +97,6 @@ export function treeRoutes(app: FastifyInstance, ctx: HubContext): void {
   }
 }
 
-function parseCursor(cursor: string | undefined): number {
-  if (cursor === undefined) return 0;
-  const offset = Number(Buffer.from(cursor, "base64url").toString("utf8"));
-  if (!Number.isSafeInteger(offset) || offset < 0) throw badInput("invalid cursor");
-  return offset;
-}
-
 async function describe(
   ctx: HubContext,
   repo: RepoRef,
@@ -121,7 +105,42 @@ async function describe(
   expand: boolean,
 ): Promise<Record<string, unknown>[]> {
   const facts = await fileFacts(ctx, entries);
-  return Promise.all(facts.map((f) => describeOne(repo, commit, f, expand)));
+  const folders =
+    expand && entries.some((e) => e.type === "tree")
+      ? await folderStatuses(ctx, repo, commit, entries)
+      : undefined;
+  return Promise.all(
+    facts.map(async (f) => {
+      const item = await describeOne(repo, commit, f, expand);
+      const worst = folders?.get(f.entry.path);
+      if (worst)
+        item.securityFileStatus = { status: worst, avScan: null, pickleImportScan: null, secretsScan: null };
+      return item;
+    }),
+  );
+}
+
+/**
+ * The worst status of the files inside each listed folder (a recursive listing of each, at most a
+ * page of them, and the scan rows of their files), so a folder shows what is wrong deep inside it.
+ */
+async function folderStatuses(
+  ctx: HubContext,
+  repo: RepoRef,
+  commit: string,
+  entries: readonly TreeEntry[],
+): Promise<Map<string, FileStatus>> {
+  const folders = new Set(entries.filter((e) => e.type === "tree").map((e) => e.path));
+  const worst = new Map<string, FileStatus>();
+  for (const folder of folders) {
+    const inside = (
+      await listTree(repo.gitDir, commit, { path: folder, recursive: true, children: true })
+    ).filter((e) => e.type === "blob" && e.path.startsWith(`${folder}/`));
+    let status: FileStatus = "safe";
+    for (const f of await fileFacts(ctx, inside)) status = worseStatus(status, fileStatusOf(f.scan));
+    if (inside.length > 0) worst.set(folder, status);
+  }
+  return worst;
 }
 
 async function describeOne(

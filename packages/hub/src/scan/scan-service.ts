@@ -1,7 +1,12 @@
+import { randomUUID } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
+import { pipeline } from "node:stream/promises";
 import type { FileReport } from "@modelgate/scanner";
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema.js";
-import { readBlob } from "../git/git-repo.js";
+import { blobStream, readBlob } from "../git/git-repo.js";
 import type { LfsStore } from "../store/lfs-store.js";
 import type { ScanJob, ScanRunner } from "./scan-job.js";
 import { secretFindings } from "./security-status.js";
@@ -37,7 +42,15 @@ export interface ScanServiceOptions {
   /** ClamAV daemon for the malware check (none: files get no malware result). */
   clamd?: string | undefined;
   log: (message: string, err?: unknown) => void;
+  /** Where large git blobs are copied to be scanned as files. */
+  tmpDir: string;
 }
+
+/**
+ * Git blobs up to this size are read into memory and handed to the scan thread; larger ones are
+ * copied to a file first, so neither the memory nor the copy to the thread grows with the file.
+ */
+const BLOB_IN_MEMORY_BYTES = 1024 * 1024;
 
 /**
  * Scans contents off the request path, each distinct scan key (content and path facts) once. States go `queued` -> `scanning`
@@ -198,22 +211,39 @@ export class ScanService {
   }
 
   private async scanWithTimeout(request: ScanRequest): Promise<FileReport> {
-    const job = await this.jobFor(request);
+    const { job, cleanup } = await this.jobFor(request);
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(new Error("scan timed out")), this.options.timeoutMs);
     try {
       return await this.options.runner.scan(job, controller.signal);
     } finally {
       clearTimeout(timer);
+      await cleanup?.();
     }
   }
 
-  private async jobFor(request: ScanRequest): Promise<ScanJob> {
+  private async jobFor(request: ScanRequest): Promise<{ job: ScanJob; cleanup?: () => Promise<void> }> {
     const { source } = request;
     const clamd = this.options.clamd !== undefined ? { clamd: this.options.clamd } : {};
-    if (request.bytes) return { name: request.name, bytes: request.bytes, ...clamd };
-    if ("lfs" in source) return { name: request.name, file: this.options.lfs.pathOf(source.lfs), ...clamd };
-    return { name: request.name, bytes: await readBlob(source.git, source.oid), ...clamd };
+    if (request.bytes) return { job: { name: request.name, bytes: request.bytes, ...clamd } };
+    if ("lfs" in source) {
+      return { job: { name: request.name, file: this.options.lfs.pathOf(source.lfs), ...clamd } };
+    }
+    if (request.size <= BLOB_IN_MEMORY_BYTES) {
+      return { job: { name: request.name, bytes: await readBlob(source.git, source.oid), ...clamd } };
+    }
+    const file = join(this.options.tmpDir, `scan-${randomUUID()}`);
+    const cleanup = () => rm(file, { force: true });
+    try {
+      await pipeline(
+        blobStream(source.git, source.oid),
+        createWriteStream(file, { flags: "wx", mode: 0o600 }),
+      );
+    } catch (err) {
+      await cleanup();
+      throw err;
+    }
+    return { job: { name: request.name, file, ...clamd }, cleanup };
   }
 
   private async flushWaiters(key: string): Promise<void> {

@@ -92,3 +92,21 @@ export function parseReport(json: string | null): FileReport | undefined {
 export function isQuarantined(status: FileStatus): boolean {
   return status === "unsafe" || status === "infected" || status === "queued" || status === "scanning";
 }
+
+/** Statuses from best to worst, for a folder's status: the worst of the files inside it. */
+const STATUS_ORDER: readonly FileStatus[] = [
+  "safe",
+  "unscanned",
+  "queued",
+  "scanning",
+  "suspicious",
+  "error",
+  "secret",
+  "unsafe",
+  "infected",
+];
+
+/** The worse of two statuses (infected, then unsafe, secret, error, suspicious, pending, unscanned, safe). */
+export function worseStatus(a: FileStatus, b: FileStatus): FileStatus {
+  return STATUS_ORDER.indexOf(b) > STATUS_ORDER.indexOf(a) ? b : a;
+}

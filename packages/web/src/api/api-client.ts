@@ -1,5 +1,16 @@
 import { apiList, apiRepo, encodePath, type RepoId, type RepoKind } from "../routes";
-import type { CommitItem, FileScan, RepoInfo, RepoListItem, RepoRefs, TreeEntry, WhoAmI } from "./types";
+import type {
+  CommitItem,
+  DiscussionDetails,
+  DiscussionList,
+  FileScan,
+  PrFile,
+  RepoInfo,
+  RepoListItem,
+  RepoRefs,
+  TreeEntry,
+  WhoAmI,
+} from "./types";
 
 /** An API answer other than 2xx, with the hub's message (`{error}` or `{message}`). */
 export class ApiError extends Error {
@@ -88,6 +99,21 @@ export class ApiClient {
   /** Branches and tags. */
   refs(id: RepoId, signal?: AbortSignal): Promise<RepoRefs> {
     return this.json(`${apiRepo(id)}/refs`, signal);
+  }
+
+  /** Open pull requests, newest first (drafts included; the first 50, as the Hub pages them). */
+  pullRequests(id: RepoId, signal?: AbortSignal): Promise<DiscussionList> {
+    return this.json(`${apiRepo(id)}/discussions?type=pull_request&status=open`, signal);
+  }
+
+  /** A discussion or pull request with its events. */
+  discussion(id: RepoId, num: number, signal?: AbortSignal): Promise<DiscussionDetails> {
+    return this.json(`${apiRepo(id)}/discussions/${num}`, signal);
+  }
+
+  /** The files a pull request changes, with their scan status. */
+  pullRequestFiles(id: RepoId, num: number, signal?: AbortSignal): Promise<PrFile[]> {
+    return this.json(`${apiRepo(id)}/discussions/${num}/files`, signal);
   }
 
   /** Downloads a file with the token (private repositories: a plain link cannot carry it). */

@@ -56,6 +56,53 @@ export interface RepoRefs {
   tags?: { name: string; ref: string; targetCommit: string }[];
 }
 
+/** A discussion's state; `open` listings include drafts, `closed` ones merged pull requests. */
+export type DiscussionStatus = "draft" | "open" | "closed" | "merged";
+
+/** One entry of `GET /api/models/{ns}/{repo}/discussions`. */
+export interface DiscussionItem {
+  num: number;
+  title: string;
+  status: DiscussionStatus;
+  createdAt: string;
+  isPullRequest: boolean;
+  author: { name: string };
+}
+
+/** `GET /api/models/{ns}/{repo}/discussions?...`. */
+export interface DiscussionList {
+  discussions: DiscussionItem[];
+  count: number;
+}
+
+/** One event of a discussion, as the Hub sends it. */
+export type DiscussionEvent = {
+  id: string;
+  createdAt: string;
+  author: { name: string };
+} & (
+  | { type: "comment"; data: { latest: { raw: string }; hidden: boolean } }
+  | { type: "status-change"; data: { status: DiscussionStatus } }
+  | { type: "title-change"; data: { from: string; to: string } }
+  | { type: "commit"; data: { subject: string; oid: string } }
+);
+
+/** `GET /api/models/{ns}/{repo}/discussions/{num}`. */
+export interface DiscussionDetails extends DiscussionItem {
+  events: DiscussionEvent[];
+  changes?: { base: string; mergeCommitId?: string };
+  filesWithConflicts?: string[];
+}
+
+/** modelgate's `GET /api/models/{ns}/{repo}/discussions/{num}/files`: what a pull request changes. */
+export interface PrFile {
+  path: string;
+  change: "added" | "modified" | "deleted";
+  size: number | null;
+  lfs: boolean;
+  securityStatus: FileStatus | null;
+}
+
 /** `GET /api/models/{ns}/{repo}/scan/{rev}/{path}`: the stored scan report of one file. */
 export interface FileScan {
   path: string;

@@ -1,7 +1,7 @@
 import { useLocation } from "preact-iso";
 import type { RepoInfo } from "../api/types";
 import { useAuth } from "../auth/auth";
-import { commitsHref, fullName, type RepoId, repoHref, treeHref } from "../routes";
+import { commitsHref, fullName, pullsHref, type RepoId, repoHref, treeHref } from "../routes";
 import { useLoad } from "../use-load";
 
 /**
@@ -12,7 +12,7 @@ export function RepoHeader(props: {
   id: RepoId;
   rev: string;
   info: RepoInfo | undefined;
-  tab: "files" | "history";
+  tab: "files" | "history" | "pulls";
 }) {
   const { id, rev, tab } = props;
   return (
@@ -35,12 +35,24 @@ export function RepoHeader(props: {
                 History
               </a>
             </li>
+            <li>
+              <a href={pullsHref(id)} aria-current={tab === "pulls" ? "page" : undefined}>
+                Pull requests
+              </a>
+            </li>
           </ul>
         </nav>
-        <RevisionPicker id={id} rev={rev} tab={tab} />
+        {tab !== "pulls" && <RevisionPicker id={id} rev={rev} tab={tab} />}
       </div>
     </header>
   );
+}
+
+/** How the picker names a revision that is not a branch or tag: a commit or a pull request's ref. */
+function revisionLabel(rev: string): string {
+  if (/^[0-9a-f]{40}$/.test(rev)) return `commit ${rev.slice(0, 7)}`;
+  const pr = /^refs\/pr\/(\d+)$/.exec(rev);
+  return pr ? `pull request #${pr[1]}` : rev;
 }
 
 function RevisionPicker(props: { id: RepoId; rev: string; tab: "files" | "history" }) {
@@ -49,7 +61,8 @@ function RevisionPicker(props: { id: RepoId; rev: string; tab: "files" | "histor
   const { id, rev } = props;
   const refs = useLoad((signal) => api.refs(id, signal), [id.kind, id.ns, id.repo, token]);
   const branches = refs.state === "done" ? refs.data.branches.map((b) => b.name) : [];
-  const options = branches.includes(rev) ? branches : [rev, ...branches];
+  const tags = refs.state === "done" ? (refs.data.tags ?? []).map((t) => t.name) : [];
+  const known = [...branches, ...tags];
   return (
     <div class="revision">
       <label for="revision-select">Revision</label>
@@ -61,11 +74,23 @@ function RevisionPicker(props: { id: RepoId; rev: string; tab: "files" | "histor
           location.route(props.tab === "history" ? commitsHref(id, next) : treeHref(id, next));
         }}
       >
-        {options.map((name) => (
-          <option key={name} value={name}>
-            {/^[0-9a-f]{40}$/.test(name) ? `commit ${name.slice(0, 7)}` : name}
-          </option>
-        ))}
+        {!known.includes(rev) && <option value={rev}>{revisionLabel(rev)}</option>}
+        <optgroup label="Branches">
+          {branches.map((name) => (
+            <option key={`b-${name}`} value={name}>
+              {name}
+            </option>
+          ))}
+        </optgroup>
+        {tags.length > 0 && (
+          <optgroup label="Tags">
+            {tags.map((name) => (
+              <option key={`t-${name}`} value={name}>
+                {name}
+              </option>
+            ))}
+          </optgroup>
+        )}
       </select>
     </div>
   );

@@ -1,7 +1,7 @@
 import type { FileReport } from "@modelgate/scanner";
 import { describe, expect, it } from "vitest";
 import type { FileStatus } from "../api/types";
-import { bannerText, fileBadge, repoBadge, statusOfReport } from "./badges";
+import { bannerText, fileBadge, repoBadge, statusOfReport, worstStatus } from "./badges";
 
 describe("fileBadge", () => {
   it("names every status with the issue's words", () => {
@@ -41,14 +41,21 @@ describe("repoBadge", () => {
 });
 
 describe("bannerText", () => {
-  it("counts unsafe and infected files only", () => {
+  it("counts every problem: unsafe, infected, secret found and error", () => {
     expect(bannerText("model", [{ level: "unsafe" }])).toBe("This model has 1 file scanned as unsafe");
     expect(bannerText("dataset", [{ level: "unsafe" }, { level: "unsafe" }, { level: "infected" }])).toBe(
       "This dataset has 2 files scanned as unsafe and 1 file infected with malware",
     );
     expect(
-      bannerText("model", [{ level: "suspicious" }, { level: "secret" }, { level: "error" }]),
-    ).toBeUndefined();
+      bannerText("model", [
+        { level: "suspicious" },
+        { level: "secret" },
+        { level: "error" },
+        { level: "secret" },
+      ]),
+    ).toBe("This model has 2 files leaking a secret and 1 file that could not be scanned");
+    expect(bannerText("model", [{ level: "error" }])).toBe("This model has 1 file that could not be scanned");
+    expect(bannerText("model", [{ level: "suspicious" }, { level: "safe" }])).toBeUndefined();
   });
 });
 
@@ -83,5 +90,16 @@ describe("statusOfReport", () => {
     expect(
       statusOfReport({ ...base, verdict: "dangerous", av: { status: "infected", signatures: ["X"] } }),
     ).toBe("infected");
+  });
+});
+
+describe("worstStatus", () => {
+  it("picks the worst status: infected over unsafe over secret over error over pending over safe", () => {
+    expect(worstStatus([])).toBeUndefined();
+    expect(worstStatus(["safe", "unscanned"])).toBe("unscanned");
+    expect(worstStatus(["safe", "queued", "suspicious"])).toBe("queued");
+    expect(worstStatus(["error", "secret", "safe"])).toBe("secret");
+    expect(worstStatus(["secret", "unsafe"])).toBe("unsafe");
+    expect(worstStatus(["unsafe", "infected", "safe"])).toBe("infected");
   });
 });

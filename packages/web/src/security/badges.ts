@@ -45,9 +45,14 @@ export function fileBadge(status: FileStatus): Badge {
   return FILE_BADGES[status];
 }
 
-/** Statuses that put the warning banner above the file list. */
+/** Statuses that make a badge red: loading the file is dangerous. */
 export function isAlarming(status: FileStatus): boolean {
   return status === "unsafe" || status === "infected";
+}
+
+/** Statuses the warning banner above the file list counts: every problem, not only unsafe files. */
+export function isProblem(status: FileStatus): boolean {
+  return isAlarming(status) || status === "secret" || status === "error";
 }
 
 /** The badge of a whole repository: all clean, N files with issues, or scans pending. */
@@ -67,21 +72,30 @@ export function repoBadge(status: SecurityRepoStatus | undefined): Badge {
   return { label: "All clean", tone: "ok", description: "Every file was scanned and nothing was found." };
 }
 
+/** How the banner words each problem, in the order it lists them. */
+const PROBLEM_WORDS: readonly [FileStatus, string][] = [
+  ["unsafe", "scanned as unsafe"],
+  ["infected", "infected with malware"],
+  ["secret", "leaking a secret"],
+  ["error", "that could not be scanned"],
+];
+
 /**
- * The banner sentence for a repository ("This model has 1 file scanned as unsafe"), or undefined when
- * no file is unsafe or infected.
+ * The banner sentence for a repository ("This model has 1 file scanned as unsafe, 2 files leaking a
+ * secret and 1 file that could not be scanned"), or undefined when no file has a problem.
  */
 export function bannerText(
   kind: "model" | "dataset",
   files: readonly { level: FileStatus }[],
 ): string | undefined {
-  const unsafe = files.filter((f) => f.level === "unsafe").length;
-  const infected = files.filter((f) => f.level === "infected").length;
-  if (unsafe === 0 && infected === 0) return undefined;
   const parts: string[] = [];
-  if (unsafe > 0) parts.push(`${count(unsafe)} scanned as unsafe`);
-  if (infected > 0) parts.push(`${count(infected)} infected with malware`);
-  return `This ${kind} has ${parts.join(" and ")}`;
+  for (const [status, words] of PROBLEM_WORDS) {
+    const n = files.filter((f) => f.level === status).length;
+    if (n > 0) parts.push(`${count(n)} ${words}`);
+  }
+  if (parts.length === 0) return undefined;
+  const last = parts.pop();
+  return `This ${kind} has ${parts.length > 0 ? `${parts.join(", ")} and ${last}` : last}`;
 }
 
 function count(n: number): string {
@@ -98,4 +112,24 @@ export function statusOfReport(report: FileReport): FileStatus {
     return codeDanger ? "unsafe" : "secret";
   }
   return report.verdict;
+}
+
+/** How bad a status is, for picking the worst of several (pending and errors rank above safe). */
+const SEVERITY: Record<FileStatus, number> = {
+  safe: 0,
+  unscanned: 1,
+  suspicious: 2,
+  queued: 3,
+  scanning: 3,
+  error: 4,
+  secret: 5,
+  unsafe: 6,
+  infected: 7,
+};
+
+/** The worst status among `statuses` (a pull request's or a folder's summary), or undefined when none. */
+export function worstStatus(statuses: readonly FileStatus[]): FileStatus | undefined {
+  let worst: FileStatus | undefined;
+  for (const s of statuses) if (worst === undefined || SEVERITY[s] > SEVERITY[worst]) worst = s;
+  return worst;
 }
