@@ -1,6 +1,6 @@
 // The database generated from the default policy table, loaded by a real clamd: one malformed line
 // would make clamd refuse the whole database (and an operator's reload with it).
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { clamavSignatures, defaultPolicy, MemorySource } from "@modelgate/scanner";
@@ -26,6 +26,21 @@ interface CorpusEntry {
   path: string;
   label: "malicious" | "benign";
   technique: string;
+}
+
+/** Benign files of the whole ecosystem (`../shared/corpus/benign-ecosystem`) and of the scanner's fixtures. */
+const BENIGN_FOLDERS = [
+  fileURLToPath(new URL("../../../../shared/corpus/benign-ecosystem", import.meta.url)),
+  fileURLToPath(new URL("../../scanner/test/fixtures", import.meta.url)),
+];
+/** Scanner fixtures that hold payloads on purpose. */
+const MALICIOUS_FIXTURE = /payload|os_system|from_file/;
+
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name));
 }
 
 /** Malicious corpus files whose payload is a plain pickle import the default table must call dangerous. */
@@ -74,6 +89,24 @@ describe.runIf(MUST_RUN_CLAMD)("the default policy's ClamAV database in a real c
       const reply = await client.scan(new MemorySource(pickle));
       expect(reply, `${rule.module}.${rule.name} (${name})`).toMatchObject({ kind: "found" });
     }
+  });
+
+  it("flags no benign file of the ecosystem corpus or the scanner's fixtures (module names held as plain strings)", async () => {
+    const client = createClamdClient({ kind: "unix", path: clamd.socket });
+    const files = BENIGN_FOLDERS.flatMap(filesUnder).filter((f) => !MALICIOUS_FIXTURE.test(f));
+    expect(files.length).toBeGreaterThan(10);
+    for (const file of files) {
+      expect(await client.scan(new MemorySource(readFileSync(file))), file).toEqual({ kind: "clean" });
+    }
+  });
+
+  it("does not take a module name stored as a string for an import, but flags the import", async () => {
+    const client = createClamdClient({ kind: "unix", path: clamd.socket });
+    // {'platform': 'Linux'} and a STACK_GLOBAL import of platform.system, as protocol 4 writes them.
+    const plain = bytes(`\x80\x04}\x94${pickleString("platform")}\x94${pickleString("Linux")}\x94s.`);
+    const imported = bytes(`\x80\x04${pickleString("platform")}\x94${pickleString("system")}\x94\x93\x94)R.`);
+    expect(await client.scan(new MemorySource(plain))).toEqual({ kind: "clean" });
+    expect(await client.scan(new MemorySource(imported))).toMatchObject({ kind: "found" });
   });
 
   it.runIf(existsSync(join(CORPUS, "manifest.json")) && database.signatures.length > 0)(

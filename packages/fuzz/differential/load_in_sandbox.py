@@ -61,7 +61,9 @@ def payload_event(event, args):
         # Module code run by an import has a real file; code a payload compiles has "<string>".
         return "exec" if args[0].co_filename.startswith("<") else None
     if event in CODE:
-        return event
+        # Importing a module loads its cached bytecode with marshal.loads: not a payload.
+        caller = sys._getframe(2).f_code.co_filename
+        return None if event.startswith("marshal.") and "importlib._bootstrap" in caller else event
     return None
 
 

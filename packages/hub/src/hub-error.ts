@@ -19,6 +19,8 @@ export type HubErrorCode =
   | "GatedRepo"
   | "RepoMoved"
   | "Conflict"
+  | "TooManyAttempts"
+  | "TwoFactorRequired"
   | "InternalError";
 
 /**

@@ -2,10 +2,15 @@
 
 export type { HubOptions } from "./app.js";
 export { buildApp } from "./app.js";
+export type { AuditRecord } from "./auth/audit-log.js";
 export { createToken } from "./auth/create-token.js";
+export type { CreateUserOptions } from "./auth/create-user.js";
 export { createUser } from "./auth/create-user.js";
+export type { TokenListing } from "./auth/manage-offline.js";
+export { listTokens, readAuditLog, revokeToken, setOrgRequire2fa } from "./auth/manage-offline.js";
 export type { OrgPolicy } from "./auth/set-org-policy.js";
 export { setOrgPolicy } from "./auth/set-org-policy.js";
+export type { TokenScope } from "./auth/token-scopes.js";
 export type { PushPolicy } from "./context.js";
 export type { HubErrorCode } from "./hub-error.js";
 export { HubError } from "./hub-error.js";

@@ -20,9 +20,15 @@ export interface PythonRun {
 /**
  * Runs `test/python/<script>` with Debian's python3 and the official `huggingface_hub` client
  * against `hub`: `HF_ENDPOINT` is the hub, `HUB_TOKEN`/`HUB_OTHER_TOKEN` are alice's and bob's
- * tokens, and the client's cache lives in a fresh folder. Python runs only the real client here.
+ * tokens, and the client's cache lives in a fresh folder; `env` adds variables (where the files to
+ * push are). Python runs only the real client here.
  */
-export async function runPythonClient(hub: TestHub, script: string, timeoutMs = 120_000): Promise<PythonRun> {
+export async function runPythonClient(
+  hub: TestHub,
+  script: string,
+  timeoutMs = 120_000,
+  env: Record<string, string> = {},
+): Promise<PythonRun> {
   const home = await mkdtemp(join(tmpdir(), "modelgate-hf-home-"));
   try {
     return await new Promise<PythonRun>((done, fail) => {
@@ -40,6 +46,7 @@ export async function runPythonClient(hub: TestHub, script: string, timeoutMs = 
           PYTHONDONTWRITEBYTECODE: "1",
           HUB_TOKEN: hub.token,
           HUB_OTHER_TOKEN: hub.otherToken,
+          ...env,
         },
       });
       let stdout = "";

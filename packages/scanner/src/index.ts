@@ -28,31 +28,15 @@ export type { PlannedTensor, SafetensorsPlan } from "./convert/plan-safetensors.
 export { planSafetensors, shardTensors, tensorBytes } from "./convert/plan-safetensors.js";
 export type { ReadTorchCheckpointOptions } from "./convert/read-torch-checkpoint.js";
 export { readTorchCheckpoint } from "./convert/read-torch-checkpoint.js";
-export type { CheckpointMember } from "./convert/read-zip-checkpoint.js";
-export type { StorageReader } from "./convert/view-layout.js";
 export { isContiguousView } from "./convert/view-layout.js";
-export { ContainerBudget } from "./formats/container-budget.js";
-export { ContainerError } from "./formats/container-error.js";
-export { CONTAINER_RULES, RETIRED_CONTAINER_RULES } from "./formats/container-rules.js";
 export type { FormatParser, ParseContext, TextFragment } from "./formats/format-parser.js";
 export { SNIFF_BYTES } from "./formats/format-parser.js";
 export { NotThisFormatError } from "./formats/not-this-format.js";
-export type { NpyHeader } from "./formats/numpy/read-npy-header.js";
-export { readNpyHeader } from "./formats/numpy/read-npy-header.js";
-export { isPytorchZip } from "./formats/pytorch/pytorch-zip-format.js";
 export { DEFAULT_PARSERS } from "./formats/registry.js";
-export type { TarEntry, TarListing } from "./formats/tar/read-tar.js";
-export { readTar } from "./formats/tar/read-tar.js";
-export { openZipMember } from "./formats/zip/open-zip-member.js";
-export type { ZipArchive } from "./formats/zip/read-zip-archive.js";
-export { readZipArchive } from "./formats/zip/read-zip-archive.js";
-export { readZipMemberBytes } from "./formats/zip/read-zip-member-bytes.js";
-export type { ZipDirectory, ZipEntry, ZipLocalHeader } from "./formats/zip/zip-types.js";
 export type { Limits } from "./limits.js";
 export { DEFAULT_LIMITS, resolveLimits } from "./limits.js";
 export type { AnalysePickleOptions } from "./pickle/analyse-pickle.js";
 export { analysePickle } from "./pickle/analyse-pickle.js";
-export { OPCODES } from "./pickle/opcodes.js";
 export type {
   PickleAnalysis,
   PickleCall,
@@ -80,6 +64,7 @@ export { escapeControl } from "./report/escape-control.js";
 export { formatLocation } from "./report/location.js";
 export { renderSarif } from "./report/render-sarif.js";
 export { renderText } from "./report/render-text.js";
+export { RETIRED_RULES, RULES, type RuleInfo } from "./report/rule-registry.js";
 export type * from "./report/types.js";
 export { exitCodeFor, fileVerdict, worseVerdict } from "./report/verdict.js";
 export type { ScanOptions } from "./scan.js";

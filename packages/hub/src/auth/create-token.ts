@@ -1,6 +1,7 @@
 import { openDatabase } from "../db/open-database.js";
 import { HubError } from "../hub-error.js";
-import { issueToken } from "./accounts.js";
+import { issueToken, type TokenSpec } from "./accounts.js";
+import { appendAudit } from "./audit-log.js";
 
 /**
  * Issues another token for an existing user of the hub stored at `dataDir` and returns it (shown
@@ -10,8 +11,9 @@ import { issueToken } from "./accounts.js";
 export async function createToken(
   dataDir: string,
   user: string,
-  role: "read" | "write",
+  role: TokenSpec["role"],
   name = `${role} token`,
+  options: Pick<TokenSpec, "scopes" | "expiresAt"> = {},
 ): Promise<string> {
   const db = await openDatabase(dataDir);
   try {
@@ -22,7 +24,14 @@ export async function createToken(
       .where("kind", "=", "user")
       .executeTakeFirst();
     if (!account) throw new HubError(404, "EntryNotFound", `no user named ${user}`);
-    return await issueToken(db, account.id, role, name);
+    const issued = await issueToken(db, account.id, { role, name, ...options });
+    await appendAudit(db, {
+      accountId: account.id,
+      actor: "(command line)",
+      kind: "token.created",
+      detail: { tokenId: issued.id, name, role, expiresAt: options.expiresAt ?? null },
+    });
+    return issued.token;
   } finally {
     await db.destroy();
   }

@@ -1,6 +1,7 @@
 import type { PushPolicy } from "../context.js";
 import { openDatabase } from "../db/open-database.js";
 import { HubError } from "../hub-error.js";
+import { appendAudit } from "./audit-log.js";
 
 /** An organisation's overrides of the hub's policy; `null` returns to the hub's default. */
 export interface OrgPolicy {
@@ -29,6 +30,17 @@ export async function setOrgPolicy(dataDir: string, org: string, settings: OrgPo
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) === 0)
       throw new HubError(404, "EntryNotFound", `no organisation named ${org}`);
+    const row = await db
+      .selectFrom("accounts")
+      .select("id")
+      .where("name", "=", org)
+      .executeTakeFirstOrThrow();
+    await appendAudit(db, {
+      accountId: row.id,
+      actor: "(command line)",
+      kind: "org.policy-changed",
+      detail: { policy: settings.policy, quarantine: settings.quarantine },
+    });
   } finally {
     await db.destroy();
   }

@@ -20,3 +20,14 @@ export function hashToken(token: string): string {
 export function looksLikeToken(token: string): boolean {
   return /^hf_[A-Za-z]{34}$/.test(token);
 }
+
+/** The detector of the scanner's secrets check that finds this hub's tokens (they have the Hub's shape). */
+export const TOKEN_DETECTOR = "huggingface-token";
+
+/**
+ * The fingerprint the secrets check reports when it finds `token` (`secretFingerprint` of the
+ * scanner: sha256 of detector, NUL, secret). Stored with the token to recognise it in pushes.
+ */
+export function leakFingerprint(token: string): string {
+  return createHash("sha256").update(`${TOKEN_DETECTOR}\u0000${token}`, "utf8").digest("hex");
+}

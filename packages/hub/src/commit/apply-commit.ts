@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Caller } from "../auth/accounts.js";
+import { auditOverride } from "../auth/audit-log.js";
 import type { HubContext } from "../context.js";
 import { branchHead, listTree } from "../git/git-repo.js";
 import { objectId, type TreeFile } from "../git/loose-objects.js";
@@ -127,7 +128,19 @@ async function attempt(
   }
   assertNoFileFolderClash(files);
   const requests = added.map((f) => scanRequest(repo, f));
-  if (repo.policy === "block") await enforceBlockPolicy(ctx, added, requests);
+  if (repo.policy === "block") {
+    try {
+      await enforceBlockPolicy(ctx, added, requests);
+    } catch (err) {
+      if (err instanceof HubError && err.code === "BlockedByPolicy") {
+        await auditOverride(ctx.db, repo.ownerId, caller, {
+          kind: "push.refused-by-policy",
+          detail: { repo: repo.fullName, ref, files: err.details?.files },
+        });
+      }
+      throw err;
+    }
+  }
   // Recorded and queued before the commit is visible (writeCommit waits for it before moving the
   // branch), so no reader ever sees its new files without a status; meanwhile objects are written.
   const tracked = (async () => {

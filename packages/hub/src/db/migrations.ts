@@ -1,4 +1,4 @@
-import type { Kysely, Migration, MigrationProvider } from "kysely";
+import { type Kysely, type Migration, type MigrationProvider, sql } from "kysely";
 
 /** Schema migrations, in order. Written with Kysely's schema builder so PostgreSQL can run them too. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -151,6 +151,102 @@ const MIGRATIONS: Record<string, Migration> = {
         .addColumn("repo_id", "integer", (c) => c.notNull())
         .addPrimaryKeyConstraint("repo_redirects_pk", ["type", "namespace", "name"])
         .execute();
+    },
+  },
+  "0006_accounts": {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable("accounts").addColumn("password_hash", "text").execute();
+      await db.schema
+        .alterTable("accounts")
+        .addColumn("is_admin", "integer", (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema.alterTable("accounts").addColumn("totp_secret", "text").execute();
+      await db.schema.alterTable("accounts").addColumn("totp_pending", "text").execute();
+      await db.schema.alterTable("accounts").addColumn("totp_last_step", "integer").execute();
+      await db.schema
+        .alterTable("accounts")
+        .addColumn("require_2fa", "integer", (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema.alterTable("tokens").addColumn("scopes", "text").execute();
+      await db.schema.alterTable("tokens").addColumn("expires_at", "text").execute();
+      await db.schema.alterTable("tokens").addColumn("last_used_at", "text").execute();
+      await db.schema.alterTable("tokens").addColumn("revoked_at", "text").execute();
+      await db.schema.alterTable("tokens").addColumn("revoked_reason", "text").execute();
+      await db.schema.alterTable("tokens").addColumn("leak_fingerprint", "text").execute();
+      await db.schema.createIndex("tokens_leak").on("tokens").column("leak_fingerprint").execute();
+      await db.schema
+        .createTable("token_addresses")
+        .addColumn("token_id", "integer", (c) => c.notNull())
+        .addColumn("address", "text", (c) => c.notNull())
+        .addPrimaryKeyConstraint("token_addresses_pk", ["token_id", "address"])
+        .execute();
+      await db.schema
+        .createTable("sessions")
+        .addColumn("hash", "text", (c) => c.primaryKey())
+        .addColumn("user_id", "integer", (c) => c.notNull())
+        .addColumn("csrf", "text", (c) => c.notNull())
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("expires_at", "text", (c) => c.notNull())
+        .addColumn("address", "text", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("sessions_user").on("sessions").column("user_id").execute();
+      await db.schema
+        .createTable("recovery_codes")
+        .addColumn("user_id", "integer", (c) => c.notNull())
+        .addColumn("hash", "text", (c) => c.notNull())
+        .addColumn("used_at", "text")
+        .addPrimaryKeyConstraint("recovery_codes_pk", ["user_id", "hash"])
+        .execute();
+      await db.schema
+        .createTable("auth_failures")
+        .addColumn("subject", "text", (c) => c.notNull())
+        .addColumn("at", "text", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex("auth_failures_subject")
+        .on("auth_failures")
+        .columns(["subject", "at"])
+        .execute();
+      await db.schema
+        .createTable("invitations")
+        .addColumn("hash", "text", (c) => c.primaryKey())
+        .addColumn("created_by", "integer", (c) => c.notNull())
+        .addColumn("org", "text")
+        .addColumn("expires_at", "text", (c) => c.notNull())
+        .addColumn("used_at", "text")
+        .execute();
+      await db.schema
+        .createTable("notifications")
+        .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+        .addColumn("user_id", "integer", (c) => c.notNull())
+        .addColumn("kind", "text", (c) => c.notNull())
+        .addColumn("message", "text", (c) => c.notNull())
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("dismissed_at", "text")
+        .execute();
+      await db.schema
+        .createTable("audit_log")
+        .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+        .addColumn("account_id", "integer", (c) => c.notNull())
+        .addColumn("actor", "text")
+        .addColumn("kind", "text", (c) => c.notNull())
+        .addColumn("address", "text")
+        .addColumn("detail", "text", (c) => c.notNull())
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex("audit_log_account")
+        .on("audit_log")
+        .columns(["account_id", "id"])
+        .execute();
+      // Append-only: the database itself refuses to change or remove an entry (SQLite trigger syntax;
+      // a PostgreSQL dialect needs its own trigger function).
+      await sql`CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END`.execute(
+        db,
+      );
+      await sql`CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END`.execute(
+        db,
+      );
     },
   },
 };

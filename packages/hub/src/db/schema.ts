@@ -18,6 +18,13 @@ export interface Database {
   discussions: DiscussionTable;
   discussion_events: DiscussionEventTable;
   repo_redirects: RepoRedirectTable;
+  token_addresses: TokenAddressTable;
+  sessions: SessionTable;
+  recovery_codes: RecoveryCodeTable;
+  auth_failures: AuthFailureTable;
+  invitations: InvitationTable;
+  notifications: NotificationTable;
+  audit_log: AuditLogTable;
 }
 
 /** Users and organisations share one namespace, as on the Hub. */
@@ -31,6 +38,18 @@ export interface AccountTable {
   /** Organisation quarantine override (0/1), null for the hub default. */
   quarantine: number | null;
   created_at: string;
+  /** `scrypt$N$r$p$salt$hash` (see `hashPassword`), null for token-only users. */
+  password_hash: Generated<string | null>;
+  /** 1 for hub administrators (may create users and invitations). */
+  is_admin: Generated<number>;
+  /** The TOTP secret (base32) once 2FA is enrolled. */
+  totp_secret: Generated<string | null>;
+  /** A secret shown for enrolment, not confirmed by a code yet. */
+  totp_pending: Generated<string | null>;
+  /** The last TOTP time step accepted, so a code is never accepted twice. */
+  totp_last_step: Generated<number | null>;
+  /** Organisations: 1 when members need 2FA to write to the organisation's repositories. */
+  require_2fa: Generated<number>;
 }
 
 /** Organisation members and their role. */
@@ -46,8 +65,86 @@ export interface TokenTable {
   user_id: number;
   /** sha256 of the token (tokens are 200+ bit random, so a fast hash is enough). Never the token. */
   hash: string;
-  role: "read" | "write";
+  role: TokenRole;
   name: string;
+  created_at: string;
+  /** Fine-grained tokens: JSON `TokenScope[]` (see `token-scopes.ts`). */
+  scopes: Generated<string | null>;
+  expires_at: Generated<string | null>;
+  last_used_at: Generated<string | null>;
+  /** Set once; a revoked token is refused from the next request on. */
+  revoked_at: Generated<string | null>;
+  revoked_reason: Generated<string | null>;
+  /**
+   * The fingerprint the secrets check gives this token when it finds it (sha256 of
+   * `huggingface-token`, NUL, token): how a leaked token of this hub is recognised in a push.
+   */
+  leak_fingerprint: Generated<string | null>;
+}
+
+/** `read`, `write`, or `fineGrained` (only what its scopes allow), as the Hub names them. */
+export type TokenRole = "read" | "write" | "fineGrained";
+
+/** Addresses a token has been used from (a new one is written to the audit log). */
+export interface TokenAddressTable {
+  token_id: number;
+  address: string;
+}
+
+/** Signed-in page sessions: the cookie's sha256, never the cookie. */
+export interface SessionTable {
+  hash: string;
+  user_id: number;
+  /** The CSRF token every state-changing request of this session must send. */
+  csrf: string;
+  created_at: string;
+  expires_at: string;
+  address: string;
+}
+
+/** One-time 2FA recovery codes, as sha256. */
+export interface RecoveryCodeTable {
+  user_id: number;
+  hash: string;
+  used_at: string | null;
+}
+
+/** Failed sign-ins, per subject (`user:NAME` or `addr:IP`), for rate limiting. */
+export interface AuthFailureTable {
+  subject: string;
+  at: string;
+}
+
+/** Sign-up invitations made by an admin (sha256 of the invitation code). */
+export interface InvitationTable {
+  hash: string;
+  created_by: number;
+  org: string | null;
+  expires_at: string;
+  used_at: string | null;
+}
+
+/** Messages for a user shown in the pages (e.g. a leaked token was revoked). */
+export interface NotificationTable {
+  id: Generated<number>;
+  user_id: number;
+  kind: string;
+  message: string;
+  created_at: string;
+  dismissed_at: string | null;
+}
+
+/** The audit log of a user or organisation; append-only (database triggers refuse UPDATE and DELETE). */
+export interface AuditLogTable {
+  id: Generated<number>;
+  /** The user or organisation the entry belongs to. */
+  account_id: number;
+  /** Who did it (user name), when known. */
+  actor: string | null;
+  kind: string;
+  address: string | null;
+  /** JSON details (never a secret). */
+  detail: string;
   created_at: string;
 }
 

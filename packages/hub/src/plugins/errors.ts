@@ -9,6 +9,8 @@ const MAX_HEADER_MESSAGE = 1000;
  * the Python client shows `X-Error-Message` (it is all it sees of a HEAD) and the JSON `error`.
  */
 export function sendError(reply: FastifyReply, err: HubError): FastifyReply {
+  const retryAfter = err.details?.retryAfter;
+  if (typeof retryAfter === "number") reply.header("Retry-After", String(retryAfter));
   return reply
     .code(err.statusCode)
     .header("X-Error-Code", err.code)

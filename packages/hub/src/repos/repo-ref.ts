@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import type { Caller } from "../auth/accounts.js";
+import { assertMayWrite, tokenMayRead } from "../auth/write-access.js";
 import type { HubContext, PushPolicy } from "../context.js";
 import { HubError, RepoMovedError, repoNotFound } from "../hub-error.js";
 import { isValidName, type RepoType } from "../names.js";
@@ -62,6 +63,7 @@ export async function loadRepo(
       "repos.gated as gated",
       "accounts.policy as policy",
       "accounts.quarantine as quarantine",
+      "accounts.require_2fa as require2fa",
     ])
     .where("repos.type", "=", type)
     .where("repos.namespace", "=", namespace)
@@ -69,13 +71,15 @@ export async function loadRepo(
     .executeTakeFirst();
   if (!row) return movedOrMissing(ctx, type, namespace, name, caller);
   const member = caller ? await memberRole(ctx, row.ownerId, caller.id) : undefined;
-  if (row.private && !member) throw repoNotFound();
+  const want = (action: "read" | "write") => ({ type, namespace, fullName: `${namespace}/${name}`, action });
+  if (row.private && (!member || (caller && !tokenMayRead(caller, want("read"))))) throw repoNotFound();
   if (need !== "read") {
     if (!caller) throw new HubError(401, "Unauthorized", "a write token is required");
-    if (caller.role !== "write") throw new HubError(403, "Forbidden", "this token is read-only");
-  }
-  if (need === "write" && member !== "write") {
-    throw new HubError(403, "Forbidden", `you cannot write to ${namespace}/${name}`);
+    if (need === "write" && caller.role !== "read" && member !== "write") {
+      throw new HubError(403, "Forbidden", `you cannot write to ${namespace}/${name}`);
+    }
+    // Contributions (pull requests, discussions) are open to non-members: the 2FA rule is for members' writes.
+    assertMayWrite(caller, want("write"), { require2fa: need === "write" && row.require2fa === 1 });
   }
   return {
     id: row.id,

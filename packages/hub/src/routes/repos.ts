@@ -3,6 +3,7 @@ import { rename } from "node:fs/promises";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { Caller } from "../auth/accounts.js";
+import { assertMayWrite } from "../auth/write-access.js";
 import { applyCommit } from "../commit/apply-commit.js";
 import { type CommitOperation, parseOperation } from "../commit/parse-commit.js";
 import type { HubContext } from "../context.js";
@@ -183,7 +184,7 @@ async function repoExists(
 
 function requireWriter(caller: Caller | undefined): Caller {
   if (!caller) throw new HubError(401, "Unauthorized", "a write token is required");
-  if (caller.role !== "write") throw new HubError(403, "Forbidden", "this token is read-only");
+  if (caller.role === "read") throw new HubError(403, "Forbidden", "this token is read-only");
   return caller;
 }
 
@@ -196,17 +197,24 @@ async function targetOf(
   assertValidName(body.name, "repository name");
   const namespace = body.organization ?? caller.name;
   assertValidName(namespace, "namespace");
+  let require2fa = false;
   if (namespace !== caller.name) {
     const org = await ctx.db
       .selectFrom("accounts")
-      .select(["id", "kind"])
+      .select(["id", "kind", "require_2fa"])
       .where("name", "=", namespace)
       .executeTakeFirst();
     if (org?.kind !== "org") throw repoNotFound();
     if ((await memberRole(ctx, org.id, caller.id)) !== "write") {
       throw new HubError(403, "Forbidden", `you cannot create repositories in ${namespace}`);
     }
+    require2fa = org.require_2fa === 1;
   }
+  assertMayWrite(
+    caller,
+    { type, namespace, fullName: `${namespace}/${body.name}`, action: "write" },
+    { require2fa },
+  );
   return { namespace, name: body.name, type };
 }
 

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { auditOverride } from "../auth/audit-log.js";
 import type { HubContext } from "../context.js";
 import { blobStream, listTree, readBlob } from "../git/git-repo.js";
 import { entryNotFound, HubError } from "../hub-error.js";
@@ -77,6 +78,13 @@ async function serveFile(
     if (pending) reply.header("Retry-After", "1");
     const why = pending ? `its scan is ${status}; retry shortly` : `its scan found it ${status}`;
     throw new HubError(403, "FileQuarantined", `${path} is quarantined: ${why}`, { status });
+  }
+  if (repo.quarantine && isQuarantined(status) && !pointer && request.method === "GET") {
+    await auditOverride(ctx.db, repo.ownerId, request.caller, {
+      kind: "download.accept-risk",
+      address: request.ip,
+      detail: { repo: repo.fullName, path, status, commit },
+    });
   }
   const size = blob?.lfs ? blob.size : entry.size;
   reply.header("X-Repo-Commit", commit);

@@ -34,7 +34,12 @@ export function whoamiRoutes(app: FastifyInstance, ctx: HubContext): void {
       })),
       auth: {
         type: "access_token",
-        accessToken: { displayName: caller.tokenName, role: caller.role, createdAt: caller.tokenCreatedAt },
+        accessToken: {
+          displayName: caller.tokenName,
+          role: caller.role,
+          createdAt: caller.tokenCreatedAt,
+          ...(caller.role === "fineGrained" ? { fineGrained: { scoped: caller.scopes } } : {}),
+        },
       },
     };
   });

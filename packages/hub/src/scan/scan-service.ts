@@ -42,6 +42,8 @@ export interface ScanServiceOptions {
   /** ClamAV daemon for the malware check (none: files get no malware result). */
   clamd?: string | undefined;
   log: (message: string, err?: unknown) => void;
+  /** Called with each new report once stored (the hub revokes its own tokens found in pushes). */
+  onReport?: (report: FileReport) => Promise<unknown>;
   /** Where large git blobs are copied to be scanned as files. */
   tmpDir: string;
 }
@@ -186,6 +188,7 @@ export class ScanService {
         })
         .where("key", "=", request.key)
         .execute();
+      await this.options.onReport?.(report).catch((e: unknown) => this.options.log("report hook failed", e));
     } catch (err) {
       // Stopped by shutdown: left `scanning`, so the next start scans it again.
       if (this.closed) return;

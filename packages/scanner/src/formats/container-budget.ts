@@ -10,6 +10,11 @@ import { ContainerError } from "./container-error.js";
 export class ContainerBudget {
   entries = 0;
   decompressedBytes = 0;
+  /**
+   * Codecs with one decoder per process (xz-decompress keeps one WebAssembly context behind a mutex)
+   * whose stream is open, streamed, in this file: a member nested inside would wait for it forever.
+   */
+  readonly openExclusiveStreams = new Set<string>();
   constructor(private readonly limits: Limits) {}
 
   /** Counts `n` archive entries; throws `container/too-many-entries` past `maxArchiveEntries`. */

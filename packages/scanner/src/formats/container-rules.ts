@@ -26,6 +26,8 @@ export const CONTAINER_RULES: Readonly<Record<string, string>> = Object.freeze({
     "Encryption, patch or reserved flag bits are set; readers differ on whether they read the member, so its bytes are scanned anyway (suspicious).",
   "zip/duplicate-entry":
     "Two entries share a name (exactly or ignoring case); loaders differ on which one they read (suspicious).",
+  "zip/overlap-bomb":
+    "Entries share compressed bytes and together extract to more than the file may expand to (`maxCompressionRatio`, `maxDecompressedBytes`): an overlapping-entry zip bomb (error).",
   "zip/overlapping-entries":
     "Two entries share bytes, or a member runs into the central directory (suspicious).",
   "zip/data-before-first-entry": "Bytes before the first member belong to no entry (suspicious).",
@@ -74,6 +76,8 @@ export const CONTAINER_RULES: Readonly<Record<string, string>> = Object.freeze({
   "container/nesting-too-deep":
     "Containers nested deeper than `maxNestingDepth` (error; reported by the scan).",
   "container/truncated": "A header or record is cut by the end of its data (error).",
+  "container/too-many-rereads":
+    "A parser went back past the kept window of a streamed (decompressed) member more than 8 times; each time costs a full decompression, so the rest was not analysed (error).",
   "container/unsupported": "A recognised format modelgate cannot look into (7z): never safe (error).",
 });
 

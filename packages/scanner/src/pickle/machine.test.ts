@@ -367,6 +367,23 @@ describe("protocol and framing", () => {
     ).toEqual(["pickle/frame-overflow"]);
   });
 
+  // Found by the differential fuzzer: joblib's pure-Python unpickler reads a FRAME longer than the
+  // file as far as it goes and ran the payload in it, while the analysis stopped at the FRAME.
+  it("goes on past a FRAME longer than the rest of the file, as Python's unpickler does", async () => {
+    const b = pickle()
+      .proto(4)
+      .frame(1000)
+      .global("builtins", "eval")
+      .mark()
+      .string("'1'")
+      .tuple()
+      .reduce()
+      .stop();
+    const analysis = await analyseBytes(b.bytes());
+    expect(rules(analysis.issues)).toContain("pickle/frame-overflow");
+    expect(importNames(analysis)).toEqual(["builtins.eval"]);
+  });
+
   it("stops at an unknown opcode and does not count it", async () => {
     const a = await analyseBytes(pickle().none().raw(0xff).stop().bytes());
     expect(rules(a.issues)).toEqual(["pickle/unknown-opcode"]);

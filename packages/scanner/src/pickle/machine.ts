@@ -702,11 +702,16 @@ export class PickleMachine {
           const len = readU64(buf, p);
           p += 8;
           if (!Number.isSafeInteger(len) || base + p + len > sourceSize) {
-            return this.fail(
+            // The C unpickler stops here; Python's (joblib's) reads what is left as the frame and
+            // goes on, so the analysis goes on too: the error stays, and so does what follows.
+            this.issue(
               "pickle/frame-overflow",
-              "FRAME is longer than the rest of the file",
+              "error",
+              "FRAME is longer than the rest of the file (the C unpickler stops here, Python's reads on)",
               base + opStart,
             );
+            this.frameEnd = sourceSize;
+            break;
           }
           this.frameEnd = base + p + len;
           break;

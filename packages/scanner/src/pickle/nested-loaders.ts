@@ -39,3 +39,10 @@ export function nestedLoaderKind(module: string, name: string): NestedLoaderKind
 export function isByteStream(module: string, name: string): boolean {
   return BYTE_STREAMS.has(`${module}\n${name}`);
 }
+
+/** The loader names of `module` (`loads`, `load` for `pickle`). */
+export function nestedLoaderNames(module: string): string[] {
+  return [...LOADERS.keys()]
+    .filter((k) => k.startsWith(`${module}\n`))
+    .map((k) => k.slice(module.length + 1));
+}

@@ -9,3 +9,8 @@ const PARTIALS: ReadonlySet<string> = new Set(["functools\npartial", "_functools
 export function isPartial(module: string, name: string): boolean {
   return PARTIALS.has(`${module}\n${name}`);
 }
+
+/** The partial names of `module` (`partial` for `functools`). */
+export function partialNames(module: string): string[] {
+  return [...PARTIALS].filter((k) => k.startsWith(`${module}\n`)).map((k) => k.slice(module.length + 1));
+}

@@ -72,15 +72,65 @@ export function stackGlobalPattern(module: string, name: string | undefined): st
   return `${head}{0-5}${stringOpcodes(name)}${hexOf(name)}(93|9493|71??93|72????????93)`;
 }
 
+/** GLOBAL/INST of a submodule: `c`/`i` module `.` (a trigger for the structure PCREs). */
+export function globalLinePrefix(module: string): string | undefined {
+  return isLineSafe(module) ? `(63|69)${hexOf(module)}2e` : undefined;
+}
+
+/** A string of under 256 bytes starting with `module.` (a trigger for the structure PCREs). */
+export function submoduleStringPattern(module: string): string {
+  return `(8c??|55??|58??000000|54??000000)${hexOf(module)}2e`;
+}
+
+/** PCRE spelling of UTF-8 text: every byte as `\xNN`, so no byte is a PCRE or `.ldb` metacharacter. */
+function pcreOf(text: string): string {
+  let out = "";
+  for (const byte of encoder.encode(text)) out += `\\x${byte.toString(16).padStart(2, "0")}`;
+  return out;
+}
+
+/** A string opcode with its length, whatever the length (SHORT_BINUNICODE, SHORT_BINSTRING, BINUNICODE, BINSTRING, BINUNICODE8). */
+const PCRE_ANY_STRING_OP = "(?:\\x8c.|U.|X.{4}|T.{4}|\\x8d.{8})";
+/** An optional memo opcode between STACK_GLOBAL's operands (MEMOIZE, BINPUT n, LONG_BINPUT nnnn). */
+const PCRE_MEMO = "(?:\\x94|q.|r.{4})?";
+/** An attribute name a loader can resolve: identifier characters and dots. */
+const PCRE_NAME = "[\\w.]{1,255}";
+
+/** The string opcodes that can carry exactly `text` (its UTF-8 length in each form). */
+function pcreStringOps(text: string): string {
+  const hex = stringOpcodes(text).slice(1, -1).split("|");
+  return `(?:${hex.map((h) => h.replace(/../g, (b) => `\\x${b}`)).join("|")})`;
+}
+
+/** PCREs for the imports of one module, as opcode structure (see `importStructureRegexes`). */
+export interface ImportStructureRegexes {
+  /** GLOBAL/INST lines: `c`/`i` module[.sub] `\n` name `\n`. */
+  global: string | undefined;
+  /** STACK_GLOBAL: module string, optional memo op, name string, optional memo op, then 0x93. */
+  stack: string;
+}
+
 /**
- * Imports from a submodule of `module` (`dill._dill` for `dill`), which a `module.*` rule covers too:
- * GLOBAL/INST `c`/`i` module `.`, and a STACK_GLOBAL string of any length under 256 bytes starting
- * with `module.`.
+ * PCREs (bodies of ClamAV `Trigger/regex/flags` subsignatures) for any import from `module` or its
+ * submodules as the opcodes spell it, never a bare string: a module name that a file merely holds
+ * as a string (`platform` as a dict key) does not match. `allowed` names of `module` itself (not of
+ * its submodules) are excepted, as the policy allows them.
  */
-export function submodulePatterns(module: string): string[] {
-  if (!isLineSafe(module)) return [];
-  const prefix = `${hexOf(module)}2e`;
-  return [`(63|69)${prefix}`, `(8c??|55??|58??000000|54??000000)${prefix}`];
+export function importStructureRegexes(
+  module: string,
+  allowed: readonly string[] = [],
+): ImportStructureRegexes {
+  const mod = pcreOf(module);
+  const name = allowed.length > 0 ? `(?!(?:${allowed.map(pcreOf).join("|")})[^\\w.])${PCRE_NAME}` : PCRE_NAME;
+  const subName = `${pcreOf(`${module}.`)}[\\w.]{0,250}`;
+  const global = isLineSafe(module)
+    ? `[ci]${mod}(?:\\n${name}|\\.[\\w.]{1,250}\\n${PCRE_NAME})\\n`
+    : undefined;
+  const tail = `${PCRE_MEMO}${PCRE_ANY_STRING_OP}`;
+  const stack =
+    `(?:${pcreStringOps(module)}${mod}${tail}${name}|${PCRE_ANY_STRING_OP}${subName}${tail}${PCRE_NAME})` +
+    `${PCRE_MEMO}\\x93`;
+  return { global, stack };
 }
 
 /**

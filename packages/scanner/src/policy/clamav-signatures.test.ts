@@ -45,24 +45,37 @@ describe("clamavSignatures", () => {
     expect(eval_?.line).toContain(`(63|69)${hexOf("builtins")}0a${hexOf("eval")}0a`);
   });
 
-  it("anchors wildcard patterns to the start of the file, a PROTO header or the npy magic", () => {
+  it("matches wildcard imports by opcode structure: a GLOBAL at offset 0, or anywhere in a pickle file", () => {
     const sub = clamavSignatures(SAMPLE).signatures[1];
     const [, , logical, ...subsigs] = sub?.line.split(";") ?? [];
-    expect(logical).toBe("0|1|((2|3|4|5)&(6|7|8|9|10))");
+    const [g, gSub, s, sSub, atStart, anywhere, ...headers] = subsigs;
+    expect(logical).toBe("4|((5)&(6|7|8|9|10))");
+    // Triggers: the module name with opcode bytes around it (GLOBAL line, STACK_GLOBAL string).
     const hex = hexOf("subprocess");
-    expect(subsigs).toEqual([
-      `0:(63|69)${hex}0a`,
-      `0:(63|69)${hex}2e`,
+    expect([g, gSub, s, sSub]).toEqual([
       `(63|69)${hex}0a`,
       `(63|69)${hex}2e`,
       `(8c0a|550a|580a000000|540a000000|8d0a00000000000000)${hex}(94|71|72|8c|58|55|54|8d)`,
       `(8c??|55??|58??000000|54??000000)${hex}2e`,
-      "0:8002",
-      "0:8003",
-      "0:8004",
-      "0:8005",
-      "0:934e554d5059",
     ]);
+    // PCRE subsignatures they trigger: offset 0 for the GLOBAL form, anywhere for both forms.
+    expect(atStart).toMatch(/^0:\(0\|1\|2\|3\)\/\[ci\]/);
+    expect(anywhere).toMatch(/^\(0\|1\|2\|3\)\/\(\?:\[ci\]/);
+    // STACK_GLOBAL's operands must be followed by the STACK_GLOBAL opcode, not be a bare string.
+    expect(anywhere).toMatch(/\\x93\)\/s$/);
+    expect(headers).toEqual(["0:8002", "0:8003", "0:8004", "0:8005", "0:934e554d5059"]);
+  });
+
+  it("excepts the names a wildcard module allows, instead of dropping its signature", () => {
+    const db = clamavSignatures([
+      { module: "types", name: "*", safety: "dangerous" },
+      { module: "types", name: "SimpleNamespace", safety: "innocuous" },
+    ]);
+    expect(db.skipped).toEqual([]);
+    const regex = db.signatures[0]?.line.split(";")[8] ?? "";
+    expect(regex).toContain(
+      `(?!(?:${[..."SimpleNamespace"].map((c) => `\\x${c.charCodeAt(0).toString(16)}`).join("")})[^\\w.])`,
+    );
   });
 
   it("skips a wildcard rule under which the policy allows a submodule", () => {
@@ -74,13 +87,16 @@ describe("clamavSignatures", () => {
     expect(db.skipped[0]?.reason).toContain("os.path.* is allowed");
   });
 
-  it("skips a wildcard rule whose module has an allowed name, since a signature cannot except it", () => {
+  it("leaves out loaders and partials, which the pickle check judges by what they load or wrap", () => {
     const db = clamavSignatures([
-      { module: "builtins", name: "*", safety: "dangerous" },
-      { module: "builtins", name: "set", safety: "innocuous" },
+      { module: "torch.storage", name: "_load_from_bytes", safety: "dangerous" },
+      { module: "pickle", name: "*", safety: "dangerous" },
     ]);
-    expect(db.signatures).toEqual([]);
-    expect(db.skipped[0]?.reason).toContain("builtins.set is allowed");
+    expect(db.skipped.map((s) => `${s.rule.module}.${s.rule.name}`)).toEqual([
+      "torch.storage._load_from_bytes",
+    ]);
+    // pickle.* keeps its signature, excepting loads/load (a payload inside has its own signature).
+    expect(db.signatures[0]?.line).toContain("(?!(?:");
   });
 
   it("skips an exact rule that a more severe-or-equal rule does not keep dangerous", () => {

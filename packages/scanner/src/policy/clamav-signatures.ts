@@ -1,8 +1,12 @@
+import { nestedLoaderNames } from "../pickle/nested-loaders.js";
+import { partialNames } from "../pickle/partial-wrappers.js";
 import {
+  globalLinePrefix,
   globalPattern,
+  importStructureRegexes,
   PICKLE_HEADER_PATTERNS,
   stackGlobalPattern,
-  submodulePatterns,
+  submoduleStringPattern,
 } from "./clamav-patterns.js";
 import { defaultPolicy } from "./default-policy.js";
 import { createPolicy, type Policy, type PolicyRule } from "./policy.js";
@@ -52,12 +56,14 @@ const MAX_NAME_CHARS = 120;
  * - `module.name` rules: GLOBAL/INST (`c`/`i` module `\n` name `\n`) anywhere, and the protocol-4
  *   STACK_GLOBAL sequence (string, optional memo op, string, optional memo op, 0x93) anywhere;
  * - `module.*` rules: GLOBAL/INST of any name of `module` or of its submodules at offset 0, or
- *   anywhere in a file that starts with PROTO 2-5 or the `.npy` magic, and the module string of a
- *   STACK_GLOBAL in such a file. The anchor keeps short modules (`os`, `nt`) from matching text such
- *   as `acos\nsin\n` in a vocabulary. A wildcard rule under which the policy allows something (an
+ *   anywhere in a file that starts with PROTO 2-5 or the `.npy` magic, as opcode structure checked
+ *   by a PCRE subsignature: a GLOBAL line `c<module>[.sub]\n<name>\n`, or STACK_GLOBAL's operands
+ *   (module string, optional memo op, name string, optional memo op) followed by 0x93. A module
+ *   name that a file merely holds as a string (gensim's `platform`) does not match, and the anchor
+ *   keeps short modules (`os`, `nt`) from matching text such as `acos\nsin\n` in a vocabulary. A wildcard rule under which the policy allows something (an
  *   innocuous name or submodule) is skipped: a signature cannot express the exception.
  * Signatures are a best-effort second layer for fleets; the scanner's pickle check is authoritative.
- * Pure: same rules, same text. Needs ClamAV 0.99 or later (variable-length alternatives).
+ * Pure: same rules, same text. Needs ClamAV 0.99 or later built with PCRE (Debian's is).
  */
 export function clamavSignatures(
   source: Policy | readonly PolicyRule[] = defaultPolicy(),
@@ -76,12 +82,14 @@ export function clamavSignatures(
     const wildcard = rule.name === "*";
     const why =
       overridden(rule.module, wildcard ? ANY_NAME : rule.name, policy) ??
-      (wildcard ? wildcardException(rules, rule, policy) : undefined);
+      (wildcard ? wildcardException(rules, rule, policy) : contextJudged(rule));
     if (why) {
       skipped.push({ rule, reason: why });
       continue;
     }
-    const logical = wildcard ? wildcardSignature(rule.module) : exactSignature(rule.module, rule.name);
+    const logical = wildcard
+      ? wildcardSignature(rule.module, allowedNames(rules, rule, policy))
+      : exactSignature(rule.module, rule.name);
     if (!logical) {
       skipped.push({
         rule,
@@ -106,17 +114,46 @@ function overridden(module: string, name: string, policy: Policy): string | unde
 /** Stands for "any name" when asking the policy about a whole module. */
 const ANY_NAME = "\0any";
 
-function wildcardException(
-  rules: readonly PolicyRule[],
-  rule: PolicyRule,
-  policy: Policy,
-): string | undefined {
-  const allowed = rules.find(
+/** Rules under a wildcard rule's module that the policy, in the end, does not call dangerous. */
+function allowedUnder(rules: readonly PolicyRule[], rule: PolicyRule, policy: Policy): PolicyRule[] {
+  return rules.filter(
     (r) =>
       r !== rule &&
       (r.module === rule.module || r.module.startsWith(`${rule.module}.`)) &&
       policy.classifyExact(r.module, r.name === "*" ? ANY_NAME : r.name).safety !== "dangerous",
   );
+}
+
+/**
+ * Names the pickle check judges by context, not by name: a loader by the bytes it is fed (a
+ * payload inside them is matched by its own signature), a partial by what it wraps. A signature
+ * cannot see the context, so it leaves them out rather than flag `pickle.dumps(tensor)`.
+ */
+function contextNames(module: string): string[] {
+  return [...nestedLoaderNames(module), ...partialNames(module)];
+}
+
+function contextJudged(rule: PolicyRule): string | undefined {
+  return contextNames(rule.module).includes(rule.name)
+    ? "judged by what it loads or wraps, which a signature cannot see (payloads inside match their own signatures)"
+    : undefined;
+}
+
+/** Exact names of the module itself that the policy allows or judges by context: the signature excepts them. */
+function allowedNames(rules: readonly PolicyRule[], rule: PolicyRule, policy: Policy): string[] {
+  return [...allowedUnder(rules, rule, policy).map((r) => r.name), ...contextNames(rule.module)];
+}
+
+/**
+ * Why a wildcard rule gets no signature: an allowed submodule or wildcard under it, which a pattern
+ * cannot except (allowed exact names of the module itself are excepted by the PCRE).
+ */
+function wildcardException(
+  rules: readonly PolicyRule[],
+  rule: PolicyRule,
+  policy: Policy,
+): string | undefined {
+  const allowed = allowedUnder(rules, rule, policy).find((r) => r.module !== rule.module || r.name === "*");
   return allowed
     ? `${allowed.module}.${allowed.name} is allowed, and a signature cannot except it`
     : undefined;
@@ -132,24 +169,33 @@ function exactSignature(module: string, name: string): string | undefined {
   return `${subsigs.map((_, i) => i).join("|")};${subsigs.join(";")}`;
 }
 
-function wildcardSignature(module: string): string | undefined {
-  const modules = spellings(module);
-  const globals = modules.flatMap((m) => [
-    ...optional(globalPattern(m, undefined)),
-    ...optional(submodulePatterns(m)[0]),
-  ]);
-  const atStart = globals.map((p) => `0:${p}`);
-  const anchored = [
-    ...globals,
-    ...optional(stackGlobalPattern(module, undefined)),
-    ...optional(submodulePatterns(module)[1]),
-  ];
-  if (atStart.length === 0 && anchored.length === 0) return undefined;
-  const subsigs = [...atStart, ...anchored, ...PICKLE_HEADER_PATTERNS];
-  const ids = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i).join("|");
-  const headers = ids(atStart.length + anchored.length, PICKLE_HEADER_PATTERNS.length);
-  const terms = [...(atStart.length > 0 ? [ids(0, atStart.length)] : [])];
-  if (anchored.length > 0) terms.push(`((${ids(atStart.length, anchored.length)})&(${headers}))`);
+function wildcardSignature(module: string, allowed: readonly string[]): string | undefined {
+  // Each spelling: a static run of the module name triggers PCREs that check the opcode structure
+  // around it (a GLOBAL line, or STACK_GLOBAL operands then 0x93): a GLOBAL at offset 0 (protocol 0
+  // and 1 files start with one), or either form anywhere in a file that starts like a pickle.
+  // Triggers are the module name with the opcode bytes around it (3 bytes or more), so that the
+  // PCREs run only on files that hold such a sequence, not on every tensor with two matching bytes.
+  const parts = spellings(module).flatMap((m) => {
+    const { global, stack } = importStructureRegexes(m, allowed);
+    const globalTriggers = global ? [globalPattern(m, undefined), globalLinePrefix(m)] : [];
+    const stackTriggers = [stackGlobalPattern(m, undefined), submoduleStringPattern(m)];
+    const triggers = [...globalTriggers, ...stackTriggers].filter((t): t is string => t !== undefined);
+    if (triggers.length === 0) return [];
+    return [{ triggers, global, anywhere: global ? `(?:${global}|${stack})` : stack }];
+  });
+  if (parts.length === 0) return undefined;
+  const subsigs: string[] = [];
+  const atStart: number[] = [];
+  const anywhere: number[] = [];
+  for (const p of parts) {
+    const ids = p.triggers.map((t) => subsigs.push(t) - 1);
+    const trigger = ids.length === 1 ? String(ids[0]) : `(${ids.join("|")})`;
+    if (p.global) atStart.push(subsigs.push(`0:${trigger}/${p.global}/s`) - 1);
+    anywhere.push(subsigs.push(`${trigger}/${p.anywhere}/s`) - 1);
+  }
+  const headers = PICKLE_HEADER_PATTERNS.map((h) => subsigs.push(h) - 1);
+  const terms = [...(atStart.length > 0 ? [atStart.join("|")] : [])];
+  terms.push(`((${anywhere.join("|")})&(${headers.join("|")}))`);
   return `${terms.join("|")};${subsigs.join(";")}`;
 }
 

@@ -8,8 +8,9 @@ import type { FormatParser } from "../format-parser.js";
 import { NotThisFormatError } from "../not-this-format.js";
 import { startsLikePickle } from "../pickle/pickle-format.js";
 import { looksLikeText } from "../text/text-format.js";
-import { decompressAll } from "./decompress-all.js";
+import { decompressAll, decompressedSource } from "./decompress-all.js";
 import type { StreamDecoder } from "./stream-decoder.js";
+import { STREAM_WINDOW_BYTES } from "./streamed-source.js";
 
 /** No pickle shorter than this imports and calls anything (`cos\nsystem\n(S'x'\ntR.` is 22 bytes). */
 const MIN_HARMFUL_PICKLE_BYTES = 16;
@@ -26,6 +27,11 @@ export interface CompressedFormatSpec {
   start?(head: Uint8Array): number;
   /** A format the decompressed bytes are expected to be (tried first). */
   hint?: FormatId;
+  /**
+   * True when the process has one decoder of this codec (xz): while a large output is streamed, a
+   * member of the same codec nested inside it cannot be decoded (it would wait forever) and is refused.
+   */
+  exclusiveDecoder?: boolean;
 }
 
 /**
@@ -39,16 +45,25 @@ export function compressedFormat(spec: CompressedFormatSpec): FormatParser {
     sniff: (head) => spec.sniff(head),
     async parse(source, ctx) {
       const budget = budgetFor(source, ctx.limits);
+      if (budget.openExclusiveStreams.has(spec.codec)) {
+        throw new ContainerError(
+          "container/unsupported",
+          `${spec.codec} data nested inside a large ${spec.codec} stream that is being read: one decoder at a time, so it was not analysed`,
+        );
+      }
       const head = await source.read(0, 64);
+      const start = spec.start?.(head) ?? 0;
+      const options = {
+        codec: spec.codec,
+        decoder: spec.decoder,
+        concatenated: spec.concatenated,
+        budget,
+        limits: ctx.limits,
+      };
       let result: Awaited<ReturnType<typeof decompressAll>>;
       try {
-        result = await decompressAll(source, spec.start?.(head) ?? 0, {
-          codec: spec.codec,
-          decoder: spec.decoder,
-          concatenated: spec.concatenated,
-          budget,
-          limits: ctx.limits,
-        });
+        // Output up to the window is kept; a larger one is measured, then decoded again as read.
+        result = await decompressAll(source, start, options, STREAM_WINDOW_BYTES);
       } catch (err) {
         if (err instanceof ContainerError && err.rule === "compression/corrupt" && looksLikeText(head)) {
           throw new NotThisFormatError(`not ${spec.codec} data: ${err.message}`);
@@ -57,15 +72,32 @@ export function compressedFormat(spec: CompressedFormatSpec): FormatParser {
         return;
       }
       const failed = result.issues.some((i) => i.severity === "error");
-      const couldBePickle = result.bytes.length >= MIN_HARMFUL_PICKLE_BYTES && startsLikePickle(result.bytes);
+      const couldBePickle = result.size >= MIN_HARMFUL_PICKLE_BYTES && startsLikePickle(result.head);
       if (failed && looksLikeText(head) && !couldBePickle) {
         // Text that happens to start like a zlib header (`x^`): what it decodes to is too short or not
         // even the start of a pickle, so the loader fails before anything runs; the text parser takes it.
         throw new NotThisFormatError(`not ${spec.codec} data`);
       }
       reportIssues(ctx, result.issues);
-      ctx.info("decompressedBytes", result.bytes.length);
-      await ctx.scanMember(`[${spec.codec}]`, withBudget(new MemorySource(result.bytes), budget), spec.hint);
+      ctx.info("decompressedBytes", result.size);
+      if (result.bytes) {
+        await ctx.scanMember(
+          `[${spec.codec}]`,
+          withBudget(new MemorySource(result.bytes), budget),
+          spec.hint,
+        );
+        return;
+      }
+      // Too large to keep: decoded again as the parsers read it, a window at a time.
+      const streamed = decompressedSource(source, start, options, result.size);
+      const exclusive = spec.exclusiveDecoder === true;
+      if (exclusive) budget.openExclusiveStreams.add(spec.codec);
+      try {
+        await ctx.scanMember(`[${spec.codec}]`, withBudget(streamed, budget), spec.hint);
+      } finally {
+        await streamed.close();
+        if (exclusive) budget.openExclusiveStreams.delete(spec.codec);
+      }
     },
   };
 }

@@ -6,9 +6,7 @@ import { type ContainerIssue, issueFromError } from "../container-issue.js";
 import { concatChunks } from "./concat-chunks.js";
 import { RATIO_FLOOR_BYTES } from "./ratio-floor.js";
 import type { StreamDecoder } from "./stream-decoder.js";
-
-/** Compressed bytes read per step. */
-const INPUT_CHUNK_BYTES = 256 * 1024;
+import { StreamedSource } from "./streamed-source.js";
 
 /** How `decompressAll` decodes one compressed file. */
 export interface DecompressOptions {
@@ -27,24 +25,86 @@ export interface DecompressOptions {
 
 /** What came out, and whatever was odd about it. */
 export interface Decompressed {
-  bytes: Uint8Array;
+  /** All the output, when it is at most `keepBytes` long; undefined when it is longer. */
+  bytes: Uint8Array | undefined;
+  /** The output's first bytes (up to `keepBytes`). */
+  head: Uint8Array;
+  /** Bytes of output. */
+  size: number;
+  issues: ContainerIssue[];
+}
+
+/** How one decoding pass ended. */
+interface DecodeEnd {
+  produced: number;
   issues: ContainerIssue[];
 }
 
 /**
- * Decompresses `source` from `start` into memory, stream after stream as the loader reads them,
- * bounded by `maxMemberBytes`, the file's total decompressed budget and the compression ratio
- * (CWE-409). A stream cut short keeps what was decoded (the loader has already unpickled it by then)
- * and reports `compression/truncated`.
+ * Decompresses `source` from `start`, stream after stream as the loader reads them, bounded by
+ * `maxMemberBytes`, the file's total decompressed budget and the compression ratio (CWE-409). A
+ * stream cut short keeps what was decoded (the loader has already unpickled it by then) and reports
+ * `compression/truncated`. The output is kept whole only up to `keepBytes`: past that only its size
+ * and head are returned, and `decompressedSource` produces it again, streamed, for the parsers.
  */
 export async function decompressAll(
   source: ByteSource,
   start: number,
   options: DecompressOptions,
+  keepBytes = Number.POSITIVE_INFINITY,
 ): Promise<Decompressed> {
+  const chunks: Uint8Array[] = [];
+  let kept = 0;
+  let whole = true;
+  const decoding = decodeStreams(source, start, options, true);
+  for (;;) {
+    const next = await decoding.next();
+    if (next.done) {
+      const { produced, issues } = next.value;
+      const all = concatChunks(chunks, kept);
+      return { bytes: whole ? all : undefined, head: all, size: produced, issues };
+    }
+    const chunk = next.value;
+    if (kept + chunk.length <= keepBytes) {
+      chunks.push(chunk);
+      kept += chunk.length;
+    } else {
+      if (whole && kept < keepBytes) {
+        chunks.push(chunk.subarray(0, keepBytes - kept));
+        kept = keepBytes;
+      }
+      whole = false;
+    }
+  }
+}
+
+/**
+ * The output `decompressAll` measured as `size` bytes, as a source that decodes it again as far as
+ * it is read, keeping a bounded window (`StreamedSource`). Limits were checked on the first pass;
+ * the budget is not charged again.
+ */
+export function decompressedSource(
+  source: ByteSource,
+  start: number,
+  options: DecompressOptions,
+  size: number,
+): StreamedSource {
+  return new StreamedSource(() => decodeStreams(source, start, options, false), size);
+}
+
+/** Compressed bytes read per step: their output is held until the step ends (at most `maxCompressionRatio` times as much). */
+const STEP_INPUT_BYTES = 16 * 1024;
+
+/** The decoding loop of `decompressAll`, yielding output chunks as they come. */
+async function* decodeStreams(
+  source: ByteSource,
+  start: number,
+  options: DecompressOptions,
+  charge: boolean,
+): AsyncGenerator<Uint8Array, DecodeEnd> {
   const { limits, budget, codec } = options;
   const maxOutput = Math.min(limits.maxMemberBytes, limits.maxDecompressedBytes);
-  const chunks: Uint8Array[] = [];
+  let out: Uint8Array[] = [];
   const issues: ContainerIssue[] = [];
   let produced = 0;
   let consumed = start;
@@ -65,15 +125,20 @@ export async function decompressAll(
         start,
       );
     }
-    budget.takeDecompressed(chunk.length);
-    chunks.push(chunk);
+    if (charge) budget.takeDecompressed(chunk.length);
+    out.push(chunk);
+  };
+  const flush = function* () {
+    const ready = out;
+    out = [];
+    yield* ready;
   };
   let pending: Uint8Array = new Uint8Array(0);
   let streams = 1;
   for (;;) {
     if (pending.length === 0) {
       if (consumed >= source.size) break;
-      pending = await source.read(consumed, INPUT_CHUNK_BYTES);
+      pending = await source.read(consumed, STEP_INPUT_BYTES);
       if (pending.length === 0) break;
       consumed += pending.length;
     }
@@ -93,8 +158,10 @@ export async function decompressAll(
               offset: at,
             },
       );
-      return { bytes: concatChunks(chunks, produced), issues };
+      yield* flush();
+      return { produced, issues };
     }
+    yield* flush();
     pending = pending.subarray(pending.length - left);
     if (!decoder.ended) continue;
     if (pending.length === 0 && consumed >= source.size) break;
@@ -109,15 +176,23 @@ export async function decompressAll(
   }
   if (!decoder.ended) {
     try {
-      await decoder.finish?.(emit);
+      if (decoder.chunks) {
+        // Pulled one chunk at a time: the decoder runs only as far as the reader reads.
+        for await (const chunk of decoder.chunks()) {
+          emit(chunk);
+          yield* flush();
+        }
+      } else await decoder.finish?.(emit);
     } catch (err) {
       if (!(err instanceof ContainerError) || err.rule !== "compression/corrupt" || produced === 0) throw err;
       issues.push({
         ...issueFromError(err),
         message: `${err.message} (the data decoded before it is analysed)`,
       });
-      return { bytes: concatChunks(chunks, produced), issues };
+      yield* flush();
+      return { produced, issues };
     }
+    yield* flush();
     const rest = decoder.trailingBytes ?? 0;
     if (rest > 0) issues.push(trailing(codec, rest, source.size - rest));
     if (!decoder.ended) {
@@ -129,7 +204,7 @@ export async function decompressAll(
       });
     }
   }
-  return { bytes: concatChunks(chunks, produced), issues };
+  return { produced, issues };
 }
 
 function trailing(codec: string, bytes: number, offset: number): ContainerIssue {

@@ -37,6 +37,7 @@ export const xzFormat = compressedFormat({
   sniff: (head) => startsXz(head),
   decoder: async (limits) => new (await import("./xz-decoder.js")).XzDecoder(limits.maxMemberBytes),
   concatenated: false,
+  exclusiveDecoder: true,
 });
 
 /** joblib's `_LZMA_PREFIX`: the bytes after which `joblib.load` hands a file to liblzma. */

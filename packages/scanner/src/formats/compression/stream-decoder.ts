@@ -7,6 +7,11 @@ export interface StreamDecoder {
   push(input: Uint8Array, emit: (chunk: Uint8Array) => void): number;
   /** Called when the input is exhausted: decoders that need all input decode here. */
   finish?(emit: (chunk: Uint8Array) => void): void | Promise<void>;
+  /**
+   * Instead of `finish`: the output once the input is exhausted, pulled a chunk at a time, so that
+   * a reader that stops pulling stops the decoder (bounded memory). Stopping early cancels it.
+   */
+  chunks?(): AsyncGenerator<Uint8Array>;
   /** True once the end of the stream has been decoded. */
   readonly ended: boolean;
   /**

@@ -25,6 +25,11 @@ export class XzDecoder implements StreamDecoder {
   }
 
   async finish(emit: (chunk: Uint8Array) => void): Promise<void> {
+    for await (const chunk of this.chunks()) emit(chunk);
+  }
+
+  /** The decoded output, chunk by chunk; a caller that stops pulling (or throws) cancels the decoder. */
+  async *chunks(): AsyncGenerator<Uint8Array> {
     const parts = this.parts;
     const input = new ReadableStream<Uint8Array>({
       start(controller) {
@@ -44,12 +49,15 @@ export class XzDecoder implements StreamDecoder {
         );
       }
       if (next.done) break;
+      let pulled = false;
       try {
-        emit(next.value);
-      } catch (err) {
+        yield next.value;
+        pulled = true;
+      } finally {
         // Stops the decoder (and frees its single WebAssembly context for the next file).
-        await reader.cancel();
-        throw err;
+        // Cancelling a stream that has just ended fails inside xz-decompress (its context is gone):
+        // nothing is left to free then.
+        if (!pulled) await reader.cancel().catch(() => {});
       }
     }
     this.ended = true;

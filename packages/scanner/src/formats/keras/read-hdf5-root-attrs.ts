@@ -42,10 +42,10 @@ export async function readHdf5RootAttrs(source: ByteSource, maxBytes: number): P
       });
       return { ...value, bytesRead: length, printed };
     } catch (err) {
-      // jsfive reads through DataViews: running past our prefix is a RangeError "... outside the bounds
-      // of the DataView/buffer". Other RangeErrors (an absurd array length) are errors of the file.
-      const pastPrefix = err instanceof RangeError && err.message.includes("outside the bounds");
-      if (!pastPrefix || length >= source.size) throw err;
+      // jsfive reads through DataViews, so running past our prefix is a RangeError. Its wording differs
+      // between JavaScript engines, so any RangeError is taken for "read more" until the whole file (or
+      // `maxBytes`) is in memory; one that remains then is an error of the file (an absurd length).
+      if (!(err instanceof RangeError) || length >= source.size) throw err;
       if (length >= maxBytes) {
         throw new Hdf5TooLargeError(`the HDF5 root attributes are not within the first ${maxBytes} bytes`);
       }

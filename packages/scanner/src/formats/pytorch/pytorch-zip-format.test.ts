@@ -27,6 +27,23 @@ describe("pytorchZipFormat", () => {
     expect(report.findings).toEqual([]);
   });
 
+  // Found by the differential fuzzer: a stored storage entry whose directory sizes disagree made the
+  // whole archive an error, while PyTorch's miniz (which tests method and time as one 32-bit value)
+  // opened it and torch.load ran the payload in data.pkl.
+  it("reads a stored entry with unequal sizes as miniz does: refused only when its time is zero", async () => {
+    const bytes = buildZip({ members: checkpoint(MALICIOUS_PICKLE) });
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const find = (from: number) => Buffer.from(bytes).indexOf(Buffer.from([0x50, 0x4b, 1, 2]), from);
+    const record = find(find(0) + 1); // the second central record
+    expect(new TextDecoder().decode(bytes.subarray(record + 46, record + 46 + 14))).toBe("archive/data/0");
+    view.setUint32(record + 24, TENSOR.length * 4, true); // uncompressed size no longer equals stored size
+    const refused = await scan(bytes);
+    expect(refused.verdict).toBe("error");
+    view.setUint16(record + 12, 0x48fb, true); // a modification time, as most writers set
+    const opened = await scan(bytes);
+    expect([opened.format, opened.verdict]).toEqual(["pytorch-zip", "dangerous"]);
+  });
+
   it("finds a payload in data.pkl under any folder name", async () => {
     const report = await scan(buildZip({ members: checkpoint(MALICIOUS_PICKLE, "not_archive") }));
     expect(report.format).toBe("pytorch-zip");

@@ -1,3 +1,4 @@
+import type { Limits } from "../../limits.js";
 import type { ZipDirectory, ZipEntry, ZipIssue, ZipLocalHeader } from "./zip-types.js";
 
 /** Where one member sits: its local header, data and (optional) data descriptor. */
@@ -70,4 +71,29 @@ export function checkZipLayout(
 
 function isDescriptorGap(span: Span, gap: number): boolean {
   return (span.entry.flags & FLAG_DATA_DESCRIPTOR) !== 0 && DESCRIPTOR_SIZES.has(gap);
+}
+
+/**
+ * Entries that share compressed bytes and together declare more output than a file of this size may
+ * expand to (`maxCompressionRatio`, `maxDecompressedBytes`): the overlapping-entry zip bomb, where one
+ * deflated kernel is extracted once per entry (1 TB from a few MB). modelgate reads a shared kernel
+ * once, but every unzipper extracts it again for each entry, so this is an `error` (CWE-409).
+ */
+export function checkOverlapBomb(
+  directory: ZipDirectory,
+  layoutIssues: readonly ZipIssue[],
+  fileSize: number,
+  limits: Limits,
+): ZipIssue | undefined {
+  const overlapping = layoutIssues.some((i) => i.rule === "zip/overlapping-entries" && i.entry !== undefined);
+  if (!overlapping) return undefined;
+  const total = directory.entries.reduce((n, e) => n + e.uncompressedSize, 0);
+  const allowed = Math.min(limits.maxDecompressedBytes, fileSize * limits.maxCompressionRatio);
+  if (total <= allowed) return undefined;
+  return {
+    rule: "zip/overlap-bomb",
+    severity: "error",
+    message: `entries share compressed bytes and together extract to ${total} bytes from a ${fileSize}-byte file (more than ${allowed}): an overlapping-entry zip bomb`,
+    offset: directory.centralOffset,
+  };
 }

@@ -74,9 +74,13 @@ export function parseCentralRecord(
     }
   }
   localHeaderOffset += shift;
+  // miniz's own test, quirk included: it reads method and modification time as one 32-bit value, so a
+  // stored entry whose sizes differ is refused only when its time is zero (PyTorch loads the rest).
+  const methodAndTime = u32(central, pos + 10);
   if (
     !zip64 &&
-    ((method === 0 && compressedSize !== uncompressedSize) || (uncompressedSize > 0 && compressedSize === 0))
+    ((methodAndTime === 0 && compressedSize !== uncompressedSize) ||
+      (uncompressedSize > 0 && compressedSize === 0))
   ) {
     throw new ContainerError("zip/bad-central-directory", `entry ${index} declares inconsistent sizes`, at);
   }

@@ -5,7 +5,7 @@ import { ContainerError } from "../container-error.js";
 import { issueFromError } from "../container-issue.js";
 import { mapConcurrent } from "../map-concurrent.js";
 import { checkFlagBits, compareLocalHeader, findDuplicateNames } from "./check-zip-entries.js";
-import { checkZipLayout } from "./check-zip-layout.js";
+import { checkOverlapBomb, checkZipLayout } from "./check-zip-layout.js";
 import { readLocalHeader } from "./read-local-header.js";
 import { readZipDirectory } from "./read-zip-directory.js";
 import type { ZipDirectory, ZipIssue, ZipLocalHeader } from "./zip-types.js";
@@ -62,7 +62,10 @@ async function read(source: ByteSource, limits: Limits): Promise<ZipArchive> {
     if (flagIssue) issues.push(flagIssue);
   }
   const locals = await readLocals(source, directory, issues);
-  issues.push(...checkZipLayout(directory, locals));
+  const layout = checkZipLayout(directory, locals);
+  issues.push(...layout);
+  const bomb = checkOverlapBomb(directory, layout, source.size, limits);
+  if (bomb) issues.push(bomb);
   const archive: ZipArchive = { directory, locals, issues };
   if (directory === miniz && python instanceof ContainerError) {
     issues.push(refusedBy("Python's zipfile", python));

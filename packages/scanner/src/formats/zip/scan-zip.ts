@@ -12,7 +12,7 @@ import type { ZipArchive } from "./read-zip-archive.js";
 import { inflateEndingIssue, readZipMemberBytes } from "./read-zip-member-bytes.js";
 import type { ZipEntry, ZipLocalHeader } from "./zip-types.js";
 
-/** Members that look like pickles only by their bytes are read whole (and CRC-checked) up to this size. */
+/** Pickle members (by name or by their bytes) are read whole (and CRC-checked) up to this size, streamed beyond. */
 const WHOLE_READ_MAX_BYTES = 16 * 1024 * 1024;
 
 /** STOP, the last byte of a pickle. */
@@ -68,10 +68,16 @@ async function scanEntry(
   try {
     const named = isPickleName(entry.name);
     if (named || (await holdsPickle(source, entry, local, ctx))) {
-      if (!named && entry.uncompressedSize > WHOLE_READ_MAX_BYTES) {
-        // Looks like a pickle by its bytes alone: a large tensor can too, so the pickle parser reads
-        // only what it needs (and declines what is not a pickle) instead of the whole member.
-        await ctx.scanMember(entry.name, openZipMember(source, entry, local, budget, ctx.limits), "pickle");
+      if (entry.uncompressedSize > WHOLE_READ_MAX_BYTES) {
+        // Streamed through the pickle parser, which reads only what it needs (and declines what is
+        // not a pickle: a large tensor can look like one by its bytes), never buffered whole: a
+        // 1 GiB member costs tens of MB. Its CRC is not checked (PyTorch ignores it too).
+        const member = openZipMember(source, entry, local, budget, ctx.limits);
+        await ctx.scanMember(entry.name, member, "pickle");
+        if (member instanceof InflateSource) {
+          const issue = inflateEndingIssue(entry, local, await member.finish());
+          if (issue) reportIssues(ctx, [issue]);
+        }
         return;
       }
       const { bytes, issues } = await readZipMemberBytes(source, entry, local, budget, ctx.limits);

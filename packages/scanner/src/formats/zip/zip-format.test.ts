@@ -157,8 +157,17 @@ describe("zip bombs", () => {
       central: Array(200).fill(0),
     });
     const report = await scan(bytes);
-    expect(report.verdict).not.toBe("safe");
+    expect(report.verdict).toBe("error");
     expect(report.findings.map((f) => f.rule)).toContain("zip/overlapping-entries");
+    expect(report.findings.map((f) => f.rule)).toContain("zip/overlap-bomb");
+  });
+
+  it("leaves overlapping entries that extract to no more than the file may expand to suspicious", async () => {
+    const kernel = new Uint8Array(1024).fill(0x41);
+    const bytes = buildZip({ members: [{ name: "a.txt", data: kernel, method: 8 }], central: [0, 0] });
+    const report = await scan(bytes);
+    expect(report.verdict).toBe("suspicious");
+    expect(report.findings.map((f) => f.rule)).not.toContain("zip/overlap-bomb");
   });
 
   it("reads entries that share one kernel once", async () => {

@@ -1,0 +1,103 @@
+import type { Kysely } from "kysely";
+import { openDatabase } from "../db/open-database.js";
+import type { Database, TokenRole } from "../db/schema.js";
+import { HubError } from "../hub-error.js";
+import { type AuditRecord, appendAudit, readAudit } from "./audit-log.js";
+
+// Account management on a hub's data folder, for the command line (`modelgate token ...`,
+// `modelgate audit ...`, `modelgate org ...`): the same rows the API changes, audited the same way.
+
+async function withDb<T>(dataDir: string, run: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+  const db = await openDatabase(dataDir);
+  try {
+    return await run(db);
+  } finally {
+    await db.destroy();
+  }
+}
+
+async function accountId(db: Kysely<Database>, name: string, kind?: "user" | "org"): Promise<number> {
+  let query = db.selectFrom("accounts").select("id").where("name", "=", name);
+  if (kind) query = query.where("kind", "=", kind);
+  const row = await query.executeTakeFirst();
+  if (!row)
+    throw new HubError(
+      404,
+      "EntryNotFound",
+      `no ${kind === "org" ? "organisation" : (kind ?? "account")} named ${name}`,
+    );
+  return row.id;
+}
+
+/** A token as the command line lists it. */
+export interface TokenListing {
+  id: number;
+  name: string;
+  role: TokenRole;
+  createdAt: string;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+/** The tokens of `user` (never the tokens themselves). */
+export function listTokens(dataDir: string, user: string): Promise<TokenListing[]> {
+  return withDb(dataDir, async (db) => {
+    const id = await accountId(db, user, "user");
+    const rows = await db.selectFrom("tokens").selectAll().where("user_id", "=", id).orderBy("id").execute();
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      role: r.role,
+      createdAt: r.created_at,
+      expiresAt: r.expires_at,
+      lastUsedAt: r.last_used_at,
+      revokedAt: r.revoked_at,
+    }));
+  });
+}
+
+/** Revokes token `tokenId` of `user` (effective on the token's next request). */
+export function revokeToken(dataDir: string, user: string, tokenId: number): Promise<void> {
+  return withDb(dataDir, async (db) => {
+    const id = await accountId(db, user, "user");
+    const result = await db
+      .updateTable("tokens")
+      .set({ revoked_at: new Date().toISOString(), revoked_reason: "revoked from the command line" })
+      .where("id", "=", tokenId)
+      .where("user_id", "=", id)
+      .where("revoked_at", "is", null)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0)
+      throw new HubError(404, "EntryNotFound", `${user} has no live token ${tokenId}`);
+    await appendAudit(db, {
+      accountId: id,
+      actor: "(command line)",
+      kind: "token.revoked",
+      detail: { tokenId },
+    });
+  });
+}
+
+/** Requires (or stops requiring) 2FA of an organisation's members who write; audited on its log. */
+export function setOrgRequire2fa(dataDir: string, org: string, required: boolean): Promise<void> {
+  return withDb(dataDir, async (db) => {
+    const id = await accountId(db, org, "org");
+    await db
+      .updateTable("accounts")
+      .set({ require_2fa: required ? 1 : 0 })
+      .where("id", "=", id)
+      .execute();
+    await appendAudit(db, {
+      accountId: id,
+      actor: "(command line)",
+      kind: "org.policy-changed",
+      detail: { require2fa: required },
+    });
+  });
+}
+
+/** The newest entries of a user's or organisation's audit log, newest first. */
+export function readAuditLog(dataDir: string, account: string, limit = 100): Promise<AuditRecord[]> {
+  return withDb(dataDir, async (db) => readAudit(db, await accountId(db, account), limit));
+}
