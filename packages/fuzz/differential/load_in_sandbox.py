@@ -7,6 +7,8 @@ stdout: for each loader, the audit events a payload would raise (blocked) and ho
 
 Each child installs `sys.addaudithook` before loading: process, network, file-write, ctypes and
 code-execution events are recorded and then blocked by raising, so a payload is seen but does not run.
+A profile hook also records calls of payload functions that may raise no event (webbrowser.open with no
+browser to start).
 """
 
 import io
@@ -58,8 +60,10 @@ def payload_event(event, args):
             isinstance(flags, int) and flags & WRITE_FLAGS)
         return f"open for writing" if writes and not in_scratch(path) else None
     if event == "exec" and args and hasattr(args[0], "co_filename"):
-        # Module code run by an import has a real file; code a payload compiles has "<string>".
-        return "exec" if args[0].co_filename.startswith("<") else None
+        # Module code run by an import has a real file or is frozen ("<frozen runpy>"); code a payload
+        # compiles has "<string>".
+        name = args[0].co_filename
+        return "exec" if name.startswith("<") and not name.startswith("<frozen ") else None
     if event in CODE:
         # Importing a module loads its cached bytecode with marshal.loads: not a payload.
         caller = sys._getframe(2).f_code.co_filename
@@ -93,8 +97,28 @@ def load(loader, path, data):
 LOADERS = ["pickle", "pickle-python", "pickle-file", "torch", "torch-bytesio", "numpy", "joblib"]
 
 
+def payload_callables():
+    """Functions a payload calls that may leave no audit event (webbrowser.open with no browser)."""
+    import builtins, runpy, socket, subprocess, webbrowser
+    # By id: a c_call's argument may be a bound method of an unhashable object.
+    c_functions = {id(f): f.__name__ for f in (os.system, builtins.eval, builtins.exec)}
+    python_functions = [subprocess.Popen.__init__, subprocess.run, subprocess.call, subprocess.check_call,
+                        subprocess.check_output, subprocess.getoutput, subprocess.getstatusoutput,
+                        webbrowser.open, webbrowser.open_new, webbrowser.open_new_tab, runpy._run_code,
+                        runpy.run_path, runpy.run_module, socket.create_connection, os.popen]
+    return c_functions, {f.__code__: f.__qualname__ for f in python_functions}
+
+
 def child(loader, path, data, out_fd):
     events = []
+    c_functions, python_codes = payload_callables()
+
+    def profile(frame, event, arg):
+        # Module code run by an import goes through exec too: not a payload.
+        if event == "c_call" and id(arg) in c_functions and "importlib._bootstrap" not in frame.f_code.co_filename:
+            events.append({"event": f"call {c_functions[id(arg)]}", "args": ""})
+        elif event == "call" and frame.f_code in python_codes:
+            events.append({"event": f"call {python_codes[frame.f_code]}", "args": ""})
 
     def hook(event, args):
         what = payload_event(event, args)
@@ -106,6 +130,7 @@ def child(loader, path, data, out_fd):
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
+    sys.setprofile(profile)  # before the hook, which blocks sys.setprofile
     sys.addaudithook(hook)
     outcome = "loaded"
     try:

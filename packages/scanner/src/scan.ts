@@ -1,5 +1,6 @@
 import { pickleCheck } from "./checks/pickle-check.js";
 import type { PickleAnalysisAt, ScanCheck } from "./checks/scan-check.js";
+import { formatClaimedBy, nameInsideCompressed } from "./formats/claimed-format.js";
 import {
   type FormatParser,
   type ParseContext,
@@ -8,6 +9,7 @@ import {
 } from "./formats/format-parser.js";
 import { NotThisFormatError } from "./formats/not-this-format.js";
 import { DEFAULT_PARSERS } from "./formats/registry.js";
+import { readGitLfsPointer } from "./formats/text/git-lfs-pointer.js";
 import { type Limits, resolveLimits } from "./limits.js";
 import { defaultPolicy } from "./policy/default-policy.js";
 import type { Policy } from "./policy/policy.js";
@@ -49,7 +51,7 @@ export async function scanSource(
   const parsers = options.parsers ?? DEFAULT_PARSERS;
   const collected: Collected = { findings: [], pickles: [], texts: [], info: {}, members: [], av: undefined };
 
-  const format = await parseAs(source, undefined, 0, collected, parsers, limits);
+  const format = await parseAs(source, { member: undefined, name: path }, 0, collected, parsers, limits);
 
   const imports: ImportRecord[] = [];
   const calls: CallRecord[] = [];
@@ -95,28 +97,56 @@ export async function scanSource(
   return report;
 }
 
+/** Where a source sits: its member path inside the top-level file, and the name that may claim a format. */
+interface Placement {
+  member: string | undefined;
+  /** File or member name whose ending may claim a format (`model.safetensors`). */
+  name: string | undefined;
+  /** A format to try first (what a container's members usually are); unlike a name, it claims nothing. */
+  hint?: FormatId;
+}
+
+/**
+ * Formats whose loader accepts nothing else: a file named for one of them that is not one is
+ * malformed (`error`) whatever else its content is (the safetensors loader refuses it outright).
+ */
+const STRICT_CLAIMS: ReadonlySet<FormatId> = new Set(["safetensors"]);
+
 async function parseAs(
   source: ByteSource,
-  member: string | undefined,
+  placement: Placement,
   depth: number,
   collected: Collected,
   parsers: readonly FormatParser[],
   limits: Limits,
-  hint?: FormatId,
 ): Promise<FormatId> {
-  if (source.size === 0) return "empty";
+  const { member, hint } = placement;
+  const claims = formatClaimedBy(placement.name);
+  const strict = claims !== undefined && STRICT_CLAIMS.has(claims) ? claims : undefined;
+  if (source.size === 0) {
+    if (strict) notAsNamed(collected, strict, "the file is empty", member);
+    return "empty";
+  }
   const head = await readFully(source, 0, Math.min(SNIFF_BYTES, source.size));
   const ordered = hint
     ? [...parsers.filter((p) => p.id === hint), ...parsers.filter((p) => p.id !== hint)]
     : parsers;
+  let declined: NotThisFormatError | undefined;
+  const findingsBefore = collected.findings.length;
+  let found: FormatId = "unknown";
   for (const parser of ordered) {
-    if (!safeSniff(parser, head, source.size)) continue;
-    const ctx = makeContext(member, depth, collected, parsers, limits);
+    // The format a strict name claims is always tried, so that the reason it is not one is known.
+    if (parser.id !== strict && !safeSniff(parser, head, source.size)) continue;
+    const ctx = makeContext(placement, claims, depth, collected, parsers, limits);
     try {
       await parser.parse(source, ctx);
-      return parser.id;
+      found = parser.id;
+      break;
     } catch (err) {
-      if (err instanceof NotThisFormatError) continue;
+      if (err instanceof NotThisFormatError) {
+        if (parser.id === strict) declined = err;
+        continue;
+      }
       collected.findings.push({
         check: "format",
         rule: "format/parse-error",
@@ -124,10 +154,38 @@ async function parseAs(
         message: `could not analyse as ${parser.id}: ${errorMessage(err)}`,
         ...(member !== undefined ? { location: { member } } : {}),
       });
-      return parser.id;
+      found = parser.id;
+      break;
     }
   }
-  return "unknown";
+  if (strict === undefined || found === strict) return found;
+  // A clone without Git LFS holds pointers in place of model files: not a malformed model.
+  if (found === "text" && readGitLfsPointer(head, source.size)) return found;
+  notAsNamed(collected, strict, declined?.message ?? `the content is ${found}`, member, declined?.rule);
+  if (found !== "unknown" && found !== "text") return found;
+  // Content no format took is reported as what its name says it is: a malformed file of that format.
+  const unrecognised = collected.findings.findIndex(
+    (f, i) => i >= findingsBefore && f.rule === "unknown/unrecognised",
+  );
+  if (unrecognised >= 0) collected.findings.splice(unrecognised, 1);
+  return strict;
+}
+
+/** A file named for a strict format (`.safetensors`) that its loader would refuse. */
+function notAsNamed(
+  collected: Collected,
+  format: FormatId,
+  reason: string,
+  member: string | undefined,
+  rule = "format/not-as-named",
+): void {
+  collected.findings.push({
+    check: "format",
+    rule,
+    severity: "error",
+    message: `named as a ${format} file but its loader would refuse it: ${reason}`,
+    ...(member !== undefined ? { location: { member } } : {}),
+  });
 }
 
 function safeSniff(parser: FormatParser, head: Uint8Array, size: number): boolean {
@@ -139,14 +197,18 @@ function safeSniff(parser: FormatParser, head: Uint8Array, size: number): boolea
 }
 
 function makeContext(
-  member: string | undefined,
+  placement: Placement,
+  claims: FormatId | undefined,
   depth: number,
   collected: Collected,
   parsers: readonly FormatParser[],
   limits: Limits,
 ): ParseContext {
+  const { member } = placement;
   return {
     member,
+    claims,
+    name: placement.name,
     depth,
     limits,
     finding(finding) {
@@ -178,7 +240,14 @@ function makeContext(
         });
         return "unknown";
       }
-      const format = await parseAs(memberSource, path, depth + 1, collected, parsers, limits, hint);
+      const format = await parseAs(
+        memberSource,
+        { member: path, name: memberName(name, placement.name), ...(hint !== undefined ? { hint } : {}) },
+        depth + 1,
+        collected,
+        parsers,
+        limits,
+      );
       collected.members.push({ path, format, size: memberSource.size });
       return format;
     },
@@ -186,6 +255,17 @@ function makeContext(
       collected.av = result;
     },
   };
+}
+
+/**
+ * The name a member's claim is read from: its own, except for the names containers make up:
+ * a decompressed stream (`[gzip]`) takes its file's name without the suffix, other made-up
+ * members (`<trailing data at 1234>`) claim nothing.
+ */
+function memberName(name: string, parentName: string | undefined): string | undefined {
+  if (name.startsWith("[")) return nameInsideCompressed(parentName);
+  if (name.startsWith("<")) return undefined;
+  return name;
 }
 
 function errorMessage(err: unknown): string {

@@ -1,14 +1,23 @@
+import { useState } from "preact/hooks";
 import { LocationProvider, useLocation } from "preact-iso";
+import type { NotificationItem } from "./api/types";
 import { AuthProvider, useAuth } from "./auth/auth";
+import { AdminPage } from "./pages/admin-page";
+import { AuditPage } from "./pages/audit-page";
 import { BlobPage } from "./pages/blob-page";
 import { CommitsPage } from "./pages/commits-page";
 import { DiscussionPage } from "./pages/discussion-page";
 import { HomePage } from "./pages/home-page";
 import { NotFoundPage } from "./pages/not-found-page";
+import { OrgSettingsPage } from "./pages/org-settings-page";
 import { PullsPage } from "./pages/pulls-page";
+import { SecurityPage } from "./pages/security-page";
 import { SignInPage } from "./pages/sign-in-page";
+import { SignUpPage } from "./pages/sign-up-page";
+import { TokensPage } from "./pages/tokens-page";
 import { TreePage } from "./pages/tree-page";
 import { type Page, parsePage } from "./routes";
+import { useLoad } from "./use-load";
 
 /** The whole app: location (links are handled in the page, no reloads), the viewer, the layout. */
 export function App() {
@@ -30,6 +39,7 @@ function Layout() {
         Skip to content
       </a>
       <SiteHeader current={url} />
+      <Notifications />
       <main id="main" tabIndex={-1}>
         <PageFor page={page} key={url} />
       </main>
@@ -50,6 +60,20 @@ function PageFor(props: { page: Page }) {
       return <HomePage />;
     case "sign-in":
       return <SignInPage />;
+    case "sign-up":
+      return <SignUpPage />;
+    case "settings":
+      return page.section === "tokens" ? (
+        <TokensPage />
+      ) : page.section === "security" ? (
+        <SecurityPage />
+      ) : page.section === "audit-log" ? (
+        <AuditPage />
+      ) : (
+        <AdminPage />
+      );
+    case "org-settings":
+      return <OrgSettingsPage org={page.org} />;
     case "tree":
       return <TreePage id={page.id} rev={page.rev} path={page.path} />;
     case "blob":
@@ -75,7 +99,7 @@ function SiteHeader(props: { current: string }) {
       <nav aria-label="Account">
         {auth.user ? (
           <span class="account">
-            Signed in as <strong>{auth.user.name}</strong>{" "}
+            Signed in as <strong>{auth.user.name}</strong> <a href="/settings/tokens">Settings</a>{" "}
             <button type="button" class="link-button" onClick={() => auth.signOut()}>
               Sign out
             </button>
@@ -85,5 +109,37 @@ function SiteHeader(props: { current: string }) {
         )}
       </nav>
     </header>
+  );
+}
+
+/** Messages for the signed-in user (a leaked token was revoked), until dismissed. */
+function Notifications() {
+  const { api, viewer } = useAuth();
+  const [version, setVersion] = useState(0);
+  const notes = useLoad(
+    (signal) =>
+      viewer ? api.getJson<NotificationItem[]>("/api/settings/notifications", signal) : Promise.resolve([]),
+    [viewer, version],
+  );
+  if (notes.state !== "done" || notes.data.length === 0) return null;
+  return (
+    <section class="notifications" aria-label="Notifications">
+      {notes.data.map((n) => (
+        <p key={n.id} class="notice notification">
+          {n.message}{" "}
+          <button
+            type="button"
+            class="link-button"
+            onClick={() =>
+              api
+                .send("POST", `/api/settings/notifications/${n.id}/dismiss`)
+                .then(() => setVersion(version + 1))
+            }
+          >
+            Dismiss
+          </button>
+        </p>
+      ))}
+    </section>
   );
 }

@@ -31,6 +31,10 @@ describe("parsePage", () => {
   it("parses the Hub's page routes", () => {
     expect(parsePage("/")).toEqual({ name: "home" });
     expect(parsePage("/sign-in")).toEqual({ name: "sign-in" });
+    expect(parsePage("/sign-up")).toEqual({ name: "sign-up" });
+    expect(parsePage("/settings/tokens")).toEqual({ name: "settings", section: "tokens" });
+    expect(parsePage("/organizations/acme/settings")).toEqual({ name: "org-settings", org: "acme" });
+    expect(parsePage("/settings/nope")).toEqual({ name: "not-found" });
     expect(parsePage("/acme/bert")).toEqual({ name: "tree", id: model, rev: undefined, path: "" });
     expect(parsePage("/acme/bert/")).toEqual({ name: "tree", id: model, rev: undefined, path: "" });
     expect(parsePage("/acme/bert/tree/main")).toEqual({ name: "tree", id: model, rev: "main", path: "" });

@@ -17,6 +17,9 @@ export interface RepoId {
 export type Page =
   | { name: "home" }
   | { name: "sign-in" }
+  | { name: "sign-up" }
+  | { name: "settings"; section: SettingsSection }
+  | { name: "org-settings"; org: string }
   | { name: "tree"; id: RepoId; rev: string | undefined; path: string }
   | { name: "blob"; id: RepoId; rev: string; path: string }
   | { name: "commits"; id: RepoId; rev: string | undefined }
@@ -25,7 +28,11 @@ export type Page =
   | { name: "not-found" };
 
 /** First path segments that are never a namespace (the hub's own routes). */
-const RESERVED = new Set(["api", "assets", "datasets", "sign-in"]);
+const RESERVED = new Set(["api", "assets", "datasets", "sign-in", "sign-up", "settings", "organizations"]);
+
+/** The account settings pages, at `/settings/{section}`. */
+export type SettingsSection = "tokens" | "security" | "audit-log" | "admin";
+const SETTINGS_SECTIONS: ReadonlySet<string> = new Set(["tokens", "security", "audit-log", "admin"]);
 
 /**
  * Parses a pathname (still percent-encoded, as `location.pathname`) into a page. Each segment is
@@ -41,6 +48,13 @@ export function parsePage(pathname: string): Page {
   }
   if (segments.length === 0) return { name: "home" };
   if (segments.length === 1 && segments[0] === "sign-in") return { name: "sign-in" };
+  if (segments.length === 1 && segments[0] === "sign-up") return { name: "sign-up" };
+  if (segments.length === 2 && segments[0] === "settings" && SETTINGS_SECTIONS.has(segments[1] ?? "")) {
+    return { name: "settings", section: segments[1] as SettingsSection };
+  }
+  if (segments.length === 3 && segments[0] === "organizations" && segments[2] === "settings" && segments[1]) {
+    return { name: "org-settings", org: segments[1] };
+  }
   let kind: RepoKind = "model";
   if (segments[0] === "datasets") {
     kind = "dataset";

@@ -12,6 +12,9 @@ import { buildZip } from "../../scanner/src/formats/test-helpers/zip-writer";
 import { launchChromium } from "./browser";
 import { dangerousPickle, safePickle, suspiciousPickle } from "./pickles";
 
+/** The test users' password for the pages. */
+const PASSWORD = "a long test password";
+
 /** A Hugging Face token that passes the secrets check's format checks (made up, never valid). */
 const TOKEN = "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";
 
@@ -66,8 +69,8 @@ describe("the hub's web pages in Chromium", () => {
     } finally {
       process.env.NODE_ENV = nodeEnv;
     }
-    alice = await createUser(dataDir, "alice", "acme");
-    bob = await createUser(dataDir, "bob");
+    alice = await createUser(dataDir, "alice", "acme", { password: PASSWORD });
+    bob = await createUser(dataDir, "bob", undefined, { password: PASSWORD });
     hub = await startHub({ host: "127.0.0.1", port: 0, dataDir, scanThreads: 1, webDir });
     const hubUrl = hub.url;
     await createRepo({ repo: "alice/mixed", accessToken: alice, hubUrl });
@@ -156,9 +159,15 @@ describe("the hub's web pages in Chromium", () => {
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
-  async function open(path: string, token?: string, options: { bypassCSP?: boolean } = {}): Promise<Page> {
+  /** Opens `path` in a new browser context, signed in as `user` (its session cookie) when given. */
+  async function open(path: string, user?: string, options: { bypassCSP?: boolean } = {}): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
-    if (token) await context.addInitScript((t) => localStorage.setItem("modelgate.token", t), token);
+    if (user) {
+      const res = await context.request.post(`${hub.url}/api/auth/sign-in`, {
+        data: { username: user, password: PASSWORD },
+      });
+      expect(res.status()).toBe(200);
+    }
     const page = await context.newPage();
     page.on("pageerror", (err) => {
       throw err;
@@ -368,7 +377,7 @@ describe("the hub's web pages in Chromium", () => {
       .toContain("Repository not found");
     await anonymous.context().close();
 
-    const outsider = await open("/", bob);
+    const outsider = await open("/", "bob");
     await poll(() => outsider.locator(".account").innerText()).toContain("bob");
     await poll(() => outsider.locator(".repo-card").count()).toBe(4);
     expect(await outsider.locator(".repo-list").innerText()).not.toContain("secret-model");
@@ -376,7 +385,8 @@ describe("the hub's web pages in Chromium", () => {
 
     // Sign in through the form, as a person would.
     const member = await open("/sign-in");
-    await member.getByLabel("Access token").fill(alice);
+    await member.getByLabel("User name").fill("alice");
+    await member.getByLabel("Password").fill(PASSWORD);
     await member.getByRole("button", { name: "Sign in" }).click();
     await member.waitForURL(`${hub.url}/`);
     const card = member.locator(".repo-card", { hasText: "acme/secret-model" });
@@ -433,7 +443,7 @@ describe("the hub's web pages in Chromium", () => {
       ["/alice/mixed", ".files .badge"],
       ["/alice/mixed/blob/main/pytorch_model.bin", ".imports"],
       ["/alice/mixed/commits/main", ".commit-title"],
-      ["/sign-in", "#token-input"],
+      ["/sign-in", "#password-input"],
       ["/nobody/nothing", ".notice-error"],
     ];
     for (const [path, ready] of pages) await expectAccessible(path, ready);

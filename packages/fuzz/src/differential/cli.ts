@@ -47,7 +47,9 @@ for (const c of summary.controls)
   console.log(`  ${c.verdict.padEnd(10)} ${c.name}: ${c.ran.join(", ") || "none"}`);
 console.log(
   `${summary.mutants} mutants in ${Math.round((Date.now() - started) / 1000)} s; scanned ${JSON.stringify(summary.verdicts)}; ` +
-    `${summary.loaded} loaded (not dangerous); ${summary.timeouts} loads timed out; ${summary.bypasses.length} bypasses`,
+    `${summary.loaded} loaded (not dangerous); ${summary.timeouts} loads timed out; ${summary.bypasses.length} bypasses ` +
+    `(${summary.bypasses.filter((b) => b.verdict === "safe" || b.verdict === "suspicious").length} scanned safe or suspicious, ` +
+    `${summary.bypasses.filter((b) => b.verdict === "error").length} error)`,
 );
 for (const b of summary.bypasses)
   console.log(

@@ -44,6 +44,7 @@ const MEMO_PUTS = new Set([0x70, 0x71, 0x72, 0x94]); // p q r MEMOIZE
 const MEMO_GETS = new Set([0x67, 0x68, 0x6a]); // g h j
 const STOP = 0x2e;
 const FRAME = 0x95;
+const STRING = 0x53;
 const PROTO = 0x80;
 const HIGHEST_PROTOCOL = 5;
 const MAX_STREAMS = 32;
@@ -94,6 +95,7 @@ function walkStream(bytes: Uint8Array, start: Start, next: Start[]): PayloadImpo
     if (!imports && !depth.apply(code)) return undefined;
     if (MEMO_GETS.has(code) && !memoKeys.has(op.int ?? Number(op.text))) return undefined;
     if (code === PROTO && (op.int ?? 0) > HIGHEST_PROTOCOL) return undefined; // "unsupported pickle protocol"
+    if (code === STRING && !isQuoted(op.text ?? "")) return undefined; // "the STRING opcode argument must be quoted"
     if (code === FRAME) {
       frameEnd = op.end + (op.int ?? 0);
       continue;
@@ -131,7 +133,7 @@ function walkStream(bytes: Uint8Array, start: Start, next: Start[]): PayloadImpo
     if (MEMO_GETS.has(code)) {
       recent.push(memo.get(op.int ?? Number(op.text)));
     } else if (STRING_PUSHES.has(code) && op.text !== undefined) {
-      recent.push(code === 0x53 ? unquote(op.text) : op.text);
+      recent.push(code === STRING ? unquote(op.text) : op.text);
     } else {
       recent.push(undefined);
     }
@@ -139,8 +141,13 @@ function walkStream(bytes: Uint8Array, start: Start, next: Start[]): PayloadImpo
   }
 }
 
-/** STRING's argument is a quoted Python literal: 'os' or "os". */
+/** STRING's argument is a quoted Python literal, 'os' or "os" (trailing white space is ignored). */
+function isQuoted(text: string): boolean {
+  const t = text.trimEnd();
+  const q = t[0];
+  return t.length >= 2 && (q === "'" || q === '"') && t.endsWith(q);
+}
+
 function unquote(text: string): string {
-  const q = text[0];
-  return (q === "'" || q === '"') && text.endsWith(q) && text.length >= 2 ? text.slice(1, -1) : text;
+  return text.trimEnd().slice(1, -1);
 }

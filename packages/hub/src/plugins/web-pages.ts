@@ -73,6 +73,9 @@ export async function webPagesPlugin(app: FastifyInstance, webDir: string | unde
   };
   app.get("/", sendIndex);
   app.get("/sign-in", sendIndex);
+  app.get("/sign-up", sendIndex);
+  app.get("/settings/:section", sendIndex);
+  app.get("/organizations/:org/settings", sendIndex);
   for (const t of REPO_TYPE_ROUTES) {
     for (const route of PAGE_ROUTES) app.get(`${t.web}${route}`, sendIndex);
   }

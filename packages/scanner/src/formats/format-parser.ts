@@ -33,6 +33,13 @@ export interface TextFragment {
 export interface ParseContext {
   /** Path of the current source inside the top-level file (`archive/data.pkl`), undefined at top level. */
   readonly member: string | undefined;
+  /**
+   * The format this source's name (or its container) says it is (`formatClaimedBy`): a parser that
+   * declines content it was named for reports it as malformed instead of passing it on.
+   */
+  readonly claims: FormatId | undefined;
+  /** The file's or member's name (`tokenizer_config.json`), for formats whose files are known by name. */
+  readonly name: string | undefined;
   /** Container nesting depth (0 at top level). */
   readonly depth: number;
   readonly limits: Limits;

@@ -23,6 +23,17 @@ const RULES_OF_CHECKS: Readonly<Record<string, RuleInfo>> = {
     severity: "error",
     meaning: "A format parser failed on the file or member, so what it holds was not analysed.",
   },
+  "format/not-as-named": {
+    check: "format",
+    severity: "error",
+    meaning:
+      "The file is named for a format whose loader accepts nothing else (`.safetensors`) but is not one (empty, or another format); its content is still analysed as what it is.",
+  },
+  "text/git-lfs-pointer": {
+    check: "format",
+    severity: "info",
+    meaning: "A Git LFS pointer: the large file it stands for is not here and was not scanned.",
+  },
   "pickle/check-failed": {
     check: "pickle",
     severity: "error",
@@ -279,7 +290,17 @@ const RULES_OF_CHECKS: Readonly<Record<string, RuleInfo>> = {
     severity: "error",
     meaning: 'The header does not start with "{".',
   },
-  "safetensors/header-json": { check: "format", severity: "error", meaning: "The header is not valid JSON." },
+  "safetensors/header-json": {
+    check: "format",
+    severity: "error",
+    meaning:
+      "The header is not valid JSON, or not a JSON object (reported for files named `.safetensors`; other content is left to other formats).",
+  },
+  "safetensors/too-short": {
+    check: "format",
+    severity: "error",
+    meaning: "A file named `.safetensors` is shorter than the 8-byte header length.",
+  },
   "safetensors/duplicate-key": {
     check: "format",
     severity: "error",
@@ -369,6 +390,33 @@ const RULES_OF_CHECKS: Readonly<Record<string, RuleInfo>> = {
     check: "format",
     severity: "error",
     meaning: "The GGUF header ends past the end of the file.",
+  },
+  "text/chat-template-dunder": {
+    check: "format",
+    severity: "dangerous",
+    meaning:
+      "A chat template in a text file (tokenizer_config.json, chat_template.jinja/.json, processor configs, *chat*.jinja/.j2) reaches a Python special name, written out or assembled from literals, to escape the Jinja sandbox.",
+  },
+  "text/chat-template-os-call": {
+    check: "format",
+    severity: "dangerous",
+    meaning:
+      "A chat template in a text file calls a function that reaches the operating system or runs code.",
+  },
+  "text/chat-template-computed-attr": {
+    check: "format",
+    severity: "suspicious",
+    meaning: "A chat template in a text file reads an attribute whose name is computed at render time.",
+  },
+  "text/chat-template-too-large": {
+    check: "format",
+    severity: "error",
+    meaning: "A chat template in a text file is larger than the checker's bound; it was not checked.",
+  },
+  "text/chat-template-unparsed": {
+    check: "format",
+    severity: "error",
+    meaning: "A chat template in a text file could not be parsed, so it was not checked.",
   },
   "gguf/template-dunder": {
     check: "format",

@@ -4,11 +4,13 @@ import { ApiClient, ApiError, MAX_PAGES, nextLink } from "./api-client";
 interface Seen {
   url: string;
   auth: string | null;
+  csrf?: string | null;
 }
 
 function fakeFetch(seen: Seen[], respond: (url: string) => Response) {
   return async (url: string, init?: RequestInit) => {
-    seen.push({ url, auth: new Headers(init?.headers).get("authorization") });
+    const headers = new Headers(init?.headers);
+    seen.push({ url, auth: headers.get("authorization"), csrf: headers.get("x-csrf-token") });
     return respond(url);
   };
 }
@@ -16,14 +18,17 @@ function fakeFetch(seen: Seen[], respond: (url: string) => Response) {
 const id = { kind: "model", ns: "acme", repo: "bert" } as const;
 
 describe("ApiClient", () => {
-  it("sends the token as the Hugging Face clients do, and nothing when anonymous", async () => {
+  it("sends no credential of its own: the session cookie goes by itself, the CSRF token only on changes", async () => {
     const seen: Seen[] = [];
     const ok = () => Response.json({ name: "alice", orgs: [] });
-    await new ApiClient("hf_abc", fakeFetch(seen, ok)).whoami();
+    const client = new ApiClient("csrf-123", fakeFetch(seen, ok));
+    await client.whoami();
+    await client.send("POST", "/api/settings/tokens", { displayName: "x", role: "read" });
     await new ApiClient(undefined, fakeFetch(seen, ok)).repoInfo(id, undefined);
     expect(seen).toEqual([
-      { url: "/api/whoami-v2", auth: "Bearer hf_abc" },
-      { url: "/api/models/acme/bert?securityStatus=true", auth: null },
+      { url: "/api/whoami-v2", auth: null, csrf: null },
+      { url: "/api/settings/tokens", auth: null, csrf: "csrf-123" },
+      { url: "/api/models/acme/bert?securityStatus=true", auth: null, csrf: null },
     ]);
   });
 

@@ -8,6 +8,7 @@ import type {
   RepoInfo,
   RepoListItem,
   RepoRefs,
+  SessionInfo,
   TreeEntry,
   WhoAmI,
 } from "./types";
@@ -17,6 +18,8 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** The hub's `X-Error-Code` (e.g. `TwoFactorRequired`). */
+    readonly code?: string,
   ) {
     super(message);
     this.name = "ApiError";
@@ -29,14 +32,34 @@ export const MAX_PAGES = 20;
 type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
 
 /**
- * The hub's JSON API as the pages use it. `token` (a Hub access token) goes in `Authorization:
- * Bearer`, exactly as the Hugging Face clients send it; without it the caller is anonymous.
+ * The hub's JSON API as the pages use it. The page session travels in its HttpOnly cookie (page
+ * scripts never see it); state-changing requests carry the session's CSRF token in `X-CSRF-Token`.
  */
 export class ApiClient {
   constructor(
-    private readonly token: string | undefined,
+    private readonly csrf: string | undefined,
     private readonly fetchImpl: Fetch = (input, init) => fetch(input, init),
   ) {}
+
+  /** Who is signed in (with the CSRF token), or `{signedIn: false}`. */
+  session(signal?: AbortSignal): Promise<SessionInfo> {
+    return this.json("/api/auth/session", signal);
+  }
+
+  /** Sends a JSON body with `method` and returns the JSON answer. */
+  async send<T>(method: "POST" | "PUT" | "DELETE", url: string, body: unknown = {}): Promise<T> {
+    const response = await this.request(url, {
+      method,
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    return (await response.json()) as T;
+  }
+
+  /** A GET answered with JSON. */
+  getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
+    return this.json(url, signal);
+  }
 
   /** The signed-in user, or throws `ApiError(401)` for a bad token. */
   whoami(signal?: AbortSignal): Promise<WhoAmI> {
@@ -116,7 +139,7 @@ export class ApiClient {
     return this.json(`${apiRepo(id)}/discussions/${num}/files`, signal);
   }
 
-  /** Downloads a file with the token (private repositories: a plain link cannot carry it). */
+  /** Downloads a file (with the session cookie, as any same-origin request). */
   async download(url: string, signal?: AbortSignal): Promise<Blob> {
     return (await this.get(url, signal)).blob();
   }
@@ -132,9 +155,13 @@ export class ApiClient {
   private async request(url: string, init: RequestInit): Promise<Response> {
     const headers = new Headers(init.headers);
     headers.set("accept", "application/json");
-    if (this.token) headers.set("authorization", `Bearer ${this.token}`);
+    const method = (init.method ?? "GET").toUpperCase();
+    if (this.csrf && method !== "GET" && method !== "HEAD") headers.set("x-csrf-token", this.csrf);
     const response = await this.fetchImpl(url, { ...init, headers });
-    if (!response.ok) throw new ApiError(response.status, await errorMessage(response));
+    if (!response.ok) {
+      const code = response.headers.get("x-error-code") ?? undefined;
+      throw new ApiError(response.status, await errorMessage(response), code);
+    }
     return response;
   }
 }

@@ -118,3 +118,50 @@ export interface WhoAmI {
   orgs: { name: string }[];
   auth?: { accessToken?: { displayName?: string; role?: string } };
 }
+
+/** `GET /api/auth/session` (and the answer of a sign-in). */
+export type SessionInfo =
+  | { signedIn: false }
+  | {
+      signedIn: true;
+      name: string;
+      fullname: string;
+      isAdmin: boolean;
+      twoFactor: boolean;
+      orgs: { name: string; role: string }[];
+      orgsRequiring2fa: string[];
+      csrfToken: string;
+    };
+
+/** A token as `GET /api/settings/tokens` lists it. */
+export interface TokenItem {
+  id: string;
+  displayName: string;
+  role: "read" | "write" | "fineGrained";
+  createdAt: string;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+  revokedReason?: string;
+  fineGrained?: { scoped: { entity: { type: string; name: string }; permissions: string[] }[] };
+  /** Only in the answer that creates it. */
+  token?: string;
+}
+
+/** An audit log entry. */
+export interface AuditItem {
+  id: number;
+  kind: string;
+  actor: string | null;
+  address: string | null;
+  createdAt: string;
+  detail: Record<string, unknown>;
+}
+
+/** A notification for the signed-in user. */
+export interface NotificationItem {
+  id: number;
+  kind: string;
+  message: string;
+  createdAt: string;
+}

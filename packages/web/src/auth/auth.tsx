@@ -1,20 +1,39 @@
 import { type ComponentChildren, createContext } from "preact";
 import { useContext, useEffect, useMemo, useState } from "preact/hooks";
-import { ApiClient, ApiError } from "../api/api-client";
-import type { WhoAmI } from "../api/types";
+import { ApiClient } from "../api/api-client";
+import type { SessionInfo } from "../api/types";
 
-/** Where the token is kept between visits (this origin only; the pages render no HTML from data). */
-const TOKEN_KEY = "modelgate.token";
+/** The signed-in user as the pages know them. */
+export type SignedInUser = Extract<SessionInfo, { signedIn: true }>;
 
-/** The viewer: anonymous, or signed in with a Hub access token. */
+/** What a sign-in sends: name and password, and a TOTP or recovery code once 2FA is on. */
+export interface Credentials {
+  username: string;
+  password: string;
+  otp?: string;
+  recoveryCode?: string;
+}
+
+/**
+ * The viewer: anonymous, or signed in through a page session. The session lives in an HttpOnly
+ * cookie that page scripts cannot read; the pages hold only its CSRF token, in memory.
+ */
 export interface Auth {
-  token: string | undefined;
-  user: WhoAmI | undefined;
-  /** An API client that sends the token. */
+  user: SignedInUser | undefined;
+  /** Changes when the viewer changes (pages reload their data on it). */
+  viewer: string | undefined;
+  /** True until the first session check has answered. */
+  checking: boolean;
+  /** An API client that sends the session's CSRF token. */
   api: ApiClient;
-  /** Checks the token with `/api/whoami-v2` and keeps it; throws `ApiError` when it is refused. */
-  signIn(token: string): Promise<WhoAmI>;
-  signOut(): void;
+  /** Signs in; throws `ApiError` (401 `TwoFactorRequired` when a code is needed, 429 when rate limited). */
+  signIn(credentials: Credentials): Promise<SignedInUser>;
+  /** Signs up with an invitation. */
+  signUp(invitation: string, username: string, password: string): Promise<SignedInUser>;
+  /** Ends this session (`everywhere`: every session of the user). */
+  signOut(everywhere?: boolean): Promise<void>;
+  /** Reads the session again (after 2FA changes). */
+  refresh(): Promise<void>;
 }
 
 const AuthContext = createContext<Auth | undefined>(undefined);
@@ -26,59 +45,50 @@ export function useAuth(): Auth {
   return auth;
 }
 
-function storedToken(): string | undefined {
-  try {
-    return localStorage.getItem(TOKEN_KEY) ?? undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function storeToken(token: string | undefined): void {
-  try {
-    if (token === undefined) localStorage.removeItem(TOKEN_KEY);
-    else localStorage.setItem(TOKEN_KEY, token);
-  } catch {
-    // Storage disabled: the sign-in lasts for this page only.
-  }
-}
-
-/** Provides the viewer to the pages; a stored token that the hub now refuses is forgotten. */
+/** Provides the viewer to the pages, from the hub's session check. */
 export function AuthProvider(props: { children: ComponentChildren }) {
-  const [token, setToken] = useState<string | undefined>(storedToken);
-  const [user, setUser] = useState<WhoAmI | undefined>(undefined);
+  const [user, setUser] = useState<SignedInUser | undefined>(undefined);
+  const [checking, setChecking] = useState(true);
+
+  const load = async (signal?: AbortSignal) => {
+    const info = await new ApiClient(undefined).session(signal);
+    setUser(info.signedIn ? info : undefined);
+    setChecking(false);
+  };
 
   useEffect(() => {
-    if (!token || user) return;
     const controller = new AbortController();
-    new ApiClient(token).whoami(controller.signal).then(setUser, (err: unknown) => {
-      if (err instanceof ApiError && err.status === 401) {
-        storeToken(undefined);
-        setToken(undefined);
-      }
-    });
+    load(controller.signal).catch(() => setChecking(false));
     return () => controller.abort();
-  }, [token, user]);
+  }, []);
 
-  const auth = useMemo<Auth>(
-    () => ({
-      token,
+  const auth = useMemo<Auth>(() => {
+    const api = new ApiClient(user?.csrfToken);
+    return {
       user,
-      api: new ApiClient(token),
-      async signIn(candidate) {
-        const who = await new ApiClient(candidate).whoami();
-        storeToken(candidate);
-        setToken(candidate);
-        setUser(who);
-        return who;
+      viewer: user?.name,
+      checking,
+      api,
+      async signIn(credentials) {
+        const info = await api.send<SignedInUser>("POST", "/api/auth/sign-in", credentials);
+        setUser(info);
+        return info;
       },
-      signOut() {
-        storeToken(undefined);
-        setToken(undefined);
+      async signUp(invitation, username, password) {
+        const info = await api.send<SignedInUser>("POST", "/api/auth/sign-up", {
+          invitation,
+          username,
+          password,
+        });
+        setUser(info);
+        return info;
+      },
+      async signOut(everywhere = false) {
+        await api.send("POST", everywhere ? "/api/auth/sign-out-everywhere" : "/api/auth/sign-out");
         setUser(undefined);
       },
-    }),
-    [token, user],
-  );
+      refresh: () => load(),
+    };
+  }, [user, checking]);
   return <AuthContext.Provider value={auth}>{props.children}</AuthContext.Provider>;
 }

@@ -56,10 +56,10 @@ function revisionLabel(rev: string): string {
 }
 
 function RevisionPicker(props: { id: RepoId; rev: string; tab: "files" | "history" }) {
-  const { api, token } = useAuth();
+  const { api, viewer } = useAuth();
   const location = useLocation();
   const { id, rev } = props;
-  const refs = useLoad((signal) => api.refs(id, signal), [id.kind, id.ns, id.repo, token]);
+  const refs = useLoad((signal) => api.refs(id, signal), [id.kind, id.ns, id.repo, viewer]);
   const branches = refs.state === "done" ? refs.data.branches.map((b) => b.name) : [];
   const tags = refs.state === "done" ? (refs.data.tags ?? []).map((t) => t.name) : [];
   const known = [...branches, ...tags];

@@ -18,9 +18,9 @@ import { type Loaded, useLoad, useTitle } from "../use-load";
 export function BlobPage(props: { id: RepoId; rev: string; path: string }) {
   const { id, rev, path } = props;
   useTitle(`${shown(path)} · ${fullName(id)}`);
-  const { api, token } = useAuth();
-  const deps = [id.kind, id.ns, id.repo, rev, path, token];
-  const info = useLoad((signal) => api.repoInfo(id, rev, signal), [id.kind, id.ns, id.repo, rev, token]);
+  const { api, viewer } = useAuth();
+  const deps = [id.kind, id.ns, id.repo, rev, path, viewer];
+  const info = useLoad((signal) => api.repoInfo(id, rev, signal), [id.kind, id.ns, id.repo, rev, viewer]);
   const entry = useLoad(async (signal) => {
     const found = await api.pathInfo(id, rev, path, signal);
     if (!found) throw new ApiError(404, `no file ${path} at ${rev}`);

@@ -11,9 +11,9 @@ export function CommitsPage(props: { id: RepoId; rev: string | undefined }) {
   const { id } = props;
   const rev = props.rev ?? DEFAULT_BRANCH;
   useTitle(`History · ${fullName(id)}`);
-  const { api, token } = useAuth();
-  const info = useLoad((signal) => api.repoInfo(id, rev, signal), [id.kind, id.ns, id.repo, rev, token]);
-  const commits = useLoad((signal) => api.commits(id, rev, signal), [id.kind, id.ns, id.repo, rev, token]);
+  const { api, viewer } = useAuth();
+  const info = useLoad((signal) => api.repoInfo(id, rev, signal), [id.kind, id.ns, id.repo, rev, viewer]);
+  const commits = useLoad((signal) => api.commits(id, rev, signal), [id.kind, id.ns, id.repo, rev, viewer]);
   return (
     <>
       <RepoHeader id={id} rev={rev} info={info.state === "done" ? info.data : undefined} tab="history" />

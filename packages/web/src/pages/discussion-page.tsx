@@ -26,10 +26,10 @@ const STATUS_WORDS: Record<DiscussionDetails["status"], string> = {
 export function DiscussionPage(props: { id: RepoId; num: number }) {
   const { id, num } = props;
   useTitle(`#${num} · ${fullName(id)}`);
-  const { api, token } = useAuth();
+  const { api, viewer } = useAuth();
   const discussion = useLoad(
     (signal) => api.discussion(id, num, signal),
-    [id.kind, id.ns, id.repo, num, token],
+    [id.kind, id.ns, id.repo, num, viewer],
   );
   return (
     <>
@@ -64,10 +64,10 @@ export function DiscussionPage(props: { id: RepoId; num: number }) {
 
 function PullRequestFiles(props: { id: RepoId; details: DiscussionDetails }) {
   const { id, details } = props;
-  const { api, token } = useAuth();
+  const { api, viewer } = useAuth();
   const files = useLoad(
     (signal) => api.pullRequestFiles(id, details.num, signal),
-    [id.kind, id.ns, id.repo, details.num, token],
+    [id.kind, id.ns, id.repo, details.num, viewer],
   );
   const rev = prRevision(details.num);
   const conflicts = details.filesWithConflicts ?? [];

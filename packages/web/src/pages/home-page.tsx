@@ -18,7 +18,7 @@ interface Listed {
 /** Home: the repositories the viewer can see, with search and a security badge each; the drop zone. */
 export function HomePage() {
   useTitle("Repositories");
-  const { api, token } = useAuth();
+  const { api, viewer } = useAuth();
   const location = useLocation();
   const search = location.query.search ?? "";
   const [draft, setDraft] = useState(search);
@@ -33,7 +33,7 @@ export function HomePage() {
         }),
       );
     },
-    [search, token],
+    [search, viewer],
   );
 
   return (
@@ -81,8 +81,8 @@ export function HomePage() {
 
 function RepoCard(props: { listed: Listed }) {
   const { id, item } = props.listed;
-  const { api, token } = useAuth();
-  const info = useLoad((signal) => api.repoInfo(id, undefined, signal), [id.kind, id.ns, id.repo, token]);
+  const { api, viewer } = useAuth();
+  const info = useLoad((signal) => api.repoInfo(id, undefined, signal), [id.kind, id.ns, id.repo, viewer]);
   return (
     <li class="repo-card">
       <a class="repo-name" href={repoHref(id)}>

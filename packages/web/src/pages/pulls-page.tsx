@@ -12,8 +12,8 @@ import { DEFAULT_BRANCH } from "./tree-page";
 export function PullsPage(props: { id: RepoId }) {
   const { id } = props;
   useTitle(`Pull requests · ${fullName(id)}`);
-  const { api, token } = useAuth();
-  const pulls = useLoad((signal) => api.pullRequests(id, signal), [id.kind, id.ns, id.repo, token]);
+  const { api, viewer } = useAuth();
+  const pulls = useLoad((signal) => api.pullRequests(id, signal), [id.kind, id.ns, id.repo, viewer]);
   return (
     <>
       <RepoHeader id={id} rev={DEFAULT_BRANCH} info={undefined} tab="pulls" />
@@ -39,10 +39,10 @@ export function PullsPage(props: { id: RepoId }) {
 
 function PullRow(props: { id: RepoId; pr: DiscussionItem }) {
   const { id, pr } = props;
-  const { api, token } = useAuth();
+  const { api, viewer } = useAuth();
   const files = useLoad(
     (signal) => api.pullRequestFiles(id, pr.num, signal),
-    [id.kind, id.ns, id.repo, pr.num, token],
+    [id.kind, id.ns, id.repo, pr.num, viewer],
   );
   return (
     <li class="pull">

@@ -22,11 +22,11 @@ export function TreePage(props: { id: RepoId; rev: string | undefined; path: str
   const { id, path } = props;
   const rev = props.rev ?? DEFAULT_BRANCH;
   useTitle(path ? `${shown(path)} · ${fullName(id)}` : fullName(id));
-  const { api, token } = useAuth();
-  const info = useLoad((signal) => api.repoInfo(id, rev, signal), [id.kind, id.ns, id.repo, rev, token]);
+  const { api, viewer } = useAuth();
+  const info = useLoad((signal) => api.repoInfo(id, rev, signal), [id.kind, id.ns, id.repo, rev, viewer]);
   const tree = useLoad(
     (signal) => api.tree(id, rev, path, signal),
-    [id.kind, id.ns, id.repo, rev, path, token],
+    [id.kind, id.ns, id.repo, rev, path, viewer],
   );
   const repoInfo = info.state === "done" ? info.data : undefined;
 

@@ -325,6 +325,14 @@ const CASES: Record<string, Case> = {
       // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell-style placeholder the detectors must ignore
       "SECRET_KEY=${SECRET_KEY}",
       "api_key: YOUR_API_KEY_HERE",
+      // Code and documentation from CPython's and PyTorch's own sources (real-file corpus):
+      "            token.address = self._token.address",
+      "            token = self._NULL_SENTINEL",
+      "        self.token = self._make_token()",
+      "authinfo.add_password(realm='PDQ Application',\n                      passwd='geheim$parole')",
+      `api_key: settings.OPENAI_API_KEY`,
+      "      onresumptiontoken: options2?.onresumptiontoken",
+      '      botToken: "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11",',
     ],
   },
 };

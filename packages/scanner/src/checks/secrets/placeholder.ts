@@ -15,13 +15,15 @@ const REPEATED_RUN = /(.)\1{6}/;
 const SEQUENCES = /0123456|1234567|abcdefg|ABCDEFG|qwerty|QWERTY|asdfgh/;
 
 /**
- * Known public example credentials: AWS's documented example key pair and the Azure storage
- * emulator's account key. Compared exactly, after the pattern matched.
+ * Known public example credentials: AWS's documented example key pair, the Azure storage
+ * emulator's account key and the bot token of Telegram's Bot API documentation (copied into many
+ * libraries' docs). Compared exactly, after the pattern matched.
  */
 const KNOWN_EXAMPLES = new Set([
   ["AKIAIOSFODNN7", "EXAMPLE"].join(""),
   ["wJalrXUtnFEMI/K7MDENG/bPxRfiCY", "EXAMPLEKEY"].join(""),
   ["Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq", "/K1SZFPTOtr/KBHBeksoGMGw=="].join(""),
+  ["123456:ABC-DEF1234ghIkl", "-zyx57W2v1u123ew11"].join(""),
 ]);
 
 /**

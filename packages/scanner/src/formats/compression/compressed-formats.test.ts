@@ -129,3 +129,19 @@ describe("compressed files", () => {
     expect(report.format).toBe("text");
   });
 });
+
+describe("compressed text", () => {
+  it("reads a gzip-compressed changelog that starts with an opcode byte as text", async () => {
+    const changelog = ascii(
+      "Debian changes (2.1-3) unstable; urgency=medium\n\n  * Fix the build.\n\n -- A Maintainer <a@example.org>\n",
+    );
+    const r = await scanSource(new MemorySource(gzip(changelog)), "changelog.Debian.gz");
+    expect(r).toMatchObject({ format: "gzip", verdict: "safe" });
+    expect(r.members).toEqual([{ path: "[gzip]", format: "text", size: changelog.length }]);
+  });
+
+  it("keeps a gzip-compressed broken pickle named as a pickle an error", async () => {
+    const r = await scanSource(new MemorySource(gzip(ascii("class Foo(Exception):\n"))), "model.pkl.gz");
+    expect(r).toMatchObject({ format: "gzip", verdict: "error" });
+  });
+});

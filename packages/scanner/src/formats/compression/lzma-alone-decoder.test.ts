@@ -258,3 +258,22 @@ describe("lzmaWindowSize", () => {
     expect(lzmaWindowSize({ properties: 0x5d, dictionarySize: threeGiB, size: 100 }, 1 << 20)).toBe(101);
   });
 });
+
+describe("bytes that only look like an lzma header", () => {
+  // A MATLAB v4 file (scipy's test_mat4_le_floats.mat): its first 14 bytes pass liblzma's own
+  // plausibility test (properties 0, a 1-byte dictionary, a 32 MiB size, then 0x00).
+  const mat4 = Uint8Array.from([
+    0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0x61, 0, 0x9a, 0x99, 0x99, 0x99, 0x99, 0x99,
+    0xb9, 0x3f, 0x33, 0x33, 0x33, 0x33, 0x33, 0x33, 0xf3, 0x3f,
+  ]);
+
+  it("leaves a file whose data does not decode to other formats, not a decompression bomb", async () => {
+    const report = await scanSource(new MemorySource(mat4), "test_mat4_le_floats.mat");
+    expect(report).toMatchObject({ format: "unknown", verdict: "safe" });
+  });
+
+  it("still reports the same bytes as a broken file when named as a pickle", async () => {
+    const report = await scanSource(new MemorySource(mat4), "model.joblib");
+    expect(report.verdict).toBe("error");
+  });
+});

@@ -85,7 +85,7 @@ export class LzmaAloneDecoder implements StreamDecoder {
         this.trailingBytes = endMarker ? 0 : left;
         break;
       }
-      this.checkDeclared(header, ratioCap);
+      this.checkDeclared(header);
       const end = this.decodeStream(input, at, header, Math.min(this.bounds.maxOutput, ratioCap), out);
       if (end === undefined) return; // cut short: `ended` stays false
       at = end;
@@ -95,18 +95,18 @@ export class LzmaAloneDecoder implements StreamDecoder {
     this.ended = true;
   }
 
-  private checkDeclared(header: LzmaAloneHeader, ratioCap: number): void {
+  /**
+   * A declared size over the output limit is refused before decoding. One beyond the compression
+   * ratio is only a claim: decoding stops at the ratio cap if the data really expands so far, and
+   * data that does not decode (a MATLAB file whose first bytes look like an lzma header) fails at
+   * once rather than being reported as a bomb.
+   */
+  private checkDeclared(header: LzmaAloneHeader): void {
     if (header.size === undefined) return;
     if (header.size > this.bounds.maxOutput) {
       throw new ContainerError(
         "container/decompressed-too-large",
         `lzma header declares ${header.size} decompressed bytes, more than the limit of ${this.bounds.maxOutput}`,
-      );
-    }
-    if (header.size > ratioCap) {
-      throw new ContainerError(
-        "container/compression-ratio",
-        `lzma header declares ${header.size} decompressed bytes, more than ${this.bounds.maxRatio} times the file: a decompression bomb`,
       );
     }
   }

@@ -7,6 +7,33 @@ export interface TemplateIssue {
   message: string;
 }
 
+/** The rule ids a template finding carries, per place templates live. */
+export interface TemplateRules {
+  readonly dunder: string;
+  readonly osCall: string;
+  readonly computedAttr: string;
+  readonly tooLarge: string;
+  readonly unparsed: string;
+}
+
+/** Rules for chat templates in GGUF metadata. */
+export const GGUF_TEMPLATE_RULES: TemplateRules = {
+  dunder: "gguf/template-dunder",
+  osCall: "gguf/template-os-call",
+  computedAttr: "gguf/template-computed-attr",
+  tooLarge: "gguf/template-too-large",
+  unparsed: "gguf/template-unparsed",
+};
+
+/** Rules for chat templates in text files (tokenizer and processor configs, template files). */
+export const TEXT_TEMPLATE_RULES: TemplateRules = {
+  dunder: "text/chat-template-dunder",
+  osCall: "text/chat-template-os-call",
+  computedAttr: "text/chat-template-computed-attr",
+  tooLarge: "text/chat-template-too-large",
+  unparsed: "text/chat-template-unparsed",
+};
+
 /** Longest template parsed; real chat templates are a few KiB (CWE-400). */
 export const MAX_TEMPLATE_CHARS = 1024 * 1024;
 
@@ -49,12 +76,17 @@ const OS_CALLS = new Set([
  * `dangerous`; an `attr` filter whose name is computed at render time is `suspicious`. A template
  * the parser rejects cannot be checked and is an `error`.
  */
-export function findTemplateEscapes(jinja: typeof Jinja, template: string, where: string): TemplateIssue[] {
+export function findTemplateEscapes(
+  jinja: typeof Jinja,
+  template: string,
+  where: string,
+  rules: TemplateRules = GGUF_TEMPLATE_RULES,
+): TemplateIssue[] {
   const { parse, tokenize } = jinja;
   if (template.length > MAX_TEMPLATE_CHARS) {
     return [
       {
-        rule: "gguf/template-too-large",
+        rule: rules.tooLarge,
         severity: "error",
         message: `${where}: template of ${template.length} characters exceeds ${MAX_TEMPLATE_CHARS}; not checked`,
       },
@@ -66,7 +98,7 @@ export function findTemplateEscapes(jinja: typeof Jinja, template: string, where
   } catch (err) {
     return [
       {
-        rule: "gguf/template-unparsed",
+        rule: rules.unparsed,
         severity: "error",
         message: `${where}: the template could not be parsed (${err instanceof Error ? err.message.slice(0, 200) : "?"}), so it was not checked`,
       },
@@ -84,7 +116,7 @@ export function findTemplateEscapes(jinja: typeof Jinja, template: string, where
   while (stack.length > 0) {
     if (++visited > MAX_TEMPLATE_NODES) {
       add({
-        rule: "gguf/template-too-large",
+        rule: rules.tooLarge,
         severity: "error",
         message: `${where}: more than ${MAX_TEMPLATE_NODES} syntax nodes; not checked further`,
       });
@@ -100,17 +132,22 @@ export function findTemplateEscapes(jinja: typeof Jinja, template: string, where
       for (const item of node) stack.push(item);
       continue;
     }
-    examine(node as Record<string, unknown>, where, add);
+    examine(node as Record<string, unknown>, where, rules, add);
     for (const value of Object.values(node))
       if (typeof value === "object" && value !== null) stack.push(value);
   }
   return issues;
 }
 
-function examine(node: Record<string, unknown>, where: string, add: (issue: TemplateIssue) => void): void {
+function examine(
+  node: Record<string, unknown>,
+  where: string,
+  rules: TemplateRules,
+  add: (issue: TemplateIssue) => void,
+): void {
   if (node.type === "Identifier" && typeof node.value === "string" && DUNDER.test(node.value)) {
     add({
-      rule: "gguf/template-dunder",
+      rule: rules.dunder,
       severity: "dangerous",
       message: `${where}: the template uses ${q(node.value)}, a Python special name used to escape the Jinja sandbox`,
     });
@@ -118,16 +155,31 @@ function examine(node: Record<string, unknown>, where: string, add: (issue: Temp
     const value = decodeJinjaEscapes(node.value);
     if (DUNDER.test(value)) {
       add({
-        rule: "gguf/template-dunder",
+        rule: rules.dunder,
         severity: "dangerous",
         message: `${where}: the template holds the string ${q(value)}, a Python special name used to escape the Jinja sandbox`,
       });
     }
-  } else if (node.type === "CallExpression") {
+  } else if (
+    node.type === "BinaryExpression" ||
+    node.type === "FilterExpression" ||
+    node.type === "CallExpression"
+  ) {
+    // A string assembled from literals (`'_'*2 ~ 'class' ~ '_'*2`, `'{}{}'.format(...)`, `[...]|join`).
+    const built = foldString(node, 0);
+    if (built !== undefined && DUNDER.test(built)) {
+      add({
+        rule: rules.dunder,
+        severity: "dangerous",
+        message: `${where}: the template builds the string ${q(built)}, a Python special name used to escape the Jinja sandbox`,
+      });
+    }
+  }
+  if (node.type === "CallExpression") {
     const name = calleeName(node.callee);
     if (name !== undefined && OS_CALLS.has(name)) {
       add({
-        rule: "gguf/template-os-call",
+        rule: rules.osCall,
         severity: "dangerous",
         message: `${where}: the template calls ${q(name)}(...), which reaches the operating system or runs code`,
       });
@@ -138,7 +190,7 @@ function examine(node: Record<string, unknown>, where: string, add: (issue: Temp
       const args = Array.isArray(filter.args) ? (filter.args as Record<string, unknown>[]) : [];
       if (args[0]?.type !== "StringLiteral") {
         add({
-          rule: "gguf/template-computed-attr",
+          rule: rules.computedAttr,
           severity: "suspicious",
           message: `${where}: the template reads an attribute whose name is computed at render time (attr filter)`,
         });
@@ -154,10 +206,126 @@ function calleeName(callee: unknown): string | undefined {
   if (c.type === "Identifier" && typeof c.value === "string") return c.value;
   if (c.type === "MemberExpression") {
     const p = c.property as Record<string, unknown> | undefined;
-    if ((p?.type === "Identifier" || p?.type === "StringLiteral") && typeof p.value === "string")
-      return p.value;
+    if (p?.type === "Identifier" && typeof p.value === "string") return p.value;
+    return foldString(p, 0);
   }
   return undefined;
+}
+
+/** Longest string folded from a template's literals (CWE-400: `'_' * 10**9`). */
+const MAX_FOLDED_CHARS = 4096;
+
+/** Nesting followed while folding one expression (CWE-674). */
+const MAX_FOLD_DEPTH = 64;
+
+/**
+ * The string an expression always renders to when it is built from literals only (concatenation
+ * with `+` or `~`, repetition, `%` and `format`, the `join`, `lower`, `upper`, `replace`, `reverse`
+ * filters and methods), or undefined. How escapes are disguised: `'__cla' ~ 'ss__'`, `'_' * 2`,
+ * `['_', '_', 'globals', '_', '_']|join`, `'%sclass%s'|format('__', '__')`.
+ */
+function foldString(node: unknown, depth: number): string | undefined {
+  if (depth > MAX_FOLD_DEPTH || typeof node !== "object" || node === null) return undefined;
+  const n = node as Record<string, unknown>;
+  const bounded = (s: string | undefined) =>
+    s !== undefined && s.length <= MAX_FOLDED_CHARS ? s : undefined;
+  switch (n.type) {
+    case "StringLiteral":
+      return typeof n.value === "string" ? bounded(unescape(n.value)) : undefined;
+    case "IntegerLiteral":
+      return typeof n.value === "number" ? String(n.value) : undefined;
+    case "BinaryExpression": {
+      const op = (n.operator as { value?: unknown } | undefined)?.value;
+      const left = foldString(n.left, depth + 1);
+      if (op === "*") {
+        const right = n.right as Record<string, unknown> | undefined;
+        const times =
+          right?.type === "IntegerLiteral" && typeof right.value === "number" ? right.value : undefined;
+        if (
+          left === undefined ||
+          times === undefined ||
+          times < 0 ||
+          left.length * times > MAX_FOLDED_CHARS
+        ) {
+          return undefined;
+        }
+        return left.repeat(times);
+      }
+      const right = foldString(n.right, depth + 1);
+      if (left === undefined || right === undefined) return undefined;
+      if (op === "+" || op === "~") return bounded(left + right);
+      if (op === "%") return bounded(percentFormat(left, [right]));
+      return undefined;
+    }
+    case "FilterExpression": {
+      const filter = n.filter as Record<string, unknown> | undefined;
+      const name = filter?.type === "Identifier" ? filter.value : calleeName(filter?.callee);
+      const args = filter?.type === "CallExpression" && Array.isArray(filter.args) ? filter.args : [];
+      return bounded(applyStringOp(n.operand, String(name), args, depth));
+    }
+    case "CallExpression": {
+      const callee = n.callee as Record<string, unknown> | undefined;
+      const prop = callee?.property as Record<string, unknown> | undefined;
+      if (callee?.type !== "MemberExpression" || prop?.type !== "Identifier") return undefined;
+      const args = Array.isArray(n.args) ? n.args : [];
+      return bounded(applyStringOp(callee.object, String(prop.value), args, depth));
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** A string filter or method (`x|join`, `x.format(...)`) applied to a folded operand. */
+function applyStringOp(operand: unknown, name: string, args: unknown[], depth: number): string | undefined {
+  const folded = args.map((a) => foldString(a, depth + 1));
+  if (folded.some((a) => a === undefined)) return undefined;
+  const values = folded as string[];
+  if (name === "join") {
+    // `[...]|join(sep)`: the items are the operand.
+    const items = (operand as { type?: unknown; value?: unknown } | undefined)?.value;
+    if (Array.isArray(items)) {
+      const parts = items.map((i) => foldString(i, depth + 1));
+      if (parts.some((p) => p === undefined)) return undefined;
+      return parts.join(values[0] ?? "");
+    }
+    // `'sep'.join([...])`: the separator is the operand, the items the argument.
+    const sep = foldString(operand, depth + 1);
+    const list = (args[0] as { value?: unknown } | undefined)?.value;
+    if (sep === undefined || !Array.isArray(list)) return undefined;
+    const parts = list.map((i) => foldString(i, depth + 1));
+    return parts.some((p) => p === undefined) ? undefined : parts.join(sep);
+  }
+  const base = foldString(operand, depth + 1);
+  if (base === undefined) return undefined;
+  switch (name) {
+    case "lower":
+      return base.toLowerCase();
+    case "upper":
+      return base.toUpperCase();
+    case "reverse":
+      return [...base].reverse().join("");
+    case "replace":
+      return values.length >= 2 ? base.split(values[0] as string).join(values[1] as string) : undefined;
+    case "format":
+      return base.includes("{") ? braceFormat(base, values) : percentFormat(base, values);
+    default:
+      return undefined;
+  }
+}
+
+/** Python's `'%s' % x` for `%s` placeholders. */
+function percentFormat(template: string, values: readonly string[]): string {
+  let i = 0;
+  return template.replace(/%s/g, () => values[i++] ?? "");
+}
+
+/** Python's `'{}'.format(x)` for `{}` and `{0}` placeholders. */
+function braceFormat(template: string, values: readonly string[]): string {
+  let i = 0;
+  return template.replace(
+    /\{(\d*)\}/g,
+    (_m, index: string) => values[index === "" ? i++ : Number(index)] ?? "",
+  );
 }
 
 /** Decodes `\xNN`, `\uNNNN` and `\UNNNNNNNN` escapes Python's Jinja applies to string literals. */

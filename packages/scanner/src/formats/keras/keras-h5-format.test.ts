@@ -106,10 +106,19 @@ describe("Keras HDF5 models", () => {
     expect(report.findings.map((f) => f.rule)).toEqual(["hdf5/dense-attributes"]);
   });
 
-  it("fails closed on an HDF5 file behind a user block (signature at 512)", async () => {
+  it("reads an HDF5 file behind a user block (signature at 512, as MATLAB v7.3 writes) from its superblock", async () => {
     const inner = buildHdf5({ model_config: config([lambda]) });
     const bytes = new Uint8Array(512 + inner.length);
     bytes.set(inner, 512);
+    const report = await scan(bytes);
+    expect(report.findings.map((f) => f.rule)).toEqual(["keras/lambda-layer"]);
+    expect(report.verdict).toBe("dangerous");
+  });
+
+  it("fails closed on a user block whose superblock cannot be read", async () => {
+    const inner = buildHdf5({ model_config: config([lambda]) });
+    const bytes = new Uint8Array(512 + 16);
+    bytes.set(inner.subarray(0, 16), 512);
     const report = await scan(bytes);
     expect(report.findings.map((f) => f.rule)).toEqual(["hdf5/user-block"]);
     expect(report.verdict).toBe("error");

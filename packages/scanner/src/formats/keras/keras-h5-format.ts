@@ -1,4 +1,4 @@
-import type { ByteSource } from "../../reader/byte-source.js";
+import { type ByteSource, SliceSource } from "../../reader/byte-source.js";
 import type { FormatParser, ParseContext } from "../format-parser.js";
 import { NotThisFormatError } from "../not-this-format.js";
 import { hdf5SignatureOffset } from "./hdf5-signature.js";
@@ -16,22 +16,26 @@ export const kerasH5Format: FormatParser = {
   sniff: (head) => hdf5SignatureOffset(head) !== undefined,
   async parse(source: ByteSource, ctx: ParseContext) {
     const head = await source.read(0, 2056);
-    if (hdf5SignatureOffset(head) !== 0) {
+    // A user block (MATLAB v7.3 files have one of 512 bytes) puts the superblock further on, and
+    // HDF5 addresses count from it: the file is read from there.
+    const superblockAt = hdf5SignatureOffset(head) ?? 0;
+    const hdf5 =
+      superblockAt === 0 ? source : new SliceSource(source, superblockAt, source.size - superblockAt);
+    let root: Awaited<ReturnType<typeof readHdf5RootAttrs>>;
+    try {
+      root = await readHdf5RootAttrs(hdf5, ctx.limits.maxMemberBytes);
+    } catch (err) {
+      if (err instanceof Hdf5TooLargeError) {
+        ctx.finding({ check: "format", rule: "hdf5/too-large", severity: "error", message: err.message });
+        return;
+      }
+      if (superblockAt === 0) throw err;
       ctx.finding({
         check: "format",
         rule: "hdf5/user-block",
         severity: "error",
-        message:
-          "HDF5 file with a user block before its superblock: not supported, so its attributes were not checked",
+        message: `HDF5 file with a ${superblockAt}-byte user block whose superblock could not be read from there (${err instanceof Error ? err.message : String(err)}), so its attributes were not checked`,
       });
-      return;
-    }
-    let root: Awaited<ReturnType<typeof readHdf5RootAttrs>>;
-    try {
-      root = await readHdf5RootAttrs(source, ctx.limits.maxMemberBytes);
-    } catch (err) {
-      if (!(err instanceof Hdf5TooLargeError)) throw err;
-      ctx.finding({ check: "format", rule: "hdf5/too-large", severity: "error", message: err.message });
       return;
     }
     const { attrs } = root;

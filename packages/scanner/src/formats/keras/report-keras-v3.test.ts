@@ -9,6 +9,8 @@ function recordingContext() {
   const info: Record<string, unknown> = {};
   const ctx: ParseContext = {
     member: undefined,
+    claims: undefined,
+    name: undefined,
     depth: 0,
     limits: DEFAULT_LIMITS,
     finding: (f) => findings.push(f),

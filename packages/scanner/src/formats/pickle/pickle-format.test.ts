@@ -157,11 +157,103 @@ describe("not a pickle", () => {
     }
   });
 
-  it("takes a file that starts with a valid PROTO for a pickle, however short", async () => {
-    const r = await scanSource(new MemorySource(Uint8Array.of(0x80, 4, 0x95)), "x");
+  it("takes a file named as a pickle that starts with a valid PROTO for a broken pickle, however short", async () => {
+    const r = await scanSource(new MemorySource(Uint8Array.of(0x80, 4, 0x95)), "x.pkl");
     expect(r).toMatchObject({ format: "pickle", verdict: "error" });
     const bad = await scanSource(new MemorySource(Uint8Array.of(0x80, 9, 0x4e, 0x2e)), "x");
     expect(bad.format).not.toBe("pickle");
+  });
+
+  it("leaves bytes whose stream breaks before importing or calling anything to other formats", async () => {
+    // A Type 1 font (.pfb) starts with 0x80 0x01, a PROTO 1 the loader accepts; then it breaks.
+    const pfb = concat(
+      Uint8Array.of(0x80, 0x01, 0x8b, 0x05, 0, 0),
+      new TextEncoder().encode("%!PS-AdobeFont-1.0"),
+    );
+    const r = await scanSource(new MemorySource(pfb), "font.pfb");
+    expect(r).toMatchObject({ format: "unknown", verdict: "safe" });
+  });
+
+  it("reports random binary starting with EXT1/EXT2 (nothing registered to import) as unknown, not error", async () => {
+    let seed = 7;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed >>> 16;
+    };
+    const verdicts = new Set<string>();
+    for (let n = 0; n < 300; n++) {
+      const bytes = Uint8Array.from({ length: 512 }, () => next() & 0xff);
+      bytes[0] = n % 2 === 0 ? 0x82 : 0x83;
+      const r = await scanSource(new MemorySource(bytes), `random-${n}.dat`);
+      expect(r.format, `random file ${n}`).not.toBe("pickle");
+      verdicts.add(r.verdict);
+    }
+    expect([...verdicts]).toEqual(["safe"]);
+  });
+
+  it("reads repository text files that start with an opcode byte as text", async () => {
+    const files: Record<string, string> = {
+      "requirements.txt": "certifi==2023.7.22\ncharset-normalizer==3.2.0\nidna==3.4\n",
+      "config.yaml": "compute_environment: LOCAL_MACHINE\ndistributed_type: 'NO'\nmixed_precision: fp16\n",
+      "errors.py": "class Foo(Exception):\n    pass\n\n\nclass Bar(Foo):\n    pass\n",
+      "index.ts": "const x = 1;\nexport default x;\n",
+      "RelNotes.txt": "Git v2.11.3 Release Notes\n=========================\n\nFixes since v2.11.2\n",
+      "scheduler.cpp": "#include <vector>\n\tint main() { return 0; }\n",
+      changelog: "ca-certificates (20230311) unstable; urgency=medium\n\n  * Update\n",
+      NOTES: "(c) 2024 The Authors. 1. Do this. 2. Do that.\n",
+      "data.jsonl": '{"text": "hello"}\n{"text": "world"}\n',
+    };
+    for (const [name, text] of Object.entries(files)) {
+      const r = await scanSource(new MemorySource(new TextEncoder().encode(text)), name);
+      expect(r, name).toMatchObject({ format: "text", verdict: "safe", findings: [] });
+    }
+  });
+
+  it("keeps a protocol 0 pickle that is valid text and imports before it breaks", async () => {
+    const imports = await scanSource(
+      new MemorySource(new TextEncoder().encode("ccollections\nOrderedDict\n!\n")),
+      "notes.txt",
+    );
+    expect(imports).toMatchObject({ format: "pickle", verdict: "error" });
+    const payload = await scanSource(
+      new MemorySource(new TextEncoder().encode("cos\nsystem\n(S'id'\ntR!\n")),
+      "notes.txt",
+    );
+    expect(payload).toMatchObject({ format: "pickle", verdict: "dangerous" });
+  });
+
+  it("stops at the first import the loader cannot resolve: what follows never runs", async () => {
+    const text = "c!not a module\nname\ncos\nsystem\n(S'id'\ntR.";
+    const r = await scanSource(new MemorySource(new TextEncoder().encode(text)), "notes.txt");
+    expect(r).toMatchObject({ format: "text", verdict: "safe" });
+  });
+
+  it("reads a minified script whose first line is longer than any import name as text", async () => {
+    const js = `const __vite__mapDeps=(i,m=__vite__mapDeps,d=(m.f||(m.f=[${'"./a.js",'.repeat(2000)}])))=>i;\n`;
+    const r = await scanSource(new MemorySource(new TextEncoder().encode(js)), "uiMode.js");
+    expect(r).toMatchObject({ format: "text", verdict: "safe" });
+  });
+
+  it("keeps an import name too long to analyse a pickle error when it could be a module", async () => {
+    const text = `c${"a".repeat(5000)}\nsystem\n.`;
+    const r = await scanSource(new MemorySource(new TextEncoder().encode(text)), "notes.txt");
+    expect(r).toMatchObject({ format: "pickle", verdict: "error" });
+  });
+
+  it("reports text named as a pickle as a broken pickle", async () => {
+    const r = await scanSource(
+      new MemorySource(new TextEncoder().encode("class Foo(Exception):\n")),
+      "model.pkl",
+    );
+    expect(r).toMatchObject({ format: "pickle", verdict: "error" });
+  });
+
+  it("keeps a text pickle whose analysis reaches a bound (the loader would read on)", async () => {
+    const text = `(${"I1\n".repeat(50)}`;
+    const r = await scanSource(new MemorySource(new TextEncoder().encode(text)), "notes.txt", {
+      limits: { maxPickleOpcodes: 20 },
+    });
+    expect(r).toMatchObject({ format: "pickle", verdict: "error" });
   });
 
   it("accepts a well-formed pickle named like anything", async () => {

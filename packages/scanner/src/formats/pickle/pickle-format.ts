@@ -2,15 +2,16 @@ import { analysePickle } from "../../pickle/analyse-pickle.js";
 import { joblibInlineArrays } from "../../pickle/joblib-inline-arrays.js";
 import { HIGHEST_PROTOCOL, OPCODE_BY_BYTE } from "../../pickle/opcodes.js";
 import type { PickleAnalysis } from "../../pickle/types.js";
-import type { ByteSource } from "../../reader/byte-source.js";
-import type { FormatParser, ParseContext } from "../format-parser.js";
+import { type ByteSource, readFully } from "../../reader/byte-source.js";
+import { type FormatParser, type ParseContext, SNIFF_BYTES } from "../format-parser.js";
 import { NotThisFormatError } from "../not-this-format.js";
-
-/**
- * A stream that fails within this many opcodes, having imported and called nothing, is not taken
- * for a pickle (a text file that happens to start with an opcode byte): loading it does nothing.
- */
-const MIN_OPCODES_TO_BE_A_PICKLE = 4;
+import { looksLikeText } from "../text/text-format.js";
+import {
+  IMPORT_LINE_PROBE_BYTES,
+  importLineCannotResolve,
+  type StreamEffect,
+  streamEffect,
+} from "./loader-acts.js";
 
 /** True when a pickle loader would start executing these bytes as opcodes. */
 export function startsLikePickle(head: Uint8Array): boolean {
@@ -25,6 +26,12 @@ export function startsLikePickle(head: Uint8Array): boolean {
  * Plain pickle files (`.pkl`, uncompressed joblib, pickles inside containers). Every pickle stored
  * back to back is analysed (`pickle.load` called repeatedly reads them all), and bytes after the last
  * one are reported.
+ *
+ * A file is a pickle when a loader could take it for one. Bytes whose streams never import a name
+ * the loader could resolve nor call anything before the loader stops (a README whose first line
+ * breaks at its second letter, random data starting with an EXT opcode) are declined, and other
+ * formats (text, unknown) take them: when they are text, or when the first stream fails. A file
+ * named as a pickle (`.pkl`) is always reported as one, broken streams included.
  */
 export const pickleFormat: FormatParser = {
   id: "pickle",
@@ -33,6 +40,12 @@ export const pickleFormat: FormatParser = {
     await parsePickleStreams(source, ctx, 0);
   },
 };
+
+/** What following the streams of a file found, in order; reported once the file is known to be a pickle. */
+type StreamEvent =
+  | { kind: "stream"; analysis: PickleAnalysis; effect: StreamEffect }
+  | { kind: "trailing"; at: number }
+  | { kind: "too-many"; at: number };
 
 /**
  * Analyses back-to-back pickles in `source` from `start`; returns where the last one ended. Where a
@@ -44,50 +57,64 @@ export async function parsePickleStreams(
   ctx: ParseContext,
   start: number,
 ): Promise<number> {
+  const events: StreamEvent[] = [];
   const chains = [start];
   const seen = new Set<number>();
   let streams = 0;
   let last = start;
-  for (let chain = chains.shift(); chain !== undefined; chain = chains.shift()) {
+  follow: for (let chain = chains.shift(); chain !== undefined; chain = chains.shift()) {
     let pos = chain;
     for (let n = 0; pos < source.size && !seen.has(pos); n++) {
       seen.add(pos);
       if (streams++ >= ctx.limits.maxPicklesPerFile) {
-        ctx.finding({
-          check: "pickle",
-          rule: "pickle/too-many-streams",
-          severity: "error",
-          message: `more than ${ctx.limits.maxPicklesPerFile} pickle streams in one file; the rest was not analysed`,
-          location: { offset: pos },
-        });
-        return pos;
+        events.push({ kind: "too-many", at: pos });
+        last = pos;
+        break follow;
       }
       const analysis = await analyseWithJoblib(source, pos, ctx);
-      if (streams === 1 && start === 0 && looksAccidental(analysis)) {
-        throw new NotThisFormatError("not a pickle: the stream fails at once without doing anything");
-      }
-      if (n > 0 && looksAccidental(analysis)) {
-        ctx.finding({
-          check: "pickle",
-          rule: "pickle/trailing-data",
-          severity: "suspicious",
-          message: `${source.size - pos} bytes after the last pickle stream are not a pickle`,
-          location: { offset: pos },
-        });
+      const effect = await effectOf(source, analysis);
+      if (n > 0 && !effect.acts && effect.loaderFails) {
+        // A later `pickle.load` of these bytes fails before doing anything: data after the pickle.
+        events.push({ kind: "trailing", at: pos });
         break;
       }
-      ctx.pickle(analysis);
-      for (const s of analysis.strings) ctx.text({ text: s.value, kind: "pickle-string", offset: s.offset });
-      if (analysis.frameEnd !== undefined) {
-        reportStopInsideFrame(ctx, analysis.end, analysis.frameEnd);
-        chains.push(analysis.frameEnd);
-      }
+      events.push({ kind: "stream", analysis, effect });
+      if (analysis.frameEnd !== undefined) chains.push(analysis.frameEnd);
       pos = analysis.end;
       if (!analysis.complete) break;
     }
     if (chain === start) last = pos;
   }
+  if (start === 0 && ctx.claims !== "pickle" && (await harmlessNonPickle(source, events))) {
+    throw new NotThisFormatError("not a pickle: loading it stops before importing or calling anything");
+  }
+  for (const event of events) report(event, source, ctx);
   return last;
+}
+
+function report(event: StreamEvent, source: ByteSource, ctx: ParseContext): void {
+  if (event.kind === "too-many") {
+    ctx.finding({
+      check: "pickle",
+      rule: "pickle/too-many-streams",
+      severity: "error",
+      message: `more than ${ctx.limits.maxPicklesPerFile} pickle streams in one file; the rest was not analysed`,
+      location: { offset: event.at },
+    });
+  } else if (event.kind === "trailing") {
+    ctx.finding({
+      check: "pickle",
+      rule: "pickle/trailing-data",
+      severity: "suspicious",
+      message: `${source.size - event.at} bytes after the last pickle stream are not a pickle`,
+      location: { offset: event.at },
+    });
+  } else {
+    const { analysis } = event;
+    ctx.pickle(analysis);
+    for (const s of analysis.strings) ctx.text({ text: s.value, kind: "pickle-string", offset: s.offset });
+    if (analysis.frameEnd !== undefined) reportStopInsideFrame(ctx, analysis.end, analysis.frameEnd);
+  }
 }
 
 /**
@@ -106,15 +133,31 @@ export function reportStopInsideFrame(ctx: ParseContext, stopEnd: number, frameE
   });
 }
 
-function looksAccidental(a: PickleAnalysis): boolean {
-  // A PROTO opcode the loader accepted makes it a pickle however soon it breaks: no text starts so.
-  return (
-    !a.complete &&
-    a.protocol === undefined &&
-    a.imports.length === 0 &&
-    a.calls.length === 0 &&
-    a.opcodes < MIN_OPCODES_TO_BE_A_PICKLE
-  );
+/** `streamEffect`, looking at the import line itself when its name was too long to analyse. */
+async function effectOf(source: ByteSource, analysis: PickleAnalysis): Promise<StreamEffect> {
+  const effect = streamEffect(analysis);
+  if (effect.nameBoundAt === undefined) return effect;
+  const line = await readFully(source, effect.nameBoundAt, IMPORT_LINE_PROBE_BYTES);
+  return importLineCannotResolve(line) ? { acts: effect.acts, loaderFails: true } : effect;
+}
+
+/**
+ * True when no stream acts (imports a resolvable name, calls, or is dangerous) and loading the
+ * file does nothing: the first stream fails in the loader, or the file is text (a release note
+ * starting `Git v2.11.3` is a complete pickle of one float, then text). A stream that reached a
+ * bound of the analysis might act further on, so it keeps the file a pickle.
+ */
+async function harmlessNonPickle(source: ByteSource, events: readonly StreamEvent[]): Promise<boolean> {
+  const first = events[0];
+  if (first?.kind !== "stream") return false;
+  for (const event of events) {
+    if (event.kind !== "stream") continue;
+    const { analysis, effect } = event;
+    if (effect.acts) return false;
+    if (!analysis.complete && !effect.loaderFails) return false;
+  }
+  if (!first.analysis.complete) return true;
+  return looksLikeText(await readFully(source, 0, Math.min(source.size, SNIFF_BYTES)));
 }
 
 /**

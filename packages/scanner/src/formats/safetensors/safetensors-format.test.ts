@@ -326,3 +326,78 @@ describe("safetensors: hostile and broken headers", () => {
     });
   });
 });
+
+describe("safetensors: content decides, a name that claims the format makes a misfit an error", () => {
+  const encode = (text: string) => new TextEncoder().encode(text);
+
+  it("reads a Python file whose 9th byte is { as text, not as a safetensors header", async () => {
+    const report = await scanSource(
+      new MemorySource(encode('CONFIG = {"lr": 0.1, "epochs": 3}\n')),
+      "train.py",
+    );
+    expect(report).toMatchObject({ format: "text", verdict: "safe", findings: [] });
+  });
+
+  it("leaves a length and a header that is not JSON to other formats when the name claims nothing", async () => {
+    const bytes = buildSafetensors('{"a": }', 0);
+    const report = await scanSource(new MemorySource(bytes), "weights.bin");
+    expect(report.format).not.toBe("safetensors");
+    expect(report.verdict).toBe("safe");
+  });
+
+  it("reports a .safetensors file shorter than the 8-byte length as malformed", async () => {
+    const report = await scan(Uint8Array.of(1, 2, 3, 4, 5));
+    expect(report).toMatchObject({ format: "safetensors", verdict: "error" });
+    expect(rules(report)).toEqual(["safetensors/too-short"]);
+  });
+
+  it("reports an empty .safetensors file as malformed", async () => {
+    const report = await scan(new Uint8Array(0));
+    expect(report.verdict).toBe("error");
+    expect(rules(report)).toEqual(["format/not-as-named"]);
+  });
+
+  it("reports a .safetensors file with a header length of 0 as malformed", async () => {
+    const report = await scan(buildSafetensors("", 16, { pad: false }));
+    expect(report).toMatchObject({ format: "safetensors", verdict: "error" });
+    expect(rules(report)).toEqual(["safetensors/header-json"]);
+  });
+
+  it("reports a .safetensors file whose header is JSON but not an object as malformed", async () => {
+    for (const header of ["[]", '"x"', "null", "12"]) {
+      const report = await scan(buildSafetensors(header, 0, { pad: false }));
+      expect(report, header).toMatchObject({ format: "safetensors", verdict: "error" });
+      expect(rules(report), header).toEqual(["safetensors/header-json"]);
+      expect(report.findings[0]?.message, header).toContain("not a JSON object");
+    }
+  });
+
+  it("reports text named .safetensors as malformed, and still reads it as text", async () => {
+    const report = await scan(
+      encode("version https://git-lfs.github.com/spec/v1\noid sha256:abc\nsize 12\n"),
+    );
+    expect(report.verdict).toBe("error");
+    expect(rules(report)).toEqual(["safetensors/header-too-large"]);
+  });
+
+  it("analyses a pickle named .safetensors as the pickle it is, and says the name is wrong", async () => {
+    const payload = encode("cos\nsystem\n(S'id'\ntR.");
+    const report = await scan(payload);
+    expect(report).toMatchObject({ format: "pickle", verdict: "dangerous" });
+    expect(rules(report)).toContain("safetensors/header-too-large");
+  });
+});
+
+describe("safetensors: Git LFS pointers", () => {
+  it("reports a Git LFS pointer named .safetensors as a pointer, not as a malformed model", async () => {
+    const pointer = `version https://git-lfs.github.com/spec/v1\noid sha256:${"a3d1".repeat(16)}\nsize 120280\n`;
+    const report = await scan(new TextEncoder().encode(pointer));
+    expect(report).toMatchObject({ format: "text", verdict: "safe" });
+    expect(rules(report)).toEqual(["text/git-lfs-pointer"]);
+  });
+
+  it("still reports a pointer-like file with a broken oid as malformed", async () => {
+    const pointer = "version https://git-lfs.github.com/spec/v1\noid sha256:zz\nsize 1\n";
+    expect((await scan(new TextEncoder().encode(pointer))).verdict).toBe("error");
+  });
+});

@@ -1,5 +1,6 @@
 import { type ByteSource, readFully, SliceSource } from "../../reader/byte-source.js";
 import type { FormatParser, ParseContext } from "../format-parser.js";
+import { NotThisFormatError } from "../not-this-format.js";
 import { summaryText } from "../summary-text.js";
 import {
   MAX_SAFETENSORS_FINDINGS,
@@ -54,31 +55,9 @@ async function validate(
   ctx: ParseContext,
   problems: SafetensorsProblem[],
 ): Promise<number | undefined> {
-  const lengthBytes = await readFully(source, 0, 8);
-  const declared = new DataView(lengthBytes.buffer, lengthBytes.byteOffset, 8).getBigUint64(0, true);
-  if (declared > BigInt(MAX_SAFETENSORS_HEADER_BYTES)) {
-    problems.push({
-      rule: "safetensors/header-too-large",
-      message: `header length ${declared} exceeds the limit of ${MAX_SAFETENSORS_HEADER_BYTES} bytes`,
-    });
-    return;
-  }
-  const headerLength = Number(declared);
-  if (8 + headerLength > source.size) {
-    problems.push({
-      rule: "safetensors/header-length",
-      message: `header length ${headerLength} runs past the end of the ${source.size}-byte file`,
-    });
-    return;
-  }
-  const bytes = await readFully(source, 8, headerLength);
-  let text: string;
-  try {
-    text = utf8.decode(bytes);
-  } catch {
-    problems.push({ rule: "safetensors/header-not-utf8", message: "the header is not valid UTF-8" });
-    return;
-  }
+  const { text, bytes, headerLength } = await readHeader(source);
+  // The loader parses the header first: content whose header does not parse is not safetensors.
+  const header = parseHeaderObject(text);
   if (bytes[0] !== OPEN_BRACE) {
     problems.push({
       rule: "safetensors/header-start",
@@ -106,21 +85,7 @@ async function validate(
           },
     );
   }
-  let header: unknown;
-  try {
-    header = JSON.parse(text);
-  } catch (err) {
-    problems.push({
-      rule: "safetensors/header-json",
-      message: `the header is not valid JSON: ${err instanceof Error ? err.message : String(err)}`,
-    });
-    return;
-  }
-  if (typeof header !== "object" || header === null || Array.isArray(header)) {
-    problems.push({ rule: "safetensors/header-json", message: "the header is not a JSON object" });
-    return;
-  }
-  const result = validateSafetensorsHeader(header as Record<string, unknown>, source.size - 8 - headerLength);
+  const result = validateSafetensorsHeader(header, source.size - 8 - headerLength);
   for (const problem of result.problems) problems.push(problem);
   const { summary } = result;
 
@@ -142,6 +107,60 @@ async function validate(
   }
   const dataEnd = summary.dataEnd === undefined ? undefined : 8 + headerLength + summary.dataEnd;
   return dataEnd !== undefined && dataEnd < source.size ? dataEnd : undefined;
+}
+
+/**
+ * Reads the length and the header, throwing `NotThisFormatError` when the safetensors loader would
+ * refuse the file before reading any tensor: too short, a length over the limit or past the end, a
+ * header that is not UTF-8. Such content is some other format (a text file whose 9th byte is `{`).
+ */
+async function readHeader(
+  source: ByteSource,
+): Promise<{ text: string; bytes: Uint8Array; headerLength: number }> {
+  if (source.size < 8) {
+    throw new NotThisFormatError(
+      `the file has ${source.size} bytes, fewer than the 8-byte header length`,
+      "safetensors/too-short",
+    );
+  }
+  const lengthBytes = await readFully(source, 0, 8);
+  const declared = new DataView(lengthBytes.buffer, lengthBytes.byteOffset, 8).getBigUint64(0, true);
+  if (declared > BigInt(MAX_SAFETENSORS_HEADER_BYTES)) {
+    throw new NotThisFormatError(
+      `header length ${declared} exceeds the limit of ${MAX_SAFETENSORS_HEADER_BYTES} bytes`,
+      "safetensors/header-too-large",
+    );
+  }
+  const headerLength = Number(declared);
+  if (8 + headerLength > source.size) {
+    throw new NotThisFormatError(
+      `header length ${headerLength} runs past the end of the ${source.size}-byte file`,
+      "safetensors/header-length",
+    );
+  }
+  const bytes = await readFully(source, 8, headerLength);
+  try {
+    return { text: utf8.decode(bytes), bytes, headerLength };
+  } catch {
+    throw new NotThisFormatError("the header is not valid UTF-8", "safetensors/header-not-utf8");
+  }
+}
+
+/** The header as the loader parses it: JSON holding an object, or `NotThisFormatError`. */
+function parseHeaderObject(text: string): Record<string, unknown> {
+  let header: unknown;
+  try {
+    header = JSON.parse(text);
+  } catch (err) {
+    throw new NotThisFormatError(
+      `the header is not valid JSON: ${err instanceof Error ? err.message : String(err)}`,
+      "safetensors/header-json",
+    );
+  }
+  if (typeof header !== "object" || header === null || Array.isArray(header)) {
+    throw new NotThisFormatError("the header is not a JSON object", "safetensors/header-json");
+  }
+  return header as Record<string, unknown>;
 }
 
 function report(problems: readonly SafetensorsProblem[], ctx: ParseContext): void {

@@ -26,6 +26,8 @@ export function fakeContext(overrides = {}): ParseContext & {
   const texts: TextFragment[] = [];
   return {
     member: undefined,
+    claims: undefined,
+    name: undefined,
     depth: 0,
     limits: resolveLimits(overrides),
     findings,

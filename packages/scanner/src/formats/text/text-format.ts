@@ -1,5 +1,8 @@
 import { type ByteSource, readFully } from "../../reader/byte-source.js";
 import type { FormatParser } from "../format-parser.js";
+import { findTemplateEscapes, TEXT_TEMPLATE_RULES } from "../gguf/find-template-escapes.js";
+import { chatTemplatesIn } from "./chat-templates-in.js";
+import { readGitLfsPointer } from "./git-lfs-pointer.js";
 
 /** Text files larger than this are still `text`, but only this much is handed to text checks. */
 const MAX_TEXT_BYTES = 16 * 1024 * 1024;
@@ -32,7 +35,11 @@ export function looksLikeText(head: Uint8Array): boolean {
   }
 }
 
-/** UTF-8 text files (configs, tokenizers, source, markdown): nothing executes, so `safe` for format checks. */
+/**
+ * UTF-8 text files (configs, tokenizers, source, markdown): nothing executes, so `safe` for format
+ * checks, except chat templates (Jinja, rendered by Transformers and llama.cpp), which are checked
+ * for sandbox escapes wherever they live (see `chatTemplatesIn`).
+ */
 export const textFormat: FormatParser = {
   id: "text",
   sniff: (head) => looksLikeText(head),
@@ -40,6 +47,30 @@ export const textFormat: FormatParser = {
     const bytes = await readFully(source, 0, Math.min(source.size, MAX_TEXT_BYTES));
     const text = new TextDecoder("utf-8").decode(bytes);
     ctx.text({ text, kind: "file", line: 1, offset: 0 });
+    const templates = chatTemplatesIn(ctx.name, text);
+    if (templates.length > 0) {
+      // Loaded on first use, as for GGUF: most text files hold no template.
+      const jinja = await import("@huggingface/jinja");
+      for (const { where, template } of templates) {
+        for (const issue of findTemplateEscapes(jinja, template, where, TEXT_TEMPLATE_RULES)) {
+          ctx.finding({
+            check: "format",
+            rule: issue.rule,
+            severity: issue.severity,
+            message: issue.message,
+          });
+        }
+      }
+    }
+    const pointer = readGitLfsPointer(bytes, source.size);
+    if (pointer) {
+      ctx.finding({
+        check: "format",
+        rule: "text/git-lfs-pointer",
+        severity: "info",
+        message: `a Git LFS pointer to a ${pointer.size}-byte object (sha256 ${pointer.oid}): the file it stands for is not here and was not scanned`,
+      });
+    }
     if (source.size > MAX_TEXT_BYTES) ctx.info("textTruncatedAt", MAX_TEXT_BYTES);
   },
 };

@@ -43,10 +43,33 @@ const NOT_A_SECRET_VALUE =
 
 const PASSWORD_KEY = /pass/i;
 
+/** One segment of a name people write: snake_case, camelCase, CapWords or CONSTANT_CASE words. */
+const WORDY_SEGMENT =
+  /^_*(?:[a-z][a-z0-9]*(?:_+[a-z0-9]+)*|[A-Z][A-Z0-9]*(?:_+[A-Z0-9]+)*|[a-z]*(?:[A-Z][a-z]+)+[0-9]*)_*$/;
+
+/**
+ * A value that is code, not a literal: an attribute chain (`self._token.address`,
+ * `self._NULL_SENTINEL`, `settings.API_KEY`, `options?.token`), optionally called, every segment
+ * made of words.
+ * `token = self._NULL_SENTINEL` assigns a name; a random secret has no word-shaped segments.
+ */
+function isCodeReference(value: string): boolean {
+  const chain = value.endsWith("()") ? value.slice(0, -2) : value;
+  const segments = chain.split(/[?!]?\./);
+  return segments.length >= 2 && segments.every((s) => WORDY_SEGMENT.test(s));
+}
+
+/**
+ * Lower-case words joined by punctuation (`geheim$parole`, `my-secret-value`): a made-up example
+ * in documentation, not a generated secret (those mix cases and digits).
+ */
+const JOINED_WORDS = /^[a-z]{2,}(?:[^A-Za-z0-9\s][a-z]{2,})+$/;
+
 /** High entropy for the key's kind: passwords may be short, tokens and keys may not. */
 function looksLikeSecret(key: string, value: string): boolean {
   if (!/[A-Za-z]/.test(value) || !/[^A-Za-z]/.test(value)) return false;
   if (NOT_A_SECRET_KEY.test(key) || NOT_A_SECRET_VALUE.test(value) || isPlaceholder(value)) return false;
+  if (isCodeReference(value) || JOINED_WORDS.test(value)) return false;
   if (PASSWORD_KEY.test(key)) return value.length >= 8 && shannonEntropy(value) >= 3;
   return value.length >= 16 && shannonEntropy(value) >= 3.5;
 }

@@ -1,0 +1,81 @@
+import { useState } from "preact/hooks";
+import type { AuditItem } from "../api/types";
+import { useAuth } from "../auth/auth";
+import { AuditTable } from "../components/audit-table";
+import { SettingsFrame } from "../components/settings-frame";
+import { useLoad, useTitle } from "../use-load";
+
+interface OrgSettings {
+  name: string;
+  require2fa: boolean;
+  policy: string | null;
+  quarantine: boolean | null;
+  members: { name: string; role: string; twoFactor: boolean }[];
+}
+
+/** An organisation's settings for its admins: require 2FA, members and their 2FA, its audit log. */
+export function OrgSettingsPage(props: { org: string }) {
+  useTitle(`${props.org} settings`);
+  return <SettingsFrame title={`${props.org} settings`}>{() => <Org org={props.org} />}</SettingsFrame>;
+}
+
+function Org(props: { org: string }) {
+  const { api, viewer } = useAuth();
+  const [version, setVersion] = useState(0);
+  const base = `/api/organizations/${encodeURIComponent(props.org)}`;
+  const settings = useLoad(
+    (signal) => api.getJson<OrgSettings>(`${base}/settings`, signal),
+    [viewer, version],
+  );
+  const log = useLoad((signal) => api.getJson<AuditItem[]>(`${base}/audit-log`, signal), [viewer, version]);
+  const [error, setError] = useState<string | undefined>(undefined);
+  if (settings.state === "failed") return <p role="alert">{settings.error.message}</p>;
+  if (settings.state === "loading") return <p aria-busy="true">Loading…</p>;
+  const s = settings.data;
+  return (
+    <>
+      <label class="checkbox">
+        <input
+          type="checkbox"
+          checked={s.require2fa}
+          onChange={(e) =>
+            api.send("PUT", `${base}/settings`, { require2fa: e.currentTarget.checked }).then(
+              () => setVersion(version + 1),
+              (err: unknown) => setError(err instanceof Error ? err.message : String(err)),
+            )
+          }
+        />{" "}
+        Require two-factor authentication of members (members without it cannot write to the organisation's
+        repositories until they enrol)
+      </label>
+      {error && (
+        <p class="text-danger" role="alert">
+          {error}
+        </p>
+      )}
+      <h2>Members</h2>
+      <div class="table-scroll">
+        <table aria-label="Members">
+          <thead>
+            <tr>
+              <th scope="col">Member</th>
+              <th scope="col">Role</th>
+              <th scope="col">Two-factor</th>
+            </tr>
+          </thead>
+          <tbody>
+            {s.members.map((m) => (
+              <tr key={m.name}>
+                <td>{m.name}</td>
+                <td>{m.role}</td>
+                <td>{m.twoFactor ? "on" : s.require2fa ? "off: cannot write" : "off"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <h2>Audit log</h2>
+      {log.state === "done" && <AuditTable entries={log.data} label={`${props.org} audit log`} />}
+    </>
+  );
+}
