@@ -7,6 +7,7 @@ import { revokeLeakedTokens } from "./auth/revoke-leaked-tokens.js";
 import type { HubContext, PushPolicy } from "./context.js";
 import { openDatabase } from "./db/open-database.js";
 import { RefUpdater } from "./git/ref-updater.js";
+import { writePreReceiveHook } from "./git-http/pre-receive-hook.js";
 import { type HubLimits, resolveHubLimits } from "./limits.js";
 import { authPlugin } from "./plugins/auth.js";
 import { errorsPlugin } from "./plugins/errors.js";
@@ -20,6 +21,7 @@ import { commitRoutes } from "./routes/commit.js";
 import { discussionRoutes } from "./routes/discussions.js";
 import { eventRoutes } from "./routes/events.js";
 import { fileScanRoutes } from "./routes/file-scan.js";
+import { gitHttpRoutes } from "./routes/git-http.js";
 import { historyRoutes } from "./routes/history.js";
 import { lfsRoutes } from "./routes/lfs.js";
 import { listingRoutes } from "./routes/listing.js";
@@ -140,6 +142,7 @@ export async function buildApp(options: HubOptions): Promise<FastifyInstance> {
   discussionRoutes(app, ctx);
   fileScanRoutes(app, ctx);
   validateYamlRoutes(app);
+  gitHttpRoutes(app, ctx, await writePreReceiveHook(dataDir));
   await webPagesPlugin(app, options.webDir === false ? undefined : (options.webDir ?? defaultWebDir()));
   app.addHook("onClose", async () => {
     await scans.close();

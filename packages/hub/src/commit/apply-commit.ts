@@ -61,15 +61,20 @@ export async function applyCommit(
     return attempt(ctx, repo, ref, caller, commit, await readBranch(repo.gitDir, ref, branch));
   });
   // Outside the lock: where each file was pushed, for secrets events.
-  for (const f of added) {
-    await ctx.scans.recordPush(f.scanKey, {
-      repoId: repo.id,
-      ownerId: repo.ownerId,
-      commit: oid,
-      path: f.path,
-    });
-  }
+  await recordPushSites(ctx, repo, oid, added);
   return oid;
+}
+
+/** Records where each file was pushed (repository, commit, path), for secrets events. */
+export async function recordPushSites(
+  ctx: HubContext,
+  repo: RepoRef,
+  commit: string,
+  added: readonly AddedFile[],
+): Promise<void> {
+  for (const f of added) {
+    await ctx.scans.recordPush(f.scanKey, { repoId: repo.id, ownerId: repo.ownerId, commit, path: f.path });
+  }
 }
 
 /** Reads a ref's head and complete file list (`rev` is the name the client used, for the 404). */
@@ -181,7 +186,8 @@ function storedFile(path: string, oid: string, sha256: string, size: number): Ad
   return { path, oid, blob: undefined, sha256, scanKey: scanKeyOf(sha256, path), size, lfs: false };
 }
 
-async function lfsFile(
+/** An LFS file of a commit: its object must be in the store, linked to this repository, of the declared size. */
+export async function lfsFile(
   ctx: HubContext,
   repoId: number,
   path: string,
@@ -217,7 +223,8 @@ async function lfsFile(
   };
 }
 
-function scanRequest(repo: RepoRef, f: AddedFile): ScanRequest {
+/** The scan request of a file a push adds: LFS objects from the store, regular files from git (or memory). */
+export function scanRequest(repo: RepoRef, f: AddedFile): ScanRequest {
   return {
     key: f.scanKey,
     size: f.size,
@@ -227,7 +234,8 @@ function scanRequest(repo: RepoRef, f: AddedFile): ScanRequest {
   };
 }
 
-async function recordBlobs(ctx: HubContext, added: readonly AddedFile[]): Promise<void> {
+/** Records what the hub knows of each new blob (its content hash; for LFS pointers, the object). */
+export async function recordBlobs(ctx: HubContext, added: readonly AddedFile[]): Promise<void> {
   for (const f of added) {
     await ctx.db
       .insertInto("blobs")

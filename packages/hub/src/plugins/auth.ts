@@ -22,7 +22,8 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 export const CSRF_HEADER = "x-csrf-token";
 
 /**
- * Resolves the caller before every route: `Authorization: Bearer hf_...` (a malformed, unknown,
+ * Resolves the caller before every route: `Authorization: Bearer hf_...` or `Basic` with the token
+ * as the password (any user name, as git and git-lfs send it) (a malformed, unknown,
  * revoked or expired token is a 401, never silently anonymous, as on the Hub), or else the page
  * session cookie. A session's state-changing request must carry its CSRF token in `X-CSRF-Token`
  * (403 otherwise): a cross-site form cannot read it, whatever the browser does with SameSite.
@@ -34,8 +35,7 @@ export function authPlugin(app: FastifyInstance, ctx: HubContext): void {
   app.addHook("onRequest", async (request) => {
     const header = request.headers.authorization;
     if (header !== undefined) {
-      const match = /^Bearer (.+)$/i.exec(header);
-      const token = match?.[1]?.trim() ?? "";
+      const token = tokenOf(header);
       if (!looksLikeToken(token))
         throw new HubError(401, "Unauthorized", "Invalid credentials in Authorization header");
       const caller = await callerForToken(ctx.db, token);
@@ -68,4 +68,15 @@ function sessionCookie(request: FastifyRequest): string | undefined {
     if (eq > 0 && part.slice(0, eq).trim() === SESSION_COOKIE) return part.slice(eq + 1).trim();
   }
   return undefined;
+}
+
+/** The token of an Authorization header: `Bearer <token>`, or `Basic` with the token as password. */
+function tokenOf(header: string): string {
+  const bearer = /^Bearer (.+)$/i.exec(header);
+  if (bearer) return bearer[1]?.trim() ?? "";
+  const basic = /^Basic ([A-Za-z0-9+/=]+)$/i.exec(header.trim());
+  if (!basic) return "";
+  const decoded = Buffer.from(basic[1] as string, "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  return colon < 0 ? "" : decoded.slice(colon + 1);
 }

@@ -25,6 +25,8 @@ export interface TextFragment {
   kind: string;
   member?: string;
   offset?: number;
+  /** True when the text is only the start of a longer one (a text file past the bytes read): the rest was not checked. */
+  partial?: boolean;
   /** 1-based line of the fragment's first character within the file, when the fragment is a whole text file. */
   line?: number;
 }

@@ -564,8 +564,9 @@ const RULES_OF_CHECKS: Readonly<Record<string, RuleInfo>> = {
   },
   "secrets/not-fully-scanned": {
     check: "secrets",
-    severity: "info",
-    meaning: "Part of the text was not checked for secrets (a limit was reached).",
+    severity: "suspicious",
+    meaning:
+      "Part of the text was not checked for secrets (a limit was reached, or a text file is larger than the 16 MB read): never a silent safe.",
   },
   "secrets/too-many-findings": {
     check: "secrets",

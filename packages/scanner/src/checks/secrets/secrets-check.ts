@@ -54,6 +54,9 @@ function toFinding(unit: ScanUnit, m: DetectedSecret, fingerprint: string, lines
   };
 }
 
+/** How much of a text file the text format hands over (its `MAX_TEXT_BYTES`, in the worst case one character a byte). */
+const MAX_HANDED_TEXT_CHARS = 16 * 1024 * 1024;
+
 function infoFinding(rule: string, message: string): Finding {
   return { check: "secrets", rule: `secrets/${rule}`, severity: "info", message };
 }
@@ -73,7 +76,8 @@ export function secretsCheck(options: SecretsCheckOptions = {}): ScanCheck {
     async run(input: CheckInput) {
       const findings: Finding[] = [];
       let budget = limits.maxFileChars;
-      let truncated = false;
+      // A text the parsers could only hand over in part (a text file past 16 MB) was not fully checked.
+      let truncated = input.texts.some((t) => t.partial === true);
       let capped = false;
       for (const unit of scanUnits(input.texts, input.path, limits.maxNotebookCells)) {
         const paired = unit.valueStart !== undefined;
@@ -106,12 +110,13 @@ export function secretsCheck(options: SecretsCheckOptions = {}): ScanCheck {
         if (capped) break;
       }
       if (truncated) {
-        findings.push(
-          infoFinding(
-            "not-fully-scanned",
-            `only the first ${Math.min(limits.maxFragmentChars, limits.maxFileChars)} characters of a text (and ${limits.maxFileChars} per file) were scanned for secrets`,
-          ),
-        );
+        // Never a silent `safe`: what was not read may hold a secret.
+        findings.push({
+          check: "secrets",
+          rule: "secrets/not-fully-scanned",
+          severity: "suspicious",
+          message: `not fully checked for secrets: only the first ${Math.min(limits.maxFragmentChars, limits.maxFileChars, MAX_HANDED_TEXT_CHARS)} characters of a text (and ${limits.maxFileChars} per file) were read`,
+        });
       }
       if (capped) {
         findings.push(

@@ -30,7 +30,7 @@ describe("secrets limits", () => {
   it("cuts a fragment one character over maxFragmentChars and says so", async () => {
     const text = `${" ".repeat(100)}${hf(1)}`;
     const findings = await scanText(text, "x", { limits: { maxFragmentChars: text.length - 1 } });
-    expect(findings.map((f) => [f.rule, f.severity])).toEqual([["secrets/not-fully-scanned", "info"]]);
+    expect(findings.map((f) => [f.rule, f.severity])).toEqual([["secrets/not-fully-scanned", "suspicious"]]);
   });
 
   it("stops at maxFileChars over all fragments", async () => {
@@ -98,5 +98,21 @@ describe("pathological inputs", () => {
     const text = `${"model.layers.0.weight = 1\n".repeat((4 * MB) / 26)}HF_TOKEN=${hf(1)}\n`;
     const findings = await scanText(text, "big.env");
     expect(findings.map((f) => f.rule)).toEqual(["secrets/huggingface-token"]);
+  });
+});
+
+describe("text files larger than what is read", () => {
+  it("says a 17 MB text file was not fully checked instead of calling it safe", async () => {
+    const { MemorySource } = await import("../../reader/byte-source.js");
+    const { scanSource } = await import("../../scan.js");
+    const { secretsCheck } = await import("./secrets-check.js");
+    const line = "x = 1  # a line of ordinary code, repeated\n";
+    const body = line.repeat(Math.ceil((17 * 1024 * 1024) / line.length));
+    const bytes = new TextEncoder().encode(`${body}token = "hf_${rand(LETTERS, 34, 5)}"\n`);
+    const report = await scanSource(new MemorySource(bytes), "train.py", { checks: [secretsCheck()] });
+    expect(report.format).toBe("text");
+    expect(report.verdict).toBe("suspicious");
+    expect(report.findings.map((f) => f.rule)).toEqual(["secrets/not-fully-scanned"]);
+    expect(report.findings[0]?.message).toContain("not fully checked");
   });
 });

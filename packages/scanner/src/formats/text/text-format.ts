@@ -46,7 +46,8 @@ export const textFormat: FormatParser = {
   async parse(source: ByteSource, ctx) {
     const bytes = await readFully(source, 0, Math.min(source.size, MAX_TEXT_BYTES));
     const text = new TextDecoder("utf-8").decode(bytes);
-    ctx.text({ text, kind: "file", line: 1, offset: 0 });
+    const partial = source.size > MAX_TEXT_BYTES;
+    ctx.text({ text, kind: "file", line: 1, offset: 0, ...(partial ? { partial } : {}) });
     const templates = chatTemplatesIn(ctx.name, text);
     if (templates.length > 0) {
       // Loaded on first use, as for GGUF: most text files hold no template.
@@ -71,6 +72,6 @@ export const textFormat: FormatParser = {
         message: `a Git LFS pointer to a ${pointer.size}-byte object (sha256 ${pointer.oid}): the file it stands for is not here and was not scanned`,
       });
     }
-    if (source.size > MAX_TEXT_BYTES) ctx.info("textTruncatedAt", MAX_TEXT_BYTES);
+    if (partial) ctx.info("textTruncatedAt", MAX_TEXT_BYTES);
   },
 };

@@ -1,0 +1,159 @@
+import { createHash } from "node:crypto";
+import { escapeControl } from "@modelgate/scanner";
+import type { Caller } from "../auth/accounts.js";
+import {
+  type AddedFile,
+  lfsFile,
+  recordBlobs,
+  recordPushSites,
+  scanRequest,
+} from "../commit/apply-commit.js";
+import { enforceBlockPolicy } from "../commit/enforce-block-policy.js";
+import type { HubContext } from "../context.js";
+import { runGit } from "../git/run-git.js";
+import { HubError } from "../hub-error.js";
+import type { RepoRef } from "../repos/repo-ref.js";
+import { scanKeyOf } from "../scan/scan-key.js";
+
+/** A push in progress through git-receive-pack, known to the hub by a one-time nonce. */
+export interface PendingPush {
+  repo: RepoRef;
+  caller: Caller;
+  /** Refs the push moves (filled in by the pre-receive check), so caches can forget them. */
+  refs: string[];
+}
+
+/** What the pre-receive hook sends: git's update lines and the quarantine's object directories. */
+export interface PreReceiveInput {
+  updates: string;
+  objectDirectory: string;
+  alternates: string;
+}
+
+/** The hook's answer: whether the push may land, and lines git shows the pusher as `remote:`. */
+export interface PreReceiveAnswer {
+  ok: boolean;
+  messages: string[];
+}
+
+const ZERO = /^0{40}$/;
+const UPDATE = /^([0-9a-f]{40}) ([0-9a-f]{40}) (refs\/\S+)$/;
+/** Regular files larger than this must come through git-lfs (the Hub refuses large non-LFS files too). */
+export const MAX_GIT_BLOB_BYTES = 64 * 1024 * 1024;
+/** New (path, blob) pairs checked per push (CWE-770). */
+const MAX_PUSHED_FILES = 100_000;
+const LFS_POINTER =
+  /^version https:\/\/git-lfs\.github\.com\/spec\/v1\noid sha256:([0-9a-f]{64})\nsize (\d+)\n$/;
+
+/**
+ * Runs where git's pre-receive hook calls the hub, before any ref moves: every blob the push brings
+ * (read from git's quarantine, where objects wait until the hook accepts them) is recorded and
+ * scanned by the same rules as API commits. Under `block` the scans are awaited and a dangerous,
+ * infected, secret-bearing or unanalysable file refuses the whole push (git then drops the
+ * quarantined objects); under `warn` the push lands and the scans show in the API and the pages.
+ */
+export async function checkPush(
+  ctx: HubContext,
+  push: PendingPush,
+  input: PreReceiveInput,
+): Promise<PreReceiveAnswer> {
+  const { repo } = push;
+  const env = {
+    GIT_OBJECT_DIRECTORY: input.objectDirectory,
+    GIT_ALTERNATE_OBJECT_DIRECTORIES: input.alternates,
+  };
+  const tips: string[] = [];
+  for (const line of input.updates.split("\n").filter((l) => l.trim() !== "")) {
+    const m = UPDATE.exec(line.trim());
+    if (!m) return refuse([`modelgate: unexpected update line ${JSON.stringify(line.slice(0, 200))}`]);
+    const [, , next, ref] = m as unknown as [string, string, string, string];
+    if (!ref.startsWith("refs/heads/") && !ref.startsWith("refs/tags/")) {
+      return refuse([
+        `modelgate: ${ref}: only branches and tags can be pushed (pull requests are opened through the API)`,
+      ]);
+    }
+    push.refs.push(ref);
+    if (!ZERO.test(next)) tips.push(next);
+  }
+  if (tips.length === 0) return { ok: true, messages: [] };
+
+  // The commits and blobs this push brings: reachable from the new tips, not from any ref.
+  const commits = lines(await runGit(repo.gitDir, ["rev-list", ...tips, "--not", "--all"], { env }));
+  const newObjects = new Set(
+    lines(await runGit(repo.gitDir, ["rev-list", "--objects", ...tips, "--not", "--all"], { env })).map((l) =>
+      l.slice(0, 40),
+    ),
+  );
+  const pairs = new Map<string, string>(); // path@oid -> oid, each new blob at every path it has
+  for (const commit of commits) {
+    const tree = await runGit(repo.gitDir, ["ls-tree", "-r", "-z", "--full-tree", commit], { env });
+    for (const entry of tree.toString("utf8").split("\0")) {
+      const m = /^(\d+) blob ([0-9a-f]{40})\t(.+)$/s.exec(entry);
+      if (!m || !newObjects.has(m[2] as string)) continue;
+      pairs.set(`${m[3]}\0${m[2]}`, m[2] as string);
+      if (pairs.size > MAX_PUSHED_FILES) {
+        return refuse([`modelgate: the push adds more than ${MAX_PUSHED_FILES} files; split it`]);
+      }
+    }
+  }
+
+  const added: AddedFile[] = [];
+  const problems: string[] = [];
+  for (const [key, oid] of pairs) {
+    const path = key.slice(0, key.indexOf("\0"));
+    const size = Number(
+      (await runGit(repo.gitDir, ["cat-file", "-s", oid], { env })).toString("utf8").trim(),
+    );
+    if (size > MAX_GIT_BLOB_BYTES) {
+      problems.push(
+        `${path}: ${size} bytes is larger than ${MAX_GIT_BLOB_BYTES} for a regular file; track it with git-lfs`,
+      );
+      continue;
+    }
+    const content = await runGit(repo.gitDir, ["cat-file", "blob", oid], { env });
+    const pointer = LFS_POINTER.exec(content.toString("latin1"));
+    if (pointer) {
+      try {
+        const file = await lfsFile(ctx, repo.id, path, pointer[1] as string, Number(pointer[2]));
+        added.push({ ...file, oid, blob: undefined }); // the pointer as pushed is already in git
+      } catch (err) {
+        if (!(err instanceof HubError)) throw err;
+        problems.push(`${err.message} (git lfs push uploads it)`);
+      }
+    } else {
+      const sha256 = createHash("sha256").update(content).digest("hex");
+      added.push({ path, oid, blob: content, sha256, scanKey: scanKeyOf(sha256, path), size, lfs: false });
+    }
+  }
+  if (problems.length > 0) return refuse(["modelgate: push refused:", ...problems.map((p) => `  ${p}`)]);
+
+  const requests = added.map((f) => scanRequest(repo, f));
+  if (repo.policy === "block") {
+    try {
+      await enforceBlockPolicy(ctx, added, requests);
+    } catch (err) {
+      if (!(err instanceof HubError)) throw err;
+      const files = (err.details?.files ?? []) as { path: string; status: string; reasons: string[] }[];
+      return refuse([
+        "modelgate: push refused by the hub's block policy:",
+        ...files.flatMap((f) => [`  ${f.path}: ${f.status}`, ...f.reasons.map((r) => `    ${r}`)]),
+      ]);
+    }
+  }
+  await recordBlobs(ctx, added);
+  for (const request of requests) await ctx.scans.enqueue(request);
+  await recordPushSites(ctx, repo, tips[0] as string, added);
+  const note = repo.policy === "block" ? "scanned, nothing dangerous" : "scanning; results show on the hub";
+  return { ok: true, messages: added.length > 0 ? [`modelgate: ${added.length} new file(s) ${note}`] : [] };
+}
+
+function refuse(messages: string[]): PreReceiveAnswer {
+  return { ok: false, messages: messages.map(escapeControl) };
+}
+
+function lines(out: Buffer): string[] {
+  return out
+    .toString("utf8")
+    .split("\n")
+    .filter((l) => l !== "");
+}
