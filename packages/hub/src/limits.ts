@@ -41,6 +41,8 @@ export interface HubLimits {
   maxMessageChars: number;
   /** Events (comments, status changes, commits) of one discussion (CWE-770). */
   maxDiscussionEvents: number;
+  /** Discussions and pull requests of one repository: anyone who can read it may open them (CWE-770). */
+  maxDiscussionsPerRepo: number;
 }
 
 /** The hub's default limits. */
@@ -62,6 +64,7 @@ export const DEFAULT_HUB_LIMITS: Readonly<HubLimits> = Object.freeze({
   maxRefsPerRepo: 2_000,
   maxMessageChars: 65_536,
   maxDiscussionEvents: 1_000,
+  maxDiscussionsPerRepo: 1_000,
 });
 
 /** The defaults with `overrides` applied. */

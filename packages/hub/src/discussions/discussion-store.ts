@@ -48,6 +48,16 @@ export async function insertDiscussion(
   d: { title: string; authorId: number; isPullRequest: boolean; status: DiscussionStatus; target?: string },
 ): Promise<Discussion> {
   assertText(d.title, ctx, "title");
+  const existing = await ctx.db
+    .selectFrom("discussions")
+    .select((eb) => eb.fn.countAll().as("n"))
+    .where("repo_id", "=", repo.id)
+    .executeTakeFirst();
+  if (Number(existing?.n ?? 0) >= ctx.limits.maxDiscussionsPerRepo) {
+    throw badInput(
+      `${repo.fullName} has ${ctx.limits.maxDiscussionsPerRepo} discussions, the most the hub allows`,
+    );
+  }
   const createdAt = new Date().toISOString();
   // One transaction: the number is taken and used at once (the unique index guards the rest).
   const id = await ctx.db.transaction().execute(async (trx) => {
@@ -114,13 +124,17 @@ export async function listDiscussions(
   if (filter.status === "open") query = query.where("discussions.status", "in", ["open", "draft"]);
   if (filter.status === "closed") query = query.where("discussions.status", "in", ["closed", "merged"]);
   if (filter.author) query = query.where("accounts.name", "=", filter.author);
-  const all = await query.orderBy("discussions.num", "desc").execute();
   const start = page * DISCUSSIONS_PER_PAGE;
-  return {
-    discussions: all.slice(start, start + DISCUSSIONS_PER_PAGE).map(toDiscussion),
-    count: all.length,
-    start,
-  };
+  const rows = await query
+    .orderBy("discussions.num", "desc")
+    .limit(DISCUSSIONS_PER_PAGE)
+    .offset(start)
+    .execute();
+  const total = await query
+    .clearSelect()
+    .select((eb) => eb.fn.countAll().as("n"))
+    .executeTakeFirst();
+  return { discussions: rows.map(toDiscussion), count: Number(total?.n ?? 0), start };
 }
 
 /** Records an event; a discussion holds at most `maxDiscussionEvents` (CWE-770). */

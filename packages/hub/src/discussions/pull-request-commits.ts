@@ -3,8 +3,10 @@ import { applyCommit } from "../commit/apply-commit.js";
 import type { ParsedCommit } from "../commit/parse-commit.js";
 import type { HubContext } from "../context.js";
 import { branchHead, resolveRevision, ZERO_OID } from "../git/git-repo.js";
+import { listRefs } from "../git/list-refs.js";
 import { badInput, HubError, revisionNotFound } from "../hub-error.js";
 import { writableRef } from "../names.js";
+import { assertRefCapacity } from "../repos/manage-refs.js";
 import { repoLocks } from "../repos/repo-locks.js";
 import type { RepoRef } from "../repos/repo-ref.js";
 import {
@@ -44,6 +46,7 @@ export async function openPullRequest(
   const target = ref.slice("refs/heads/".length);
   const start = pr.start ?? (await branchHead(repo.gitDir, ref));
   if (!start || !(await resolveRevision(repo.gitDir, start))) throw revisionNotFound(pr.start ?? target);
+  assertRefCapacity(ctx, (await listRefs(repo.gitDir, ["branch", "tag", "pr"])).length);
   const discussion = await insertDiscussion(ctx, repo, {
     title: pr.title,
     authorId: caller.id,

@@ -155,9 +155,14 @@ async function assertRoomForRef(
       `a ${other} named ${name} exists; a ${kind} of the same name would make ${name} ambiguous`,
     );
   }
-  if (refs.length >= ctx.limits.maxRefsPerRepo) {
+  assertRefCapacity(ctx, refs.length);
+}
+
+/** Refuses a new ref (branch, tag, pull request) once a repository has `maxRefsPerRepo` (CWE-770). */
+export function assertRefCapacity(ctx: HubContext, count: number): void {
+  if (count >= ctx.limits.maxRefsPerRepo) {
     throw badInput(
-      `this repository has ${refs.length} refs, the most the hub allows (${ctx.limits.maxRefsPerRepo})`,
+      `this repository has ${count} refs, the most the hub allows (${ctx.limits.maxRefsPerRepo})`,
     );
   }
 }
