@@ -21,7 +21,7 @@ function runPickleCheck(input: CheckInput): CheckOutput {
   const imports = new Map<string, ImportRecord>();
   const findings: Finding[] = [];
   const calls: CallRecord[] = [];
-  const cache = new Map<string, Classification>();
+  const cache = classificationCache(input.policy);
   const judged = judgedLoaders(input.pickles);
   const policyOf = (module: string, name: string) => cachedClassify(cache, input.policy, module, name);
   const partials = judgedPartials(input.pickles, policyOf);
@@ -118,6 +118,22 @@ function runPickleCheck(input: CheckInput): CheckOutput {
       .concat(calls.filter((c) => c.safety === "innocuous")),
     findings,
   };
+}
+
+/**
+ * Classifications kept per policy, across files: the files of a repository import the same few
+ * names, and classifying one walks the policy's rules. Cleared when full (CWE-770).
+ */
+const CLASSIFICATIONS = new WeakMap<Policy, Map<string, Classification>>();
+const MAX_CACHED_CLASSIFICATIONS = 10_000;
+
+function classificationCache(policy: Policy): Map<string, Classification> {
+  let cache = CLASSIFICATIONS.get(policy);
+  if (!cache || cache.size >= MAX_CACHED_CLASSIFICATIONS) {
+    cache = new Map();
+    CLASSIFICATIONS.set(policy, cache);
+  }
+  return cache;
 }
 
 function cachedClassify(
