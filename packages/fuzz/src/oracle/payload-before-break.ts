@@ -96,6 +96,7 @@ function walkStream(bytes: Uint8Array, start: Start, next: Start[]): PayloadImpo
     if (MEMO_GETS.has(code) && !memoKeys.has(op.int ?? Number(op.text))) return undefined;
     if (code === PROTO && (op.int ?? 0) > HIGHEST_PROTOCOL) return undefined; // "unsupported pickle protocol"
     if (code === STRING && !isQuoted(op.text ?? "")) return undefined; // "the STRING opcode argument must be quoted"
+    if (NUMBER_LINES.get(code)?.test(op.text ?? "") === false) return undefined; // int()/float() raise ValueError
     if (code === FRAME) {
       frameEnd = op.end + (op.int ?? 0);
       continue;
@@ -140,6 +141,17 @@ function walkStream(bytes: Uint8Array, start: Start, next: Start[]): PayloadImpo
     if (recent.length > 2) recent = recent.slice(-2);
   }
 }
+
+/**
+ * What INT, LONG and FLOAT accept on their line (CPython parses it with int(s, 0) or float(s)); any
+ * other text raises ValueError and the load stops. Loose on purpose: accepting too much can only make
+ * the oracle see a payload the loader never reaches (a false alarm to look at), never miss one.
+ */
+const NUMBER_LINES = new Map<number, RegExp>([
+  [0x49, /^\s*[+-]?[0-9][0-9a-fA-FxXoObB_]*\s*$/], // I
+  [0x4c, /^\s*[+-]?[0-9][0-9a-fA-FxXoObB_]*L?\s*$/], // L
+  [0x46, /^\s*[+-]?([0-9_]*\.?[0-9_]*([eE][+-]?[0-9_]+)?|inf(inity)?|nan)\s*$/i], // F
+]);
 
 /** STRING's argument is a quoted Python literal, 'os' or "os" (trailing white space is ignored). */
 function isQuoted(text: string): boolean {
