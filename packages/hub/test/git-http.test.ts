@@ -68,6 +68,14 @@ function gitWithInput(
   });
 }
 
+/** Writes `path` in the clone `work`, commits it and pushes main; resolves to the push's result. */
+async function commitAndPush(work: string, path: string, content: string | Uint8Array, message: string) {
+  writeFileSync(join(work, path), content);
+  await git(work, "add", path);
+  await git(work, "commit", "-m", message);
+  return git(work, "push", "origin", "main");
+}
+
 /** The repository's URL with `token` as the Basic-auth password, as people paste it. */
 function urlWith(h: TestHub, repo: string, token?: string): string {
   const u = new URL(`${h.url}/${repo}`);
@@ -131,10 +139,7 @@ describe("git over smart HTTP", () => {
     const dir = tempDir();
     expect((await git(dir, "clone", urlWith(hub, "alice/m", hub.token), "m")).code).toBe(0);
     const work = join(dir, "m");
-    writeFileSync(join(work, "notes.txt"), "pushed with git\n");
-    await git(work, "add", "notes.txt");
-    await git(work, "commit", "-m", "notes from git");
-    const push = await git(work, "push", "origin", "main");
+    const push = await commitAndPush(work, "notes.txt", "pushed with git\n", "notes from git");
     expect(push.code, push.err).toBe(0);
     const h = hub;
     const body = await (await api(h).get("/alice/m/resolve/main/notes.txt")).text();
@@ -157,10 +162,7 @@ describe("git over smart HTTP", () => {
       const dir = tempDir();
       expect((await git(dir, "clone", urlWith(hub, "alice/m", token), "m")).code).toBe(0);
       const work = join(dir, "m");
-      writeFileSync(join(work, "b.txt"), "b");
-      await git(work, "add", "b.txt");
-      await git(work, "commit", "-m", "b");
-      const push = await git(work, "push", "origin", "main");
+      const push = await commitAndPush(work, "b.txt", "b", "b");
       expect(push.code).not.toBe(0);
       expect(push.err).toMatch(/403/);
     }
@@ -177,10 +179,7 @@ describe("git over smart HTTP", () => {
     const dir = tempDir();
     expect((await git(dir, "clone", urlWith(hub, "acme/guarded", hub.token), "g")).code).toBe(0);
     const work = join(dir, "g");
-    writeFileSync(join(work, "pytorch_model.bin"), maliciousPickle());
-    await git(work, "add", "pytorch_model.bin");
-    await git(work, "commit", "-m", "weights");
-    const push = await git(work, "push", "origin", "main");
+    const push = await commitAndPush(work, "pytorch_model.bin", maliciousPickle(), "weights");
     expect(push.code).not.toBe(0);
     expect(push.err).toMatch(/remote: modelgate: push refused by the hub's block policy/);
     expect(push.err).toMatch(/remote: +pytorch_model\.bin: unsafe/);
@@ -190,10 +189,7 @@ describe("git over smart HTTP", () => {
     expect((after as { sha: string }).sha).toBe((before as { sha: string }).sha);
     // A benign push to the same repository lands.
     await git(work, "reset", "--hard", "HEAD~1");
-    writeFileSync(join(work, "notes.txt"), "fine\n");
-    await git(work, "add", "notes.txt");
-    await git(work, "commit", "-m", "notes");
-    const ok = await git(work, "push", "origin", "main");
+    const ok = await commitAndPush(work, "notes.txt", "fine\n", "notes");
     expect(ok.code, ok.err).toBe(0);
     expect(ok.err).toMatch(/remote: modelgate: 1 new file\(s\) scanned, nothing dangerous/);
   });
@@ -205,10 +201,7 @@ describe("git over smart HTTP", () => {
     const dir = tempDir();
     expect((await git(dir, "clone", urlWith(hub, "alice/m", hub.token), "m")).code).toBe(0);
     const work = join(dir, "m");
-    writeFileSync(join(work, "model.pkl"), maliciousPickle());
-    await git(work, "add", "model.pkl");
-    await git(work, "commit", "-m", "pickle");
-    const push = await git(work, "push", "origin", "main");
+    const push = await commitAndPush(work, "model.pkl", maliciousPickle(), "pickle");
     expect(push.code, push.err).toBe(0);
     const h = hub;
     const status = await statusBecomes(h, "alice/m", "model.pkl", "unsafe");
