@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -6,8 +7,10 @@ import { fileURLToPath } from "node:url";
 import type { TestHub } from "./start-test-hub.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
-/** The official Python client's sources (`../shared/clients`, see its README), unmodified. */
-const CLIENTS = resolve(here, "../../../../../shared/clients");
+/** The official Python client's sources (`../shared/clients` beside the repository, see its README), unmodified. */
+const CLIENTS = resolve(here, "../../../../shared/clients");
+if (!existsSync(join(CLIENTS, "huggingface_hub/src/huggingface_hub/__init__.py")))
+  throw new Error(`the official Python client is not at ${CLIENTS} (see ../shared/clients/README.md)`);
 const PYTHON = "/usr/bin/python3";
 
 /** What a Python workflow script printed and how it ended. */
