@@ -42,8 +42,10 @@ import { LfsStore } from "./store/lfs-store.js";
 
 /** Options of `buildApp`; only `dataDir` is required. */
 export interface HubOptions {
-  /** Folder for the database, repositories and LFS objects (created if missing). */
+  /** Folder for the repositories, LFS objects and (without `databaseUrl`) the SQLite database (created if missing). */
   dataDir: string;
+  /** A PostgreSQL database (`postgres://...`) instead of SQLite in `dataDir`; see `HubStorage`. */
+  databaseUrl?: string | undefined;
   /** Push policy for dangerous or infected files: `warn` (default, as the Hub) or `block`. */
   policy?: PushPolicy;
   /** Refuse downloads of unsafe or infected files unless the request accepts the risk (default false). */
@@ -86,7 +88,7 @@ export async function buildApp(options: HubOptions): Promise<FastifyInstance> {
   // Temporary files of an interrupted run (partial uploads, index files) are garbage.
   await rm(tmpDir, { recursive: true, force: true });
   await mkdir(tmpDir, { recursive: true });
-  const db = await openDatabase(dataDir);
+  const db = await openDatabase({ dataDir, databaseUrl: options.databaseUrl });
   const lfs = new LfsStore(join(dataDir, "lfs"), tmpDir);
   const app = Fastify({
     logger: {

@@ -205,7 +205,13 @@ describe("API shapes", () => {
     };
     await waitFor(async () => ((await status(hub.url)).scansDone ? true : undefined));
     const before = await status(hub.url);
-    const second = await startHub({ host: "127.0.0.1", port: 0, dataDir: hub.dataDir, scanThreads: 1 });
+    const second = await startHub({
+      host: "127.0.0.1",
+      port: 0,
+      dataDir: hub.dataDir,
+      databaseUrl: hub.databaseUrl,
+      scanThreads: 1,
+    });
     try {
       expect(await status(second.url)).toEqual(before);
     } finally {

@@ -37,9 +37,9 @@ describe("account pages in Chromium", () => {
     } finally {
       process.env.NODE_ENV = nodeEnv;
     }
-    await createUser(dataDir, "root", undefined, { password: PASSWORD, admin: true });
-    await createUser(dataDir, "alice", "acme", { password: PASSWORD });
-    daveToken = await createUser(dataDir, "dave", "acme", { password: PASSWORD });
+    await createUser({ dataDir }, "root", undefined, { password: PASSWORD, admin: true });
+    await createUser({ dataDir }, "alice", "acme", { password: PASSWORD });
+    daveToken = await createUser({ dataDir }, "dave", "acme", { password: PASSWORD });
     hub = await startHub({ host: "127.0.0.1", port: 0, dataDir, scanThreads: 1, webDir });
     browser = await launchChromium();
   }, SLOW);
