@@ -9,9 +9,11 @@ import { openDatabase } from "./db/open-database.js";
 import { RefUpdater } from "./git/ref-updater.js";
 import { writePreReceiveHook } from "./git-http/pre-receive-hook.js";
 import { type HubLimits, resolveHubLimits } from "./limits.js";
+import { HubMetrics } from "./ops/hub-metrics.js";
 import { authPlugin } from "./plugins/auth.js";
 import { errorsPlugin } from "./plugins/errors.js";
 import { type LogLevel, requestLogPlugin } from "./plugins/request-log.js";
+import { requestMetricsPlugin } from "./plugins/request-metrics.js";
 import { defaultWebDir, webPagesPlugin } from "./plugins/web-pages.js";
 import { BranchCache } from "./repos/branch-cache.js";
 import { accountRoutes } from "./routes/account-routes.js";
@@ -25,6 +27,7 @@ import { gitHttpRoutes } from "./routes/git-http.js";
 import { historyRoutes } from "./routes/history.js";
 import { lfsRoutes } from "./routes/lfs.js";
 import { listingRoutes } from "./routes/listing.js";
+import { opsRoutes } from "./routes/ops-routes.js";
 import { orgSettingsRoutes } from "./routes/org-settings-routes.js";
 import { refRoutes } from "./routes/refs.js";
 import { repoInfoRoutes } from "./routes/repo-info.js";
@@ -68,7 +71,15 @@ export interface HubOptions {
   logLevel?: LogLevel;
   /** Where log lines go (default standard output). */
   logStream?: { write(line: string): void };
+  /**
+   * On `close()`, how long running scans may take to finish before they are stopped and returned to
+   * the queue (default 10 s; `modelgate serve` closes on SIGTERM and SIGINT).
+   */
+  shutdownGraceMs?: number;
 }
+
+/** Default of `HubOptions.shutdownGraceMs`: well inside the 30 s a container orchestrator waits after SIGTERM. */
+const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -109,7 +120,9 @@ export async function buildApp(options: HubOptions): Promise<FastifyInstance> {
     log: (message, err) => app.log.error({ err }, escapeControl(message)),
     onReport: (report) => revokeLeakedTokens(db, report),
     tmpDir,
+    observer: { scanFinished: (verdict, seconds) => metrics.scanFinished(verdict, seconds) },
   });
+  const metrics = new HubMetrics(db, () => scans.runningCount());
   const ctx: HubContext = {
     db,
     dataDir,
@@ -128,6 +141,7 @@ export async function buildApp(options: HubOptions): Promise<FastifyInstance> {
   app.decorate("hub", ctx);
   errorsPlugin(app);
   requestLogPlugin(app);
+  requestMetricsPlugin(app, metrics);
   authPlugin(app, ctx);
   whoamiRoutes(app, ctx);
   authRoutes(app, ctx);
@@ -149,10 +163,11 @@ export async function buildApp(options: HubOptions): Promise<FastifyInstance> {
   discussionRoutes(app, ctx);
   fileScanRoutes(app, ctx);
   validateYamlRoutes(app);
+  opsRoutes(app, ctx, metrics);
   gitHttpRoutes(app, ctx, await writePreReceiveHook(dataDir));
   await webPagesPlugin(app, options.webDir === false ? undefined : (options.webDir ?? defaultWebDir()));
   app.addHook("onClose", async () => {
-    await scans.close();
+    await scans.close(options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
     ctx.refs.closeAll();
     await db.destroy();
   });

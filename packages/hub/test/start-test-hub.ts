@@ -1,6 +1,6 @@
 import { createUser } from "../src/auth/create-user.js";
 import type { HubStorage } from "../src/db/open-database.js";
-import { type StartHubOptions, startHub } from "../src/start-hub.js";
+import { type RunningHub, type StartHubOptions, startHub } from "../src/start-hub.js";
 import { createTestStorage } from "./test-storage.js";
 
 /** A running test hub; it is its own `HubStorage`, so offline helpers (`createToken(hub, ...)`) take it. */
@@ -11,6 +11,9 @@ export interface TestHub extends HubStorage {
   token: string;
   /** Write token of user `bob` (no organisation). */
   otherToken: string;
+  /** Stops the hub and keeps its storage (another hub may start on it). */
+  stop(): Promise<void>;
+  /** Stops the hub and removes its storage. */
   close(): Promise<void>;
 }
 
@@ -31,17 +34,29 @@ export async function startTestHub(options: Partial<StartHubOptions> = {}): Prom
     scanThreads: 1,
     ...options,
   });
+  let stopped: Promise<void> | undefined;
+  const stop = () => {
+    stopped ??= hub.close();
+    return stopped;
+  };
   return {
     url: hub.url,
     dataDir,
     databaseUrl,
     token,
     otherToken,
+    stop,
     async close() {
-      await hub.close();
+      await stop();
       await storage.remove();
     },
   };
+}
+
+/** Starts another hub on the storage of `hub` (a restart, or a second process on the same data). */
+export function startHubOn(hub: HubStorage, options: Partial<StartHubOptions> = {}): Promise<RunningHub> {
+  const { dataDir, databaseUrl } = hub;
+  return startHub({ host: "127.0.0.1", port: 0, dataDir, databaseUrl, scanThreads: 1, ...options });
 }
 
 /** Polls until `check` returns a value (not undefined), or fails after `timeoutMs`. */
