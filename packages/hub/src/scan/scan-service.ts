@@ -289,16 +289,30 @@ export class ScanService {
 
   private async flushWaiters(key: string): Promise<void> {
     const db = this.options.db;
-    const waiters = await db
-      .selectFrom("scan_waiters")
-      .innerJoin("repos", "repos.id", "scan_waiters.repo_id")
-      .select(["scan_waiters.repo_id as repoId", "repos.owner_id as ownerId", "commit_oid as commit", "path"])
-      .where("scan_waiters.key", "=", key)
+    // Delete-and-return claims the waiters atomically: the scan's end and a push recorded at the same
+    // moment may both flush (on PostgreSQL, or from two hub processes), and only one gets each waiter,
+    // so each push site gets its events once.
+    const claimed = await db
+      .deleteFrom("scan_waiters")
+      .where("key", "=", key)
+      .returning(["repo_id", "commit_oid", "path"])
       .execute();
-    await db.deleteFrom("scan_waiters").where("key", "=", key).execute();
-    if (waiters.length === 0) return;
+    if (claimed.length === 0) return;
+    const owners = await db
+      .selectFrom("repos")
+      .select(["id", "owner_id"])
+      .where("id", "in", [...new Set(claimed.map((w) => w.repo_id))])
+      .execute();
+    const ownerOf = new Map(owners.map((o) => [o.id, o.owner_id]));
+    // Waiters of a repository deleted since are dropped.
+    const sites = claimed.flatMap((w) => {
+      const ownerId = ownerOf.get(w.repo_id);
+      return ownerId === undefined
+        ? []
+        : [{ repoId: w.repo_id, ownerId, commit: w.commit_oid, path: w.path }];
+    });
     const row = await db.selectFrom("scans").select("report").where("key", "=", key).executeTakeFirst();
-    await this.emitSecretEvents(row?.report ?? null, waiters);
+    await this.emitSecretEvents(row?.report ?? null, sites);
   }
 
   private async emitSecretEvents(reportJson: string | null, sites: readonly PushSite[]): Promise<void> {
