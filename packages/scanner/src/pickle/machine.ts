@@ -12,7 +12,7 @@ import {
   readU64,
 } from "./opcode-args.js";
 import { HIGHEST_PROTOCOL } from "./opcodes.js";
-import { MEMO_OK, MEMO_SPARSE_LIMIT, PickleMemo } from "./pickle-memo.js";
+import { MEMO_OK, MEMO_SPARSE_FULL, PickleMemo } from "./pickle-memo.js";
 import { decodeEscapedString, decodeRawUnicodeEscape, latin1, parseIntText } from "./python-literals.js";
 import type { LoaderUse, PartialUse, PickleCall, PickleImport, PickleIssue } from "./types.js";
 import { BIGINT, BUFFER, FALSE, FLOAT, intCode, NONE, TAG_BYTES, TAG_STR, TRUE } from "./value-codes.js";
@@ -690,7 +690,7 @@ export class PickleMachine {
   private memoPut(idx: number, offset: number): boolean {
     const r = this.memo.put(idx, this.stack[this.sp - 1] as number);
     if (r === MEMO_OK) return true;
-    if (r === MEMO_SPARSE_LIMIT) {
+    if (r === MEMO_SPARSE_FULL) {
       this.fail(
         "pickle/memo-limit",
         `more than ${FIXED_LIMITS.maxSparseMemoEntries} memo entries at scattered indices`,

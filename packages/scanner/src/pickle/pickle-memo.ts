@@ -4,9 +4,9 @@ import { PagedInt32 } from "./paged-int32.js";
 /** `PickleMemo.put` results. */
 export const MEMO_OK = 0;
 /** More entries at scattered indices than `FIXED_LIMITS.maxSparseMemoEntries`. */
-export const MEMO_SPARSE_LIMIT = 1;
+export const MEMO_SPARSE_FULL = 1;
 /** More entries than `maxMemoEntries`. */
-export const MEMO_LIMIT = 2;
+export const MEMO_FULL = 2;
 
 /**
  * The memo of one pickle stream (PUT/GET and their binary forms, MEMOIZE), holding value codes
@@ -23,7 +23,7 @@ export class PickleMemo {
   constructor(private readonly maxEntries: number) {}
 
   /** Stores `value` at `idx`; anything but MEMO_OK stops the stream. */
-  put(idx: number, value: number): typeof MEMO_OK | typeof MEMO_SPARSE_LIMIT | typeof MEMO_LIMIT {
+  put(idx: number, value: number): typeof MEMO_OK | typeof MEMO_SPARSE_FULL | typeof MEMO_FULL {
     const paged = this.paged;
     if (paged.has(idx) || idx < this.count * 2 + 1024) {
       // An index first stored in the map, before its page existed, moves into the array.
@@ -31,12 +31,12 @@ export class PickleMemo {
       paged.set(idx, value);
     } else {
       if (!this.sparse.has(idx)) {
-        if (this.sparse.size >= FIXED_LIMITS.maxSparseMemoEntries) return MEMO_SPARSE_LIMIT;
+        if (this.sparse.size >= FIXED_LIMITS.maxSparseMemoEntries) return MEMO_SPARSE_FULL;
         this.count++;
       }
       this.sparse.set(idx, value);
     }
-    return this.count > this.maxEntries ? MEMO_LIMIT : MEMO_OK;
+    return this.count > this.maxEntries ? MEMO_FULL : MEMO_OK;
   }
 
   /** The value at `idx`, or 0 when there is none. */
