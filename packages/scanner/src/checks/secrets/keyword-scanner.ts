@@ -6,6 +6,14 @@ export interface KeywordHits {
   overflow: Set<number>;
 }
 
+/** Keyword occurrences found by `feedBytes`, in order: end offsets and keyword ids, as parallel arrays. */
+export interface ByteHits {
+  ends: number[];
+  ids: number[];
+  /** True when more occurrences were found than kept. */
+  overflow: boolean;
+}
+
 /**
  * Finds which of a fixed set of keywords occur in a text, in one pass (Aho-Corasick).
  * Detectors only run on texts holding one of their keywords, so a text costs one automaton pass
@@ -102,5 +110,30 @@ export class KeywordScanner {
       }
     }
     return { positions, overflow };
+  }
+
+  /**
+   * Streams bytes through the automaton from `state` (0 to start), each byte taken as the character
+   * of the same code (Latin-1, so ASCII keywords match in any encoding that keeps ASCII, UTF-8
+   * included). Records the end (`base` + index + 1) and keyword id of up to `maxHits` occurrences in
+   * `ends`/`ids`, and returns the state to continue with: a keyword cut by a chunk boundary is found
+   * in the next chunk.
+   */
+  feedBytes(bytes: Uint8Array, state: number, base: number, hits: ByteHits, maxHits: number): number {
+    const { delta, classOf, hasOutput } = this;
+    let s = state;
+    for (let i = 0; i < bytes.length; i++) {
+      s = delta[s + (classOf[bytes[i] as number] as number)] as number;
+      if (hasOutput[s] === 0) continue;
+      for (const id of this.outputs.get(s) ?? []) {
+        if (hits.ends.length >= maxHits) {
+          hits.overflow = true;
+          break;
+        }
+        hits.ends.push(base + i + 1);
+        hits.ids.push(id);
+      }
+    }
+    return s;
   }
 }

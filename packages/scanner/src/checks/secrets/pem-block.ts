@@ -1,3 +1,5 @@
+import { regexMaxLength } from "./regex-max-length.js";
+
 /** Longest PEM block looked at: an 8192-bit RSA key in PEM is about 6.5 KB (CWE-400: bounds the END search). */
 export const MAX_PEM_CHARS = 32 * 1024;
 
@@ -6,6 +8,9 @@ const BEGIN =
 
 const END =
   /-----END (?<label>(?:RSA |EC |DSA |ENCRYPTED |OPENSSH |PGP |SSH2 ENCRYPTED )?PRIVATE KEY(?: BLOCK)?)-----/g;
+
+/** The longest text a PEM block takes: its BEGIN line, the longest body looked at, its END line. */
+export const MAX_PEM_BLOCK_CHARS = regexMaxLength(BEGIN) + MAX_PEM_CHARS + regexMaxLength(END);
 
 /** A PEM/armored private key block found in a text. */
 export interface PemBlock {

@@ -1,4 +1,5 @@
 import { findPemBlocks } from "../pem-block.js";
+import { regexMaxLength } from "../regex-max-length.js";
 import type { SecretDetector, SecretMatch } from "../secret-detector.js";
 
 /** How far the `private_key` field is looked for around `"type": "service_account"` (a key file is ~2.3 KB). */
@@ -15,6 +16,8 @@ export const googleServiceAccount: SecretDetector = {
   title: "Google Cloud service-account key",
   severity: "dangerous",
   keywords: ["service_account"],
+  // The key block lies anywhere in the window around `"type": "service_account"`.
+  maxSpan: 2 * ACCOUNT_WINDOW_CHARS + regexMaxLength(TYPE),
   find(text: string): SecretMatch[] {
     const out: SecretMatch[] = [];
     const re = new RegExp(TYPE);
