@@ -238,7 +238,8 @@ function makeContext(
     },
     tensorData(offset, length) {
       // Only a top-level parser's offsets are offsets in the file the check streams.
-      if (member === undefined && length > 0) collected.tensorData.push({ start: offset, end: offset + length });
+      if (member === undefined && length > 0)
+        collected.tensorData.push({ start: offset, end: offset + length });
     },
     info(key, value) {
       collected.info[member !== undefined ? `${member}:${key}` : key] = value;

@@ -1,6 +1,7 @@
 import type { ByteSpan } from "../../reader/byte-source.js";
 import type { Finding, Location } from "../../report/types.js";
 import type { CheckInput, ScanCheck } from "../scan-check.js";
+import { byteLines } from "./byte-lines.js";
 import { type DetectedSecret, findSecrets } from "./find-secrets.js";
 import { hasInlineIgnore } from "./inline-ignore.js";
 import { LineLocator } from "./line-locator.js";
@@ -11,7 +12,7 @@ import type { SecretDetector } from "./secret-detector.js";
 import { SECRET_DETECTORS } from "./secret-detectors.js";
 import { secretFingerprint } from "./secret-fingerprint.js";
 import { DEFAULT_SECRETS_LIMITS, type SecretsLimits } from "./secrets-limits.js";
-import { type StreamedSecret, streamSecrets } from "./stream-secrets.js";
+import { streamSecrets } from "./stream-secrets.js";
 
 /** Options of `secretsCheck`. */
 export interface SecretsCheckOptions {
@@ -67,12 +68,42 @@ function unitLocation(unit: ScanUnit, m: DetectedSecret, lines: LineLocator): Lo
   return location;
 }
 
-/** Where a match of the whole-file stream is: its byte offset, and its line and column in a text file. */
-function streamedLocation(s: StreamedSecret): Location {
-  const location: Location = { offset: s.offset };
-  if (s.line !== undefined) location.line = s.line;
-  if (s.column !== undefined) location.column = s.column;
-  return location;
+/**
+ * Reads the whole file as bytes (less tensor data) and returns what it holds that `seen` does not
+ * have, as findings located by byte offset, and by line and column in a text file.
+ */
+async function streamedFindings(
+  input: CheckInput,
+  detectors: readonly SecretDetector[],
+  room: number,
+  accepted: (fingerprint: string) => boolean,
+): Promise<{ findings: Finding[]; capped: boolean }> {
+  const stream = streamSecrets(input.source, {
+    detectors,
+    spans: streamSpans(input.source.size, input.tensorData ?? []),
+    skipContextual: isLockFile(input.path),
+    maxMatches: room + 1,
+  });
+  const kind = input.format === "text" ? "file" : "bytes";
+  const findings: Finding[] = [];
+  let capped = false;
+  for await (const s of stream) {
+    const fingerprint = await secretFingerprint(s.match.detector.id, s.match.secret);
+    if (s.inlineIgnored || !accepted(fingerprint)) continue;
+    if (findings.length >= room) {
+      capped = true;
+      break;
+    }
+    findings.push(toFinding(s.match, { offset: s.offset }, { kind }, fingerprint));
+  }
+  if (kind === "file" && findings.length > 0) {
+    const offsets = findings.map((f) => f.location?.offset ?? 0);
+    const lines = await byteLines(input.source, offsets);
+    findings.forEach((f, i) => {
+      Object.assign(f.location ?? {}, lines[i]);
+    });
+  }
+  return { findings, capped };
 }
 
 /**
@@ -154,19 +185,11 @@ export function secretsCheck(options: SecretsCheckOptions = {}): ScanCheck {
         if (capped) break;
       }
       if (!handedWhole && !capped && input.source.size > 0) {
-        const stream = streamSecrets(input.source, {
-          detectors,
-          spans: streamSpans(input.source.size, input.tensorData ?? []),
-          lines: input.format === "text",
-          skipContextual: isLockFile(input.path),
-          maxMatches: limits.maxFindingsPerFile + 1,
-        });
-        const kind = input.format === "text" ? "file" : "bytes";
-        for await (const s of stream) {
-          const fingerprint = await secretFingerprint(s.match.detector.id, s.match.secret);
-          if (seen.has(fingerprint) || s.inlineIgnored || ignore.has(fingerprint)) continue;
-          if (!keep(toFinding(s.match, streamedLocation(s), { kind }, fingerprint))) break;
-        }
+        const room = limits.maxFindingsPerFile - findings.length;
+        const accepted = (fingerprint: string) => !seen.has(fingerprint) && !ignore.has(fingerprint);
+        const streamed = await streamedFindings(input, detectors, room, accepted);
+        findings.push(...streamed.findings);
+        capped ||= streamed.capped;
       }
       if (truncated) {
         // Never a silent `safe`: what was not read may hold a secret.

@@ -6,7 +6,12 @@ import { findSecrets } from "./find-secrets.js";
 import { regexMaxLength } from "./regex-max-length.js";
 import { SECRET_DETECTORS } from "./secret-detectors.js";
 import { secretsCheck } from "./secrets-check.js";
-import { MAX_DETECTOR_SPAN_CHARS, STREAM_CHUNK_BYTES, streamSecrets, windowOverlap } from "./stream-secrets.js";
+import {
+  MAX_DETECTOR_SPAN_CHARS,
+  STREAM_CHUNK_BYTES,
+  streamSecrets,
+  windowOverlap,
+} from "./stream-secrets.js";
 import { ALNUM, HEX, LETTERS, pem, rand, seeded } from "./test-helpers/fake-secrets.js";
 
 const hf = (seed: number) => `hf_${rand(LETTERS, 34, seed)}`;
@@ -19,7 +24,6 @@ async function streamed(bytes: Uint8Array, chunkBytes: number): Promise<string[]
   for await (const s of streamSecrets(new MemorySource(bytes), {
     detectors: SECRET_DETECTORS,
     spans: [{ start: 0, end: bytes.length }],
-    lines: false,
     skipContextual: false,
     maxMatches: 1000,
     chunkBytes,
@@ -40,7 +44,8 @@ function whole(bytes: Uint8Array): string[] {
 function filler(n: number, seed: number): string {
   const next = seeded(seed);
   let out = "";
-  while (out.length < n) out += `x_${Math.floor(next() * 1e6)} = compute(token_count, ${next().toFixed(4)})\n`;
+  while (out.length < n)
+    out += `x_${Math.floor(next() * 1e6)} = compute(token_count, ${next().toFixed(4)})\n`;
   return out.slice(0, n);
 }
 
@@ -137,21 +142,22 @@ class RandomFileSource implements ByteSource {
 describe("secrets check on a 200 MB binary file", () => {
   it("finds a token in the middle, one across a chunk boundary and one at the very end, redacted", async () => {
     const size = 200 * 1000 * 1000;
-    const tokens = [hf(201), hf(202), hf(203)];
-    const boundary = 25 * STREAM_CHUNK_BYTES;
+    const [middle, across, last] = [hf(201), hf(202), hf(203)];
+    const tokens = [middle, across, last];
+    const boundary = 25 * STREAM_CHUNK_BYTES; // read boundaries are multiples of the chunk size
     const planted = [
-      { at: 100 * 1000 * 1000, bytes: enc.encode(`\n${tokens[0]}\n`) },
-      { at: boundary - 20, bytes: enc.encode(`\n${tokens[1]}\n`) },
-      { at: size - tokens[2].length - 1, bytes: enc.encode(`\n${tokens[2]}`) },
+      { at: 100 * 1000 * 1000, bytes: enc.encode(`\n${middle}\n`) },
+      { at: boundary - 20, bytes: enc.encode(`\n${across}\n`) },
+      { at: size - last.length - 1, bytes: enc.encode(`\n${last}`) },
     ];
     const report = await scanSource(new RandomFileSource(size, planted), "blob.bin", {
       checks: [pickleCheck, secretsCheck()],
     });
     const secrets = report.findings.filter((f) => f.check === "secrets");
     expect(secrets.map((f) => [f.rule, f.location?.offset])).toEqual([
-      ["secrets/huggingface-token", 100 * 1000 * 1000 + 1],
       ["secrets/huggingface-token", boundary - 19],
-      ["secrets/huggingface-token", size - tokens[2].length],
+      ["secrets/huggingface-token", 100 * 1000 * 1000 + 1],
+      ["secrets/huggingface-token", size - last.length],
     ]);
     const out = JSON.stringify(report);
     for (const t of tokens) expect(out).not.toContain(t);

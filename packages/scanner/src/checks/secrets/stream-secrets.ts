@@ -5,7 +5,7 @@ import type { ByteHits } from "./keyword-scanner.js";
 import type { SecretDetector } from "./secret-detector.js";
 
 /** Bytes read at a time: large enough that the windows' overlap costs little (CWE-770: memory is a few chunks). */
-export const STREAM_CHUNK_BYTES = 4 * 1024 * 1024;
+export const STREAM_CHUNK_BYTES = 1024 * 1024;
 
 /**
  * Bound on a detector's `maxSpan`: the windows overlap by the longest span, and a span past this
@@ -25,8 +25,6 @@ export interface StreamSecretsOptions {
   detectors: readonly SecretDetector[];
   /** The ranges to read, sorted and disjoint (the whole source, less tensor data). */
   spans: readonly ByteSpan[];
-  /** Count lines, so matches get a 1-based `line` and `column` (bytes from the line's start, plus 1). */
-  lines: boolean;
   /** Skip key-name detectors (lock files). */
   skipContextual: boolean;
   /** Matches kept per decoded text (CWE-770). */
@@ -40,8 +38,6 @@ export interface StreamedSecret {
   match: DetectedSecret;
   /** Byte offset of the secret in the source. */
   offset: number;
-  line?: number;
-  column?: number;
   /** True when the match's line carries the inline ignore marker. */
   inlineIgnored: boolean;
 }
@@ -50,9 +46,6 @@ interface Chunk {
   start: number;
   bytes: Uint8Array;
   hits: ByteHits;
-  /** Newlines before the chunk, and where the last of them is (-1: none); only when counting lines. */
-  newlinesBefore: number;
-  lastNewlineBefore: number;
 }
 
 const asciiDecoder = new TextDecoder("latin1");
@@ -126,27 +119,26 @@ export async function* streamSecrets(
   const { scanner } = prepareDetectors(options.detectors);
   const radius = radii(options.detectors);
   const keywordLength = scanner.keywords.map((k) => k.length);
+  // Three chunk buffers in turn (the previous, current and next chunk): the stream allocates nothing
+  // per chunk, so its memory is the same for a file of any size.
+  const pool = [0, 1, 2].map(() => new Uint8Array(chunkBytes));
+  let turn = 0;
   for (const span of options.spans) {
     let state = 0;
-    let newlines = 0;
-    let lastNewline = -1;
     let prev: Chunk | undefined;
     let cur: Chunk | undefined;
     for (let at = span.start; ; ) {
       let next: Chunk | undefined;
       if (at < span.end) {
         // Copied: a source may hand out views of a buffer it reuses, and chunks are kept across reads.
-        const bytes = (await readFully(source, at, Math.min(chunkBytes, span.end - at))).slice();
-        if (bytes.length === 0) break;
+        const read = await readFully(source, at, Math.min(chunkBytes, span.end - at));
+        if (read.length === 0) break;
+        const buffer = pool[turn++ % 3] as Uint8Array;
+        buffer.set(read);
+        const bytes = buffer.subarray(0, read.length);
         const hits: ByteHits = { ends: [], ids: [], overflow: false };
         state = scanner.feedBytes(bytes, state, at, hits, MAX_HITS_PER_CHUNK);
-        next = { start: at, bytes, hits, newlinesBefore: newlines, lastNewlineBefore: lastNewline };
-        if (options.lines) {
-          for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) {
-            newlines++;
-            lastNewline = at + i;
-          }
-        }
+        next = { start: at, bytes, hits };
         at += bytes.length;
       }
       if (cur) {
@@ -191,16 +183,9 @@ function* scanWindow(
     }
   }
   if (!dense && starts.length === 0) return; // no keyword: no detector could match here
-  const window = new Uint8Array(extEnd - extStart);
-  for (const chunk of [prev, cur, next]) {
-    if (!chunk) continue;
-    const from = Math.max(chunk.start, extStart);
-    const to = Math.min(chunk.start + chunk.bytes.length, extEnd);
-    if (from < to) window.set(chunk.bytes.subarray(from - chunk.start, to - chunk.start), from - extStart);
-  }
-  const lines = options.lines ? new LineCursor(cur) : undefined;
+  const chunks = [prev, cur, next].filter((c): c is Chunk => c !== undefined);
   for (const [from, to] of intervals(starts, ends, extStart, extEnd, dense)) {
-    const text = bytesAsText(window.subarray(from - extStart, to - extStart));
+    const text = bytesAsText(gather(chunks, from, to));
     const matches = findSecrets(text, options.detectors, {
       skipContextual: options.skipContextual,
       maxMatches: options.maxMatches,
@@ -208,13 +193,9 @@ function* scanWindow(
     for (const match of matches) {
       const offset = from + match.start;
       if (offset < a || offset >= b) continue; // another window's
-      const found: StreamedSecret = {
-        match,
-        offset,
-        inlineIgnored: lineHasMarker(window, offset - extStart),
-      };
-      if (lines) Object.assign(found, lines.locate(offset));
-      yield found;
+      const around = Math.max(extStart, offset - INLINE_IGNORE_SEARCH_BYTES);
+      const line = gather(chunks, around, Math.min(extEnd, offset + INLINE_IGNORE_SEARCH_BYTES));
+      yield { match, offset, inlineIgnored: lineHasMarker(line, offset - around) };
     }
   }
 }
@@ -249,6 +230,21 @@ function intervals(
   return total * 2 > extEnd - extStart ? [[extStart, extEnd]] : out;
 }
 
+/** Bytes `[from, to)` of consecutive chunks: a view when one chunk holds them, else a copy. */
+function gather(chunks: readonly Chunk[], from: number, to: number): Uint8Array {
+  for (const c of chunks) {
+    if (from >= c.start && to <= c.start + c.bytes.length)
+      return c.bytes.subarray(from - c.start, to - c.start);
+  }
+  const out = new Uint8Array(to - from);
+  for (const c of chunks) {
+    const f = Math.max(c.start, from);
+    const t = Math.min(c.start + c.bytes.length, to);
+    if (f < t) out.set(c.bytes.subarray(f - c.start, t - c.start), f - from);
+  }
+  return out;
+}
+
 /** True when the line holding `at` (bounded around it, as for whole texts) carries the inline ignore marker. */
 function lineHasMarker(window: Uint8Array, at: number): boolean {
   let from = at;
@@ -256,30 +252,4 @@ function lineHasMarker(window: Uint8Array, at: number): boolean {
   let to = at;
   while (to < window.length && to - at < INLINE_IGNORE_SEARCH_BYTES && window[to] !== 10) to++;
   return bytesAsText(window.subarray(from, to)).includes(INLINE_IGNORE_MARKER);
-}
-
-/**
- * Lines and columns of offsets inside one chunk, asked in increasing order (matches come sorted):
- * one pass over the chunk in all, from the newlines counted before it.
- */
-class LineCursor {
-  private line: number;
-  private lineStart: number;
-  private pos = 0;
-
-  constructor(private readonly chunk: Chunk) {
-    this.line = chunk.newlinesBefore + 1;
-    this.lineStart = chunk.lastNewlineBefore + 1;
-  }
-
-  locate(offset: number): { line: number; column: number } {
-    const { bytes, start } = this.chunk;
-    const upto = offset - start;
-    for (let i = bytes.indexOf(10, this.pos); i >= 0 && i < upto; i = bytes.indexOf(10, i + 1)) {
-      this.line++;
-      this.lineStart = start + i + 1;
-    }
-    this.pos = Math.max(this.pos, upto);
-    return { line: this.line, column: offset - this.lineStart + 1 };
-  }
 }

@@ -107,7 +107,8 @@ async function validate(
   }
   const dataEnd = summary.dataEnd === undefined ? undefined : 8 + headerLength + summary.dataEnd;
   // A header that passed every rule lays its tensors edge to edge over the data: numbers only.
-  if (dataEnd !== undefined && problems.length === 0) ctx.tensorData(8 + headerLength, dataEnd - 8 - headerLength);
+  if (dataEnd !== undefined && problems.length === 0)
+    ctx.tensorData(8 + headerLength, dataEnd - 8 - headerLength);
   return dataEnd !== undefined && dataEnd < source.size ? dataEnd : undefined;
 }
 
