@@ -1,7 +1,5 @@
+import { FIXED_LIMITS } from "../../limits.js";
 import { type ByteSource, readFully } from "../../reader/byte-source.js";
-
-/** Bytes read at a time when counting lines. */
-const CHUNK_BYTES = 4 * 1024 * 1024;
 
 /**
  * The 1-based line and column (bytes from the line's start, plus 1) of each byte offset, in one
@@ -19,7 +17,7 @@ export async function byteLines(
   let at = 0;
   for (const offset of offsets) {
     while (at < offset) {
-      const bytes = await readFully(source, at, Math.min(CHUNK_BYTES, offset - at));
+      const bytes = await readFully(source, at, Math.min(FIXED_LIMITS.streamChunkBytes, offset - at));
       if (bytes.length === 0) break;
       for (let i = 0; i < bytes.length; i++) {
         if (bytes[i] === 10) {

@@ -1,7 +1,5 @@
+import { FIXED_LIMITS } from "../../limits.js";
 import { regexMaxLength } from "./regex-max-length.js";
-
-/** Longest PEM block looked at: an 8192-bit RSA key in PEM is about 6.5 KB (CWE-400: bounds the END search). */
-export const MAX_PEM_CHARS = 32 * 1024;
 
 const BEGIN =
   /-----BEGIN (?<label>(?:RSA |EC |DSA |ENCRYPTED |OPENSSH |PGP |SSH2 ENCRYPTED )?PRIVATE KEY(?: BLOCK)?)-----/g;
@@ -10,7 +8,7 @@ const END =
   /-----END (?<label>(?:RSA |EC |DSA |ENCRYPTED |OPENSSH |PGP |SSH2 ENCRYPTED )?PRIVATE KEY(?: BLOCK)?)-----/g;
 
 /** The longest text a PEM block takes: its BEGIN line, the longest body looked at, its END line. */
-export const MAX_PEM_BLOCK_CHARS = regexMaxLength(BEGIN) + MAX_PEM_CHARS + regexMaxLength(END);
+export const MAX_PEM_BLOCK_CHARS = regexMaxLength(BEGIN) + FIXED_LIMITS.maxPemChars + regexMaxLength(END);
 
 /** A PEM/armored private key block found in a text. */
 export interface PemBlock {
@@ -29,7 +27,7 @@ const HEADER_LINE = /^[A-Za-z-]{2,32}: [^\n\\]{0,200}(?:\n|\\n)/gm;
 /**
  * Every private key block of `text`, with its body normalised so that the same key gives the same
  * body whether it sits in a `.pem` file, a JSON string (`\n` escapes) or a Python literal.
- * A block longer than `MAX_PEM_CHARS`, or ended by another kind of END line, is not a key.
+ * A block longer than `FIXED_LIMITS.maxPemChars`, or ended by another kind of END line, is not a key.
  */
 export function findPemBlocks(text: string): PemBlock[] {
   const out: PemBlock[] = [];
@@ -46,7 +44,7 @@ export function findPemBlocks(text: string): PemBlock[] {
       end = endRe.exec(text);
       if (end === null) break;
     }
-    if (end.index - bodyStart > MAX_PEM_CHARS || end.groups?.label !== label) continue;
+    if (end.index - bodyStart > FIXED_LIMITS.maxPemChars || end.groups?.label !== label) continue;
     const raw = text.slice(bodyStart, end.index);
     // A BEGIN whose END is missing: the END found belongs to a later block, which is taken next.
     if (raw.includes("-----BEGIN ")) continue;

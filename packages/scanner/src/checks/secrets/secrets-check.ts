@@ -1,3 +1,4 @@
+import { FIXED_LIMITS } from "../../limits.js";
 import type { ByteSpan } from "../../reader/byte-source.js";
 import type { Finding, Location } from "../../report/types.js";
 import type { CheckInput, ScanCheck } from "../scan-check.js";
@@ -197,7 +198,7 @@ export function secretsCheck(options: SecretsCheckOptions = {}): ScanCheck {
           check: "secrets",
           rule: "secrets/not-fully-scanned",
           severity: "suspicious",
-          message: `not fully checked for secrets: a text inside the file was cut at a bound (a compressed member past 16 MB, ${limits.maxFragmentChars} characters per text, ${limits.maxFileChars} per file)`,
+          message: `not fully checked for secrets: a text inside the file was cut at a bound (a compressed member past the ${FIXED_LIMITS.maxTextBytes} bytes read, ${limits.maxFragmentChars} characters per text, ${limits.maxFileChars} per file)`,
         });
       }
       if (capped) {

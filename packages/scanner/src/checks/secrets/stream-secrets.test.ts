@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { FIXED_LIMITS } from "../../limits.js";
 import { type ByteSource, MemorySource } from "../../reader/byte-source.js";
 import { scanSource } from "../../scan.js";
 import { pickleCheck } from "../pickle-check.js";
@@ -6,12 +7,7 @@ import { findSecrets } from "./find-secrets.js";
 import { regexMaxLength } from "./regex-max-length.js";
 import { SECRET_DETECTORS } from "./secret-detectors.js";
 import { secretsCheck } from "./secrets-check.js";
-import {
-  MAX_DETECTOR_SPAN_CHARS,
-  STREAM_CHUNK_BYTES,
-  streamSecrets,
-  windowOverlap,
-} from "./stream-secrets.js";
+import { streamSecrets, windowOverlap } from "./stream-secrets.js";
 import { ALNUM, HEX, LETTERS, pem, rand, seeded } from "./test-helpers/fake-secrets.js";
 
 const hf = (seed: number) => `hf_${rand(LETTERS, 34, seed)}`;
@@ -60,7 +56,7 @@ describe("detector spans", () => {
   it("bounds every built-in detector, the PEM block being the longest", () => {
     for (const d of SECRET_DETECTORS) {
       expect(Number.isFinite(d.maxSpan), d.id).toBe(true);
-      expect(d.maxSpan, d.id).toBeLessThanOrEqual(MAX_DETECTOR_SPAN_CHARS);
+      expect(d.maxSpan, d.id).toBeLessThanOrEqual(FIXED_LIMITS.maxDetectorSpanChars);
     }
     expect(overlap).toBe(SECRET_DETECTORS.find((d) => d.id === "private-key")?.maxSpan);
   });
@@ -144,7 +140,7 @@ describe("secrets check on a 200 MB binary file", () => {
     const size = 200 * 1000 * 1000;
     const [middle, across, last] = [hf(201), hf(202), hf(203)];
     const tokens = [middle, across, last];
-    const boundary = 25 * STREAM_CHUNK_BYTES; // read boundaries are multiples of the chunk size
+    const boundary = 25 * FIXED_LIMITS.streamChunkBytes; // read boundaries are multiples of the chunk size
     const planted = [
       { at: 100 * 1000 * 1000, bytes: enc.encode(`\n${middle}\n`) },
       { at: boundary - 20, bytes: enc.encode(`\n${across}\n`) },

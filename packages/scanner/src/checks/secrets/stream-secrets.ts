@@ -1,24 +1,9 @@
+import { FIXED_LIMITS } from "../../limits.js";
 import { type ByteSource, type ByteSpan, readFully } from "../../reader/byte-source.js";
 import { type DetectedSecret, findSecrets, prepareDetectors } from "./find-secrets.js";
 import { INLINE_IGNORE_MARKER } from "./inline-ignore.js";
 import type { ByteHits } from "./keyword-scanner.js";
 import type { SecretDetector } from "./secret-detector.js";
-
-/** Bytes read at a time: large enough that the windows' overlap costs little (CWE-770: memory is a few chunks). */
-export const STREAM_CHUNK_BYTES = 1024 * 1024;
-
-/**
- * Bound on a detector's `maxSpan`: the windows overlap by the longest span, and a span past this
- * would make every window's overlap a large part of its bytes. The longest today is a PEM private key
- * block (32 KiB body bound plus its BEGIN/END lines); a detector that needs more fails loudly.
- */
-export const MAX_DETECTOR_SPAN_CHARS = 64 * 1024;
-
-/** Keyword occurrences kept per chunk; past it (dense text) the whole window is scanned (CWE-770). */
-const MAX_HITS_PER_CHUNK = 64 * 1024;
-
-/** How much of a line around a match is searched for the inline ignore marker (as for whole texts). */
-const INLINE_IGNORE_SEARCH_BYTES = 4096;
 
 /** Options of `streamSecrets`. */
 export interface StreamSecretsOptions {
@@ -29,7 +14,7 @@ export interface StreamSecretsOptions {
   skipContextual: boolean;
   /** Matches kept per decoded text (CWE-770). */
   maxMatches: number;
-  /** Chunk size (tests use small chunks to put secrets across boundaries). */
+  /** Chunk size (tests use small chunks to put secrets across boundaries; at least the window overlap). */
   chunkBytes?: number;
 }
 
@@ -83,15 +68,15 @@ function radii(detectors: readonly SecretDetector[]): number[] {
 }
 
 /**
- * The longest span of the detectors, checked against `MAX_DETECTOR_SPAN_CHARS`: the overlap the
+ * The longest span of the detectors, checked against `FIXED_LIMITS.maxDetectorSpanChars`: the overlap the
  * windows of a whole-file scan need.
  */
 export function windowOverlap(detectors: readonly SecretDetector[]): number {
   let longest = 0;
   for (const d of detectors) {
-    if (!Number.isFinite(d.maxSpan) || d.maxSpan > MAX_DETECTOR_SPAN_CHARS) {
+    if (!Number.isFinite(d.maxSpan) || d.maxSpan > FIXED_LIMITS.maxDetectorSpanChars) {
       throw new Error(
-        `secrets detector ${d.id}: span ${d.maxSpan} is not a finite number up to ${MAX_DETECTOR_SPAN_CHARS}`,
+        `secrets detector ${d.id}: span ${d.maxSpan} is not a finite number up to ${FIXED_LIMITS.maxDetectorSpanChars}`,
       );
     }
     longest = Math.max(longest, d.maxSpan);
@@ -115,7 +100,7 @@ export async function* streamSecrets(
   options: StreamSecretsOptions,
 ): AsyncGenerator<StreamedSecret> {
   const overlap = windowOverlap(options.detectors);
-  const chunkBytes = Math.max(options.chunkBytes ?? STREAM_CHUNK_BYTES, overlap);
+  const chunkBytes = Math.max(options.chunkBytes ?? FIXED_LIMITS.streamChunkBytes, overlap);
   const { scanner } = prepareDetectors(options.detectors);
   const radius = radii(options.detectors);
   const keywordLength = scanner.keywords.map((k) => k.length);
@@ -137,7 +122,7 @@ export async function* streamSecrets(
         buffer.set(read);
         const bytes = buffer.subarray(0, read.length);
         const hits: ByteHits = { ends: [], ids: [], overflow: false };
-        state = scanner.feedBytes(bytes, state, at, hits, MAX_HITS_PER_CHUNK);
+        state = scanner.feedBytes(bytes, state, at, hits, FIXED_LIMITS.maxKeywordHitsPerChunk);
         next = { start: at, bytes, hits };
         at += bytes.length;
       }
@@ -193,8 +178,8 @@ function* scanWindow(
     for (const match of matches) {
       const offset = from + match.start;
       if (offset < a || offset >= b) continue; // another window's
-      const around = Math.max(extStart, offset - INLINE_IGNORE_SEARCH_BYTES);
-      const line = gather(chunks, around, Math.min(extEnd, offset + INLINE_IGNORE_SEARCH_BYTES));
+      const around = Math.max(extStart, offset - FIXED_LIMITS.inlineIgnoreSearchChars);
+      const line = gather(chunks, around, Math.min(extEnd, offset + FIXED_LIMITS.inlineIgnoreSearchChars));
       yield { match, offset, inlineIgnored: lineHasMarker(line, offset - around) };
     }
   }
@@ -248,8 +233,8 @@ function gather(chunks: readonly Chunk[], from: number, to: number): Uint8Array 
 /** True when the line holding `at` (bounded around it, as for whole texts) carries the inline ignore marker. */
 function lineHasMarker(window: Uint8Array, at: number): boolean {
   let from = at;
-  while (from > 0 && at - from < INLINE_IGNORE_SEARCH_BYTES && window[from - 1] !== 10) from--;
+  while (from > 0 && at - from < FIXED_LIMITS.inlineIgnoreSearchChars && window[from - 1] !== 10) from--;
   let to = at;
-  while (to < window.length && to - at < INLINE_IGNORE_SEARCH_BYTES && window[to] !== 10) to++;
+  while (to < window.length && to - at < FIXED_LIMITS.inlineIgnoreSearchChars && window[to] !== 10) to++;
   return bytesAsText(window.subarray(from, to)).includes(INLINE_IGNORE_MARKER);
 }
