@@ -56,6 +56,9 @@ const NOT_LIMITS: Readonly<Record<string, string>> = {
   "formats/compression/lzma-alone-decoder.ts:RANGE_CODER_INIT_BYTES": "the LZMA range coder's first bytes",
   "formats/compression/lzma-alone-decoder.ts:MAX_LC_PLUS_LP": "liblzma refuses lc + lp above 4, mirrored",
   "formats/compression/lzma-alone-decoder.ts:MIN_DICTIONARY_BYTES": "liblzma's smallest dictionary, mirrored",
+  "formats/compression/lz4/lz4-block.ts:MIN_MATCH": "LZ4's shortest match (a token stores length - 4)",
+  "formats/compression/lz4-decoder.ts:HISTORY_BYTES":
+    "how far back LZ4 matches reach (64 KiB), a format fact",
   "formats/compression/deflate-formats.ts:ZFILE_HEADER_BYTES": "the size of joblib's old ZF header",
   "formats/compression/compressed-format.ts:MIN_HARMFUL_PICKLE_BYTES":
     "the shortest pickle that can import and call (a fact about pickles)",

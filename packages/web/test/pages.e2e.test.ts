@@ -321,6 +321,11 @@ describe("the hub's web pages in Chromium", () => {
     await expect
       .poll(() => page.locator(".commit-title").allInnerTexts())
       .toEqual(["Add checkpoints", "initial commit"]);
+    // The footer names the key that signs the hub's commits, as gpg prints fingerprints.
+    const key = (await (await fetch(`${hub.url}/api/hub/signing-key`)).json()) as { fingerprint: string };
+    await poll(() => page.locator(".site-footer .fingerprint").innerText()).toBe(
+      key.fingerprint.replace(/(.{4})(?=.)/g, "$1 "),
+    );
     await page.screenshot({ path: join(SHOTS, "history.png"), fullPage: true });
     await page.context().close();
   });
