@@ -30,6 +30,8 @@ import { refRoutes } from "./routes/refs.js";
 import { repoInfoRoutes } from "./routes/repo-info.js";
 import { repoRoutes } from "./routes/repos.js";
 import { resolveRoutes } from "./routes/resolve.js";
+import { signedBranchRoutes } from "./routes/signed-branch-routes.js";
+import { signingKeyRoutes } from "./routes/signing-key-routes.js";
 import { tokenRoutes } from "./routes/token-routes.js";
 import { treeRoutes } from "./routes/tree.js";
 import { twoFactorRoutes } from "./routes/two-factor-routes.js";
@@ -134,6 +136,8 @@ export async function buildApp(options: HubOptions): Promise<FastifyInstance> {
   accountRoutes(app, ctx);
   orgSettingsRoutes(app, ctx);
   adminRoutes(app, ctx);
+  signingKeyRoutes(app, ctx);
+  signedBranchRoutes(app, ctx);
   repoRoutes(app, ctx);
   repoInfoRoutes(app, ctx);
   treeRoutes(app, ctx);
