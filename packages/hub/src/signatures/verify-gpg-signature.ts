@@ -30,9 +30,9 @@ export async function gpgIssuers(armoredSignature: string): Promise<string[] | u
 
 /**
  * Checks an OpenPGP detached signature over `payload` with OpenPGP.js against one public key: first
- * at the signature's own creation time (is it a good signature by this key at all?), then now (is
- * the key still valid?), so a good signature by a key that has since expired or been revoked is told
- * apart from a bad one.
+ * whether it is a good signature by this key at all (at the signature's own creation time), then
+ * whether the key (and the subkey that signed) is still valid now, so a good signature by a key that
+ * has since expired or been revoked is told apart from a bad one.
  */
 export async function verifyGpgSignature(
   payload: Uint8Array,
@@ -50,12 +50,19 @@ export async function verifyGpgSignature(
   const created = signature.packets[0]?.created ?? undefined;
   const then = await check(payload, signature, key, created);
   if (then !== undefined) return { outcome: "bad", detail: then };
-  const now = await check(payload, signature, key, new Date());
-  if (now === undefined) return { outcome: "good" };
-  if (await key.isRevoked().catch(() => false)) return { outcome: "revoked", detail: now };
-  if (/revoked/i.test(now)) return { outcome: "revoked", detail: now };
-  if (/expired/i.test(now)) return { outcome: "expired", detail: now };
-  return { outcome: "bad", detail: now };
+  // Good when made; is the key still valid now? (OpenPGP.js judges the key at the signature's date.)
+  if (await key.isRevoked().catch(() => false)) return { outcome: "revoked", detail: "the key is revoked" };
+  const expiry = await key.getExpirationTime().catch(() => null);
+  if (expiry instanceof Date && expiry.getTime() <= Date.now()) {
+    return { outcome: "expired", detail: `the key expired on ${expiry.toISOString()}` };
+  }
+  try {
+    await key.getSigningKey(signature.getSigningKeyIDs()[0], new Date());
+  } catch (err) {
+    const detail = (err as Error).message;
+    return { outcome: /revoked/i.test(detail) ? "revoked" : "expired", detail };
+  }
+  return { outcome: "good" };
 }
 
 /** Undefined when the signature verifies at `date`, else OpenPGP.js's reason. */
