@@ -67,6 +67,39 @@ describe("payloadBeforeBreak (the fuzz oracle)", () => {
     expect(payloadBeforeBreak(ascii("F1.5\ncsubprocess\nPopen\n"))).toMatchObject({ module: "subprocess" });
   });
 
+  it("an import whose attribute is not a dotted identifier breaks the stream, as getattr raises (CI fuzz false alarms)", () => {
+    // Shapes of what the CI run saved: runpy._Nport os, webbrowser.ox', __builtin__.gl{...}obals, _codecs.e\b\0ode.
+    expect(payloadBeforeBreak(ascii("Ncrunpy\n_Nport os\ntRp0\n0."))).toBeUndefined();
+    expect(payloadBeforeBreak(ascii("cwebbrowser\nox'\ntR."))).toBeUndefined();
+    expect(
+      payloadBeforeBreak(ascii("c__builtin__\ngl{'a': 1}obals\n(tRp1\n0cos\nsystem\n(S'x'\ntR.")),
+    ).toBeUndefined();
+    expect(payloadBeforeBreak(ascii("(i_codecs\ne\b\x00ode\np0\ncbuiltins\neval\n(Vid\ntR"))).toBeUndefined();
+    expect(payloadBeforeBreak(ascii("\x80\x04\x8c\x05runpy\x8c\x04r n_\x93."))).toBeUndefined();
+    // Unicode identifiers resolve in Python, so they do not break the stream.
+    expect(payloadBeforeBreak(ascii("cfoo\nbär\n0cos\nsystem\n"))).toBeUndefined(); // latin-1 bytes: not UTF-8
+    expect(payloadBeforeBreak(new TextEncoder().encode("cfoo\nbär\n0cos\nsystem\n"))).toMatchObject({
+      module: "os",
+    });
+    expect(payloadBeforeBreak(ascii("\x80\x04\x8c\x05runpy\x8c\x08run_code\x93."))).toMatchObject({
+      module: "runpy",
+    });
+  });
+
+  it("a SHORT_BINUNICODE that is not UTF-8 (surrogates allowed) breaks the stream (CI fuzz false alarm)", () => {
+    const push = (b: number[]) => [0x8c, b.length, ...b];
+    const os = [...push([...ascii("os")]), ...push([...ascii("system")]), 0x93];
+    expect(
+      payloadBeforeBreak(new Uint8Array([0x80, 0x04, ...push([0xd4, 0x65]), 0x30, ...os])),
+    ).toBeUndefined();
+    // 'surrogatepass': an encoded lone surrogate is read, so the stream goes on to the payload.
+    expect(
+      payloadBeforeBreak(new Uint8Array([0x80, 0x04, ...push([0xed, 0xa0, 0x80]), 0x30, ...os])),
+    ).toMatchObject({
+      module: "os",
+    });
+  });
+
   it("a STRING argument without quotes breaks the stream (found by the fuzzer: an oracle false alarm)", () => {
     expect(payloadBeforeBreak(ascii("(Sq'curl x|sh'\nios\nsystem\np0\n."))).toBeUndefined();
     expect(payloadBeforeBreak(ascii("(S'curl x|sh'\nios\nsystem\np0\n."))).toMatchObject({ module: "os" });

@@ -2,7 +2,7 @@
 
 export type { HubOptions } from "./app.js";
 export { buildApp } from "./app.js";
-export type { AuditRecord } from "./auth/audit-log.js";
+export type { AuditRecord } from "./auth/audit-record.js";
 export { createToken } from "./auth/create-token.js";
 export type { CreateUserOptions } from "./auth/create-user.js";
 export { createUser } from "./auth/create-user.js";

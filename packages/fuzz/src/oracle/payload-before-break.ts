@@ -48,7 +48,12 @@ const STRING = 0x53;
 const PROTO = 0x80;
 const HIGHEST_PROTOCOL = 5;
 const MAX_STREAMS = 32;
-const MODULE_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+/**
+ * What `__import__` and `getattr` can resolve: a dotted Python identifier (Unicode letters too, as
+ * Python's own). Any other module or attribute name makes the import raise, so the load stops there.
+ */
+const DOTTED_NAME =
+  /^[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*(\.[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*)*$/u;
 
 /**
  * The first dangerous import (GLOBAL, INST, or STACK_GLOBAL fed by two literal strings) that a real
@@ -107,8 +112,8 @@ function walkStream(bytes: Uint8Array, start: Start, next: Start[]): PayloadImpo
       return undefined;
     }
     if (code === 0x69 && !depth.hasMark()) return undefined; // INST looks for its mark before importing
-    // A module name that is not a dotted identifier cannot be imported: the loader stops there.
-    if (imports && !MODULE_NAME.test(op.text ?? "")) return undefined;
+    // A module or attribute name that is not a dotted identifier cannot be resolved: the loader stops there.
+    if (imports && !(DOTTED_NAME.test(op.text ?? "") && DOTTED_NAME.test(op.text2 ?? ""))) return undefined;
     if (imports && op.text !== undefined && op.text2 !== undefined) {
       if (isPayloadImport(op.text, op.text2)) return found(op.text, op.text2, op.offset);
       if (!depth.apply(code)) return undefined;
@@ -117,6 +122,12 @@ function walkStream(bytes: Uint8Array, start: Start, next: Start[]): PayloadImpo
     }
     if (code === 0x93) {
       const [module, name] = recent.slice(-2);
+      // Known names that cannot resolve stop the load; names the stream computed may be anything.
+      if (
+        (module !== undefined && !DOTTED_NAME.test(module)) ||
+        (name !== undefined && !DOTTED_NAME.test(name))
+      )
+        return undefined;
       if (module !== undefined && name !== undefined && isPayloadImport(module, name))
         return found(module, name, op.offset);
       recent = [];

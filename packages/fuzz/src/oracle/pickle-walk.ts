@@ -42,6 +42,24 @@ const latin1 = new TextDecoder("latin1");
 const utf8 = new TextDecoder("utf-8", { fatal: false });
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
+/** UTF-8 as Python's 'surrogatepass' reads it: encoded surrogates (ED A0..BF xx) are accepted too. */
+function decodeUtf8SurrogatePass(raw: Uint8Array): string | undefined {
+  try {
+    return strictUtf8.decode(raw);
+  } catch {
+    if (!raw.includes(0xed)) return undefined;
+    // Swap each encoded surrogate for a valid three-byte sequence of the same shape, then check again.
+    const copy = raw.slice();
+    for (let i = 0; i + 2 < copy.length; i++)
+      if (copy[i] === 0xed && (copy[i + 1] ?? 0) >= 0xa0 && (copy[i + 1] ?? 0) <= 0xbf) copy[i] = 0xee;
+    try {
+      return strictUtf8.decode(copy);
+    } catch {
+      return undefined;
+    }
+  }
+}
+
 /** Reads the opcode at `pos`, or undefined where the stream breaks (unknown opcode, cut argument). */
 export function readOp(bytes: Uint8Array, pos: number): WalkedOp | undefined {
   const code = bytes[pos];
@@ -85,7 +103,15 @@ export function readOp(bytes: Uint8Array, pos: number): WalkedOp | undefined {
     for (let i = width - 1; i >= 0; i--) n = n * 256 + (bytes[at + i] ?? 0);
     at += width;
     if (at + n > bytes.length) return undefined;
-    op.text = (code === ch("U") || code === ch("T") ? latin1 : utf8).decode(bytes.subarray(at, at + n));
+    const raw = bytes.subarray(at, at + n);
+    if (code === ch("U") || code === ch("T")) op.text = latin1.decode(raw);
+    else {
+      // SHORT_BINUNICODE, BINUNICODE and BINUNICODE8 decode with 'utf-8', 'surrogatepass' in both
+      // unpicklers: anything else raises UnicodeDecodeError and the load stops.
+      const text = decodeUtf8SurrogatePass(raw);
+      if (text === undefined) return undefined;
+      op.text = text;
+    }
     at += n;
   }
   op.end = at;

@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema.js";
+import type { AuditRecord } from "./audit-record.js";
 
 /** What the audit log records (one word per kind of event, dotted by subject). */
 export type AuditKind =
@@ -55,16 +56,6 @@ export async function appendAudit(db: Kysely<Database>, ...entries: AuditEntry[]
       })),
     )
     .execute();
-}
-
-/** An audit log entry as the API and the pages show it. */
-export interface AuditRecord {
-  id: number;
-  kind: string;
-  actor: string | null;
-  address: string | null;
-  createdAt: string;
-  detail: Record<string, unknown>;
 }
 
 /** The newest entries of an account's log, newest first, before `before` (an id) when given. */

@@ -2,7 +2,8 @@ import type { Kysely } from "kysely";
 import { openDatabase } from "../db/open-database.js";
 import type { Database, TokenRole } from "../db/schema.js";
 import { HubError } from "../hub-error.js";
-import { type AuditRecord, appendAudit, readAudit } from "./audit-log.js";
+import { appendAudit, readAudit } from "./audit-log.js";
+import type { AuditRecord } from "./audit-record.js";
 
 // Account management on a hub's data folder, for the command line (`modelgate token ...`,
 // `modelgate audit ...`, `modelgate org ...`): the same rows the API changes, audited the same way.

@@ -1,13 +1,9 @@
 import type { FastifyInstance } from "fastify";
 import type { HubContext } from "../context.js";
-import { listTree } from "../git/git-repo.js";
-import { entryNotFound } from "../hub-error.js";
-import { assertRepoPath } from "../names.js";
-import { fileFacts } from "../repos/file-facts.js";
 import { loadRepo } from "../repos/repo-ref.js";
 import { fileStatusOf, parseReport } from "../scan/security-status.js";
 import { REPO_TYPE_ROUTES, type RepoParams } from "./repo-types.js";
-import { commitAndPath } from "./revision.js";
+import { fileAtRevision } from "./revision.js";
 
 /**
  * `GET /api/{models,datasets}/{ns}/{repo}/scan/{rev}/{path}`: one file's status and its full scan
@@ -21,12 +17,7 @@ export function fileScanRoutes(app: FastifyInstance, ctx: HubContext): void {
       async (request) => {
         const { params } = request;
         const repo = await loadRepo(ctx, t.type, params.ns, params.repo, request.caller, "read");
-        const target = await commitAndPath(repo, params.rev, params["*"], false);
-        const commit = target.commit;
-        const path = assertRepoPath(target.path, ctx.limits);
-        const [entry] = await listTree(repo.gitDir, commit, { path });
-        if (entry?.type !== "blob") throw entryNotFound(path);
-        const [facts] = await fileFacts(ctx, [entry]);
+        const { path, facts } = await fileAtRevision(ctx, repo, params.rev, params["*"]);
         const scan = facts?.scan;
         const stored = scan?.state === "done" ? parseReport(scan.report) : undefined;
         // A report is shared by every repository holding the bytes: it is this path's, nobody else's.

@@ -1,16 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { auditOverride } from "../auth/audit-log.js";
 import type { HubContext } from "../context.js";
-import { blobStream, listTree, readBlob } from "../git/git-repo.js";
-import { entryNotFound, HubError } from "../hub-error.js";
-import { assertRepoPath, type RepoType } from "../names.js";
-import { fileFacts } from "../repos/file-facts.js";
+import { blobStream, readBlob } from "../git/git-repo.js";
+import { HubError } from "../hub-error.js";
+import type { RepoType } from "../names.js";
 import { assertMayDownload } from "../repos/gated-access.js";
 import { loadRepo } from "../repos/repo-ref.js";
 import { fileStatusOf, isQuarantined } from "../scan/security-status.js";
 import { parseRange } from "./parse-range.js";
 import { REPO_TYPE_ROUTES, type RepoParams } from "./repo-types.js";
-import { commitAndPath } from "./revision.js";
+import { fileAtRevision } from "./revision.js";
 
 interface ResolveParams extends RepoParams {
   rev: string;
@@ -62,12 +61,7 @@ async function serveFile(
   const { params } = request;
   const repo = await loadRepo(ctx, type, params.ns, params.repo, request.caller, "read");
   assertMayDownload(repo, request.caller);
-  const target = await commitAndPath(repo, params.rev, params["*"], false);
-  const commit = target.commit;
-  const path = assertRepoPath(target.path, ctx.limits);
-  const [entry] = await listTree(repo.gitDir, commit, { path });
-  if (entry?.type !== "blob") throw entryNotFound(path);
-  const [facts] = await fileFacts(ctx, [entry]);
+  const { commit, path, entry, facts } = await fileAtRevision(ctx, repo, params.rev, params["*"]);
   // Raw reads of an LFS file serve its pointer (what git holds), which quarantine does not hold back.
   const blob = raw && facts?.blob?.lfs ? undefined : facts?.blob;
   const status = fileStatusOf(facts?.scan);

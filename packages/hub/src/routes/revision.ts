@@ -1,6 +1,8 @@
-import { resolveRevision } from "../git/git-repo.js";
-import { HubError, revisionNotFound } from "../hub-error.js";
-import { isValidRevision } from "../names.js";
+import type { HubContext } from "../context.js";
+import { listTree, resolveRevision, type TreeEntry } from "../git/git-repo.js";
+import { entryNotFound, HubError, revisionNotFound } from "../hub-error.js";
+import { assertRepoPath, isValidRevision } from "../names.js";
+import { type FileFacts, fileFacts } from "../repos/file-facts.js";
 import type { RepoRef } from "../repos/repo-ref.js";
 
 /**
@@ -42,4 +44,30 @@ export async function commitAndPath(
     if (commit) return { commit, path: segments.slice(i).join("/") };
   }
   return { commit: await commitOf(repo, rev), path: rest };
+}
+
+/** A file of a repository at a revision, with what the hub knows of its bytes. */
+export interface FileAtRevision {
+  commit: string;
+  path: string;
+  entry: TreeEntry;
+  facts: FileFacts | undefined;
+}
+
+/**
+ * The file at `{rev}/{rest}` of a route (a revision split off as `commitAndPath` does), or 404
+ * `EntryNotFound` when that path is not a file there.
+ */
+export async function fileAtRevision(
+  ctx: HubContext,
+  repo: RepoRef,
+  rev: string,
+  rest: string,
+): Promise<FileAtRevision> {
+  const target = await commitAndPath(repo, rev, rest, false);
+  const path = assertRepoPath(target.path, ctx.limits);
+  const [entry] = await listTree(repo.gitDir, target.commit, { path });
+  if (entry?.type !== "blob") throw entryNotFound(path);
+  const [facts] = await fileFacts(ctx, [entry]);
+  return { commit: target.commit, path, entry, facts };
 }

@@ -1,11 +1,9 @@
+import { FIXED_LIMITS } from "../limits.js";
 import { classifyImport } from "../policy/classify-import.js";
 import type { Classification, Policy } from "../policy/policy.js";
 import { callFedBy } from "../report/call-fed-by.js";
 import type { CallRecord, Finding, ImportRecord, ImportSafety, Location } from "../report/types.js";
 import type { CheckInput, CheckOutput, ScanCheck } from "./scan-check.js";
-
-/** Innocuous calls listed per file (a sample: a checkpoint makes one per tensor, all alike). */
-const INNOCUOUS_CALL_SAMPLE = 50;
 
 /**
  * Applies the import policy to every pickle stream of a file: each distinct import is classified
@@ -56,7 +54,7 @@ function runPickleCheck(input: CheckInput): CheckOutput {
     for (const call of analysis.calls) {
       const safety: ImportSafety =
         call.callee.kind === "global" ? classify(call.callee.module, call.callee.name).safety : "suspicious";
-      if (safety === "innocuous" && innocuousCalls++ >= INNOCUOUS_CALL_SAMPLE) continue;
+      if (safety === "innocuous" && innocuousCalls++ >= FIXED_LIMITS.maxInnocuousCallsListed) continue;
       const callable =
         call.callee.kind === "global" ? `${call.callee.module}.${call.callee.name}` : call.callee.description;
       const shown = call.opcode === "BUILD" ? `${callable}.__setstate__` : callable;
@@ -125,11 +123,10 @@ function runPickleCheck(input: CheckInput): CheckOutput {
  * names, and classifying one walks the policy's rules. Cleared when full (CWE-770).
  */
 const CLASSIFICATIONS = new WeakMap<Policy, Map<string, Classification>>();
-const MAX_CACHED_CLASSIFICATIONS = 10_000;
 
 function classificationCache(policy: Policy): Map<string, Classification> {
   let cache = CLASSIFICATIONS.get(policy);
-  if (!cache || cache.size >= MAX_CACHED_CLASSIFICATIONS) {
+  if (!cache || cache.size >= FIXED_LIMITS.maxCachedClassifications) {
     cache = new Map();
     CLASSIFICATIONS.set(policy, cache);
   }

@@ -1,5 +1,5 @@
 import { pickleCheck } from "../checks/pickle-check.js";
-import { type Limits, resolveLimits } from "../limits.js";
+import { FIXED_LIMITS, type Limits, resolveLimits } from "../limits.js";
 import { analysePickle } from "../pickle/analyse-pickle.js";
 import { defaultPolicy } from "../policy/default-policy.js";
 import type { Policy } from "../policy/policy.js";
@@ -9,9 +9,6 @@ import type { Finding } from "../report/types.js";
 import { fileVerdict } from "../report/verdict.js";
 import { scanSource } from "../scan.js";
 import { ConvertError } from "./convert-error.js";
-
-/** Findings quoted in a refusal message; the rest are counted. */
-const MAX_FINDINGS_SHOWN = 3;
 
 export interface PickleSafetyOptions {
   policy?: Policy;
@@ -71,7 +68,7 @@ export async function assertScanSafe(
 
 function describe(findings: Finding[]): string {
   if (findings.length === 0) return "the stream did not end cleanly";
-  const shown = findings.slice(0, MAX_FINDINGS_SHOWN).map((f) => {
+  const shown = findings.slice(0, FIXED_LIMITS.maxRefusalFindingsQuoted).map((f) => {
     const where = f.location ? formatLocation(f.location) : "";
     return `${f.message}${where ? ` (${where})` : ""}`;
   });

@@ -1,9 +1,7 @@
+import { FIXED_LIMITS } from "../limits.js";
 import { ConvertError } from "./convert-error.js";
 import type { ConvertLimits } from "./convert-limits.js";
 import { describeValue, dictGet, type PyDict, type PyTensor, type PyValue } from "./py-values.js";
-
-/** Notes listed one by one; the rest are counted in a last note. */
-export const MAX_NOTES = 50;
 
 export interface CollectedTensors {
   tensors: { name: string; tensor: PyTensor }[];
@@ -87,7 +85,7 @@ export class NoteList {
   private dropped = 0;
 
   add(note: string): void {
-    if (this.notes.length < MAX_NOTES) this.notes.push(note);
+    if (this.notes.length < FIXED_LIMITS.maxConvertNotesListed) this.notes.push(note);
     else this.dropped++;
   }
 

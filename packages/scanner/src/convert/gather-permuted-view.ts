@@ -1,12 +1,8 @@
+import { FIXED_LIMITS } from "../limits.js";
 import { ConvertError } from "./convert-error.js";
 import type { ConvertLimits } from "./convert-limits.js";
 import { ElementCopier } from "./element-copier.js";
 import { inStorageOrder, type NormalizedView, Odometer, type StorageReader } from "./view-layout.js";
-
-/** Runs of a block closer than this in the storage are read together (the gap costs less than a read). */
-const MAX_READ_GAP_BYTES = 4096;
-/** Largest single read while gathering a block. */
-const MAX_READ_BYTES = 256 * 1024;
 
 /** One dim of a block: its size, and its strides in the storage and in the output (in elements). */
 interface BoxDim {
@@ -108,7 +104,7 @@ async function gatherBox(
   const runLen = innermost.src === 1 ? innermost.n : 1;
   const outer = runLen > 1 ? order.slice(0, -1) : order;
   const runOut = runLen > 1 ? innermost.out : 1;
-  const capacity = Math.max(1, Math.floor(MAX_READ_BYTES / (runLen * size)));
+  const capacity = Math.max(1, Math.floor(FIXED_LIMITS.maxGatherReadBytes / (runLen * size)));
   const runSrc = new Float64Array(capacity);
   const runOutAt = new Float64Array(capacity);
   let count = 0;
@@ -136,7 +132,8 @@ async function gatherBox(
       const first = runSrc[0] as number;
       const end = (runSrc[count - 1] as number) + runLen;
       const far =
-        (runs.a - end) * size > MAX_READ_GAP_BYTES || (runs.a + runLen - first) * size > MAX_READ_BYTES;
+        (runs.a - end) * size > FIXED_LIMITS.maxGatherReadGapBytes ||
+        (runs.a + runLen - first) * size > FIXED_LIMITS.maxGatherReadBytes;
       if (count === capacity || far) await flush();
     }
     runSrc[count] = runs.a;

@@ -1,8 +1,6 @@
+import { FIXED_LIMITS } from "../limits.js";
 import type { CheckpointTensor } from "./checkpoint-types.js";
 import { ConvertError } from "./convert-error.js";
-
-/** The reference reader refuses headers above 100 MB (`safetensors` `MAX_HEADER_SIZE`). */
-export const MAX_HEADER_BYTES = 100_000_000;
 
 /** One tensor's place in the output file, relative to the start of the data section. */
 export interface PlannedTensor {
@@ -63,10 +61,10 @@ export function planSafetensors(
   }
   const json = encoder.encode(JSON.stringify(header));
   const padded = Math.ceil(json.length / 8) * 8;
-  if (padded > MAX_HEADER_BYTES) {
+  if (padded > FIXED_LIMITS.maxSafetensorsHeaderBytes) {
     throw new ConvertError(
       "convert/header-too-large",
-      `the safetensors header would take ${padded} bytes, more than ${MAX_HEADER_BYTES}`,
+      `the safetensors header would take ${padded} bytes, more than ${FIXED_LIMITS.maxSafetensorsHeaderBytes}`,
     );
   }
   const out = new Uint8Array(8 + padded).fill(0x20, 8);

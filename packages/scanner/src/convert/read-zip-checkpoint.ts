@@ -1,3 +1,4 @@
+import { FIXED_LIMITS } from "../limits.js";
 import type { ByteSource } from "../reader/byte-source.js";
 import { readFully } from "../reader/byte-source.js";
 import type { StorageBytes, TorchCheckpoint } from "./checkpoint-types.js";
@@ -14,9 +15,6 @@ export interface CheckpointMember {
   /** Where the bytes start in the archive file when the member is stored uncompressed. */
   fileOffset: number | undefined;
 }
-
-/** Longest `byteorder` record read. */
-const MAX_BYTEORDER_BYTES = 16;
 
 /**
  * Reads a PyTorch zip checkpoint (`torch.save` since 1.6) from its members: `<archive>/data.pkl`
@@ -45,7 +43,9 @@ export async function readZipCheckpoint(
   }
   const byteorder = byName.get(`${prefix}/byteorder`);
   if (byteorder) {
-    const text = new TextDecoder().decode(await readFully(byteorder.source, 0, MAX_BYTEORDER_BYTES)).trim();
+    const text = new TextDecoder()
+      .decode(await readFully(byteorder.source, 0, FIXED_LIMITS.maxByteorderBytes))
+      .trim();
     if (text !== "little") {
       throw new ConvertError(
         "convert/big-endian",

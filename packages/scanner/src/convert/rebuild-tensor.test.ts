@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { FIXED_LIMITS } from "../limits.js";
 import { ConvertError } from "./convert-error.js";
 import type { PyStorage, PyValue } from "./py-values.js";
-import { MAX_EXPANDED_VIEW_BYTES, MAX_TENSOR_DIMS, rebuildTensor } from "./rebuild-tensor.js";
+import { rebuildTensor } from "./rebuild-tensor.js";
 import { STORAGE_TYPES } from "./torch-dtypes.js";
 
 const F32 = STORAGE_TYPES.FloatStorage as PyStorage["dtype"];
@@ -22,18 +23,18 @@ describe("rebuildTensor", () => {
     expect(() => v2(storage(16), 2, [3], [1])).toThrow(/reaches byte 20 of a storage of 16 bytes/);
   });
 
-  it(`accepts ${MAX_TENSOR_DIMS} dimensions and refuses ${MAX_TENSOR_DIMS + 1}`, () => {
+  it(`accepts ${FIXED_LIMITS.maxTensorDims} dimensions and refuses ${FIXED_LIMITS.maxTensorDims + 1}`, () => {
     const ones = (n: number) => new Array<number>(n).fill(1);
-    expect(v2(storage(4), 0, ones(MAX_TENSOR_DIMS), ones(MAX_TENSOR_DIMS)).shape.length).toBe(
-      MAX_TENSOR_DIMS,
-    );
-    expect(() => v2(storage(4), 0, ones(MAX_TENSOR_DIMS + 1), ones(MAX_TENSOR_DIMS + 1))).toThrow(
-      ConvertError,
-    );
+    expect(
+      v2(storage(4), 0, ones(FIXED_LIMITS.maxTensorDims), ones(FIXED_LIMITS.maxTensorDims)).shape.length,
+    ).toBe(FIXED_LIMITS.maxTensorDims);
+    expect(() =>
+      v2(storage(4), 0, ones(FIXED_LIMITS.maxTensorDims + 1), ones(FIXED_LIMITS.maxTensorDims + 1)),
+    ).toThrow(ConvertError);
   });
 
   it("accepts an expanded view written as at most the limit, and refuses a larger one (a few bytes of pickle, terabytes out)", () => {
-    const n = MAX_EXPANDED_VIEW_BYTES / 4;
+    const n = FIXED_LIMITS.maxExpandedViewBytes / 4;
     expect(v2(storage(4), 0, [n], [0]).shape).toEqual([n]);
     expect(() => v2(storage(4), 0, [n + 1], [0])).toThrow(/expanded views/);
   });

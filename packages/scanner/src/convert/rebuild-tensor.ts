@@ -1,13 +1,6 @@
+import { FIXED_LIMITS } from "../limits.js";
 import { ConvertError } from "./convert-error.js";
 import { describeValue, type PyTensor, type PyValue } from "./py-values.js";
-
-/** Dimensions of one tensor (CWE-770); PyTorch's own kernels stop well below this. */
-export const MAX_TENSOR_DIMS = 64;
-/**
- * Bytes a view may be written as when they exceed its storage's (zero strides of `expand`, overlapping
- * strides): a few bytes of pickle must not make the converter write terabytes (CWE-400).
- */
-export const MAX_EXPANDED_VIEW_BYTES = 256 * 1024 * 1024;
 
 /**
  * `torch._utils._rebuild_tensor[_v2|_v3](storage, storage_offset, size, stride, ...)`: a view of a
@@ -63,10 +56,10 @@ export function rebuildTensor(
       );
     }
     const bytes = numel * dtype.itemsize;
-    if (bytes > storage.nbytes && bytes > MAX_EXPANDED_VIEW_BYTES) {
+    if (bytes > storage.nbytes && bytes > FIXED_LIMITS.maxExpandedViewBytes) {
       throw new ConvertError(
         "convert/view-too-large",
-        `a tensor view of size [${shape}] would be written as ${bytes} bytes from a storage of ${storage.nbytes} bytes, more than the limit of ${MAX_EXPANDED_VIEW_BYTES} for expanded views`,
+        `a tensor view of size [${shape}] would be written as ${bytes} bytes from a storage of ${storage.nbytes} bytes, more than the limit of ${FIXED_LIMITS.maxExpandedViewBytes} for expanded views`,
       );
     }
   }
@@ -77,8 +70,10 @@ function intList(value: PyValue | undefined, what: string): number[] {
   if (value === null || typeof value !== "object" || value === undefined)
     throw bad(`its ${what} is not a tuple`);
   if (value.kind !== "tuple" && value.kind !== "list") throw bad(`its ${what} is ${describeValue(value)}`);
-  if (value.items.length > MAX_TENSOR_DIMS) {
-    throw bad(`its ${what} has ${value.items.length} dimensions, more than the limit of ${MAX_TENSOR_DIMS}`);
+  if (value.items.length > FIXED_LIMITS.maxTensorDims) {
+    throw bad(
+      `its ${what} has ${value.items.length} dimensions, more than the limit of ${FIXED_LIMITS.maxTensorDims}`,
+    );
   }
   return value.items.map((v) => nonNegativeInt(v, what));
 }

@@ -1,8 +1,6 @@
+import { FIXED_LIMITS } from "../limits.js";
 import { ConvertError } from "./convert-error.js";
 import { describeValue, type PyStorage, type PyValue } from "./py-values.js";
-
-/** Storage keys a checkpoint may declare (CWE-770); real models have one per tensor. */
-export const MAX_STORAGES = 1_000_000;
 
 /**
  * The storages a checkpoint pickle refers to, built from its persistent ids the way
@@ -43,10 +41,10 @@ export class TorchStorages {
     if (!Number.isSafeInteger(nbytes)) throw bad(`storage ${key} is too large`);
     let root = this.roots.get(key);
     if (!root) {
-      if (this.roots.size >= MAX_STORAGES) {
+      if (this.roots.size >= FIXED_LIMITS.maxStorages) {
         throw new ConvertError(
           "convert/too-many-storages",
-          `the checkpoint declares more than ${MAX_STORAGES} storages`,
+          `the checkpoint declares more than ${FIXED_LIMITS.maxStorages} storages`,
         );
       }
       root = { kind: "storage", key, dtype, nbytes, byteOffset: 0 };

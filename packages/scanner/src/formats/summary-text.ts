@@ -1,5 +1,4 @@
-/** Longest metadata string copied into a report summary; longer ones are withheld. */
-const MAX_SUMMARY_CHARS = 200;
+import { FIXED_LIMITS } from "../limits.js";
 
 /** A run of credential-alphabet characters at least this long that mixes letters and digits. */
 const TOKEN_RUN = /[A-Za-z0-9_+/=-]{20,}/g;
@@ -10,7 +9,7 @@ const TOKEN_RUN = /[A-Za-z0-9_+/=-]{20,}/g;
  * (which a credential would be) is replaced by a note; the secrets check sees the full text separately.
  */
 export function summaryText(value: string): string {
-  if (value.length > MAX_SUMMARY_CHARS) return `<${value.length} characters, not shown>`;
+  if (value.length > FIXED_LIMITS.maxSummaryChars) return `<${value.length} characters, not shown>`;
   for (const run of value.match(TOKEN_RUN) ?? []) {
     if (/[A-Za-z]/.test(run) && /[0-9]/.test(run)) return `<${value.length} characters, not shown>`;
   }

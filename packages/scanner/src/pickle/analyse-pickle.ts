@@ -1,4 +1,4 @@
-import { type Limits, resolveLimits } from "../limits.js";
+import { FIXED_LIMITS, type Limits, resolveLimits } from "../limits.js";
 import { type ByteSource, readFully } from "../reader/byte-source.js";
 import { type BuildHook, FAILED, NEED_MORE, PickleMachine, RAW, SKIP, STOPPED } from "./machine.js";
 import { analyseNestedBytes } from "./nested-loads.js";
@@ -9,9 +9,6 @@ export interface AnalysePickleOptions {
   /** Loader-specific handling of raw data after BUILD (joblib's inline arrays). */
   onBuild?: BuildHook;
 }
-
-/** Nested pickles (joblib object arrays inside joblib arrays ...) followed at most this deep (CWE-674). */
-const MAX_NESTED_PICKLES_DEPTH = 8;
 
 /**
  * Statically follows one pickle stream starting at `start`, to its STOP or to the first point where
@@ -69,7 +66,7 @@ async function analyseAt(
       machine.pendingRaw = undefined;
       if (!raw) break;
       if (raw.nested) {
-        if (depth + 1 > MAX_NESTED_PICKLES_DEPTH) {
+        if (depth + 1 > FIXED_LIMITS.maxNestedPickleDepth) {
           machine.fail("pickle/nesting-too-deep", "nested pickles deeper than the limit", at);
           break;
         }
@@ -160,11 +157,11 @@ async function judgeLoader(
     }
     if (seen.has(bytes.offset)) continue;
     seen.add(bytes.offset);
-    if (depth + 1 > MAX_NESTED_PICKLES_DEPTH) {
+    if (depth + 1 > FIXED_LIMITS.maxNestedPickleDepth) {
       machine.issue(
         "pickle/nesting-too-deep",
         "error",
-        `${use.module}.${use.name} loads a nested pickle deeper than the limit (${MAX_NESTED_PICKLES_DEPTH})`,
+        `${use.module}.${use.name} loads a nested pickle deeper than the limit (${FIXED_LIMITS.maxNestedPickleDepth})`,
         load.offset,
       );
       return false;

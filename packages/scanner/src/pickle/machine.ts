@@ -1,4 +1,5 @@
 import type { Limits } from "../limits.js";
+import { FIXED_LIMITS } from "../limits.js";
 import { isByteStream, nestedLoaderKind } from "./nested-loaders.js";
 import { type ArgKind, HIGHEST_PROTOCOL, OPCODES } from "./opcodes.js";
 import { PagedInt32 } from "./paged-int32.js";
@@ -66,26 +67,6 @@ interface RawCall {
 /** `lineEnd` results. */
 const LINE_PENDING = -1;
 const LINE_TOO_LONG = -2;
-/**
- * Memo entries at indices far beyond the others (what no pickler writes) are kept in a map, at most
- * this many (CWE-770): a few LONG_BINPUTs with huge indices must not allocate a huge array.
- */
-const MAX_SPARSE_MEMO = 1_000_000;
-/** Issues kept per rule and stream; past it, more of the same add nothing for a reviewer (CWE-770). */
-const MAX_ISSUES_PER_RULE = 100;
-/** Distinct `module.name` imports per stream; real files have hundreds (CWE-770). */
-const MAX_DISTINCT_IMPORTS = 5_000;
-/**
- * Calls of one loader listed per stream (CWE-770); a stream that calls it more often keeps the loader
- * judged by the policy. `pickle.dumps` of a large state dict makes one call per storage.
- */
-const MAX_LOADS_PER_LOADER = 100_000;
-/** Longest module plus name of one import; real names are far shorter (CWE-770). */
-const MAX_IMPORT_NAME_CHARS = 4_096;
-/** Strings at least this long are handed to the secrets check. */
-const SECRET_MIN_LENGTH = 12;
-/** Strings handed to the secrets check per stream. */
-const MAX_SECRET_STRINGS = 50_000;
 
 const utf8Strict = new TextDecoder("utf-8", { fatal: true });
 
@@ -759,10 +740,10 @@ export class PickleMachine {
       memo.set(idx, value);
     } else {
       if (!this.memoMap.has(idx)) {
-        if (this.memoMap.size >= MAX_SPARSE_MEMO) {
+        if (this.memoMap.size >= FIXED_LIMITS.maxSparseMemoEntries) {
           this.fail(
             "pickle/memo-limit",
-            `more than ${MAX_SPARSE_MEMO} memo entries at scattered indices`,
+            `more than ${FIXED_LIMITS.maxSparseMemoEntries} memo entries at scattered indices`,
             offset,
           );
           return false;
@@ -813,7 +794,7 @@ export class PickleMachine {
 
   /** A partial's callable, as a construction or a BUILD of one sets it (undefined past the limit). */
   private partialWraps(use: PartialUse, tuple: number): void {
-    use.wraps.push(use.wraps.length < MAX_LOADS_PER_LOADER ? this.firstGlobal(tuple) : undefined);
+    use.wraps.push(use.wraps.length < FIXED_LIMITS.maxLoadsPerLoader ? this.firstGlobal(tuple) : undefined);
   }
 
   /** How the stream used `functools.partial`. */
@@ -850,10 +831,10 @@ export class PickleMachine {
     opcode: PickleImport["opcode"],
     offset: number,
   ): number | undefined {
-    if (module.length + name.length > MAX_IMPORT_NAME_CHARS) {
+    if (module.length + name.length > FIXED_LIMITS.maxImportNameChars) {
       this.fail(
         "pickle/name-too-long",
-        `imported name longer than ${MAX_IMPORT_NAME_CHARS} characters (${module.slice(0, 40)}…)`,
+        `imported name longer than ${FIXED_LIMITS.maxImportNameChars} characters (${module.slice(0, 40)}…)`,
         offset,
       );
       return undefined;
@@ -862,8 +843,12 @@ export class PickleMachine {
     const known = this.importsByName.get(key);
     if (known) known.count++;
     else {
-      if (this.importsByName.size >= MAX_DISTINCT_IMPORTS) {
-        this.fail("pickle/too-many-imports", `more than ${MAX_DISTINCT_IMPORTS} distinct imports`, offset);
+      if (this.importsByName.size >= FIXED_LIMITS.maxDistinctImports) {
+        this.fail(
+          "pickle/too-many-imports",
+          `more than ${FIXED_LIMITS.maxDistinctImports} distinct imports`,
+          offset,
+        );
         return undefined;
       }
       const record: PickleImport = { module, name, offset, opcode, count: 1 };
@@ -933,7 +918,7 @@ export class PickleMachine {
     if (this.tracked > 0) {
       const loader = this.loaders.get(callee);
       if (loader) {
-        if (loader.loads.length < MAX_LOADS_PER_LOADER) {
+        if (loader.loads.length < FIXED_LIMITS.maxLoadsPerLoader) {
           loader.loads.push({ offset, bytes: op === "REDUCE" ? this.loadedBytes(args) : undefined });
         } else loader.unlisted++;
       }
@@ -948,7 +933,7 @@ export class PickleMachine {
     // (a getattr result, a persistent object), or past the tracking budget: say so.
     if (
       !this.values.globalOf(callee) &&
-      (this.issueCounts.get("pickle/indirect-call") ?? 0) < MAX_ISSUES_PER_RULE
+      (this.issueCounts.get("pickle/indirect-call") ?? 0) < FIXED_LIMITS.maxIssuesPerRule
     ) {
       this.issue(
         "pickle/indirect-call",
@@ -995,7 +980,7 @@ export class PickleMachine {
   issue(rule: string, severity: PickleIssue["severity"], message: string, offset: number): void {
     // Counted per rule: a flood of one kind must not crowd out a later, worse one.
     const n = this.issueCounts.get(rule) ?? 0;
-    if (n >= MAX_ISSUES_PER_RULE) return;
+    if (n >= FIXED_LIMITS.maxIssuesPerRule) return;
     this.issueCounts.set(rule, n + 1);
     this.issues.push({ rule, severity, message, offset });
   }
@@ -1103,7 +1088,7 @@ export class PickleMachine {
   /** String constants for the secrets check. */
   strings(): { value: string; offset: number }[] {
     return this.values
-      .strings(SECRET_MIN_LENGTH, MAX_SECRET_STRINGS)
+      .strings(FIXED_LIMITS.minSecretStringBytes, FIXED_LIMITS.maxSecretStrings)
       .map(({ value, offset }) => ({ value, offset }));
   }
 }

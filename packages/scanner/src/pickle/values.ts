@@ -1,3 +1,4 @@
+import { FIXED_LIMITS } from "../limits.js";
 /**
  * The symbolic values of the pickle machine, encoded as small integers so that the hot loop
  * allocates nothing per opcode: `code = payload * 8 + tag`. Strings live in one byte arena,
@@ -63,19 +64,7 @@ export type PickleObject =
   | { k: ContainerKind; items: number[]; total: number }
   | { k: "persid"; pid: number };
 
-/** Items kept per container for summaries; the rest are only counted. */
-const KEPT_ITEMS = 32;
-/**
- * Lists and sets tracked per stream before new ones become opaque (CWE-770): about 30 bytes each.
- * Bulk data is mostly lists; tuples and dicts carry call arguments and object state (joblib needs
- * them to find where inline array data ends), so they are tracked longer.
- */
-const MAX_TRACKED_LISTS = 100_000;
-/** Tuples, dicts and frozensets tracked per stream before new ones become opaque (CWE-770). */
-const MAX_TRACKED_RECORDS = 400_000;
-const MAX_TRACKED_CONTAINERS = MAX_TRACKED_LISTS + MAX_TRACKED_RECORDS;
-/** Items kept over all containers; past it, containers only count their items (CWE-770): 4 bytes each. */
-const MAX_POOLED_ITEMS = 4_000_000;
+const MAX_TRACKED_CONTAINERS = FIXED_LIMITS.maxTrackedLists + FIXED_LIMITS.maxTrackedRecords;
 const KINDS: readonly ContainerKind[] = ["tuple", "list", "dict", "set", "frozenset"];
 const KIND_CODE: Readonly<Record<ContainerKind, number>> = {
   tuple: 0,
@@ -84,17 +73,6 @@ const KIND_CODE: Readonly<Record<ContainerKind, number>> = {
   set: 3,
   frozenset: 4,
 };
-/** Call results tracked per stream before new ones become opaque (CWE-770). */
-const MAX_TRACKED_CALLS = 200_000;
-/** Bytes of a long string kept as a prefix for summaries. */
-export const PREFIX_BYTES = 256;
-/** Strings at least this long keep their file offset (they are handed to the secrets check). */
-export const OFFSET_MIN_LENGTH = 12;
-/**
- * Budget charged per stored string on top of its bytes, for its index entry: without it, a flood
- * of one-byte strings would grow the index without ever exhausting the arena budget (CWE-770).
- */
-const STRING_OVERHEAD_BYTES = 4;
 
 const utf8 = new TextDecoder("utf-8");
 const encoder = new TextEncoder();
@@ -116,14 +94,14 @@ export class ValueStore {
   /** Starts small, like the arrays below, and grows by half as needed. */
   private arena = new Uint8Array(4096);
   private arenaLen = 0;
-  /** Budget used: bytes of strings plus STRING_OVERHEAD_BYTES per string. */
+  /** Budget used: bytes of strings plus FIXED_LIMITS.stringArenaOverheadBytes per string. */
   private charged = 0;
   /** Where each string starts in the arena; it ends where the next one starts (or at `arenaLen`). */
   private readonly strStart = new PagedInt32();
   private strCount = 0;
   /** Full payload length of strings kept only as a prefix (rare: only payloads past the limit). */
   private readonly prefixFullLen = new Map<number, number>();
-  /** Index and file offset of strings of at least OFFSET_MIN_LENGTH bytes. */
+  /** Index and file offset of strings of at least FIXED_LIMITS.minSecretStringBytes bytes. */
   private longIdx = new Int32Array(32);
   private longOffset = new Float64Array(32);
   private longCount = 0;
@@ -150,9 +128,9 @@ export class ValueStore {
 
   constructor(
     private readonly maxArenaBytes: number,
-    maxKeptStringBytes: number = PREFIX_BYTES,
+    maxKeptStringBytes: number = FIXED_LIMITS.keptStringPrefixBytes,
   ) {
-    this.prefixBytes = Math.max(0, Math.min(PREFIX_BYTES, maxKeptStringBytes));
+    this.prefixBytes = Math.max(0, Math.min(FIXED_LIMITS.keptStringPrefixBytes, maxKeptStringBytes));
     // Empty strings are common (dict keys, `''.join`) and all alike: one shared value of each kind.
     this.emptyStr = this.store(TAG_STR, new Uint8Array(0), 0, 0, 0, 0, true);
     this.emptyBytes = this.store(TAG_BYTES, new Uint8Array(0), 0, 0, 0, 0, true);
@@ -181,10 +159,10 @@ export class ValueStore {
     always: boolean,
   ): number {
     if (!always) {
-      if (this.charged + len + STRING_OVERHEAD_BYTES > this.maxArenaBytes) {
+      if (this.charged + len + FIXED_LIMITS.stringArenaOverheadBytes > this.maxArenaBytes) {
         return tag === TAG_STR ? OPAQUE_STR : OPAQUE_BYTES;
       }
-      this.charged += len + STRING_OVERHEAD_BYTES;
+      this.charged += len + FIXED_LIMITS.stringArenaOverheadBytes;
     }
     if (this.arenaLen + len > this.arena.length) {
       const grown = new Uint8Array(
@@ -204,7 +182,7 @@ export class ValueStore {
     this.strStart.set(idx, this.arenaLen);
     if (fullLen !== len) this.prefixFullLen.set(idx, fullLen);
     // Bytes of any length keep their offset too: a loader call may be fed them (a nested pickle).
-    if (len >= OFFSET_MIN_LENGTH || (tag === TAG_BYTES && len > 0)) {
+    if (len >= FIXED_LIMITS.minSecretStringBytes || (tag === TAG_BYTES && len > 0)) {
       if (this.longCount === this.longIdx.length) {
         this.longIdx = grownInt32(this.longIdx, this.longCount + 1);
         const offsets = new Float64Array(this.longIdx.length);
@@ -302,7 +280,7 @@ export class ValueStore {
     return text;
   }
 
-  /** Every kept string of at least `minLength` (>= OFFSET_MIN_LENGTH) bytes, for the secrets check. */
+  /** Every kept string of at least `minLength` (>= FIXED_LIMITS.minSecretStringBytes) bytes, for the secrets check. */
   strings(minLength: number, max: number): { value: string; offset: number }[] {
     const out: { value: string; offset: number }[] = [];
     for (let i = 0; i < this.longCount && out.length < max; i++) {
@@ -345,24 +323,24 @@ export class ValueStore {
   }
 
   call(callee: number, args: number, op: string, offset: number): number {
-    if (this.callsTracked >= MAX_TRACKED_CALLS) return OPAQUE_RESULT;
+    if (this.callsTracked >= FIXED_LIMITS.maxTrackedCalls) return OPAQUE_RESULT;
     this.callsTracked++;
     return this.push({ k: "call", callee, args, op, offset });
   }
 
   persistent(pid: number): number {
-    if (this.callsTracked >= MAX_TRACKED_CALLS) return OPAQUE_RESULT;
+    if (this.callsTracked >= FIXED_LIMITS.maxTrackedCalls) return OPAQUE_RESULT;
     this.callsTracked++;
     return this.push({ k: "persid", pid });
   }
 
-  /** A new container holding the stack items `[from, to)` (a copy of at most KEPT_ITEMS of them). */
+  /** A new container holding the stack items `[from, to)` (a copy of at most FIXED_LIMITS.keptContainerItems of them). */
   container(kind: ContainerKind, stack: Int32Array, from: number, to: number): number {
     const c = this.containers;
     if (kind === "list" || kind === "set") {
-      if (this.lists >= MAX_TRACKED_LISTS) return OPAQUE_CONTAINER;
+      if (this.lists >= FIXED_LIMITS.maxTrackedLists) return OPAQUE_CONTAINER;
       this.lists++;
-    } else if (c - this.lists >= MAX_TRACKED_RECORDS) return OPAQUE_CONTAINER;
+    } else if (c - this.lists >= FIXED_LIMITS.maxTrackedRecords) return OPAQUE_CONTAINER;
     if (c === this.cStart.length) {
       const n = Math.min(MAX_TRACKED_CONTAINERS, Math.ceil(c * 1.5));
       this.cStart = grownInt32(this.cStart, n);
@@ -389,16 +367,19 @@ export class ValueStore {
   private extendContainer(c: number, stack: Int32Array, from: number, to: number): void {
     this.cTotal[c] = Math.min(0x7fffffff, (this.cTotal[c] as number) + (to - from));
     const len = this.cLen[c] as number;
-    const add = Math.min(to - from, KEPT_ITEMS - len);
+    const add = Math.min(to - from, FIXED_LIMITS.keptContainerItems - len);
     if (add <= 0) return;
     let start = this.cStart[c] as number;
     if (len + add > (this.cCap[c] as number)) {
-      // Move to the end of the pool with room to grow (at most KEPT_ITEMS): waste stays bounded.
-      const cap = Math.min(KEPT_ITEMS, Math.max(4, len + add, len * 2));
-      if (this.poolLen + cap > MAX_POOLED_ITEMS) return;
+      // Move to the end of the pool with room to grow (at most FIXED_LIMITS.keptContainerItems): waste stays bounded.
+      const cap = Math.min(FIXED_LIMITS.keptContainerItems, Math.max(4, len + add, len * 2));
+      if (this.poolLen + cap > FIXED_LIMITS.maxPooledItems) return;
       if (this.poolLen + cap > this.pool.length) {
         const grown = new Int32Array(
-          Math.min(MAX_POOLED_ITEMS, Math.max(this.poolLen + cap, Math.ceil(this.pool.length * 1.5))),
+          Math.min(
+            FIXED_LIMITS.maxPooledItems,
+            Math.max(this.poolLen + cap, Math.ceil(this.pool.length * 1.5)),
+          ),
         );
         grown.set(this.pool.subarray(0, this.poolLen));
         this.pool = grown;

@@ -1,3 +1,4 @@
+import { FIXED_LIMITS } from "../limits.js";
 import { nestedLoaderNames } from "../pickle/nested-loaders.js";
 import { partialNames } from "../pickle/partial-wrappers.js";
 import {
@@ -44,9 +45,6 @@ export interface ClamavSignatureDatabase {
  * and Python 2 pickles carry them too, so GLOBAL patterns cover both spellings.
  */
 const PYTHON2_NAMES: Readonly<Record<string, string>> = { builtins: "__builtin__", copyreg: "copy_reg" };
-
-/** ClamAV signature names allow no `:` or `;` and are shown to users: keep them plain. */
-const MAX_NAME_CHARS = 120;
 
 /**
  * Builds a ClamAV logical-signature database (`.ldb`) from a policy's dangerous rules (default: the
@@ -216,5 +214,5 @@ function optional(pattern: string | undefined): string[] {
 function signatureName(rule: PolicyRule): string {
   const plain = (s: string) => s.replace(/[^A-Za-z0-9_]/g, "_");
   const tail = rule.name === "*" ? plain(rule.module) : `${plain(rule.module)}_${plain(rule.name)}`;
-  return `${CLAMAV_SIGNATURE_PREFIX}${tail}`.slice(0, MAX_NAME_CHARS);
+  return `${CLAMAV_SIGNATURE_PREFIX}${tail}`.slice(0, FIXED_LIMITS.maxClamavSignatureNameChars);
 }

@@ -1,11 +1,10 @@
+import { FIXED_LIMITS } from "../limits.js";
 import { fixImport } from "../pickle/fix-imports.js";
 import type { ImportSafety } from "../report/types.js";
 import { DANGEROUS_NAMES } from "./default-policy.js";
 import type { Classification, Policy, PolicyRule } from "./policy.js";
 
 const RANK: Record<ImportSafety, number> = { innocuous: 0, suspicious: 1, dangerous: 2 };
-/** Longest attribute path classified part by part (CWE-407: the walk is quadratic in the parts). */
-const MAX_WALK_PARTS = 32;
 
 /** A rule that allows one exact name (a wildcard allow covers a whole package, so names still count). */
 const exactAllow = (rule: PolicyRule | undefined): boolean =>
@@ -44,11 +43,11 @@ export function classifyImport(policy: Policy, module: string, name: string): Cl
   }
 
   const parts = name.split(".");
-  if (parts.length > MAX_WALK_PARTS) {
+  if (parts.length > FIXED_LIMITS.maxImportWalkParts) {
     // Checking every split costs the square of the parts; no real name walks this deep.
     return {
       safety: "dangerous",
-      reason: `attribute walk of ${parts.length} parts (more than ${MAX_WALK_PARTS}) hides what it reaches`,
+      reason: `attribute walk of ${parts.length} parts (more than ${FIXED_LIMITS.maxImportWalkParts}) hides what it reaches`,
     };
   }
   if (parts.length > 1) {

@@ -1,3 +1,4 @@
+import { FIXED_LIMITS } from "../limits.js";
 import type { ImportSafety } from "../report/types.js";
 import type { PolicyRule } from "./policy.js";
 
@@ -8,8 +9,6 @@ export interface UserPolicy {
   inherit: boolean;
 }
 
-/** Rules read from one policy file (CWE-770). */
-const MAX_RULES = 100_000;
 const SAFETIES: readonly ImportSafety[] = ["innocuous", "suspicious", "dangerous"];
 
 /**
@@ -30,7 +29,8 @@ export function parseUserPolicy(text: string): UserPolicy {
   if (doc.inherit !== undefined && typeof doc.inherit !== "boolean")
     throw new Error("policy `inherit` must be true or false");
   if (!Array.isArray(doc.rules)) throw new Error("policy file needs a `rules` array");
-  if (doc.rules.length > MAX_RULES) throw new Error(`policy file has more than ${MAX_RULES} rules`);
+  if (doc.rules.length > FIXED_LIMITS.maxPolicyRules)
+    throw new Error(`policy file has more than ${FIXED_LIMITS.maxPolicyRules} rules`);
   const rules = doc.rules.map((raw: unknown, i: number): PolicyRule => {
     const where = `rules[${i}]`;
     if (!isObject(raw)) throw new Error(`${where} must be an object`);

@@ -5,6 +5,7 @@
 import type { FileStatus, SecurityFileStatus } from "@modelgate/hub/security-status-types";
 import type { FileReport } from "@modelgate/scanner";
 
+export type { AuditRecord } from "@modelgate/hub/audit-record";
 export type { FileStatus, RedactedSecret, SecurityFileStatus } from "@modelgate/hub/security-status-types";
 
 /** One entry of `GET /api/models/{ns}/{repo}/tree/{rev}/{path}`. */
@@ -168,16 +169,6 @@ export interface TokenItem {
   fineGrained?: { scoped: { entity: { type: string; name: string }; permissions: string[] }[] };
   /** Only in the answer that creates it. */
   token?: string;
-}
-
-/** An audit log entry. */
-export interface AuditItem {
-  id: number;
-  kind: string;
-  actor: string | null;
-  address: string | null;
-  createdAt: string;
-  detail: Record<string, unknown>;
 }
 
 /** A notification for the signed-in user. */

@@ -1,8 +1,8 @@
-import type { AuditItem } from "../api/types";
+import type { AuditRecord } from "../api/types";
 import { formatDate } from "../format";
 
 /** An audit log as a table, newest first. */
-export function AuditTable(props: { entries: AuditItem[]; label: string }) {
+export function AuditTable(props: { entries: AuditRecord[]; label: string }) {
   if (props.entries.length === 0) return <p>No entries yet.</p>;
   return (
     <div class="table-scroll">

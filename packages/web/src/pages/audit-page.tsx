@@ -1,4 +1,4 @@
-import type { AuditItem } from "../api/types";
+import type { AuditRecord } from "../api/types";
 import { useAuth } from "../auth/auth";
 import { AuditTable } from "../components/audit-table";
 import { SettingsFrame } from "../components/settings-frame";
@@ -12,7 +12,7 @@ export function AuditPage() {
 
 function Audit() {
   const { api, viewer } = useAuth();
-  const log = useLoad((signal) => api.getJson<AuditItem[]>("/api/settings/audit-log", signal), [viewer]);
+  const log = useLoad((signal) => api.getJson<AuditRecord[]>("/api/settings/audit-log", signal), [viewer]);
   return (
     <>
       <p>

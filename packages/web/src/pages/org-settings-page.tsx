@@ -1,5 +1,5 @@
 import { useState } from "preact/hooks";
-import type { AuditItem } from "../api/types";
+import type { AuditRecord } from "../api/types";
 import { useAuth } from "../auth/auth";
 import { AuditTable } from "../components/audit-table";
 import { SettingsFrame } from "../components/settings-frame";
@@ -27,7 +27,7 @@ function Org(props: { org: string }) {
     (signal) => api.getJson<OrgSettings>(`${base}/settings`, signal),
     [viewer, version],
   );
-  const log = useLoad((signal) => api.getJson<AuditItem[]>(`${base}/audit-log`, signal), [viewer, version]);
+  const log = useLoad((signal) => api.getJson<AuditRecord[]>(`${base}/audit-log`, signal), [viewer, version]);
   const [error, setError] = useState<string | undefined>(undefined);
   if (settings.state === "failed") return <p role="alert">{settings.error.message}</p>;
   if (settings.state === "loading") return <p aria-busy="true">Loading…</p>;

@@ -1,3 +1,4 @@
+import { FIXED_LIMITS } from "../../limits.js";
 import { KeywordScanner } from "./keyword-scanner.js";
 import type { SecretDetector, SecretMatch } from "./secret-detector.js";
 
@@ -22,9 +23,6 @@ interface PreparedDetectors {
   /** For each keyword id, the indexes of the detectors that need it. */
   owners: number[][];
 }
-
-/** Keyword positions kept per keyword and text; past it detectors scan the whole text (CWE-770). */
-const MAX_KEYWORD_POSITIONS = 4096;
 
 const prepared = new WeakMap<readonly SecretDetector[], PreparedDetectors>();
 
@@ -63,7 +61,7 @@ export function findSecrets(
   options: FindSecretsOptions,
 ): DetectedSecret[] {
   const { scanner, owners } = prepare(detectors);
-  const hits = scanner.scan(text, MAX_KEYWORD_POSITIONS);
+  const hits = scanner.scan(text, FIXED_LIMITS.maxKeywordPositions);
   // Per detector: the start positions of its keywords, or undefined when some were not kept.
   const near = new Map<number, number[] | undefined>();
   for (const [id, ends] of hits.positions) {

@@ -1,5 +1,4 @@
-/** Longest PEM block looked at: an 8192-bit RSA key in PEM is about 6.5 KB (CWE-400: bounds the END search). */
-export const MAX_PEM_CHARS = 32 * 1024;
+import { FIXED_LIMITS } from "../../limits.js";
 
 const BEGIN =
   /-----BEGIN (?<label>(?:RSA |EC |DSA |ENCRYPTED |OPENSSH |PGP |SSH2 ENCRYPTED )?PRIVATE KEY(?: BLOCK)?)-----/g;
@@ -24,7 +23,7 @@ const HEADER_LINE = /^[A-Za-z-]{2,32}: [^\n\\]{0,200}(?:\n|\\n)/gm;
 /**
  * Every private key block of `text`, with its body normalised so that the same key gives the same
  * body whether it sits in a `.pem` file, a JSON string (`\n` escapes) or a Python literal.
- * A block longer than `MAX_PEM_CHARS`, or ended by another kind of END line, is not a key.
+ * A block longer than `FIXED_LIMITS.maxPemChars`, or ended by another kind of END line, is not a key.
  */
 export function findPemBlocks(text: string): PemBlock[] {
   const out: PemBlock[] = [];
@@ -41,7 +40,7 @@ export function findPemBlocks(text: string): PemBlock[] {
       end = endRe.exec(text);
       if (end === null) break;
     }
-    if (end.index - bodyStart > MAX_PEM_CHARS || end.groups?.label !== label) continue;
+    if (end.index - bodyStart > FIXED_LIMITS.maxPemChars || end.groups?.label !== label) continue;
     const raw = text.slice(bodyStart, end.index);
     // A BEGIN whose END is missing: the END found belongs to a later block, which is taken next.
     if (raw.includes("-----BEGIN ")) continue;

@@ -1,3 +1,4 @@
+import { FIXED_LIMITS } from "../../limits.js";
 import { shannonEntropy } from "./entropy.js";
 import { isPlaceholder } from "./placeholder.js";
 import type { SecretDetector, SecretMatch, SecretSeverity } from "./secret-detector.js";
@@ -9,9 +10,6 @@ import type { SecretDetector, SecretMatch, SecretSeverity } from "./secret-detec
 export const TOKEN_START = "(?<![A-Za-z0-9_+/])";
 /** Right boundary for a token (base64url's `-` included: a longer run is a different string). */
 export const TOKEN_END = "(?![A-Za-z0-9_+/-])";
-
-/** How many characters before a match `RegexDetectorSpec.before` sees (longer than any lead it describes). */
-const BEFORE_CHARS = 48;
 
 /** What `regexDetector` needs: a pattern plus the checks a match must pass. */
 export interface RegexDetectorSpec {
@@ -28,7 +26,7 @@ export interface RegexDetectorSpec {
   pattern: RegExp;
   /**
    * What must come right before a match, as a pattern anchored with `$`, tried on the preceding
-   * `BEFORE_CHARS` characters; its groups join the match's, and a `lead` group is prepended to the
+   * `FIXED_LIMITS.secretLeadChars` characters; its groups join the match's, and a `lead` group is prepended to the
    * secret. It lets `pattern` start at a rare literal (`://`, `:AA`) rather than at a scheme
    * alternation or `[0-9]`: irregexp searches a literal-led pattern many times faster, and a
    * lookbehind in front of the literal would undo that.
@@ -65,7 +63,9 @@ export function regexDetector(spec: RegexDetectorSpec): SecretDetector {
         }
         let groups = m.groups ?? {};
         if (spec.before) {
-          const b = spec.before.exec(text.slice(Math.max(0, m.index - BEFORE_CHARS), m.index));
+          const b = spec.before.exec(
+            text.slice(Math.max(0, m.index - FIXED_LIMITS.secretLeadChars), m.index),
+          );
           if (b === null) continue;
           groups = { ...groups, ...b.groups };
         }

@@ -1,4 +1,5 @@
 import type { TextFragment } from "../../formats/format-parser.js";
+import { FIXED_LIMITS } from "../../limits.js";
 import type { Location } from "../../report/types.js";
 import { isLockFile } from "./lock-file.js";
 import { notebookParts } from "./notebook-parts.js";
@@ -46,21 +47,11 @@ export function offsetAt(segments: Segments, at: number): number | undefined {
 }
 
 /**
- * Characters of pickle strings joined into one scan unit. A model file can hold millions of short
- * strings; scanning them as a few large texts avoids a per-string cost.
- */
-const MAX_JOINED_CHARS = 1024 * 1024;
-
-/**
  * Pickle dict keys worth pairing with the next string: identifiers that name a credential
  * (`wandb_api_key`, `db_password`), the only keys the key-name detectors can use.
  */
 const CREDENTIAL_KEY_NAME =
   /^(?=[A-Za-z0-9_.-]{1,64}$)[A-Za-z_][A-Za-z0-9_.-]*?(?:key|token|secret|pass|credential|auth)/i;
-/** Longest value paired: key-name detectors look for values of at most ~100 characters. */
-const MAX_PAIRED_VALUE_CHARS = 256;
-/** Largest gap between a pickled key and its value (memo and framing opcodes sit between them). */
-const MAX_PAIR_GAP_BYTES = 256;
 
 function withMember(fragment: TextFragment, location: Location): Location {
   return fragment.member !== undefined ? { member: fragment.member, ...location } : location;
@@ -76,8 +67,8 @@ function pickledPairs(sorted: readonly TextFragment[]): ScanUnit[] {
     const key = sorted[i] as TextFragment;
     const value = sorted[i + 1] as TextFragment;
     if (key.text.length > 64 || key.member !== value.member || !CREDENTIAL_KEY_NAME.test(key.text)) continue;
-    if (value.text.length > MAX_PAIRED_VALUE_CHARS) continue;
-    if ((value.offset ?? 0) - (key.offset ?? 0) > key.text.length + MAX_PAIR_GAP_BYTES) continue;
+    if (value.text.length > FIXED_LIMITS.maxPairedValueChars) continue;
+    if ((value.offset ?? 0) - (key.offset ?? 0) > key.text.length + FIXED_LIMITS.maxPairGapBytes) continue;
     const prefix = `${key.text} = "`;
     units.push({
       text: `${prefix}${value.text}"`,
@@ -108,7 +99,7 @@ function sortedStrings(texts: readonly TextFragment[]): TextFragment[] {
   return strings;
 }
 
-/** Joins pickle strings, member by member, into texts of at most `MAX_JOINED_CHARS` (one per line). */
+/** Joins pickle strings, member by member, into texts of at most `FIXED_LIMITS.maxJoinedStringChars` (one per line). */
 function joinedStrings(sorted: readonly TextFragment[]): ScanUnit[] {
   const units: ScanUnit[] = [];
   let parts: string[] = [];
@@ -131,7 +122,7 @@ function joinedStrings(sorted: readonly TextFragment[]): ScanUnit[] {
     length = 0;
   };
   for (const s of sorted) {
-    if (s.member !== member || length + s.text.length > MAX_JOINED_CHARS) flush();
+    if (s.member !== member || length + s.text.length > FIXED_LIMITS.maxJoinedStringChars) flush();
     member = s.member;
     segments.starts.push(length);
     segments.offsets.push(s.offset ?? Number.NaN);

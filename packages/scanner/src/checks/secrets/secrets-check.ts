@@ -1,3 +1,4 @@
+import { FIXED_LIMITS } from "../../limits.js";
 import type { Finding } from "../../report/types.js";
 import type { CheckInput, ScanCheck } from "../scan-check.js";
 import { type DetectedSecret, findSecrets } from "./find-secrets.js";
@@ -53,9 +54,6 @@ function toFinding(unit: ScanUnit, m: DetectedSecret, fingerprint: string, lines
     data,
   };
 }
-
-/** How much of a text file the text format hands over (its `MAX_TEXT_BYTES`, in the worst case one character a byte). */
-const MAX_HANDED_TEXT_CHARS = 16 * 1024 * 1024;
 
 function infoFinding(rule: string, message: string): Finding {
   return { check: "secrets", rule: `secrets/${rule}`, severity: "info", message };
@@ -115,7 +113,7 @@ export function secretsCheck(options: SecretsCheckOptions = {}): ScanCheck {
           check: "secrets",
           rule: "secrets/not-fully-scanned",
           severity: "suspicious",
-          message: `not fully checked for secrets: only the first ${Math.min(limits.maxFragmentChars, limits.maxFileChars, MAX_HANDED_TEXT_CHARS)} characters of a text (and ${limits.maxFileChars} per file) were read`,
+          message: `not fully checked for secrets: only the first ${Math.min(limits.maxFragmentChars, limits.maxFileChars, FIXED_LIMITS.maxTextBytes)} characters of a text (and ${limits.maxFileChars} per file) were read`,
         });
       }
       if (capped) {

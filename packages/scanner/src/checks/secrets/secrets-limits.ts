@@ -1,21 +1,11 @@
-/**
- * Bounds of the secrets check (defaults in `DEFAULT_SECRETS_LIMITS`). Every regex is linear, so
- * these bound total work and memory on hostile input, not backtracking.
- */
-export interface SecretsLimits {
-  /** Characters scanned per text fragment; the text format already hands at most 16 MB (CWE-400). */
-  maxFragmentChars: number;
-  /** Characters scanned per top-level file over all its fragments (pickle strings, metadata) (CWE-400). */
-  maxFileChars: number;
-  /** Findings reported per file; past it one `secrets/too-many-findings` finding says so (CWE-770). */
-  maxFindingsPerFile: number;
-  /** Notebook cells read (CWE-770). */
-  maxNotebookCells: number;
-}
+import { type LimitValues, limitValues, SECRETS_LIMIT_TABLE } from "../../limits.js";
 
-export const DEFAULT_SECRETS_LIMITS: Readonly<SecretsLimits> = Object.freeze({
-  maxFragmentChars: 16 * 1024 * 1024,
-  maxFileChars: 64 * 1024 * 1024,
-  maxFindingsPerFile: 1_000,
-  maxNotebookCells: 100_000,
-});
+/**
+ * Bounds of the secrets check; defaults in `DEFAULT_SECRETS_LIMITS`, each with its reason and CWE in
+ * `SECRETS_LIMIT_TABLE` (limits.ts).
+ */
+export type SecretsLimits = LimitValues<typeof SECRETS_LIMIT_TABLE>;
+
+export const DEFAULT_SECRETS_LIMITS: Readonly<SecretsLimits> = Object.freeze(
+  limitValues(SECRETS_LIMIT_TABLE),
+);

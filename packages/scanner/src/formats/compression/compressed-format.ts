@@ -1,4 +1,5 @@
 import type { Limits } from "../../limits.js";
+import { FIXED_LIMITS } from "../../limits.js";
 import { analysePickle } from "../../pickle/analyse-pickle.js";
 import { MemorySource } from "../../reader/byte-source.js";
 import type { FormatId } from "../../report/types.js";
@@ -12,7 +13,6 @@ import { startsLikePickle } from "../pickle/pickle-format.js";
 import { looksLikeText } from "../text/text-format.js";
 import { decompressAll, decompressedSource } from "./decompress-all.js";
 import type { StreamDecoder } from "./stream-decoder.js";
-import { STREAM_WINDOW_BYTES } from "./streamed-source.js";
 
 /** No pickle shorter than this imports and calls anything (`cos\nsystem\n(S'x'\ntR.` is 22 bytes). */
 const MIN_HARMFUL_PICKLE_BYTES = 16;
@@ -79,7 +79,7 @@ export function compressedFormat(spec: CompressedFormatSpec): FormatParser {
       let result: Awaited<ReturnType<typeof decompressAll>>;
       try {
         // Output up to the window is kept; a larger one is measured, then decoded again as read.
-        result = await decompressAll(source, start, options, STREAM_WINDOW_BYTES);
+        result = await decompressAll(source, start, options, FIXED_LIMITS.streamWindowBytes);
       } catch (err) {
         // Data that fails to decode outright gives the loader nothing: some other format's bytes.
         // (A strong magic such as gzip's is still reported by the unknown format as a container.)

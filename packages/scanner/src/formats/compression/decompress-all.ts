@@ -1,10 +1,10 @@
 import type { Limits } from "../../limits.js";
+import { FIXED_LIMITS } from "../../limits.js";
 import type { ByteSource } from "../../reader/byte-source.js";
 import type { ContainerBudget } from "../container-budget.js";
 import { ContainerError } from "../container-error.js";
 import { type ContainerIssue, issueFromError } from "../container-issue.js";
 import { concatChunks } from "./concat-chunks.js";
-import { RATIO_FLOOR_BYTES } from "./ratio-floor.js";
 import type { StreamDecoder } from "./stream-decoder.js";
 import { StreamedSource } from "./streamed-source.js";
 
@@ -92,9 +92,6 @@ export function decompressedSource(
   return new StreamedSource(() => decodeStreams(source, start, options, false), size);
 }
 
-/** Compressed bytes read per step: their output is held until the step ends (at most `maxCompressionRatio` times as much). */
-const STEP_INPUT_BYTES = 16 * 1024;
-
 /** The decoding loop of `decompressAll`, yielding output chunks as they come. */
 async function* decodeStreams(
   source: ByteSource,
@@ -118,7 +115,10 @@ async function* decodeStreams(
         start,
       );
     }
-    if (produced > RATIO_FLOOR_BYTES && produced > (consumed - start) * limits.maxCompressionRatio) {
+    if (
+      produced > FIXED_LIMITS.ratioFloorBytes &&
+      produced > (consumed - start) * limits.maxCompressionRatio
+    ) {
       throw new ContainerError(
         "container/compression-ratio",
         `${codec} data expands more than ${limits.maxCompressionRatio} times: a decompression bomb`,
@@ -138,7 +138,7 @@ async function* decodeStreams(
   for (;;) {
     if (pending.length === 0) {
       if (consumed >= source.size) break;
-      pending = await source.read(consumed, STEP_INPUT_BYTES);
+      pending = await source.read(consumed, FIXED_LIMITS.compressedStepBytes);
       if (pending.length === 0) break;
       consumed += pending.length;
     }

@@ -1,13 +1,8 @@
+import { FIXED_LIMITS } from "../../limits.js";
 import type { ByteSource } from "../../reader/byte-source.js";
 import type { ContainerBudget } from "../container-budget.js";
 import type { DeflateWrapper, Inflater } from "./inflater.js";
-import { STREAM_WINDOW_BYTES, StreamedSource } from "./streamed-source.js";
-
-/**
- * Compressed bytes inflated per step. Their output is held until the step ends, and deflate expands
- * at most about 1032 times: 16 KiB in holds at most ~17 MB out.
- */
-const INPUT_CHUNK_BYTES = 16 * 1024;
+import { StreamedSource } from "./streamed-source.js";
 
 /** How an inflated member ended, once it has been read to its end. */
 export type InflateEnding = "exact" | "short" | "long" | "truncated";
@@ -32,7 +27,7 @@ export class InflateSource implements ByteSource {
     private readonly declaredSize: number,
     private readonly budget: ContainerBudget,
     private readonly wrapper: DeflateWrapper = "raw",
-    windowBytes = STREAM_WINDOW_BYTES,
+    windowBytes = FIXED_LIMITS.streamWindowBytes,
   ) {
     this.stream = new StreamedSource(() => this.inflate(), declaredSize, windowBytes);
   }
@@ -58,7 +53,7 @@ export class InflateSource implements ByteSource {
     let consumed = 0;
     let produced = 0;
     for (;;) {
-      const input = await this.compressed.read(consumed, INPUT_CHUNK_BYTES);
+      const input = await this.compressed.read(consumed, FIXED_LIMITS.compressedStepBytes);
       if (input.length === 0) {
         this.ending = inflater.ended ? (produced === this.declaredSize ? "exact" : "short") : "truncated";
         return;

@@ -1,12 +1,11 @@
 import { Z_BUF_ERROR, Z_NO_FLUSH, Z_OK, Z_STREAM_END, ZStream, zlibInflate, zlibInflateInit2 } from "pako";
+import { FIXED_LIMITS } from "../../limits.js";
 import { ContainerError } from "../container-error.js";
 
 /** Deflate data with no wrapper (zip members), a zlib wrapper, or a gzip member. */
 export type DeflateWrapper = "raw" | "zlib" | "gzip";
 
 const WINDOW_BITS: Record<DeflateWrapper, number> = { raw: -15, zlib: 15, gzip: 31 };
-/** Output is produced in chunks of this size, so a bound is checked at least this often. */
-const OUTPUT_CHUNK_BYTES = 64 * 1024;
 
 /**
  * Incremental inflate of one deflate stream (pako's zlib port: the same decoder in Node and browsers,
@@ -34,7 +33,7 @@ export class Inflater {
     s.next_in = 0;
     s.avail_in = input.length;
     for (;;) {
-      const out = new Uint8Array(OUTPUT_CHUNK_BYTES);
+      const out = new Uint8Array(FIXED_LIMITS.decompressedChunkBytes);
       s.output = out;
       s.next_out = 0;
       s.avail_out = out.length;

@@ -1,9 +1,9 @@
 import LZMA, { type LzmaDecoder } from "js-lzma";
+import { FIXED_LIMITS } from "../../limits.js";
 import { ContainerError } from "../container-error.js";
 import { concatChunks } from "./concat-chunks.js";
 import { LZMA_ALONE_HEADER_BYTES, type LzmaAloneHeader, readLzmaAloneHeader } from "./lzma-alone-header.js";
 import { OutputChunker } from "./output-chunker.js";
-import { RATIO_FLOOR_BYTES } from "./ratio-floor.js";
 import type { StreamDecoder } from "./stream-decoder.js";
 import { startsXz } from "./xz-magic.js";
 
@@ -25,7 +25,7 @@ export interface LzmaAloneBounds {
   maxInput: number;
   /** Decoded bytes (the smaller of `maxMemberBytes` and `maxDecompressedBytes`). */
   maxOutput: number;
-  /** `maxCompressionRatio`, applied past `RATIO_FLOOR_BYTES` of output. */
+  /** `maxCompressionRatio`, applied past `FIXED_LIMITS.ratioFloorBytes` of output. */
   maxRatio: number;
 }
 
@@ -63,7 +63,7 @@ export class LzmaAloneDecoder implements StreamDecoder {
     const input = concatChunks(this.parts, this.size);
     const out = new OutputChunker(emit);
     // Output the ratio limit allows for the whole file (the caller checks it chunk by chunk too).
-    const ratioCap = Math.max(RATIO_FLOOR_BYTES, input.length * this.bounds.maxRatio);
+    const ratioCap = Math.max(FIXED_LIMITS.ratioFloorBytes, input.length * this.bounds.maxRatio);
     let at = 0;
     let knownSize = false;
     while (at < input.length) {

@@ -1,17 +1,7 @@
+import { FIXED_LIMITS } from "../../limits.js";
 import type { ByteSource } from "../../reader/byte-source.js";
 import { ContainerError } from "../container-error.js";
 import { SlidingWindow } from "./sliding-window.js";
-
-/** Bytes of a stream's start always kept: sniffers and parsers read the start again and again. */
-export const STREAM_HEAD_BYTES = 1024 * 1024;
-/** Bytes kept behind a reader's place: a stream up to this long is kept whole (CWE-770). */
-export const STREAM_WINDOW_BYTES = 16 * 1024 * 1024;
-/**
- * Times a stream is produced again from its start for a reader that went back past the window: a
- * nested archive reads its tail, then its directory, then its members; more is a reader that would
- * cost a full decompression per read (CWE-400).
- */
-const MAX_RESTARTS = 8;
 
 /**
  * A `ByteSource` over a stream produced from its start (inflated or decompressed output): bytes are
@@ -30,9 +20,9 @@ export class StreamedSource implements ByteSource {
   constructor(
     private readonly open: () => AsyncIterator<Uint8Array>,
     private readonly declaredSize: number,
-    windowBytes = STREAM_WINDOW_BYTES,
+    windowBytes = FIXED_LIMITS.streamWindowBytes,
   ) {
-    this.window = new SlidingWindow(Math.min(STREAM_HEAD_BYTES, windowBytes), windowBytes);
+    this.window = new SlidingWindow(Math.min(FIXED_LIMITS.streamHeadBytes, windowBytes), windowBytes);
   }
 
   get size(): number {
@@ -74,10 +64,10 @@ export class StreamedSource implements ByteSource {
   }
 
   private restart(offset: number): void {
-    if (++this.restarts > MAX_RESTARTS) {
+    if (++this.restarts > FIXED_LIMITS.maxStreamRestarts) {
       throw new ContainerError(
         "container/too-many-rereads",
-        `a reader went back to byte ${offset} of a decompressed stream more than ${MAX_RESTARTS} times; the rest was not analysed`,
+        `a reader went back to byte ${offset} of a decompressed stream more than ${FIXED_LIMITS.maxStreamRestarts} times; the rest was not analysed`,
       );
     }
     this.producer?.return?.(undefined).catch(() => {});

@@ -1,6 +1,7 @@
 import * as jinja from "@huggingface/jinja";
 import { describe, expect, it } from "vitest";
-import { findTemplateEscapes, MAX_TEMPLATE_CHARS } from "./find-template-escapes.js";
+import { FIXED_LIMITS } from "../../limits.js";
+import { findTemplateEscapes } from "./find-template-escapes.js";
 
 const chatml =
   "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
@@ -47,8 +48,8 @@ describe("findTemplateEscapes", () => {
     expect(rules("{% if %}")).toEqual(["gguf/template-unparsed:error"]);
   });
 
-  it(`parses a template of ${MAX_TEMPLATE_CHARS} characters, rejects one more`, () => {
-    const at = "x".repeat(MAX_TEMPLATE_CHARS);
+  it(`parses a template of ${FIXED_LIMITS.maxTemplateChars} characters, rejects one more`, () => {
+    const at = "x".repeat(FIXED_LIMITS.maxTemplateChars);
     expect(rules(at)).toEqual([]);
     expect(rules(`${at}x`)).toEqual(["gguf/template-too-large:error"]);
   });

@@ -1,4 +1,5 @@
 import type * as Jinja from "@huggingface/jinja";
+import { FIXED_LIMITS } from "../../limits.js";
 
 /** A sandbox-escape pattern found in a Jinja template. */
 export interface TemplateIssue {
@@ -33,12 +34,6 @@ export const TEXT_TEMPLATE_RULES: TemplateRules = {
   tooLarge: "text/chat-template-too-large",
   unparsed: "text/chat-template-unparsed",
 };
-
-/** Longest template parsed; real chat templates are a few KiB (CWE-400). */
-export const MAX_TEMPLATE_CHARS = 1024 * 1024;
-
-/** Syntax-tree nodes visited per template (CWE-770, CWE-835). */
-export const MAX_TEMPLATE_NODES = 1_000_000;
 
 /** A Python special attribute (`__class__`, `__globals__`, ...), or a piece of one being assembled. */
 const DUNDER = /__[A-Za-z_]*__|^__[A-Za-z]|[A-Za-z]__$/;
@@ -83,12 +78,12 @@ export function findTemplateEscapes(
   rules: TemplateRules = GGUF_TEMPLATE_RULES,
 ): TemplateIssue[] {
   const { parse, tokenize } = jinja;
-  if (template.length > MAX_TEMPLATE_CHARS) {
+  if (template.length > FIXED_LIMITS.maxTemplateChars) {
     return [
       {
         rule: rules.tooLarge,
         severity: "error",
-        message: `${where}: template of ${template.length} characters exceeds ${MAX_TEMPLATE_CHARS}; not checked`,
+        message: `${where}: template of ${template.length} characters exceeds ${FIXED_LIMITS.maxTemplateChars}; not checked`,
       },
     ];
   }
@@ -114,11 +109,11 @@ export function findTemplateEscapes(
   const stack: unknown[] = [root];
   let visited = 0;
   while (stack.length > 0) {
-    if (++visited > MAX_TEMPLATE_NODES) {
+    if (++visited > FIXED_LIMITS.maxTemplateNodes) {
       add({
         rule: rules.tooLarge,
         severity: "error",
-        message: `${where}: more than ${MAX_TEMPLATE_NODES} syntax nodes; not checked further`,
+        message: `${where}: more than ${FIXED_LIMITS.maxTemplateNodes} syntax nodes; not checked further`,
       });
       break;
     }
@@ -212,12 +207,6 @@ function calleeName(callee: unknown): string | undefined {
   return undefined;
 }
 
-/** Longest string folded from a template's literals (CWE-400: `'_' * 10**9`). */
-const MAX_FOLDED_CHARS = 4096;
-
-/** Nesting followed while folding one expression (CWE-674). */
-const MAX_FOLD_DEPTH = 64;
-
 /**
  * The string an expression always renders to when it is built from literals only (concatenation
  * with `+` or `~`, repetition, `%` and `format`, the `join`, `lower`, `upper`, `replace`, `reverse`
@@ -225,10 +214,10 @@ const MAX_FOLD_DEPTH = 64;
  * `['_', '_', 'globals', '_', '_']|join`, `'%sclass%s'|format('__', '__')`.
  */
 function foldString(node: unknown, depth: number): string | undefined {
-  if (depth > MAX_FOLD_DEPTH || typeof node !== "object" || node === null) return undefined;
+  if (depth > FIXED_LIMITS.maxFoldDepth || typeof node !== "object" || node === null) return undefined;
   const n = node as Record<string, unknown>;
   const bounded = (s: string | undefined) =>
-    s !== undefined && s.length <= MAX_FOLDED_CHARS ? s : undefined;
+    s !== undefined && s.length <= FIXED_LIMITS.maxFoldedChars ? s : undefined;
   switch (n.type) {
     case "StringLiteral":
       return typeof n.value === "string" ? bounded(unescape(n.value)) : undefined;
@@ -245,7 +234,7 @@ function foldString(node: unknown, depth: number): string | undefined {
           left === undefined ||
           times === undefined ||
           times < 0 ||
-          left.length * times > MAX_FOLDED_CHARS
+          left.length * times > FIXED_LIMITS.maxFoldedChars
         ) {
           return undefined;
         }

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from "vitest";
 import { CountingSource, MemorySource } from "../../reader/byte-source.js";
 import type { FileReport } from "../../report/types.js";
 import { scanSource } from "../../scan.js";
-import { H5_INITIAL_READ_BYTES } from "./keras-limits.js";
+import { H5_INITIAL_READ_BYTES } from "./read-hdf5-root-attrs.js";
 import { buildHdf5 } from "./test-helpers/build-hdf5.js";
 
 const config = (layers: unknown[]) =>

@@ -1,3 +1,4 @@
+import { FIXED_LIMITS } from "../../limits.js";
 import type { ByteSource } from "../../reader/byte-source.js";
 import { budgetFor } from "../container-budget.js";
 import { ContainerError } from "../container-error.js";
@@ -11,9 +12,6 @@ import { scanZip } from "../zip/scan-zip.js";
 import { startsLikeZip } from "../zip/starts-like-zip.js";
 import type { ZipEntry } from "../zip/zip-types.js";
 import { reportKerasV3 } from "./report-keras-v3.js";
-
-/** `config.json` read whole; real ones are kilobytes to a few megabytes (CWE-770). */
-export const MAX_KERAS_V3_CONFIG_BYTES = 64 * 1024 * 1024;
 
 const utf8 = new TextDecoder("utf-8");
 
@@ -62,7 +60,7 @@ async function readMember(
   if (!entry || !local) return undefined;
   const limits = {
     ...ctx.limits,
-    maxMemberBytes: Math.min(ctx.limits.maxMemberBytes, MAX_KERAS_V3_CONFIG_BYTES),
+    maxMemberBytes: Math.min(ctx.limits.maxMemberBytes, FIXED_LIMITS.maxKerasV3ConfigBytes),
   };
   const { bytes, issues } = await readZipMemberBytes(
     source,

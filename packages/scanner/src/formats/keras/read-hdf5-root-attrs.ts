@@ -1,7 +1,12 @@
 import type { File as Hdf5File } from "jsfive";
 import { type ByteSource, readFully } from "../../reader/byte-source.js";
 import { capturePrinted } from "../capture-printed.js";
-import { H5_INITIAL_READ_BYTES } from "./keras-limits.js";
+
+/**
+ * First read of an HDF5 file, doubled while the reader needs more (the config sits near the start):
+ * a read size, not a bound (the reads stop at `maxMemberBytes`).
+ */
+export const H5_INITIAL_READ_BYTES = 1024 * 1024;
 
 /** HDF5 "Attribute Info" header message: attributes kept in dense storage, which jsfive cannot read. */
 const ATTRIBUTE_INFO_MESSAGE = 0x0015;

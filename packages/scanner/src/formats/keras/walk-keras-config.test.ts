@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MAX_KERAS_CONFIG_DEPTH, MAX_KERAS_CONFIG_NODES } from "./keras-limits.js";
+import { FIXED_LIMITS } from "../../limits.js";
 import { walkKerasConfig } from "./walk-keras-config.js";
 
 const dense = (name: string) => ({ class_name: "Dense", config: { name, units: 2, activation: "relu" } });
@@ -105,24 +105,24 @@ describe("walkKerasConfig", () => {
     expect(issues.map((i) => [i.rule, i.layerPath])).toEqual([["keras/tf-op-lambda", "s/w"]]);
   });
 
-  it(`walks a config nested ${MAX_KERAS_CONFIG_DEPTH} levels, rejects one level deeper`, () => {
+  it(`walks a config nested ${FIXED_LIMITS.maxKerasConfigDepth} levels, rejects one level deeper`, () => {
     const nest = (levels: number) => {
       let v: unknown = { class_name: "Lambda" };
       for (let i = 0; i < levels; i++) v = [v];
       return v;
     };
-    expect(walkKerasConfig(nest(MAX_KERAS_CONFIG_DEPTH)).issues.map((i) => i.rule)).toEqual([
+    expect(walkKerasConfig(nest(FIXED_LIMITS.maxKerasConfigDepth)).issues.map((i) => i.rule)).toEqual([
       "keras/lambda-layer",
     ]);
-    expect(walkKerasConfig(nest(MAX_KERAS_CONFIG_DEPTH + 1)).issues.map((i) => i.rule)).toEqual([
+    expect(walkKerasConfig(nest(FIXED_LIMITS.maxKerasConfigDepth + 1)).issues.map((i) => i.rule)).toEqual([
       "keras/config-too-deep",
     ]);
   });
 
-  it(`walks ${MAX_KERAS_CONFIG_NODES} values, rejects one more`, () => {
-    expect(walkKerasConfig(new Array(MAX_KERAS_CONFIG_NODES - 1).fill(0)).issues).toEqual([]);
-    expect(walkKerasConfig(new Array(MAX_KERAS_CONFIG_NODES).fill(0)).issues.map((i) => i.rule)).toEqual([
-      "keras/config-too-large",
-    ]);
+  it(`walks ${FIXED_LIMITS.maxKerasConfigNodes} values, rejects one more`, () => {
+    expect(walkKerasConfig(new Array(FIXED_LIMITS.maxKerasConfigNodes - 1).fill(0)).issues).toEqual([]);
+    expect(
+      walkKerasConfig(new Array(FIXED_LIMITS.maxKerasConfigNodes).fill(0)).issues.map((i) => i.rule),
+    ).toEqual(["keras/config-too-large"]);
   });
 });

@@ -1,4 +1,4 @@
-import { MAX_KERAS_CONFIG_DEPTH, MAX_KERAS_CONFIG_NODES } from "./keras-limits.js";
+import { FIXED_LIMITS } from "../../limits.js";
 
 /** What the walk found: a rule id (`keras/<rule>`), how bad, and which layer. */
 export interface KerasConfigIssue {
@@ -54,22 +54,22 @@ export function walkKerasConfig(config: unknown): {
   let visited = 0;
   while (stack.length > 0) {
     const frame = stack.pop() as Frame;
-    if (++visited > MAX_KERAS_CONFIG_NODES) {
+    if (++visited > FIXED_LIMITS.maxKerasConfigNodes) {
       issues.push({
         rule: "keras/config-too-large",
         severity: "error",
-        message: `the model config has more than ${MAX_KERAS_CONFIG_NODES} values; not analysed further`,
+        message: `the model config has more than ${FIXED_LIMITS.maxKerasConfigNodes} values; not analysed further`,
         layerPath: frame.path,
       });
       break;
     }
     const { value, depth } = frame;
     if (typeof value !== "object" || value === null) continue;
-    if (depth > MAX_KERAS_CONFIG_DEPTH) {
+    if (depth > FIXED_LIMITS.maxKerasConfigDepth) {
       issues.push({
         rule: "keras/config-too-deep",
         severity: "error",
-        message: `the model config nests deeper than ${MAX_KERAS_CONFIG_DEPTH} levels; not analysed further`,
+        message: `the model config nests deeper than ${FIXED_LIMITS.maxKerasConfigDepth} levels; not analysed further`,
         layerPath: frame.path,
       });
       break;

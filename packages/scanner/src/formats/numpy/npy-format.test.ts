@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { FIXED_LIMITS } from "../../limits.js";
 import { MemorySource } from "../../reader/byte-source.js";
 import { BENIGN_PICKLE, MALICIOUS_PICKLE } from "../test-helpers/bytes.js";
 import { fakeContext } from "../test-helpers/fake-context.js";
 import { buildNpy } from "../test-helpers/npy-writer.js";
 import { npyFormat } from "./npy-format.js";
-import { MAX_NPY_HEADER_BYTES, readNpyHeader } from "./read-npy-header.js";
+import { readNpyHeader } from "./read-npy-header.js";
 
 const FLOATS = "{'descr': '<f4', 'fortran_order': False, 'shape': (4,), }";
 const OBJECTS = "{'descr': '|O', 'fortran_order': False, 'shape': (2,), }";
@@ -72,10 +73,15 @@ describe("npyFormat", () => {
 
   it("reads a header at the length limit", async () => {
     const dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (4,), }";
-    const bytes = buildNpy(dict.padEnd(MAX_NPY_HEADER_BYTES - 1, " "), new Uint8Array(16), 2, false);
-    expect(new DataView(bytes.buffer).getUint32(8, true)).toBe(MAX_NPY_HEADER_BYTES);
+    const bytes = buildNpy(
+      dict.padEnd(FIXED_LIMITS.maxNpyHeaderBytes - 1, " "),
+      new Uint8Array(16),
+      2,
+      false,
+    );
+    expect(new DataView(bytes.buffer).getUint32(8, true)).toBe(FIXED_LIMITS.maxNpyHeaderBytes);
     expect((await parse(bytes)).findings).toEqual([]);
-    const over = buildNpy(dict.padEnd(MAX_NPY_HEADER_BYTES, " "), new Uint8Array(16), 2, false);
+    const over = buildNpy(dict.padEnd(FIXED_LIMITS.maxNpyHeaderBytes, " "), new Uint8Array(16), 2, false);
     expect((await parse(over)).findings.map((f) => f.rule)).toEqual(["numpy/header-too-large"]);
   });
 

@@ -1,3 +1,4 @@
+import { FIXED_LIMITS } from "../../limits.js";
 import { ContainerError } from "../container-error.js";
 
 /** A Python literal as numpy's header parser (`ast.literal_eval`) reads it: the subset `.npy` uses. */
@@ -8,9 +9,6 @@ export type PyLiteral =
   | { kind: "tuple"; items: PyLiteral[] }
   | { kind: "list"; items: PyLiteral[] }
   | { kind: "dict"; entries: [PyLiteral, PyLiteral][] };
-
-/** Nesting of tuples, lists and dicts in a header (CWE-674): structured dtypes nest a few levels. */
-const MAX_DEPTH = 32;
 
 /**
  * Parses a Python literal made of str, int, True/False/None, tuples, lists and dicts (the `.npy`
@@ -44,7 +42,7 @@ class LiteralParser {
   }
 
   value(depth: number): PyLiteral {
-    if (depth > MAX_DEPTH) this.fail("nested too deeply");
+    if (depth > FIXED_LIMITS.maxPythonLiteralDepth) this.fail("nested too deeply");
     this.skipSpace();
     const c = this.text[this.pos];
     if (c === "'" || c === '"') return { kind: "str", value: this.string(c) };

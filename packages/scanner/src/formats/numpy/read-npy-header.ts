@@ -1,3 +1,4 @@
+import { FIXED_LIMITS } from "../../limits.js";
 import { type ByteSource, readFully } from "../../reader/byte-source.js";
 import { ContainerError } from "../container-error.js";
 import { u16, u32 } from "../little-endian.js";
@@ -5,12 +6,6 @@ import { type PyLiteral, parsePythonLiteral } from "./parse-python-literal.js";
 
 /** `\x93NUMPY`: the magic string of every `.npy` file. */
 export const NPY_MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59] as const;
-
-/**
- * Longest header read (CWE-770). numpy refuses more than 10,000 characters unless `allow_pickle`
- * is set, and then reads any size; real headers are a few hundred bytes.
- */
-export const MAX_NPY_HEADER_BYTES = 1024 * 1024;
 
 /** A dtype string numpy reads as plain data (no Python objects): `<f4`, `|b1`, `<U10`, `<M8[ns]`. */
 const PLAIN_DTYPE = /^[<>|=]?(?:[?bBhHiIlLqQpPefdgFDGbiufc]\d*|[SUVa]\d*|[Mm]8(?:\[\w+\])?)$/;
@@ -56,10 +51,10 @@ export async function readNpyHeader(source: ByteSource): Promise<NpyHeader> {
   }
   const lengthBytes = major === 1 ? 2 : 4;
   const headerLength = major === 1 ? u16(fixed, 8) : u32(fixed, 8);
-  if (headerLength > MAX_NPY_HEADER_BYTES) {
+  if (headerLength > FIXED_LIMITS.maxNpyHeaderBytes) {
     throw new ContainerError(
       "numpy/header-too-large",
-      `the .npy header is ${headerLength} bytes, more than the limit of ${MAX_NPY_HEADER_BYTES}`,
+      `the .npy header is ${headerLength} bytes, more than the limit of ${FIXED_LIMITS.maxNpyHeaderBytes}`,
       8,
     );
   }

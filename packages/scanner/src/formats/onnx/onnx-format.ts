@@ -1,11 +1,11 @@
 import { WireType } from "@bufbuild/protobuf/wire";
+import { FIXED_LIMITS } from "../../limits.js";
 import { type ByteSource, readFully } from "../../reader/byte-source.js";
 import type { FormatParser, ParseContext } from "../format-parser.js";
 import { NotThisFormatError } from "../not-this-format.js";
 import { sniffProtobuf } from "../protobuf/sniff-protobuf.js";
 import { walkProtobufFields } from "../protobuf/walk-protobuf-fields.js";
 import { summaryText } from "../summary-text.js";
-import { MAX_ONNX_LISTED } from "./onnx-limits.js";
 import { walkOnnxModel } from "./walk-onnx-model.js";
 
 /**
@@ -90,7 +90,7 @@ async function parseOnnx(source: ByteSource, ctx: ParseContext): Promise<void> {
     ctx.text({ text: `${prop.key}: ${prop.value}`, kind: "onnx-metadata" });
   }
   const opsets: Record<string, number> = {};
-  for (const o of model.opsetImport.slice(0, MAX_ONNX_LISTED))
+  for (const o of model.opsetImport.slice(0, FIXED_LIMITS.maxOnnxListed))
     opsets[o.domain || "ai.onnx"] = Number(o.version);
   ctx.info("onnx", {
     irVersion: Number(model.irVersion),

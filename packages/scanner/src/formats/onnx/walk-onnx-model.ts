@@ -1,6 +1,6 @@
+import { FIXED_LIMITS } from "../../limits.js";
 import type { GraphProto, ModelProto, NodeProto, TensorProto } from "../generated/onnx_scan_pb.js";
 import { externalDataEscape } from "./external-data-path.js";
-import { MAX_ONNX_ITEMS, MAX_ONNX_LISTED } from "./onnx-limits.js";
 
 /** Something in an ONNX model to report, with a stable rule id (`onnx/<rule>`). */
 export interface OnnxIssue {
@@ -88,11 +88,11 @@ export function walkOnnxModel(model: ModelProto): { issues: OnnxIssue[]; summary
 
   let visited = 0;
   while (stack.length > 0) {
-    if (++visited > MAX_ONNX_ITEMS) {
+    if (++visited > FIXED_LIMITS.maxOnnxItems) {
       issues.push({
         rule: "onnx/too-many-items",
         severity: "error",
-        message: `more than ${MAX_ONNX_ITEMS} graphs and tensors; not analysed further`,
+        message: `more than ${FIXED_LIMITS.maxOnnxItems} graphs and tensors; not analysed further`,
       });
       break;
     }
@@ -122,8 +122,8 @@ export function walkOnnxModel(model: ModelProto): { issues: OnnxIssue[]; summary
       message: `${count} node(s) use operators from custom domain ${q(domain)}, e.g. ${example}; running them needs a custom operator library (native code from outside the model)`,
     });
   }
-  summary.customDomains = [...customDomains.keys()].slice(0, MAX_ONNX_LISTED);
-  summary.externalDataFiles = [...external].slice(0, MAX_ONNX_LISTED);
+  summary.customDomains = [...customDomains.keys()].slice(0, FIXED_LIMITS.maxOnnxListed);
+  summary.externalDataFiles = [...external].slice(0, FIXED_LIMITS.maxOnnxListed);
   return { issues, summary };
 }
 
@@ -137,7 +137,7 @@ function checkTensor(tensor: TensorProto, where: string, issues: OnnxIssue[], ex
         severity: "dangerous",
         message: `tensor ${q(tensor.name)} (${where}) reads external data from ${q(entry.value)}, which ${escaping}`,
       });
-    } else if (external.size < MAX_ONNX_LISTED) {
+    } else if (external.size < FIXED_LIMITS.maxOnnxListed) {
       external.add(entry.value);
     }
   }

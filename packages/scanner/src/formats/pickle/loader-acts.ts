@@ -51,9 +51,6 @@ export function importCanResolve(imp: PickleImport): boolean {
 /** Bounds of the analysis hit while reading a GLOBAL or INST name: the import line may show it cannot resolve. */
 const NAME_BOUNDS: ReadonlySet<string> = new Set(["pickle/name-too-long", "pickle/line-too-long"]);
 
-/** Bytes of an import line looked at when its name is too long to analyse. */
-export const IMPORT_LINE_PROBE_BYTES = 256;
-
 /**
  * True when `bytes` (from a GLOBAL or INST opcode on) hold a module name the loader cannot import:
  * a character no dotted identifier has, before the end of the line or of the probe (a minified

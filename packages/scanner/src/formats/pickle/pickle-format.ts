@@ -1,3 +1,4 @@
+import { FIXED_LIMITS } from "../../limits.js";
 import { analysePickle } from "../../pickle/analyse-pickle.js";
 import { joblibInlineArrays } from "../../pickle/joblib-inline-arrays.js";
 import { HIGHEST_PROTOCOL, OPCODE_BY_BYTE } from "../../pickle/opcodes.js";
@@ -6,12 +7,7 @@ import { type ByteSource, readFully } from "../../reader/byte-source.js";
 import { type FormatParser, type ParseContext, SNIFF_BYTES } from "../format-parser.js";
 import { NotThisFormatError } from "../not-this-format.js";
 import { looksLikeText } from "../text/text-format.js";
-import {
-  IMPORT_LINE_PROBE_BYTES,
-  importLineCannotResolve,
-  type StreamEffect,
-  streamEffect,
-} from "./loader-acts.js";
+import { importLineCannotResolve, type StreamEffect, streamEffect } from "./loader-acts.js";
 
 /** True when a pickle loader would start executing these bytes as opcodes. */
 export function startsLikePickle(head: Uint8Array): boolean {
@@ -137,7 +133,7 @@ export function reportStopInsideFrame(ctx: ParseContext, stopEnd: number, frameE
 async function effectOf(source: ByteSource, analysis: PickleAnalysis): Promise<StreamEffect> {
   const effect = streamEffect(analysis);
   if (effect.nameBoundAt === undefined) return effect;
-  const line = await readFully(source, effect.nameBoundAt, IMPORT_LINE_PROBE_BYTES);
+  const line = await readFully(source, effect.nameBoundAt, FIXED_LIMITS.importLineProbeBytes);
   return importLineCannotResolve(line) ? { acts: effect.acts, loaderFails: true } : effect;
 }
 

@@ -1,3 +1,4 @@
+import { FIXED_LIMITS } from "../../limits.js";
 import { analysePickle } from "../../pickle/analyse-pickle.js";
 import type { PickleAnalysis } from "../../pickle/types.js";
 import { type ByteSource, readFully } from "../../reader/byte-source.js";
@@ -19,8 +20,6 @@ const MAGIC_LONG1 = Uint8Array.from([0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0
 const MAGIC_DECIMAL = Uint8Array.from("119547037146038801333356", (c) => c.charCodeAt(0));
 /** A dotted Python identifier: the only module names an unpickler can import. */
 const IMPORTABLE_MODULE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
-/** The magic-number pickle is 15 bytes; one this long is not looked through for the number. */
-const MAX_MAGIC_PICKLE_BYTES = 64 * 1024;
 
 /**
  * Legacy PyTorch files (`torch.save(..., _use_new_zipfile_serialization=False)`): five pickles back to
@@ -35,7 +34,7 @@ export const pytorchLegacyFormat: FormatParser = {
   sniff: (head) => startsLikePickle(head) && holdsMagic(head),
   async parse(source, ctx) {
     const first = await analysePickle(source, 0, { limits: ctx.limits });
-    if (!first.complete || first.end > MAX_MAGIC_PICKLE_BYTES || first.end >= source.size) {
+    if (!first.complete || first.end > FIXED_LIMITS.maxMagicPickleBytes || first.end >= source.size) {
       throw new NotThisFormatError("not a legacy PyTorch file");
     }
     if (!holdsMagic(await readFully(source, 0, first.end)))

@@ -1,4 +1,5 @@
 import type { Limits } from "../../limits.js";
+import { FIXED_LIMITS } from "../../limits.js";
 import { analysePickle } from "../../pickle/analyse-pickle.js";
 import type { PickleAnalysis } from "../../pickle/types.js";
 import { type ByteSource, readFully, SliceSource } from "../../reader/byte-source.js";
@@ -18,8 +19,6 @@ import { storageElementSize } from "./storage-element-size.js";
 const REQUIRED = ["storages", "tensors", "pickle"];
 /** Members read in a fixed way: `pickle` and `sys_info` are one pickle each. */
 const ROLES = new Set([...REQUIRED, "sys_info"]);
-/** A count pickle longer than this is not a plain int. */
-const MAX_COUNT_PICKLE_BYTES = 64;
 
 /**
  * PyTorch's oldest layout: a tar of `sys_info`, `pickle`, `tensors` and `storages`, read by `torch.load`
@@ -103,7 +102,7 @@ async function walk(member: ByteSource, entry: TarEntry, ctx: ParseContext, skip
     await readFully(
       member,
       entry.dataOffset,
-      Math.min(MAX_COUNT_PICKLE_BYTES, countPickle.end - entry.dataOffset),
+      Math.min(FIXED_LIMITS.maxCountPickleBytes, countPickle.end - entry.dataOffset),
     ),
   );
   if (count === undefined) {

@@ -1,3 +1,4 @@
+import { FIXED_LIMITS } from "../../limits.js";
 import type { ParseContext } from "../format-parser.js";
 
 /**
@@ -54,8 +55,6 @@ const REACHING_OUT: readonly { pattern: RegExp; what: string }[] = [
 
 const CUSTOM_OP = /\bops\.([A-Za-z_]\w*)\.([A-Za-z_]\w*)/g;
 const CUSTOM_CLASS = /\b(?:__torch__\.)?torch\.classes\.([A-Za-z_]\w*)\.([A-Za-z_]\w*)/g;
-/** Findings of one kind listed per code file (the rest are counted in the last message). */
-const MAX_FINDINGS_PER_KIND = 20;
 
 /** The 1-based line of character `index` of `text`. */
 function lineOf(text: string, index: number): number {
@@ -69,7 +68,7 @@ export function checkTorchScriptCode(text: string, member: string, ctx: ParseCon
   for (const { pattern, what } of REACHING_OUT) {
     let n = 0;
     for (const m of text.matchAll(pattern)) {
-      if (n++ >= MAX_FINDINGS_PER_KIND) break;
+      if (n++ >= FIXED_LIMITS.maxTorchscriptFindingsPerKind) break;
       ctx.finding({
         check: "format",
         rule: "torchscript/reaches-outside",
@@ -90,7 +89,7 @@ export function checkTorchScriptCode(text: string, member: string, ctx: ParseCon
   }
   let listed = 0;
   for (const [name, offset] of custom) {
-    if (listed++ >= MAX_FINDINGS_PER_KIND) break;
+    if (listed++ >= FIXED_LIMITS.maxTorchscriptFindingsPerKind) break;
     ctx.finding({
       check: "format",
       rule: "torchscript/custom-operator",

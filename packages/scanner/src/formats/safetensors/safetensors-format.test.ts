@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { ScanCheck } from "../../checks/scan-check.js";
+import { FIXED_LIMITS } from "../../limits.js";
 import { type ByteSource, MemorySource } from "../../reader/byte-source.js";
 import type { FileReport } from "../../report/types.js";
 import { scanSource } from "../../scan.js";
 import { SAFETENSORS_DTYPE_BITS } from "./safetensors-dtypes.js";
-import { MAX_SAFETENSORS_FINDINGS, MAX_SAFETENSORS_HEADER_BYTES } from "./safetensors-limits.js";
 import { buildSafetensors, goodHeader } from "./test-helpers/build-safetensors.js";
 
 async function scan(bytes: Uint8Array | ByteSource, checks?: ScanCheck[]): Promise<FileReport> {
@@ -111,14 +111,14 @@ describe("safetensors validation", () => {
 
 describe("safetensors: hostile and broken headers", () => {
   it("accepts a header of exactly the 100 MB limit", async () => {
-    const report = await scan(spaceHeaderSource(MAX_SAFETENSORS_HEADER_BYTES));
+    const report = await scan(spaceHeaderSource(FIXED_LIMITS.maxSafetensorsHeaderBytes));
     expect(report.findings).toEqual([]);
     expect(report.verdict).toBe("safe");
   });
 
   it("rejects a header one byte over the 100 MB limit without reading it", async () => {
     const bytes = buildSafetensors(goodHeader(), 56, {
-      declaredLength: BigInt(MAX_SAFETENSORS_HEADER_BYTES + 1),
+      declaredLength: BigInt(FIXED_LIMITS.maxSafetensorsHeaderBytes + 1),
     });
     const report = await expectBroken(bytes, "safetensors/header-too-large");
     expect(report.findings[0]?.message).toContain("100000001");
@@ -309,17 +309,17 @@ describe("safetensors: hostile and broken headers", () => {
     await expectBroken(buildSafetensors(header, 56), "safetensors/invalid-metadata");
   });
 
-  it(`lists at most ${MAX_SAFETENSORS_FINDINGS} problems, then counts the rest`, async () => {
+  it(`lists at most ${FIXED_LIMITS.maxSafetensorsFindings} problems, then counts the rest`, async () => {
     const atLimit: Record<string, unknown> = {};
-    for (let i = 0; i < MAX_SAFETENSORS_FINDINGS; i++)
+    for (let i = 0; i < FIXED_LIMITS.maxSafetensorsFindings; i++)
       atLimit[`t${i}`] = { dtype: "X", shape: [], data_offsets: [0, 0] };
     const exact = await scan(buildSafetensors(atLimit, 0));
-    expect(exact.findings).toHaveLength(MAX_SAFETENSORS_FINDINGS);
+    expect(exact.findings).toHaveLength(FIXED_LIMITS.maxSafetensorsFindings);
     expect(rules(exact)).not.toContain("safetensors/more-problems");
 
     const over = { ...atLimit, extra: { dtype: "X", shape: [], data_offsets: [0, 0] } };
     const report = await scan(buildSafetensors(over, 0));
-    expect(report.findings).toHaveLength(MAX_SAFETENSORS_FINDINGS + 1);
+    expect(report.findings).toHaveLength(FIXED_LIMITS.maxSafetensorsFindings + 1);
     expect(report.findings.at(-1)).toMatchObject({
       rule: "safetensors/more-problems",
       message: "1 more problems not listed",

@@ -1,12 +1,8 @@
+import { FIXED_LIMITS } from "../../limits.js";
 import { type ByteSource, readFully, SliceSource } from "../../reader/byte-source.js";
 import type { FormatParser, ParseContext } from "../format-parser.js";
 import { NotThisFormatError } from "../not-this-format.js";
 import { summaryText } from "../summary-text.js";
-import {
-  MAX_SAFETENSORS_FINDINGS,
-  MAX_SAFETENSORS_HEADER_BYTES,
-  MAX_SAFETENSORS_HEADER_DEPTH,
-} from "./safetensors-limits.js";
 import { scanJsonStructure } from "./scan-json-structure.js";
 import { type SafetensorsProblem, validateSafetensorsHeader } from "./validate-safetensors-header.js";
 
@@ -64,12 +60,16 @@ async function validate(
       message: `the header starts with byte 0x${(bytes[0] ?? 0).toString(16).padStart(2, "0")} at offset 8, not "{"`,
     });
   }
-  for (const issue of scanJsonStructure(bytes, MAX_SAFETENSORS_HEADER_DEPTH, MAX_SAFETENSORS_FINDINGS + 1)) {
+  for (const issue of scanJsonStructure(
+    bytes,
+    FIXED_LIMITS.maxSafetensorsHeaderDepth,
+    FIXED_LIMITS.maxSafetensorsFindings + 1,
+  )) {
     const at = `at offset ${8 + issue.offset}`;
     if (issue.kind === "too-deep") {
       problems.push({
         rule: "safetensors/nesting-too-deep",
-        message: `JSON nested ${issue.text} levels deep ${at}; a valid header nests at most ${MAX_SAFETENSORS_HEADER_DEPTH}`,
+        message: `JSON nested ${issue.text} levels deep ${at}; a valid header nests at most ${FIXED_LIMITS.maxSafetensorsHeaderDepth}`,
       });
       return;
     }
@@ -125,9 +125,9 @@ async function readHeader(
   }
   const lengthBytes = await readFully(source, 0, 8);
   const declared = new DataView(lengthBytes.buffer, lengthBytes.byteOffset, 8).getBigUint64(0, true);
-  if (declared > BigInt(MAX_SAFETENSORS_HEADER_BYTES)) {
+  if (declared > BigInt(FIXED_LIMITS.maxSafetensorsHeaderBytes)) {
     throw new NotThisFormatError(
-      `header length ${declared} exceeds the limit of ${MAX_SAFETENSORS_HEADER_BYTES} bytes`,
+      `header length ${declared} exceeds the limit of ${FIXED_LIMITS.maxSafetensorsHeaderBytes} bytes`,
       "safetensors/header-too-large",
     );
   }
@@ -164,15 +164,15 @@ function parseHeaderObject(text: string): Record<string, unknown> {
 }
 
 function report(problems: readonly SafetensorsProblem[], ctx: ParseContext): void {
-  for (const problem of problems.slice(0, MAX_SAFETENSORS_FINDINGS)) {
+  for (const problem of problems.slice(0, FIXED_LIMITS.maxSafetensorsFindings)) {
     ctx.finding({ check: "format", rule: problem.rule, severity: "error", message: problem.message });
   }
-  if (problems.length > MAX_SAFETENSORS_FINDINGS) {
+  if (problems.length > FIXED_LIMITS.maxSafetensorsFindings) {
     ctx.finding({
       check: "format",
       rule: "safetensors/more-problems",
       severity: "error",
-      message: `${problems.length - MAX_SAFETENSORS_FINDINGS} more problems not listed`,
+      message: `${problems.length - FIXED_LIMITS.maxSafetensorsFindings} more problems not listed`,
     });
   }
 }

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { resolveLimits } from "../../limits.js";
+import { FIXED_LIMITS, resolveLimits } from "../../limits.js";
 import { MemorySource } from "../../reader/byte-source.js";
 import { ContainerBudget } from "../container-budget.js";
 import { ascii, BENIGN_PICKLE, MALICIOUS_PICKLE } from "../test-helpers/bytes.js";
 import { fakeContext } from "../test-helpers/fake-context.js";
 import { buildTar, paxHeader, tarHeader } from "../test-helpers/tar-writer.js";
 import { startsLikeTar } from "./parse-tar-header.js";
-import { MAX_TAR_META_BYTES, readTar } from "./read-tar.js";
+import { readTar } from "./read-tar.js";
 import { tarFormat } from "./tar-format.js";
 
 const budget = () => new ContainerBudget(resolveLimits());
@@ -69,13 +69,13 @@ describe("readTar", () => {
   });
 
   it("reads a GNU long name at the size limit and refuses one byte more", async () => {
-    const name = "n".repeat(MAX_TAR_META_BYTES);
+    const name = "n".repeat(FIXED_LIMITS.maxTarMetaBytes);
     const at = buildTar([
       { name: "././@LongLink", type: "L", data: ascii(name) },
       { name: "x", data: BENIGN_PICKLE },
     ]);
     const listing = await readTar(new MemorySource(at), budget());
-    expect(listing.entries.map((e) => e.name.length)).toEqual([MAX_TAR_META_BYTES]);
+    expect(listing.entries.map((e) => e.name.length)).toEqual([FIXED_LIMITS.maxTarMetaBytes]);
     const over = buildTar([{ name: "././@LongLink", type: "L", data: ascii(`${name}n`) }, { name: "x" }]);
     const refused = await readTar(new MemorySource(over), budget());
     expect(refused.issues.map((i) => i.rule)).toContain("tar/header-too-large");

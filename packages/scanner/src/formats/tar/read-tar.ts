@@ -1,12 +1,8 @@
+import { FIXED_LIMITS } from "../../limits.js";
 import { type ByteSource, readFully } from "../../reader/byte-source.js";
 import type { ContainerBudget } from "../container-budget.js";
 import type { ContainerIssue } from "../container-issue.js";
 import { BLOCK, parseTarHeader, type TarHeader, text } from "./parse-tar-header.js";
-
-/** Largest pax or GNU long-name header read (CWE-770); real ones are a few hundred bytes. */
-export const MAX_TAR_META_BYTES = 1024 * 1024;
-/** Bytes after the end marker checked for hidden data; more than this is reported unread. */
-const TAIL_CHECK_BYTES = 64 * 1024;
 
 /** Types tarfile reads data for: regular files (`0`, `\0`, contiguous `7`). */
 const REGULAR = new Set(["0", "7"]);
@@ -51,7 +47,7 @@ export async function readTar(source: ByteSource, budget: ContainerBudget): Prom
     budget.takeEntries(1, offset);
     const dataOffset = offset + BLOCK;
     if ("xgXLK".includes(header.type)) {
-      if (header.size > MAX_TAR_META_BYTES) {
+      if (header.size > FIXED_LIMITS.maxTarMetaBytes) {
         issues.push(
           problem(
             "tar/header-too-large",
@@ -117,8 +113,8 @@ async function checkTail(
 ): Promise<void> {
   const rest = source.size - end;
   if (rest <= 0) return;
-  const tail = await readFully(source, end, Math.min(rest, TAIL_CHECK_BYTES));
-  if (endedBy === "invalid" || rest > TAIL_CHECK_BYTES || tail.some((b) => b !== 0)) {
+  const tail = await readFully(source, end, Math.min(rest, FIXED_LIMITS.tarTailCheckBytes));
+  if (endedBy === "invalid" || rest > FIXED_LIMITS.tarTailCheckBytes || tail.some((b) => b !== 0)) {
     issues.push(
       problem(
         "tar/data-after-end",

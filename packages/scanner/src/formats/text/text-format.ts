@@ -1,11 +1,9 @@
+import { FIXED_LIMITS } from "../../limits.js";
 import { type ByteSource, readFully } from "../../reader/byte-source.js";
 import type { FormatParser } from "../format-parser.js";
 import { findTemplateEscapes, TEXT_TEMPLATE_RULES } from "../gguf/find-template-escapes.js";
 import { chatTemplatesIn } from "./chat-templates-in.js";
 import { readGitLfsPointer } from "./git-lfs-pointer.js";
-
-/** Text files larger than this are still `text`, but only this much is handed to text checks. */
-const MAX_TEXT_BYTES = 16 * 1024 * 1024;
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
@@ -44,9 +42,9 @@ export const textFormat: FormatParser = {
   id: "text",
   sniff: (head) => looksLikeText(head),
   async parse(source: ByteSource, ctx) {
-    const bytes = await readFully(source, 0, Math.min(source.size, MAX_TEXT_BYTES));
+    const bytes = await readFully(source, 0, Math.min(source.size, FIXED_LIMITS.maxTextBytes));
     const text = new TextDecoder("utf-8").decode(bytes);
-    const partial = source.size > MAX_TEXT_BYTES;
+    const partial = source.size > FIXED_LIMITS.maxTextBytes;
     ctx.text({ text, kind: "file", line: 1, offset: 0, ...(partial ? { partial } : {}) });
     const templates = chatTemplatesIn(ctx.name, text);
     if (templates.length > 0) {
@@ -72,6 +70,6 @@ export const textFormat: FormatParser = {
         message: `a Git LFS pointer to a ${pointer.size}-byte object (sha256 ${pointer.oid}): the file it stands for is not here and was not scanned`,
       });
     }
-    if (partial) ctx.info("textTruncatedAt", MAX_TEXT_BYTES);
+    if (partial) ctx.info("textTruncatedAt", FIXED_LIMITS.maxTextBytes);
   },
 };

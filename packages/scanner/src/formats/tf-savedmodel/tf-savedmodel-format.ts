@@ -1,4 +1,5 @@
 import { WireType } from "@bufbuild/protobuf/wire";
+import { FIXED_LIMITS } from "../../limits.js";
 import { type ByteSource, readFully } from "../../reader/byte-source.js";
 import type { FormatParser, ParseContext } from "../format-parser.js";
 import type { NodeDef, SavedModel } from "../generated/tf_saved_model_scan_pb.js";
@@ -6,9 +7,6 @@ import { NotThisFormatError } from "../not-this-format.js";
 import { sniffProtobuf } from "../protobuf/sniff-protobuf.js";
 import { walkProtobufFields } from "../protobuf/walk-protobuf-fields.js";
 import { RISKY_TF_OPS } from "./risky-tf-ops.js";
-
-/** Nodes reported by name per risky op; the rest are counted (CWE-770). */
-const MAX_EXAMPLES = 5;
 
 /** SavedModel's top-level fields: saved_model_schema_version (varint) and meta_graphs (message). */
 const SAVED_MODEL_FIELDS: ReadonlyMap<number, WireType> = new Map([
@@ -96,7 +94,7 @@ function reportSavedModel(model: SavedModel, ctx: ParseContext): void {
       if (!Object.hasOwn(RISKY_TF_OPS, node.op)) continue;
       counts.set(node.op, (counts.get(node.op) ?? 0) + 1);
       const examples = hits.get(node.op) ?? [];
-      if (examples.length < MAX_EXAMPLES) examples.push(`${short(node.name)} (${where})`);
+      if (examples.length < FIXED_LIMITS.maxRiskyOpExamples) examples.push(`${short(node.name)} (${where})`);
       hits.set(node.op, examples);
     }
   };

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { FIXED_LIMITS } from "../../limits.js";
 import { MemorySource } from "../../reader/byte-source.js";
 import type { FileReport } from "../../report/types.js";
 import { scanSource } from "../../scan.js";
-import { MAX_UNKNOWN_SCAN_BYTES, unknownFormat } from "./unknown-format.js";
+import { unknownFormat } from "./unknown-format.js";
 
 /** An ELF identification: magic, 64-bit, little-endian, version 1 (the 7 bytes checked). */
 const ELF = [0x7f, 0x45, 0x4c, 0x46, 2, 1, 1];
@@ -98,14 +99,16 @@ describe("unknown binary files", () => {
     expect(report.findings[0]?.location).toEqual({ offset: at });
   });
 
-  it(`searches the first ${MAX_UNKNOWN_SCAN_BYTES} bytes: an ELF at the edge is found, one past it is not`, async () => {
-    const size = MAX_UNKNOWN_SCAN_BYTES + 64;
-    const inside = await scan(withBytes(noise(size), MAX_UNKNOWN_SCAN_BYTES - ELF.length, ELF));
+  it(`searches the first ${FIXED_LIMITS.maxUnknownScanBytes} bytes: an ELF at the edge is found, one past it is not`, async () => {
+    const size = FIXED_LIMITS.maxUnknownScanBytes + 64;
+    const inside = await scan(withBytes(noise(size), FIXED_LIMITS.maxUnknownScanBytes - ELF.length, ELF));
     expect(inside.verdict).toBe("suspicious");
-    const outside = await scan(withBytes(noise(size), MAX_UNKNOWN_SCAN_BYTES - ELF.length + 1, ELF));
+    const outside = await scan(
+      withBytes(noise(size), FIXED_LIMITS.maxUnknownScanBytes - ELF.length + 1, ELF),
+    );
     expect(outside.verdict).toBe("safe");
     expect(outside.findings[0]?.message).toContain(
-      `its first ${MAX_UNKNOWN_SCAN_BYTES} bytes hold no known executable`,
+      `its first ${FIXED_LIMITS.maxUnknownScanBytes} bytes hold no known executable`,
     );
   });
 });

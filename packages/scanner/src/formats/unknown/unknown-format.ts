@@ -1,11 +1,9 @@
+import { FIXED_LIMITS } from "../../limits.js";
 import { type ByteSource, readFully } from "../../reader/byte-source.js";
 import type { FormatParser, ParseContext } from "../format-parser.js";
 import { findContainer } from "./find-container.js";
 import { findExecutable } from "./find-executable.js";
 import { findZipEnd, ZIP_END_SEARCH_BYTES } from "./find-zip-end.js";
-
-/** Bytes of an unknown file searched for embedded executables (CWE-400: bounded work per file). */
-export const MAX_UNKNOWN_SCAN_BYTES = 16 * 1024 * 1024;
 
 /** Overlap between search windows, so a header split across two reads is still seen. */
 const OVERLAP = 4096 + 64;
@@ -13,7 +11,7 @@ const OVERLAP = 4096 + 64;
 /**
  * Everything no other format claimed (last in the registry). Such a file is `safe` only when
  * nothing in it looks like an executable container: a compressed stream, archive or NumPy array
- * that no parser took, or a zip archive found by its end record (an `error`: not analysed), ELF and PE images in its first `MAX_UNKNOWN_SCAN_BYTES`,
+ * that no parser took, or a zip archive found by its end record (an `error`: not analysed), ELF and PE images in its first `FIXED_LIMITS.maxUnknownScanBytes`,
  * and Mach-O, WebAssembly, Java, DEX and .pyc at its start (`suspicious`).
  * Either way the report says plainly that the format was not recognised.
  */
@@ -43,7 +41,7 @@ export const unknownFormat: FormatParser = {
       });
       return;
     }
-    const end = Math.min(source.size, MAX_UNKNOWN_SCAN_BYTES);
+    const end = Math.min(source.size, FIXED_LIMITS.maxUnknownScanBytes);
     const step = Math.max(ctx.limits.readChunkBytes, 2 * OVERLAP);
     for (let offset = 0; offset < end; offset += step - OVERLAP) {
       const bytes = await readFully(source, offset, Math.min(step, end - offset));

@@ -1,7 +1,7 @@
 import type { Limits } from "../../limits.js";
+import { FIXED_LIMITS } from "../../limits.js";
 import { type ByteSource, MemorySource, SliceSource } from "../../reader/byte-source.js";
 import { InflateSource } from "../compression/inflate-source.js";
-import { RATIO_FLOOR_BYTES } from "../compression/ratio-floor.js";
 import { type ContainerBudget, withBudget } from "../container-budget.js";
 import { ContainerError } from "../container-error.js";
 import type { ZipEntry, ZipLocalHeader } from "./zip-types.js";
@@ -50,7 +50,7 @@ export function openZipMember(
     );
   }
   if (
-    entry.uncompressedSize > RATIO_FLOOR_BYTES &&
+    entry.uncompressedSize > FIXED_LIMITS.ratioFloorBytes &&
     entry.uncompressedSize > entry.compressedSize * limits.maxCompressionRatio
   ) {
     throw new ContainerError(

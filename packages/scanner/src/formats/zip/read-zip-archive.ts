@@ -1,4 +1,5 @@
 import type { Limits } from "../../limits.js";
+import { FIXED_LIMITS } from "../../limits.js";
 import type { ByteSource } from "../../reader/byte-source.js";
 import { budgetFor } from "../container-budget.js";
 import { ContainerError } from "../container-error.js";
@@ -23,9 +24,6 @@ export interface ZipArchive {
    */
   pythonView?: { directory: ZipDirectory; locals: Map<number, ZipLocalHeader> };
 }
-
-/** Local-header reads in flight at once. */
-const LOCAL_HEADER_READS_IN_FLIGHT = 16;
 
 // Several zip-based parsers (PyTorch, npz, plain zip) look at the same file in turn: read it once.
 const cache = new WeakMap<ByteSource, Promise<ZipArchive>>();
@@ -106,13 +104,17 @@ async function readLocals(
   issues: ZipIssue[],
 ): Promise<Map<number, ZipLocalHeader>> {
   const locals = new Map<number, ZipLocalHeader>();
-  const headers = await mapConcurrent(directory.entries, LOCAL_HEADER_READS_IN_FLIGHT, async (entry) => {
-    try {
-      return await readLocalHeader(source, entry);
-    } catch (err) {
-      return issueFromError(err, entry.name);
-    }
-  });
+  const headers = await mapConcurrent(
+    directory.entries,
+    FIXED_LIMITS.localHeaderReadsInFlight,
+    async (entry) => {
+      try {
+        return await readLocalHeader(source, entry);
+      } catch (err) {
+        return issueFromError(err, entry.name);
+      }
+    },
+  );
   for (const entry of directory.entries) {
     const local = headers[entry.index];
     if (!local) continue;

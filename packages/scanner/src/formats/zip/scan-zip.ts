@@ -1,3 +1,4 @@
+import { FIXED_LIMITS } from "../../limits.js";
 import { analysePickle } from "../../pickle/analyse-pickle.js";
 import type { ByteSource } from "../../reader/byte-source.js";
 import { MemorySource, readFully } from "../../reader/byte-source.js";
@@ -11,9 +12,6 @@ import { openZipMember } from "./open-zip-member.js";
 import type { ZipArchive } from "./read-zip-archive.js";
 import { inflateEndingIssue, readZipMemberBytes } from "./read-zip-member-bytes.js";
 import type { ZipEntry, ZipLocalHeader } from "./zip-types.js";
-
-/** Pickle members (by name or by their bytes) are read whole (and CRC-checked) up to this size, streamed beyond. */
-const WHOLE_READ_MAX_BYTES = 16 * 1024 * 1024;
 
 /** STOP, the last byte of a pickle. */
 const STOP = 0x2e;
@@ -68,7 +66,7 @@ async function scanEntry(
   try {
     const named = isPickleName(entry.name);
     if (named || (await holdsPickle(source, entry, local, ctx))) {
-      if (entry.uncompressedSize > WHOLE_READ_MAX_BYTES) {
+      if (entry.uncompressedSize > FIXED_LIMITS.wholeReadZipMemberBytes) {
         // Streamed through the pickle parser, which reads only what it needs (and declines what is
         // not a pickle: a large tensor can look like one by its bytes), never buffered whole: a
         // 1 GiB member costs tens of MB. Its CRC is not checked (PyTorch ignores it too).
@@ -146,12 +144,10 @@ function decodeUtf8(bytes: Uint8Array): string | undefined {
 
 /** Tensor data of a PyTorch archive: `<root>/data/<key>`. */
 const TENSOR_MEMBER = /^[^/]+\/data\/[^/]+$/;
-/** Other members of a PyTorch archive up to this size are scanned by content (code, config, version). */
-const SIDE_FILE_MAX_BYTES = 1024 * 1024;
 
 /** TorchScript code, `extra/` files and the like: small, and where a leaked token would sit. */
 function isSmallSideFile(entry: ZipEntry): boolean {
-  return !TENSOR_MEMBER.test(entry.name) && entry.uncompressedSize <= SIDE_FILE_MAX_BYTES;
+  return !TENSOR_MEMBER.test(entry.name) && entry.uncompressedSize <= FIXED_LIMITS.maxSideFileBytes;
 }
 
 function isDirectory(entry: ZipEntry): boolean {

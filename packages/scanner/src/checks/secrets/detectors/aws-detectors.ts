@@ -1,3 +1,4 @@
+import { FIXED_LIMITS } from "../../../limits.js";
 import { contextPattern } from "../context-pattern.js";
 import { shannonEntropy } from "../entropy.js";
 import { isPlaceholder } from "../placeholder.js";
@@ -8,8 +9,6 @@ import type { SecretDetector, SecretMatch } from "../secret-detector.js";
 const KEY_ID = /(?<![A-Za-z0-9+/])(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}(?![A-Za-z0-9])/g;
 /** A secret access key: 40 base64 characters standing alone. */
 const SECRET_KEY = /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{40}(?![A-Za-z0-9+/=])/g;
-/** How far from an access key id its secret key is looked for (credentials files, env blocks, dicts). */
-const PAIR_WINDOW_CHARS = 400;
 
 /** True when a 40-character run looks random enough to be a secret access key (not a hash or a word run). */
 function looksLikeSecretKey(s: string): boolean {
@@ -45,8 +44,8 @@ const awsAccessKey: SecretDetector = {
     for (let m = re.exec(text); m !== null; m = re.exec(text)) {
       const id = m[0];
       if (isPlaceholder(id)) continue;
-      const from = Math.max(0, m.index - PAIR_WINDOW_CHARS);
-      const to = Math.min(text.length, m.index + id.length + PAIR_WINDOW_CHARS);
+      const from = Math.max(0, m.index - FIXED_LIMITS.awsPairWindowChars);
+      const to = Math.min(text.length, m.index + id.length + FIXED_LIMITS.awsPairWindowChars);
       const pair = findSecretNear(text, from, to);
       if (pair) {
         out.push({

@@ -1,3 +1,4 @@
+import { FIXED_LIMITS } from "../../../limits.js";
 import { shannonEntropy } from "../entropy.js";
 import { isPlaceholder } from "../placeholder.js";
 import type { SecretDetector, SecretMatch } from "../secret-detector.js";
@@ -30,8 +31,6 @@ const KEY_LINE_THEN_BARE = new RegExp(
   `[ \\t]{0,16}(?:export[ \\t]{1,4})?(?<key>[A-Za-z0-9_.-]{0,40}?${KEY_WORDS}[A-Za-z0-9_.-]{0,24})[ \\t]{0,4}[=:][ \\t]{0,4}(?<secret>[^\\s"'\`#()[\\]{}<>,;]{8,200})[ \\t\\r]{0,16}(?=\\n|$)`,
   "y",
 );
-/** How far back a key name is looked for (CWE-400: bounds the work per candidate value). */
-const KEY_WINDOW_CHARS = 96;
 
 /** Key names that hold something other than a secret: hashes, ids, names, sizes, paths. */
 const NOT_A_SECRET_KEY =
@@ -75,7 +74,7 @@ function looksLikeSecret(key: string, value: string): boolean {
 }
 
 function keyBefore(text: string, at: number, pattern: RegExp, wholeLine: boolean): string | undefined {
-  const from = Math.max(0, at - KEY_WINDOW_CHARS);
+  const from = Math.max(0, at - FIXED_LIMITS.secretKeyWindowChars);
   let before = text.slice(from, at);
   const nl = before.lastIndexOf("\n");
   if (nl >= 0) before = before.slice(nl + 1);
@@ -106,10 +105,11 @@ function push(out: SecretMatch[], seen: Set<number>, secret: string, start: numb
   out.push({ secret, start, end: start + secret.length });
 }
 
-/** Where the line holding `at` starts, or -1 when that is more than `KEY_WINDOW_CHARS` back. */
+/** Where the line holding `at` starts, or -1 when that is more than `FIXED_LIMITS.secretKeyWindowChars` back. */
 function lineStartOf(text: string, at: number): number {
-  for (let i = at - 1; i >= 0 && i >= at - KEY_WINDOW_CHARS; i--) if (text.charCodeAt(i) === 10) return i + 1;
-  return at <= KEY_WINDOW_CHARS ? 0 : -1;
+  for (let i = at - 1; i >= 0 && i >= at - FIXED_LIMITS.secretKeyWindowChars; i--)
+    if (text.charCodeAt(i) === 10) return i + 1;
+  return at <= FIXED_LIMITS.secretKeyWindowChars ? 0 : -1;
 }
 
 /**

@@ -1,8 +1,7 @@
+import { FIXED_LIMITS } from "../../../limits.js";
 import { findPemBlocks } from "../pem-block.js";
 import type { SecretDetector, SecretMatch } from "../secret-detector.js";
 
-/** How far the `private_key` field is looked for around `"type": "service_account"` (a key file is ~2.3 KB). */
-const ACCOUNT_WINDOW_CHARS = 8 * 1024;
 const TYPE = /"type"[ \t]{0,4}:[ \t]{0,4}"service_account"/g;
 
 /**
@@ -19,8 +18,8 @@ export const googleServiceAccount: SecretDetector = {
     const out: SecretMatch[] = [];
     const re = new RegExp(TYPE);
     for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-      const from = Math.max(0, m.index - ACCOUNT_WINDOW_CHARS);
-      const window = text.slice(from, m.index + ACCOUNT_WINDOW_CHARS);
+      const from = Math.max(0, m.index - FIXED_LIMITS.serviceAccountWindowChars);
+      const window = text.slice(from, m.index + FIXED_LIMITS.serviceAccountWindowChars);
       if (!window.includes('"private_key"')) continue;
       for (const block of findPemBlocks(window)) {
         if (block.body.length < 64) continue;
