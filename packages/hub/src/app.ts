@@ -24,6 +24,8 @@ import { fileScanRoutes } from "./routes/file-scan.js";
 import { gitHttpRoutes } from "./routes/git-http.js";
 import { historyRoutes } from "./routes/history.js";
 import { lfsRoutes } from "./routes/lfs.js";
+import { lfsLockRoutes } from "./routes/lfs-locks.js";
+import { lfsObjectRoutes } from "./routes/lfs-objects.js";
 import { listingRoutes } from "./routes/listing.js";
 import { orgSettingsRoutes } from "./routes/org-settings-routes.js";
 import { refRoutes } from "./routes/refs.js";
@@ -143,6 +145,8 @@ export async function buildApp(options: HubOptions): Promise<FastifyInstance> {
   treeRoutes(app, ctx);
   resolveRoutes(app, ctx);
   lfsRoutes(app, ctx);
+  lfsObjectRoutes(app, ctx);
+  lfsLockRoutes(app, ctx);
   commitRoutes(app, ctx);
   eventRoutes(app, ctx);
   listingRoutes(app, ctx);

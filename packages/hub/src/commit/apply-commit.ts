@@ -9,6 +9,7 @@ import { writeCommit } from "../git/write-commit.js";
 import { badInput, entryNotFound, HubError, revisionNotFound } from "../hub-error.js";
 import { writableRef } from "../names.js";
 import type { BranchState } from "../repos/branch-cache.js";
+import { lfsLinked } from "../repos/lfs-object-access.js";
 import { repoLocks } from "../repos/repo-locks.js";
 import type { RepoRef } from "../repos/repo-ref.js";
 import { scanKeyOf } from "../scan/scan-key.js";
@@ -195,13 +196,7 @@ export async function lfsFile(
   declared: number | undefined,
 ): Promise<AddedFile> {
   const stored = await ctx.lfs.sizeOf(oid);
-  const linked = await ctx.db
-    .selectFrom("lfs_links")
-    .select("oid")
-    .where("repo_id", "=", repoId)
-    .where("oid", "=", oid)
-    .executeTakeFirst();
-  if (stored === undefined || !linked) {
+  if (stored === undefined || !(await lfsLinked(ctx, repoId, oid))) {
     throw new HubError(
       400,
       "LfsObjectNotFound",

@@ -74,6 +74,18 @@ describe("compressed files", () => {
     expect(await scan(BZ2_SPLIT)).toMatchObject({ format: "bzip2", verdict: "dangerous" });
   });
 
+  it("reports a cut bzip2 file as truncated and a corrupt one as corrupt, never safe", async () => {
+    const two = concat(BZ2_PAYLOAD, BZ2_PAYLOAD);
+    const cut = await scan(two.subarray(0, two.length - 30));
+    expect(cut.verdict).toBe("dangerous"); // the first stream is whole: its bytes are analysed
+    expect(cut.findings.map((f) => f.rule)).toContain("compression/truncated");
+    const bad = BZ2_PAYLOAD.slice();
+    bad[20] = (bad[20] ?? 0) ^ 0xff;
+    const corrupt = await scan(bad);
+    expect(corrupt.verdict).toBe("error");
+    expect(corrupt.findings.map((f) => f.rule)).toContain("compression/corrupt");
+  });
+
   it("finds a payload in an lz4 frame", async () => {
     const report = await scan(new Uint8Array(lz4Compress(MALICIOUS_PICKLE)));
     expect([report.format, report.verdict]).toEqual(["lz4", "dangerous"]);

@@ -1,32 +1,5 @@
 // Types for the parts of untyped dependencies the core uses.
 
-declare module "unbzip2-stream/lib/bit_iterator.js" {
-  /** Reads `n` bits (or aligns to a byte for `null`); `bytesRead` counts bytes started. */
-  export interface BitReader {
-    (n: number | null): number;
-    bytesRead: number;
-  }
-  export default function bitIterator(next: () => Uint8Array | undefined): BitReader;
-}
-
-declare module "unbzip2-stream/lib/bzip2.js" {
-  import type { BitReader } from "unbzip2-stream/lib/bit_iterator.js";
-
-  const bzip2: {
-    /** Reads a stream header (`BZh1`..`BZh9`) and returns the block size in 100 kB units. */
-    header(bits: BitReader): number;
-    /** Decodes one block, calling `stream` per byte; returns the running CRC, or null at the end of the stream. */
-    decompress(
-      bits: BitReader,
-      stream: (byte: number) => void,
-      buf: Int32Array,
-      bufsize: number,
-      streamCRC: number,
-    ): number | null;
-  };
-  export default bzip2;
-}
-
 declare module "lz4js" {
   /** Upper bound of a frame's decompressed size (its content size field when present). */
   export function decompressBound(src: Uint8Array): number;
