@@ -70,7 +70,11 @@ try {
   await writeLfsFile(join(src, "model.bin"), LFS_BYTES);
   await git(src, "add", ".");
   await git(src, "commit", "-q", "-m", `${FILES} files and a ${mb(LFS_BYTES).toFixed(0)} MB LFS file`);
+  // The git objects' size on disk (loose, zlib-compressed), beside the LFS file's.
   const packBytes = Number((await git(src, "count-objects", "-v")).match(/size: (\d+)/)?.[1] ?? 0) * 1024;
+  console.log(
+    `repository: ${FILES} files (${mb(packBytes).toFixed(1)} MB of git objects) and a ${mb(LFS_BYTES).toFixed(0)} MB LFS file`,
+  );
 
   // A bare copy on disk, with the LFS objects where git-lfs's file transfer finds them.
   const bare = join(work, "disk.git");
@@ -104,7 +108,7 @@ try {
   for (const [label, url, args, extra] of clones) {
     const dest = join(work, "clone");
     const t = await timed(() => gitEnv(extra, work, "clone", "-q", ...args, url, dest));
-    report(label, t, extra.GIT_LFS_SKIP_SMUDGE ? packBytes : LFS_BYTES + packBytes);
+    report(label, t, extra.GIT_LFS_SKIP_SMUDGE ? undefined : LFS_BYTES + packBytes);
     await rm(dest, { recursive: true, force: true });
   }
   console.log(`load average ${load()} at the end`);

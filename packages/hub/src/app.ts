@@ -33,15 +33,17 @@ import { repoInfoRoutes } from "./routes/repo-info.js";
 import { repoRoutes } from "./routes/repos.js";
 import { resolveRoutes } from "./routes/resolve.js";
 import { signedBranchRoutes } from "./routes/signed-branch-routes.js";
-import { signingKeyRoutes } from "./routes/signing-key-routes.js";
+import { signingKeyRoutes } from "./routes/signing-key.js";
 import { tokenRoutes } from "./routes/token-routes.js";
 import { treeRoutes } from "./routes/tree.js";
 import { twoFactorRoutes } from "./routes/two-factor-routes.js";
+import { userSigningKeyRoutes } from "./routes/user-signing-key-routes.js";
 import { validateYamlRoutes } from "./routes/validate-yaml.js";
 import { whoamiRoutes } from "./routes/whoami.js";
 import type { ScanRunner } from "./scan/scan-job.js";
 import { ScanService } from "./scan/scan-service.js";
 import { workerPoolRunner } from "./scan/worker-pool-runner.js";
+import { openHubSigningKey } from "./signing/hub-signing-key.js";
 import { LfsStore } from "./store/lfs-store.js";
 
 /** Options of `buildApp`; only `dataDir` is required. */
@@ -61,6 +63,12 @@ export interface HubOptions {
   scanRunner?: ScanRunner;
   /** Public base URL used in links (default: from each request's Host header). */
   publicUrl?: string;
+  /**
+   * The hub's commit-signing key: an ASCII-armored, unencrypted OpenPGP secret key file (default: an
+   * ed25519 key generated into `<dataDir>/signing/` on first start, user id `modelgate hub <hub@HOST>`,
+   * HOST from `publicUrl` or the machine's host name).
+   */
+  signingKeyFile?: string;
   /** Built web pages to serve at `/` (default: `@modelgate/web`'s `dist/www` when built; `false`: API only). */
   webDir?: string | false;
   /**
@@ -90,6 +98,12 @@ export async function buildApp(options: HubOptions): Promise<FastifyInstance> {
   // Temporary files of an interrupted run (partial uploads, index files) are garbage.
   await rm(tmpDir, { recursive: true, force: true });
   await mkdir(tmpDir, { recursive: true });
+  // Before anything else opens: a key that cannot sign stops the hub instead of unsigned commits.
+  const signer = await openHubSigningKey({
+    dataDir,
+    keyFile: options.signingKeyFile,
+    host: options.publicUrl ? new URL(options.publicUrl).hostname : undefined,
+  });
   const db = await openDatabase(dataDir);
   const lfs = new LfsStore(join(dataDir, "lfs"), tmpDir);
   const app = Fastify({
@@ -126,6 +140,7 @@ export async function buildApp(options: HubOptions): Promise<FastifyInstance> {
     quarantine: options.quarantine ?? false,
     urlKey: await urlKey(db),
     publicUrl: options.publicUrl,
+    signer,
   };
   app.decorate("hub", ctx);
   errorsPlugin(app);
@@ -138,7 +153,7 @@ export async function buildApp(options: HubOptions): Promise<FastifyInstance> {
   accountRoutes(app, ctx);
   orgSettingsRoutes(app, ctx);
   adminRoutes(app, ctx);
-  signingKeyRoutes(app, ctx);
+  userSigningKeyRoutes(app, ctx);
   signedBranchRoutes(app, ctx);
   repoRoutes(app, ctx);
   repoInfoRoutes(app, ctx);
@@ -155,6 +170,7 @@ export async function buildApp(options: HubOptions): Promise<FastifyInstance> {
   discussionRoutes(app, ctx);
   fileScanRoutes(app, ctx);
   validateYamlRoutes(app);
+  signingKeyRoutes(app, ctx);
   gitHttpRoutes(app, ctx, await writePreReceiveHook(dataDir));
   await webPagesPlugin(app, options.webDir === false ? undefined : (options.webDir ?? defaultWebDir()));
   app.addHook("onClose", async () => {

@@ -161,6 +161,7 @@ async function attempt(
     files,
     message,
     author: { name: caller.name, email: `${caller.name}@users.noreply.modelgate` },
+    signer: ctx.signer,
     refs: ctx.refs,
     blobs: added.flatMap((f) => (f.blob ? [{ oid: f.oid, type: "blob" as const, content: f.blob }] : [])),
     ready: tracked,

@@ -2,12 +2,10 @@ import type { HubContext } from "../context.js";
 import type { HubSigner } from "./verify-commit.js";
 
 /**
- * The hub's own signing key, when the hub has one: HOOK POINT for engineer `hubsign`'s module,
- * which adds `signer: HubSigningKey` to the context (same shape as `HubSigner`). Read structurally so
- * verification works before and after it lands; commits the hub signed are Verified as "signed by
- * the hub on behalf of <author>".
+ * The hub's own signing key (`ctx.signer`, see `signing/hub-signing-key.ts`): commits whose
+ * committer is the hub's identity are checked against its published keys only, and Verified as
+ * "signed by the hub on behalf of <author>".
  */
-export function hubSignerOf(ctx: HubContext): HubSigner | undefined {
-  const signer = (ctx as { signer?: HubSigner }).signer;
-  return signer?.identity && Array.isArray(signer.publishedKeys) ? signer : undefined;
+export function hubSignerOf(ctx: HubContext): HubSigner {
+  return ctx.signer;
 }

@@ -38,22 +38,10 @@ interface RegisteredKey {
 }
 
 /**
- * Verifies commit `oid`'s signature (see `CommitVerification`), reading it from `gitDir`. Results
- * are cached per commit id in the database; a change of keys or e-mail addresses (the key-set
- * generation) or the signing key's expiry makes the cached result stale.
+ * Verifies commits' signatures (see `CommitVerification`), reading them from `gitDir` (the uncached
+ * ones with two git calls). Results are cached per commit id in the database; a change of keys or
+ * e-mail addresses (the key-set generation) or the signing key's expiry makes a cached result stale.
  */
-export async function verifyCommit(
-  db: Kysely<Database>,
-  gitDir: string,
-  oid: string,
-  options: VerifyOptions = {},
-): Promise<CommitVerification> {
-  const [result] = await verifyCommits(db, gitDir, [oid], options);
-  if (!result) throw new Error(`no verification for ${oid}`);
-  return result;
-}
-
-/** `verifyCommit` for many commits (a page of history, a push), reading the uncached ones with two git calls. */
 export async function verifyCommits(
   db: Kysely<Database>,
   gitDir: string,

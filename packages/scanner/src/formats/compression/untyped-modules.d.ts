@@ -1,14 +1,5 @@
 // Types for the parts of untyped dependencies the core uses.
 
-declare module "lz4js" {
-  /** Upper bound of a frame's decompressed size (its content size field when present). */
-  export function decompressBound(src: Uint8Array): number;
-  /** Decompresses one LZ4 frame into a buffer of `maxSize` bytes. */
-  export function decompressFrame(src: Uint8Array, dst: Uint8Array): number;
-  /** Compresses into one frame (the tests write fixtures with it). */
-  export function compress(src: Uint8Array, maxSize?: number): Uint8Array;
-}
-
 declare module "js-lzma" {
   /** A byte source: `readByte` may throw to stop the decoder (modelgate throws at the end of input). */
   export interface LzmaInStream {

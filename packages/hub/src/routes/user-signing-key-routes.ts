@@ -20,7 +20,7 @@ const KINDS = [
  * - `GET /api/users/me/emails`: the addresses commits must carry to be Verified as this user's.
  * Changes need a page session (with its CSRF token) or a `write` token, and are audited.
  */
-export function signingKeyRoutes(app: FastifyInstance, ctx: HubContext): void {
+export function userSigningKeyRoutes(app: FastifyInstance, ctx: HubContext): void {
   for (const { kind, path } of KINDS) {
     app.get(`/api/users/me/${path}`, async (request) => {
       const caller = requireCaller(request);
