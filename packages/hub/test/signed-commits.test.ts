@@ -2,7 +2,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setUserEmail } from "../src/signatures/manage-signing-offline.js";
-import { api } from "./http-helpers.js";
+import { api, file, header } from "./http-helpers.js";
 import { SigningHome } from "./signing-tools.js";
 import { startTestHub, type TestHub } from "./start-test-hub.js";
 
@@ -198,6 +198,30 @@ describe("signed commits verified with the real gpg, ssh-keygen and git", () => 
     expect((await signatures(repo)).get(signed)).toMatchObject({
       status: "unverified",
       reason: "unknown_key",
+    });
+  });
+
+  it("shows commits the hub made (API commits) as signed by the hub on behalf of their author, and a forged hub identity as Unverified", async () => {
+    const { repo, work } = await newClone();
+    const res = await api(hub).commit(repo, [header("API commit"), file("api.txt", "from the API")]);
+    expect(res.status).toBe(200);
+    const apiCommit = ((await res.json()) as { commitOid: string }).commitOid;
+    expect((await signatures(repo)).get(apiCommit)).toMatchObject({
+      status: "verified",
+      reason: "hub_signed",
+      message: "signed by the hub on behalf of alice",
+    });
+    // A commit claiming the hub as committer, signed by a user's key, is not the hub's.
+    const hubEmail = /<(.+)>/.exec(
+      ((await (await api(hub).get("/api/hub/signing-key")).json()) as { userId: string }).userId,
+    )?.[1];
+    expect(hubEmail).toBeDefined();
+    await home.git(work, ALICE, "pull", "-q", "origin", "main");
+    const forged = await commit(work, hubEmail ?? "", { gpg: aliceGpg }, "forged.txt");
+    expect((await push(work)).code).toBe(0);
+    expect((await signatures(repo)).get(forged)).toMatchObject({
+      status: "unverified",
+      reason: "bad_signature",
     });
   });
 
