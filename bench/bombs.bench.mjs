@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 const here = dirname(fileURLToPath(import.meta.url));
 const cli = resolve(here, "..", "packages", "cli", "bin", "modelgate.js");
 const dir = resolve(process.argv[2] ?? ".bench/perf", "..", "bombs");
-if (!existsSync(join(dir, "overlap.zip"))) {
+if (!existsSync(join(dir, "overlap.zip")) || !existsSync(join(dir, "bomb.bz2"))) {
   console.log(`writing the bombs to ${dir} (once, about a minute) ...`);
   execFileSync("python3", [join(here, "bombs", "gen_bombs.py"), dir], { stdio: "inherit" });
 }
@@ -19,7 +19,7 @@ const rss =
 console.log("| file | size | verdict | findings | peak RSS | wall |");
 console.log("| --- | --- | --- | --- | --- | --- |");
 for (const name of readdirSync(dir)
-  .filter((n) => /\.(zip|gz|xz)$/.test(n))
+  .filter((n) => /\.(zip|gz|xz|bz2|lzma|lz4)$/.test(n))
   .sort()) {
   const file = join(dir, name);
   const t = performance.now();

@@ -4,6 +4,10 @@
 // reads only the 1,000 pickles (it selects files by name); modelgate checks every file (formats,
 // pickles, secrets). The issue's target: modelgate at least 2x faster than picklescan.
 //
+// Besides wall time, each run's CPU time (user + system, all threads of the child) is read from the
+// kernel's count for reaped children (/proc/self/stat, Linux; in clock ticks, 10 ms each): on a
+// shared machine wall time mostly measures the other jobs, CPU time the work done.
+//
 // picklescan runs from .bench/picklescan (node scripts/export-picklescan.mjs puts its source there)
 // with Debian's /usr/bin/python3; it is pure Python on the standard library. Without that copy, or
 // without Python, its column says so and only modelgate is timed.
@@ -22,32 +26,50 @@ const python = ["/usr/bin/python3", "python3"].find((p) => spawnSync(p, ["--vers
 /** Paired repetitions (MODELGATE_BENCH_RUNS): the machine is shared, so medians of several. */
 const RUNS = Number(process.env.MODELGATE_BENCH_RUNS ?? 9);
 
-/** One timed run: wall seconds, and whether it ended as expected (`ok` checks its output). */
-function timed(command, args, env, ok) {
-  const t = performance.now();
-  const r = spawnSync(command, args, {
-    encoding: "utf8",
-    env: { ...process.env, ...env },
-    maxBuffer: 1 << 26,
-  });
-  const seconds = (performance.now() - t) / 1000;
-  if (!ok(r)) throw new Error(`${command} ${args.join(" ")} failed (${r.status}): ${r.stderr.slice(0, 500)}`);
-  return seconds;
+/** Clock ticks per second of /proc's times (USER_HZ: 100 on every Linux architecture). */
+const USER_HZ = 100;
+
+/**
+ * CPU seconds (user + system) of this process's reaped children so far, from /proc/self/stat
+ * (`cutime` and `cstime`, fields 16 and 17), or undefined where there is no /proc.
+ */
+function childrenCpuSeconds() {
+  try {
+    const stat = readFileSync("/proc/self/stat", "utf8");
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[13]) + Number(fields[14])) / USER_HZ;
+  } catch {
+    return undefined;
+  }
 }
 
+/** One timed run: wall and CPU seconds; throws unless it ended as expected (`ok` checks its output). */
+function timed(command, args, env, ok) {
+  const cpu0 = childrenCpuSeconds();
+  const t = performance.now();
+  const r = spawnSync(command, args, { encoding: "utf8", env, maxBuffer: 1 << 26 });
+  const wall = (performance.now() - t) / 1000;
+  const cpu1 = childrenCpuSeconds();
+  if (!ok(r)) throw new Error(`${command} ${args.join(" ")} failed (${r.status}): ${r.stderr.slice(0, 500)}`);
+  return { wall, cpu: cpu0 !== undefined && cpu1 !== undefined ? cpu1 - cpu0 : undefined };
+}
+
+const allSafe = (r) => r.status === 0 && r.stdout.includes("2000 files: 2000 safe");
 /** modelgate as users run it (worker threads as the load allows), and with the thread count fixed. */
 const runners = {
-  modelgate: () =>
-    timed(
-      process.execPath,
-      [cli, "scan", repo],
-      {},
-      (r) => r.status === 0 && r.stdout.includes("2000 files: 2000 safe"),
-    ),
+  modelgate: () => timed(process.execPath, [cli, "scan", repo], process.env, allSafe),
 };
 for (const threads of ["0", "1"]) {
   runners[`modelgate --threads ${threads}`] = () =>
-    timed(process.execPath, [cli, "scan", "--threads", threads, repo], {}, (r) => r.status === 0);
+    timed(process.execPath, [cli, "scan", "--threads", threads, repo], process.env, allSafe);
+}
+if (process.env.NODE_EXTRA_CA_CERTS) {
+  // Node parses these certificates at every start (a whole CA bundle: tens of milliseconds of CPU)
+  // before any of modelgate's code runs; most machines do not set it. Timed both ways.
+  const { NODE_EXTRA_CA_CERTS: _, ...withoutExtraCerts } = process.env;
+  runners["modelgate --threads 0 *"] = () =>
+    timed(process.execPath, [cli, "scan", "--threads", "0", repo], withoutExtraCerts, allSafe);
 }
 let picklescanNote;
 if (!existsSync(join(picklescanSrc, "picklescan", "scanner.py"))) {
@@ -62,7 +84,7 @@ if (!existsSync(join(picklescanSrc, "picklescan", "scanner.py"))) {
   const version = spawnSync(python, ["--version"], { encoding: "utf8" }).stdout.trim();
   picklescanNote = `picklescan ${commit} from .bench/picklescan, run with ${python} (${version})`;
   runners.picklescan = () =>
-    timed(python, ["-m", "picklescan", "-p", repo], { PYTHONPATH: picklescanSrc }, (r) =>
+    timed(python, ["-m", "picklescan", "-p", repo], { ...process.env, PYTHONPATH: picklescanSrc }, (r) =>
       /Scanned files: 1000\b/.test(r.stdout),
     );
 }
@@ -73,38 +95,47 @@ const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 const range = (xs) => `${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)}`;
+const loads = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ");
 
 console.log(`repo/: 2,000 files; ${picklescanNote}`);
-console.log(
-  `load average before: ${loadavg()
-    .map((l) => l.toFixed(1))
-    .join(" ")}`,
-);
+if (process.env.NODE_EXTRA_CA_CERTS) {
+  console.log(
+    `NODE_EXTRA_CA_CERTS is set (${process.env.NODE_EXTRA_CA_CERTS}), which node parses at every start; * = run without it`,
+  );
+}
+console.log(`load average before: ${loads()}`);
 const names = Object.keys(runners);
-const times = Object.fromEntries(names.map((n) => [n, []]));
+const runs = Object.fromEntries(names.map((n) => [n, []]));
 for (let i = 0; i < RUNS; i++) {
   // Paired: every tool once per round, the order rotated so that none always runs first.
   for (let k = 0; k < names.length; k++) {
     const name = names[(i + k) % names.length];
-    times[name].push(runners[name]());
+    runs[name].push(runners[name]());
   }
 }
-console.log(
-  `load average after:  ${loadavg()
-    .map((l) => l.toFixed(1))
-    .join(" ")}`,
-);
+console.log(`load average after:  ${loads()}`);
+const hasCpu = names.every((n) => runs[n].every((r) => r.cpu !== undefined));
+const wallOf = (name) => runs[name].map((r) => r.wall);
+const cpuOf = (name) => runs[name].map((r) => r.cpu);
 for (const name of names) {
+  const cpu = hasCpu ? `, median ${median(cpuOf(name)).toFixed(2)} s CPU (range ${range(cpuOf(name))})` : "";
   console.log(
-    `  ${name.padEnd(23)} median ${median(times[name]).toFixed(3)} s wall (range ${range(times[name])}, ${RUNS} runs)`,
+    `  ${name.padEnd(23)} median ${median(wallOf(name)).toFixed(3)} s wall (range ${range(wallOf(name))})${cpu}, ${RUNS} runs`,
   );
 }
-if (times.picklescan) {
+if (runs.picklescan) {
   for (const name of names.filter((n) => n.startsWith("modelgate"))) {
     // The ratio of each pair, then their median: both tools saw the same moment's load.
-    const ratios = times.picklescan.map((p, i) => p / times[name][i]);
+    const ratios = (of) => runs.picklescan.map((p, i) => of(p) / of(runs[name][i]));
+    const wall = ratios((r) => r.wall);
+    const cpu = hasCpu ? ratios((r) => r.cpu) : undefined;
     console.log(
-      `  picklescan / ${name}: ${median(ratios).toFixed(2)}x median of ${RUNS} pairs (range ${range(ratios)}; target >= 2x for modelgate)`,
+      `  picklescan / ${name}: wall ${median(wall).toFixed(2)}x (range ${range(wall)})` +
+        (cpu ? `, CPU ${median(cpu).toFixed(2)}x (range ${range(cpu)})` : ", CPU not measured (no /proc)") +
+        `, median of ${RUNS} pairs; target >= 2x`,
     );
   }
 } else {

@@ -1,8 +1,14 @@
-# Writes the decompression bombs of issue 13 into the folder given (Python standard library only):
-# 1 GiB of output each, zeros with 4 pseudo-random bytes per KiB (about 120 times smaller deflated,
-# under the 1,000 ratio limit), as a deflated zip member (named weights.bin and data.pkl), a gzip file
-# and an xz file; and a zip of 20,000 entries sharing one 50 MiB deflated kernel (1 TB extracted).
-import lzma, os, random, struct, sys, zlib
+# Writes the decompression bombs of issue 13 into the folder given (Python standard library, and
+# python3-lz4 for the lz4 file when it is installed): 1 GiB of output each, zeros with 4 pseudo-random
+# bytes per KiB (about 120 times smaller deflated, under the 1,000 ratio limit), as a deflated zip
+# member (named weights.bin and data.pkl), a gzip, xz, bzip2, .lzma (alone) and lz4 file; and a zip of
+# 20,000 entries sharing one 50 MiB deflated kernel (1 TB extracted).
+import bz2, lzma, os, random, struct, sys, zlib
+
+try:
+    import lz4.frame
+except ImportError:
+    lz4 = None
 
 out = sys.argv[1]
 os.makedirs(out, exist_ok=True)
@@ -13,7 +19,15 @@ raw = zlib.compressobj(6, zlib.DEFLATED, -15)
 gz = zlib.compressobj(6, zlib.DEFLATED, 31)
 xz = lzma.LZMACompressor(preset=0)
 deflated, crc = [], 0
+# Compressors of the other single-file formats joblib writes, with their file names.
+others = {"bomb.bz2": bz2.BZ2Compressor(9), "bomb.lzma": lzma.LZMACompressor(lzma.FORMAT_ALONE, preset=0)}
+if lz4 is not None:
+    others["bomb.lz4"] = lz4.frame.LZ4FrameCompressor()
+files = {name: open(os.path.join(out, name), "wb") for name in others}
 with open(os.path.join(out, "bomb.gz"), "wb") as fg, open(os.path.join(out, "bomb.xz"), "wb") as fx:
+    for name, c in others.items():
+        if name == "bomb.lz4":
+            files[name].write(c.begin())
     for _ in range(G // len(block)):
         for j in range(0, len(block), 1024):
             block[j:j + 4] = rnd.randbytes(4)
@@ -22,9 +36,14 @@ with open(os.path.join(out, "bomb.gz"), "wb") as fg, open(os.path.join(out, "bom
         deflated.append(raw.compress(b))
         fg.write(gz.compress(b))
         fx.write(xz.compress(b))
+        for name, c in others.items():
+            files[name].write(c.compress(b))
     deflated.append(raw.flush())
     fg.write(gz.flush())
     fx.write(xz.flush())
+    for name, c in others.items():
+        files[name].write(c.flush())
+        files[name].close()
 data = b"".join(deflated)
 
 

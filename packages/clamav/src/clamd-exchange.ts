@@ -1,4 +1,4 @@
-import { createConnection, type Socket } from "node:net";
+import type { Socket } from "node:net";
 import { type ClamdAddress, formatClamdAddress } from "./clamd-address.js";
 
 /** How long to wait for clamd. */
@@ -34,12 +34,14 @@ export const MAX_REPLY_BYTES = 16 * 1024;
  * outcome is a value. A reply that arrives before the body is finished (clamd refusing a stream
  * over its limit) is kept, and the write loop is told to stop.
  */
-export function clamdExchange(
+export async function clamdExchange(
   address: ClamdAddress,
   command: string,
   timeouts: ClamdTimeouts,
   body?: (write: ClamdWrite) => Promise<void>,
 ): Promise<ClamdExchange> {
+  // Loaded on first use: a scan without --clamd never opens a socket, and every start would pay for it.
+  const { createConnection } = await import("node:net");
   return new Promise((resolve) => {
     const where = formatClamdAddress(address);
     const socket: Socket =

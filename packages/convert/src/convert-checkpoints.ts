@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { type FileHandle, mkdir, open, rename, rm, rmdir, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { FileSource } from "@modelgate/node";
@@ -100,7 +99,7 @@ export async function convertCheckpoints(
       temps.delete(final);
     }
     for (const index of indexes) {
-      const temp = tempName(index.path);
+      const temp = await tempName(index.path);
       temps.set(index.path, temp);
       await writeFile(temp, index.body, { flag: "wx" });
       await rename(temp, index.path);
@@ -172,7 +171,7 @@ async function writeShard(
     const s = checkpoint.storages.get(t.storageKey);
     return (s?.fileOffset ?? s?.offset ?? 0) + t.byteOffset;
   });
-  const temp = tempName(shard.final);
+  const temp = await tempName(shard.final);
   temps.set(shard.final, temp);
   const handle = await open(temp, "wx+");
   try {
@@ -183,8 +182,13 @@ async function writeShard(
   }
 }
 
-/** A hidden temporary name beside the output, so that the final rename stays on one file system. */
-function tempName(final: string): string {
+/**
+ * A hidden temporary name beside the output, so that the final rename stays on one file system.
+ * node:crypto (and the streams it loads) is imported here, on first use, not when the CLI starts:
+ * every `modelgate scan` would pay for loading it.
+ */
+async function tempName(final: string): Promise<string> {
+  const { randomBytes } = await import("node:crypto");
   return join(dirname(final), `.${basename(final)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
 }
 

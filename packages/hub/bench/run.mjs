@@ -16,6 +16,7 @@ import { dirname, join, resolve } from "node:path";
 import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { crc32 } from "node:zlib";
+import { startHubProcess } from "./hub-process.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = resolve(here, "..", "dist");
@@ -376,31 +377,4 @@ async function upload(href, localPath) {
     duplex: "half",
   });
   if (!put.ok) throw new Error(`upload: ${put.status} ${await put.text()}`);
-}
-
-/** Starts `dist/start.js` on a free loopback port and waits for its URL. */
-function startHubProcess(dir, nodeArgs) {
-  const child = spawn(
-    process.execPath,
-    [...(process.env.HUB_NODE_ARGS ?? "").split(" ").filter(Boolean), ...nodeArgs, join(dist, "start.js")],
-    {
-      env: {
-        ...process.env,
-        MODELGATE_DATA: dir,
-        MODELGATE_PORT: "0",
-        MODELGATE_HOST: "127.0.0.1",
-        MODELGATE_LOG: "0",
-      },
-      stdio: ["ignore", "pipe", "inherit"],
-    },
-  );
-  return new Promise((resolveStart, reject) => {
-    let out = "";
-    child.stdout.on("data", (d) => {
-      out += d;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolveStart({ child, url: m[1] });
-    });
-    child.once("exit", (code) => reject(new Error(`hub exited with ${code}`)));
-  });
 }

@@ -24,12 +24,15 @@ import { fileScanRoutes } from "./routes/file-scan.js";
 import { gitHttpRoutes } from "./routes/git-http.js";
 import { historyRoutes } from "./routes/history.js";
 import { lfsRoutes } from "./routes/lfs.js";
+import { lfsLockRoutes } from "./routes/lfs-locks.js";
+import { lfsObjectRoutes } from "./routes/lfs-objects.js";
 import { listingRoutes } from "./routes/listing.js";
 import { orgSettingsRoutes } from "./routes/org-settings-routes.js";
 import { refRoutes } from "./routes/refs.js";
 import { repoInfoRoutes } from "./routes/repo-info.js";
 import { repoRoutes } from "./routes/repos.js";
 import { resolveRoutes } from "./routes/resolve.js";
+import { signingKeyRoutes } from "./routes/signing-key.js";
 import { tokenRoutes } from "./routes/token-routes.js";
 import { treeRoutes } from "./routes/tree.js";
 import { twoFactorRoutes } from "./routes/two-factor-routes.js";
@@ -38,6 +41,7 @@ import { whoamiRoutes } from "./routes/whoami.js";
 import type { ScanRunner } from "./scan/scan-job.js";
 import { ScanService } from "./scan/scan-service.js";
 import { workerPoolRunner } from "./scan/worker-pool-runner.js";
+import { openHubSigningKey } from "./signing/hub-signing-key.js";
 import { LfsStore } from "./store/lfs-store.js";
 
 /** Options of `buildApp`; only `dataDir` is required. */
@@ -57,6 +61,12 @@ export interface HubOptions {
   scanRunner?: ScanRunner;
   /** Public base URL used in links (default: from each request's Host header). */
   publicUrl?: string;
+  /**
+   * The hub's commit-signing key: an ASCII-armored, unencrypted OpenPGP secret key file (default: an
+   * ed25519 key generated into `<dataDir>/signing/` on first start, user id `modelgate hub <hub@HOST>`,
+   * HOST from `publicUrl` or the machine's host name).
+   */
+  signingKeyFile?: string;
   /** Built web pages to serve at `/` (default: `@modelgate/web`'s `dist/www` when built; `false`: API only). */
   webDir?: string | false;
   /**
@@ -86,6 +96,12 @@ export async function buildApp(options: HubOptions): Promise<FastifyInstance> {
   // Temporary files of an interrupted run (partial uploads, index files) are garbage.
   await rm(tmpDir, { recursive: true, force: true });
   await mkdir(tmpDir, { recursive: true });
+  // Before anything else opens: a key that cannot sign stops the hub instead of unsigned commits.
+  const signer = await openHubSigningKey({
+    dataDir,
+    keyFile: options.signingKeyFile,
+    host: options.publicUrl ? new URL(options.publicUrl).hostname : undefined,
+  });
   const db = await openDatabase(dataDir);
   const lfs = new LfsStore(join(dataDir, "lfs"), tmpDir);
   const app = Fastify({
@@ -122,6 +138,7 @@ export async function buildApp(options: HubOptions): Promise<FastifyInstance> {
     quarantine: options.quarantine ?? false,
     urlKey: await urlKey(db),
     publicUrl: options.publicUrl,
+    signer,
   };
   app.decorate("hub", ctx);
   errorsPlugin(app);
@@ -139,6 +156,8 @@ export async function buildApp(options: HubOptions): Promise<FastifyInstance> {
   treeRoutes(app, ctx);
   resolveRoutes(app, ctx);
   lfsRoutes(app, ctx);
+  lfsObjectRoutes(app, ctx);
+  lfsLockRoutes(app, ctx);
   commitRoutes(app, ctx);
   eventRoutes(app, ctx);
   listingRoutes(app, ctx);
@@ -147,6 +166,7 @@ export async function buildApp(options: HubOptions): Promise<FastifyInstance> {
   discussionRoutes(app, ctx);
   fileScanRoutes(app, ctx);
   validateYamlRoutes(app);
+  signingKeyRoutes(app, ctx);
   gitHttpRoutes(app, ctx, await writePreReceiveHook(dataDir));
   await webPagesPlugin(app, options.webDir === false ? undefined : (options.webDir ?? defaultWebDir()));
   app.addHook("onClose", async () => {

@@ -4,6 +4,7 @@ import type { RefUpdater } from "./git/ref-updater.js";
 import type { HubLimits } from "./limits.js";
 import type { BranchCache } from "./repos/branch-cache.js";
 import type { ScanService } from "./scan/scan-service.js";
+import type { HubSigningKey } from "./signing/hub-signing-key.js";
 import type { LfsStore } from "./store/lfs-store.js";
 
 /** What to do with a push that adds a dangerous or infected file. */
@@ -29,4 +30,6 @@ export interface HubContext {
   urlKey: Buffer;
   /** Public base URL, when set; otherwise links are built from the request's Host. */
   publicUrl: string | undefined;
+  /** The hub's OpenPGP key: signs every commit and tag the hub writes. */
+  signer: HubSigningKey;
 }

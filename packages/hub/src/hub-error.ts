@@ -21,6 +21,7 @@ export type HubErrorCode =
   | "Conflict"
   | "TooManyAttempts"
   | "TwoFactorRequired"
+  | "NotImplemented"
   | "InternalError";
 
 /**

@@ -1,6 +1,7 @@
 // `npm start`: runs the hub with its defaults, overridable by MODELGATE_HOST, MODELGATE_PORT,
 // MODELGATE_DATA, MODELGATE_POLICY (warn|block), MODELGATE_QUARANTINE (1), MODELGATE_CLAMD (address of a
-// ClamAV daemon) and MODELGATE_LOG_LEVEL (info by default; MODELGATE_LOG=0 is the same as silent).
+// ClamAV daemon), MODELGATE_SIGNING_KEY (the OpenPGP secret key file that signs the hub's commits) and
+// MODELGATE_LOG_LEVEL (info by default; MODELGATE_LOG=0 is the same as silent).
 import { isLogLevel } from "./plugins/request-log.js";
 import { startHub } from "./start-hub.js";
 
@@ -20,6 +21,7 @@ const hub = await startHub({
   policy,
   quarantine: process.env.MODELGATE_QUARANTINE === "1",
   ...(process.env.MODELGATE_CLAMD ? { clamd: process.env.MODELGATE_CLAMD } : {}),
+  ...(process.env.MODELGATE_SIGNING_KEY ? { signingKeyFile: process.env.MODELGATE_SIGNING_KEY } : {}),
   logLevel: level,
 });
 process.stdout.write(`modelgate hub listening on ${hub.url}\n`);

@@ -34,7 +34,7 @@ const CWE_TITLES: Readonly<Record<string, string>> = {
  * in the table instead.
  */
 const NOT_LIMITS: Readonly<Record<string, string>> = {
-  "pickle/values.ts:SMALL_INT_LIMIT":
+  "pickle/value-codes.ts:SMALL_INT_LIMIT":
     "the largest int stored inline in a value word (an encoding, not a bound)",
   "pickle/paged-int32.ts:FIRST_PAGE_ENTRIES": "a page's first size; pages grow to PAGE_SIZE (a read size)",
   "formats/little-endian.ts:MAX_SAFE_HIGH_WORD":
@@ -56,11 +56,14 @@ const NOT_LIMITS: Readonly<Record<string, string>> = {
   "formats/compression/lzma-alone-decoder.ts:RANGE_CODER_INIT_BYTES": "the LZMA range coder's first bytes",
   "formats/compression/lzma-alone-decoder.ts:MAX_LC_PLUS_LP": "liblzma refuses lc + lp above 4, mirrored",
   "formats/compression/lzma-alone-decoder.ts:MIN_DICTIONARY_BYTES": "liblzma's smallest dictionary, mirrored",
+  "formats/compression/lz4/lz4-block.ts:MIN_MATCH": "LZ4's shortest match (a token stores length - 4)",
+  "formats/compression/lz4-decoder.ts:HISTORY_BYTES":
+    "how far back LZ4 matches reach (64 KiB), a format fact",
   "formats/compression/deflate-formats.ts:ZFILE_HEADER_BYTES": "the size of joblib's old ZF header",
   "formats/compression/compressed-format.ts:MIN_HARMFUL_PICKLE_BYTES":
     "the shortest pickle that can import and call (a fact about pickles)",
-  "pickle/values.ts:TAG_BYTES": "the tag of a bytes value (an encoding)",
-  "pickle/values.ts:OPAQUE_BYTES": "the code of an opaque bytes value (an encoding)",
+  "pickle/value-codes.ts:TAG_BYTES": "the tag of a bytes value (an encoding)",
+  "pickle/value-codes.ts:OPAQUE_BYTES": "the code of an opaque bytes value (an encoding)",
   "checks/secrets/base62-checksum.ts:CHECKSUM_CHARS": "the length of a GitHub token's checksum",
 };
 

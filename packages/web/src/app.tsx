@@ -2,6 +2,7 @@ import { useState } from "preact/hooks";
 import { LocationProvider, useLocation } from "preact-iso";
 import type { NotificationItem } from "./api/types";
 import { AuthProvider, useAuth } from "./auth/auth";
+import { HubKeyNote } from "./components/hub-key-note";
 import { AdminPage } from "./pages/admin-page";
 import { AuditPage } from "./pages/audit-page";
 import { BlobPage } from "./pages/blob-page";
@@ -48,6 +49,7 @@ function Layout() {
           modelgate hub · files are scanned for code execution, malware and leaked secrets on every push; the
           scanner never runs what it scans.
         </p>
+        <HubKeyNote />
       </footer>
     </>
   );

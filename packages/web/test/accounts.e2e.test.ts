@@ -7,7 +7,7 @@ import { TOTP } from "otpauth";
 import type { Browser, Page } from "playwright-core";
 import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "./browser";
+import { launchChromium, openPage } from "./browser";
 
 // Account pages in a real Chromium against a real hub: sign-up by invitation, TOTP enrolment and
 // sign-in (codes computed from the secret the page shows), recovery codes, tokens, org 2FA.
@@ -50,15 +50,7 @@ describe("account pages in Chromium", () => {
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
-  async function open(path: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    page.on("pageerror", (err) => {
-      throw err;
-    });
-    await page.goto(`${hub.url}${path}`);
-    return page;
-  }
+  const open = (path: string): Promise<Page> => openPage(browser, `${hub.url}${path}`);
 
   async function signIn(page: Page, user: string): Promise<void> {
     await page.goto(`${hub.url}/sign-in`);

@@ -9,7 +9,7 @@ import type { Browser, Page } from "playwright-core";
 import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildZip } from "../../scanner/src/formats/test-helpers/zip-writer";
-import { launchChromium } from "./browser";
+import { launchChromium, openPage } from "./browser";
 import { dangerousPickle, safePickle, suspiciousPickle } from "./pickles";
 
 /** The test users' password for the pages. */
@@ -161,19 +161,16 @@ describe("the hub's web pages in Chromium", () => {
 
   /** Opens `path` in a new browser context, signed in as `user` (its session cookie) when given. */
   async function open(path: string, user?: string, options: { bypassCSP?: boolean } = {}): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
-    if (user) {
-      const res = await context.request.post(`${hub.url}/api/auth/sign-in`, {
-        data: { username: user, password: PASSWORD },
-      });
-      expect(res.status()).toBe(200);
-    }
-    const page = await context.newPage();
-    page.on("pageerror", (err) => {
-      throw err;
+    return openPage(browser, `${hub.url}${path}`, {
+      ...options,
+      prepare: async (context) => {
+        if (!user) return;
+        const res = await context.request.post(`${hub.url}/api/auth/sign-in`, {
+          data: { username: user, password: PASSWORD },
+        });
+        expect(res.status()).toBe(200);
+      },
     });
-    await page.goto(`${hub.url}${path}`);
-    return page;
   }
 
   /** Opens `path`, waits for `ready`, and expects no axe-core WCAG 2 A/AA violation. */
@@ -324,6 +321,12 @@ describe("the hub's web pages in Chromium", () => {
     await expect
       .poll(() => page.locator(".commit-title").allInnerTexts())
       .toEqual(["Add checkpoints", "initial commit"]);
+    // The footer names the key that signs the hub's commits, as gpg prints fingerprints.
+    const key = (await (await fetch(`${hub.url}/api/hub/signing-key`)).json()) as { fingerprint: string };
+    const groups = key.fingerprint.match(/.{4}/g) ?? [];
+    await poll(() => page.locator(".site-footer .fingerprint").innerText()).toBe(
+      `${groups.slice(0, 5).join(" ")}  ${groups.slice(5).join(" ")}`,
+    );
     await page.screenshot({ path: join(SHOTS, "history.png"), fullPage: true });
     await page.context().close();
   });

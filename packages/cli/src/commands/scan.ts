@@ -7,6 +7,7 @@ import { type Command, Option } from "commander";
 import { readUserPolicy } from "../load-policy.js";
 import { type ScanSetup, scanChecksFor } from "../scan-setup.js";
 import { scanWorkerEntry } from "../scan-worker-entry.js";
+import { tuneJitForScan } from "../tune-jit-for-scan.js";
 import { UsageError } from "../usage-error.js";
 import { VERSION } from "../version.js";
 
@@ -51,6 +52,7 @@ export function registerScan(program: Command, setStatus: (status: number) => vo
       "worker threads scanning beside the main thread (default: one per other core left idle by the load average, at most 7; 0: one thread)",
     )
     .action(async (paths: string[], flags: ScanFlags) => {
+      tuneJitForScan();
       setStatus(await runScan(paths, flags));
     });
 }

@@ -9,10 +9,12 @@ interface ServeFlags {
   quarantine?: boolean;
   clamd?: string;
   logLevel?: string;
+  signingKey?: string;
 }
 
 /**
- * `modelgate serve [--host H] [--port N] [--data DIR] [--log-level L]`: the hub, until interrupted.
+ * `modelgate serve [--host H] [--port N] [--data DIR] [--log-level L] [--signing-key FILE]`: the hub,
+ * until interrupted.
  * Logs (pino, JSON lines) go to standard output: one line per request, 5xx errors with their stack.
  */
 export function registerServe(program: Command): void {
@@ -36,6 +38,10 @@ export function registerServe(program: Command): void {
       "scan pushes for malware with the ClamAV daemon at unix:/path or tcp://host:port",
     )
     .option(
+      "--signing-key <file>",
+      "ASCII-armored, unencrypted OpenPGP secret key that signs the hub's commits (default: $MODELGATE_SIGNING_KEY, else an ed25519 key generated into the data folder)",
+    )
+    .option(
       "--log-level <level>",
       "fatal, error, warn, info (one line per request), debug, trace or silent (default: $MODELGATE_LOG_LEVEL or info)",
     )
@@ -52,6 +58,7 @@ export function registerServe(program: Command): void {
       if (!isLogLevel(logLevel)) {
         throw new UsageError(`--log-level ${logLevel}: must be one of ${LOG_LEVELS.join(", ")}`);
       }
+      const signingKeyFile = flags.signingKey ?? process.env.MODELGATE_SIGNING_KEY;
       const hub = await startHub({
         host: flags.host,
         port,
@@ -59,6 +66,7 @@ export function registerServe(program: Command): void {
         policy: flags.policy,
         quarantine: flags.quarantine === true,
         ...(flags.clamd ? { clamd: flags.clamd } : {}),
+        ...(signingKeyFile ? { signingKeyFile } : {}),
         logLevel,
       });
       process.stdout.write(`modelgate hub listening on ${hub.url}\n`);

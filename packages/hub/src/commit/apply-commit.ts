@@ -9,6 +9,7 @@ import { writeCommit } from "../git/write-commit.js";
 import { badInput, entryNotFound, HubError, revisionNotFound } from "../hub-error.js";
 import { writableRef } from "../names.js";
 import type { BranchState } from "../repos/branch-cache.js";
+import { lfsLinked } from "../repos/lfs-object-access.js";
 import { repoLocks } from "../repos/repo-locks.js";
 import type { RepoRef } from "../repos/repo-ref.js";
 import { scanKeyOf } from "../scan/scan-key.js";
@@ -160,6 +161,7 @@ async function attempt(
     files,
     message,
     author: { name: caller.name, email: `${caller.name}@users.noreply.modelgate` },
+    signer: ctx.signer,
     refs: ctx.refs,
     blobs: added.flatMap((f) => (f.blob ? [{ oid: f.oid, type: "blob" as const, content: f.blob }] : [])),
     ready: tracked,
@@ -195,13 +197,7 @@ export async function lfsFile(
   declared: number | undefined,
 ): Promise<AddedFile> {
   const stored = await ctx.lfs.sizeOf(oid);
-  const linked = await ctx.db
-    .selectFrom("lfs_links")
-    .select("oid")
-    .where("repo_id", "=", repoId)
-    .where("oid", "=", oid)
-    .executeTakeFirst();
-  if (stored === undefined || !linked) {
+  if (stored === undefined || !(await lfsLinked(ctx, repoId, oid))) {
     throw new HubError(
       400,
       "LfsObjectNotFound",

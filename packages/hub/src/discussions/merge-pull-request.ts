@@ -68,6 +68,7 @@ export async function mergePullRequest(
       files: merged,
       message: `Merge pull request #${discussion.num}: ${discussion.title}`,
       author: identityOf(caller),
+      signer: ctx.signer,
       refs: ctx.refs,
     });
     ctx.branches.forget(repo.gitDir, state.targetRef);

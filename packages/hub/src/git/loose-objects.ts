@@ -116,42 +116,47 @@ function buildFolder(folder: Folder, objects: GitObject[]): string {
   return oid;
 }
 
+/** A person as git records them; `name` and `email` must hold no `<`, `>` or newline. */
+export interface GitPerson {
+  name: string;
+  email: string;
+}
+
 /** A person as git records them: `name <email> seconds +0000`. Neither may hold `<`, `>` or a newline. */
-function identity(person: { name: string; email: string }): string {
+function identity(person: GitPerson): string {
   return `${person.name} <${person.email}> ${Math.floor(Date.now() / 1000)} +0000`;
 }
 
-/** Builds a commit object. `name` and `email` must hold no `<`, `>` or newline. */
-export function buildCommit(commit: {
+/** The content of an unsigned commit object (`signCommitContent` adds the signature). */
+export function commitContent(commit: {
   tree: string;
   parent: string | undefined;
   /** The second parent of a merge commit (the merged pull request's head). */
   mergeParent?: string | undefined;
-  author: { name: string; email: string };
+  author: GitPerson;
+  committer: GitPerson;
   message: string;
-}): GitObject {
-  const ident = identity(commit.author);
+}): Buffer {
   const message = commit.message.endsWith("\n") ? commit.message : `${commit.message}\n`;
   const text = [
     `tree ${commit.tree}`,
     ...(commit.parent ? [`parent ${commit.parent}`] : []),
     ...(commit.mergeParent ? [`parent ${commit.mergeParent}`] : []),
-    `author ${ident}`,
-    `committer ${ident}`,
+    `author ${identity(commit.author)}`,
+    `committer ${identity(commit.committer)}`,
     "",
     message,
   ].join("\n");
-  const content = Buffer.from(text, "utf8");
-  return { oid: objectId("commit", content), type: "commit", content };
+  return Buffer.from(text, "utf8");
 }
 
-/** Builds an annotated tag object pointing at a commit (`git tag -a`). `name` is a validated ref name. */
-export function buildTag(tag: {
+/** The content of an unsigned annotated tag object pointing at a commit (`git tag -a`). `name` is a validated ref name. */
+export function tagContent(tag: {
   commit: string;
   name: string;
-  tagger: { name: string; email: string };
+  tagger: GitPerson;
   message: string;
-}): GitObject {
+}): Buffer {
   const message = tag.message.endsWith("\n") ? tag.message : `${tag.message}\n`;
   const text = [
     `object ${tag.commit}`,
@@ -161,6 +166,5 @@ export function buildTag(tag: {
     "",
     message,
   ].join("\n");
-  const content = Buffer.from(text, "utf8");
-  return { oid: objectId("tag", content), type: "tag", content };
+  return Buffer.from(text, "utf8");
 }

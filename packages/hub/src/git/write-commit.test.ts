@@ -1,18 +1,30 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { HubSigningKey } from "../signing/hub-signing-key.js";
+import { gitVerify, gnupgHomeWith } from "../signing/test-helpers/git-verify.js";
+import { testSigningKey } from "../signing/test-helpers/test-signing-key.js";
 import { branchHead, initBareRepo, listTree, readBlob, writeBlob } from "./git-repo.js";
 import { objectId, writeLooseObject } from "./loose-objects.js";
 import { RefUpdater } from "./ref-updater.js";
 import { GitError, runGit } from "./run-git.js";
-import { writeCommit } from "./write-commit.js";
+import { withOnBehalfOf, writeCommit } from "./write-commit.js";
 
 describe("writeCommit", () => {
   let dir = "";
   let gitDir = "";
   const author = { name: "alice", email: "alice@example.invalid" };
   const refs = new RefUpdater();
+  let signer: HubSigningKey;
+  let disposeKey = async () => {};
+
+  beforeAll(async () => {
+    const made = await testSigningKey();
+    signer = made.key;
+    disposeKey = made.dispose;
+  });
+  afterAll(() => disposeKey());
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), "write-commit-"));
@@ -33,6 +45,7 @@ describe("writeCommit", () => {
       files: new Map([["dir/file name.txt", { mode: "100644", oid }]]),
       message: "m",
       author,
+      signer,
       refs,
     });
   };
@@ -74,6 +87,7 @@ describe("writeCommit", () => {
       files,
       message: "m",
       author,
+      signer,
       refs,
     });
     await runGit(gitDir, ["fsck", "--strict", "--no-dangling"]);
@@ -85,7 +99,74 @@ describe("writeCommit", () => {
         .sort(),
     ).toEqual([...paths, "run.sh"].sort());
     expect(listed.find((e) => e.path === "run.sh")?.mode).toBe("100755");
-    const log = await runGit(gitDir, ["log", "--format=%an <%ae>%n%s", "main"]);
-    expect(log.toString()).toBe("alice <alice@example.invalid>\nm\n");
+    const log = await runGit(gitDir, ["log", "--format=%an <%ae>%n%cn <%ce>%n%B", "main"]);
+    expect(log.toString()).toBe(
+      "alice <alice@example.invalid>\nmodelgate hub <hub@hub.example.test>\nm\n\nOn-behalf-of: alice <alice@example.invalid>\n\n",
+    );
+  });
+
+  it("signs commits so that git verify-commit says Good signature with the hub's public key only", async () => {
+    const first = await commitOne(undefined, "one");
+    const second = await commitOne(first, "two");
+    const gnupg = await gnupgHomeWith(signer.publicKeyArmored);
+    try {
+      for (const commit of [first, second]) {
+        const verified = await gitVerify(gitDir, commit, gnupg.env);
+        expect(verified.code, verified.stderr).toBe(0);
+        expect(verified.stderr).toContain(`[GNUPG:] GOODSIG`);
+        expect(verified.stderr).toContain(`[GNUPG:] VALIDSIG ${signer.fingerprint}`);
+      }
+      // git itself parses the header back out: a good signature (U: good, from a key the user has
+      // imported but not certified), made by the hub's key.
+      const shown = await runGit(gitDir, ["log", "-1", "--format=%G? %GF %GS", "main"], { env: gnupg.env });
+      expect(shown.toString()).toBe(`U ${signer.fingerprint} modelgate hub <hub@hub.example.test>\n`);
+      await runGit(gitDir, ["fsck", "--strict", "--no-dangling"]);
+    } finally {
+      await gnupg.dispose();
+    }
+  });
+
+  it("fails verification of a tampered commit and without the hub's key", async () => {
+    const commit = await commitOne(undefined, "one");
+    const raw = (await runGit(gitDir, ["cat-file", "commit", commit])).toString("utf8");
+    // Same signature, another message: what a forger who re-writes history gets.
+    const forged = raw.replace("\nm\n", "\nevil\n");
+    const forgedOid = (
+      await runGit(gitDir, ["hash-object", "-t", "commit", "-w", "--stdin"], { input: forged })
+    )
+      .toString()
+      .trim();
+    const gnupg = await gnupgHomeWith(signer.publicKeyArmored);
+    const other = await testSigningKey();
+    const stranger = await gnupgHomeWith(other.key.publicKeyArmored);
+    try {
+      const bad = await gitVerify(gitDir, forgedOid, gnupg.env);
+      expect(bad.code).not.toBe(0);
+      expect(bad.stderr).toContain("[GNUPG:] BADSIG");
+      const unknown = await gitVerify(gitDir, commit, stranger.env);
+      expect(unknown.code).not.toBe(0);
+      expect(unknown.stderr).toContain("[GNUPG:] NO_PUBKEY");
+    } finally {
+      await gnupg.dispose();
+      await stranger.dispose();
+      await other.dispose();
+    }
+  });
+});
+
+describe("withOnBehalfOf", () => {
+  const alice = { name: "alice", email: "alice@users.noreply.modelgate" };
+  it("adds the trailer in a paragraph of its own after a summary or a description", () => {
+    expect(withOnBehalfOf("Add model", alice)).toBe(
+      "Add model\n\nOn-behalf-of: alice <alice@users.noreply.modelgate>\n",
+    );
+    expect(withOnBehalfOf("Add model\n\nWeights: v2 of the run\nmore\n\n", alice)).toBe(
+      "Add model\n\nWeights: v2 of the run\nmore\n\nOn-behalf-of: alice <alice@users.noreply.modelgate>\n",
+    );
+  });
+  it("joins an existing trailer block", () => {
+    expect(withOnBehalfOf("Add model\n\nSigned-off-by: a <a@b>", alice)).toBe(
+      "Add model\n\nSigned-off-by: a <a@b>\nOn-behalf-of: alice <alice@users.noreply.modelgate>\n",
+    );
   });
 });

@@ -47,6 +47,7 @@ export async function createRepository(ctx: HubContext, repo: NewRepository): Pr
       files: new Map([[".gitattributes", { mode: "100644", oid }]]),
       message: "initial commit",
       author: { name: repo.author, email: `${repo.author}@users.noreply.modelgate` },
+      signer: ctx.signer,
       refs: ctx.refs,
     });
     await ctx.db

@@ -3,10 +3,11 @@ import { readBranch } from "../commit/apply-commit.js";
 import type { HubContext } from "../context.js";
 import { branchHead, resolveRevision, ZERO_OID } from "../git/git-repo.js";
 import { type GitRef, listRefs } from "../git/list-refs.js";
-import { buildTag, writeLooseObject } from "../git/loose-objects.js";
-import { writeCommit } from "../git/write-commit.js";
+import { tagContent, writeLooseObject } from "../git/loose-objects.js";
+import { withOnBehalfOf, writeCommit } from "../git/write-commit.js";
 import { badInput, HubError, revisionNotFound } from "../hub-error.js";
 import { isValidRefName, isValidRevision, writableRef } from "../names.js";
+import { signTagContent } from "../signing/sign-git-object.js";
 import { repoLocks } from "./repo-locks.js";
 import type { RepoRef } from "./repo-ref.js";
 
@@ -59,6 +60,7 @@ export async function createBranch(
         files: new Map(),
         message: `Create empty branch ${branch.name}`,
         author: identityOf(caller),
+        signer: ctx.signer,
         refs: ctx.refs,
       });
     }
@@ -95,8 +97,14 @@ export async function createTag(
     const commit = await commitAt(repo, tag.revision);
     let target = commit;
     if (tag.message) {
-      const object = buildTag({ commit, name: tag.name, tagger: identityOf(caller), message: tag.message });
-      target = await writeLooseObject(repo.gitDir, "tag", object.content);
+      // Signed by the hub as its commits are: the hub is the tagger, on behalf of the caller.
+      const content = tagContent({
+        commit,
+        name: tag.name,
+        tagger: ctx.signer.identity,
+        message: withOnBehalfOf(tag.message, identityOf(caller)),
+      });
+      target = await writeLooseObject(repo.gitDir, "tag", await signTagContent(content, ctx.signer));
     }
     await ctx.refs.update(repo.gitDir, ref, target, ZERO_OID);
     return commit;
@@ -198,6 +206,7 @@ export async function squashBranch(
       files: state.files,
       message,
       author: identityOf(caller),
+      signer: ctx.signer,
       refs: ctx.refs,
     });
   });

@@ -5,8 +5,8 @@ import { checkPush, type PendingPush, type PreReceiveInput } from "../git-http/c
 import { runHttpBackend } from "../git-http/run-http-backend.js";
 import { badInput, HubError } from "../hub-error.js";
 import type { RepoType } from "../names.js";
-import { assertMayDownload } from "../repos/gated-access.js";
-import { loadRepo, type RepoRef } from "../repos/repo-ref.js";
+import type { RepoRef } from "../repos/repo-ref.js";
+import { loadClientRepo } from "./client-repo.js";
 import { REPO_TYPE_ROUTES, type RepoParams } from "./repo-types.js";
 
 type Service = "git-upload-pack" | "git-receive-pack";
@@ -131,21 +131,12 @@ async function gitRepo(
   reply: FastifyReply,
   service: Service,
 ): Promise<RepoRef | undefined> {
-  const name = request.params.repo.replace(/\.git$/, "");
-  const need = service === "git-receive-pack" ? "write" : "read";
-  try {
-    const repo = await loadRepo(ctx, type, request.params.ns, name, request.caller, need);
-    if (need === "read") assertMayDownload(repo, request.caller);
-    return repo;
-  } catch (err) {
-    if (err instanceof HubError && !request.caller && (err.statusCode === 401 || err.statusCode === 404)) {
-      await reply
-        .code(401)
-        .header("WWW-Authenticate", 'Basic realm="modelgate", charset="UTF-8"')
-        .type("text/plain; charset=utf-8")
-        .send("Authentication required: use a hub token as the password\n");
-      return undefined;
-    }
-    throw err;
-  }
+  const repo = await loadClientRepo(ctx, type, request, service === "git-receive-pack" ? "write" : "read");
+  if (repo) return repo;
+  await reply
+    .code(401)
+    .header("WWW-Authenticate", 'Basic realm="modelgate", charset="UTF-8"')
+    .type("text/plain; charset=utf-8")
+    .send("Authentication required: use a hub token as the password\n");
+  return undefined;
 }

@@ -1,11 +1,12 @@
 import type { FastifyInstance } from "fastify";
 import type { HubContext } from "../context.js";
 import { badInput, HubError } from "../hub-error.js";
-import { loadRepo } from "../repos/repo-ref.js";
+import { lfsLinked, lfsObjectAccess } from "../repos/lfs-object-access.js";
 import { lfsBatchSchema } from "../schemas/lfs-schemas.js";
 import { isLfsOid } from "../store/lfs-store.js";
 import { signGrant, verifyGrant } from "../store/signed-url.js";
 import { baseUrl } from "./base-url.js";
+import { LFS_JSON, loadLfsRepo } from "./client-repo.js";
 import { REPO_TYPE_ROUTES, type RepoParams } from "./repo-types.js";
 
 interface BatchBody {
@@ -15,12 +16,13 @@ interface BatchBody {
   objects: { oid: string; size: number }[];
 }
 
-const LFS_JSON = "application/vnd.git-lfs+json";
-
 /**
  * The git-LFS batch API at `/[datasets/]{ns}/{repo}.git/info/lfs/objects/batch` (basic transfer) and
  * the upload target it hands out, `PUT /lfs-upload/{repoId}/{oid}?size&expires&sig`. The upload URL
- * is signed because the Hugging Face JS client sends no credentials with it.
+ * is signed because the Hugging Face JS client sends no credentials with it. Uploads also get a
+ * `verify` action and downloads a `download` action at `.../info/lfs/objects/{oid}` (see
+ * `lfsObjectRoutes`), both carrying the caller's own Authorization header, so git-lfs sends the
+ * same credentials it authenticated the batch request with.
  */
 export function lfsRoutes(app: FastifyInstance, ctx: HubContext): void {
   app.addContentTypeParser(
@@ -40,18 +42,12 @@ export function lfsRoutes(app: FastifyInstance, ctx: HubContext): void {
       `${t.web}/:ns/:repo/info/lfs/objects/batch`,
       { schema: lfsBatchSchema },
       async (request, reply) => {
-        const { ns } = request.params;
-        // The route's last segment reads `{repo}.git`; the name itself cannot end in `.git`.
-        if (!request.params.repo.endsWith(".git"))
-          throw new HubError(404, "RepoNotFound", "Repository not found");
-        const name = request.params.repo.slice(0, -".git".length);
         const body = request.body;
-        const repo = await loadRepo(
+        const repo = await loadLfsRepo(
           ctx,
           t.type,
-          ns,
-          name,
-          request.caller,
+          request,
+          reply,
           // Uploads serve commits and pull requests: anyone who may open one may upload its files,
           // which stay linked to this repository only (a commit to a branch still needs write access).
           body.operation === "upload" ? "contribute" : "read",
@@ -67,6 +63,10 @@ export function lfsRoutes(app: FastifyInstance, ctx: HubContext): void {
           throw badInput(`at most ${ctx.limits.maxBatchObjects} objects per batch`);
         }
         const base = baseUrl(ctx, request);
+        const lfsUrl = `${base}${t.web}/${repo.fullName}.git/info/lfs`;
+        // The caller's own credentials, for git-lfs to send to this hub's object URLs.
+        const auth = request.headers.authorization;
+        const header = auth === undefined ? {} : { header: { Authorization: auth } };
         const expires = Math.floor(Date.now() / 1000) + ctx.limits.lfsUrlTtlSeconds;
         const objects = await Promise.all(
           body.objects.map(async ({ oid, size }) => {
@@ -79,21 +79,19 @@ export function lfsRoutes(app: FastifyInstance, ctx: HubContext): void {
                 error: { code: 422, message: `object larger than ${ctx.limits.maxLfsObjectBytes} bytes` },
               };
             }
-            const stored = await ctx.lfs.sizeOf(oid);
-            const linked = await ctx.db
-              .selectFrom("lfs_links")
-              .select("oid")
-              .where("repo_id", "=", repo.id)
-              .where("oid", "=", oid)
-              .executeTakeFirst();
             if (body.operation === "download") {
-              // Downloads go through `resolve`, which checks that the file belongs to the repository.
+              const access = await lfsObjectAccess(ctx, repo, oid);
+              if (!access.ok) return { oid, size, error: { code: access.code, message: access.message } };
+              const href = `${lfsUrl}/objects/${oid}`;
               return {
                 oid,
-                size,
-                error: { code: 501, message: "LFS downloads are served by /resolve, not by the batch API" },
+                size: access.size,
+                authenticated: true,
+                actions: { download: { href, ...header } },
               };
             }
+            const stored = await ctx.lfs.sizeOf(oid);
+            const linked = await lfsLinked(ctx, repo.id, oid);
             // Already uploaded to this repository: nothing to do. Stored for another repository only: the
             // client must still send the bytes, which proves it has them.
             if (stored === size && linked) return { oid, size, authenticated: true };
@@ -103,7 +101,10 @@ export function lfsRoutes(app: FastifyInstance, ctx: HubContext): void {
               oid,
               size,
               authenticated: true,
-              actions: { upload: { href, expires_in: ctx.limits.lfsUrlTtlSeconds } },
+              actions: {
+                upload: { href, expires_in: ctx.limits.lfsUrlTtlSeconds },
+                verify: { href: `${lfsUrl}/objects/verify`, ...header },
+              },
             };
           }),
         );

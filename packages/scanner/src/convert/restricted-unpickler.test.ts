@@ -74,6 +74,64 @@ describe("restrictedUnpickle", () => {
     expect(v.items[10]).toEqual({ kind: "set", items: [1, 2] });
   });
 
+  it("reads LONG1 and LONG4 of 0 to 9 bytes as int.from_bytes(b, 'little', signed=True)", () => {
+    for (let n = 0; n <= 9; n++) {
+      for (const fill of [0x00, 0x7f, 0x80, 0xff]) {
+        const payload = Array.from({ length: n }, (_, i) => (i === n - 1 ? fill : (i * 37 + 11) & 0xff));
+        let le = 0n;
+        for (let i = n - 1; i >= 0; i--) le = (le << 8n) | BigInt(payload[i] as number);
+        const want = n === 0 ? 0n : BigInt.asIntN(8 * n, le);
+        const safe = want >= BigInt(Number.MIN_SAFE_INTEGER) && want <= BigInt(Number.MAX_SAFE_INTEGER);
+        const long1 = new PickleBuilder()
+          .proto(2)
+          .op(0x8a, n, ...payload)
+          .stop()
+          .bytes();
+        const long4 = new PickleBuilder()
+          .proto(2)
+          .op(0x8b, n, 0, 0, 0, ...payload)
+          .stop()
+          .bytes();
+        for (const bytes of [long1, long4]) expect(unpickle(bytes)).toBe(safe ? Number(want) : want);
+      }
+    }
+  });
+
+  it("reads fixed-size arguments at their edges as CPython does", () => {
+    const ints = new PickleBuilder()
+      .proto(2)
+      .mark()
+      .op(0x4b, 0xff) // BININT1 255
+      .op(0x4d, 0xff, 0xff) // BININT2 65535
+      .op(0x4a, 0xff, 0xff, 0xff, 0xff) // BININT -1
+      .op(0x4a, 0x00, 0x00, 0x00, 0x80) // BININT -2**31
+      .op(0x47, 0xc0, 0x00, 0, 0, 0, 0, 0, 0) // BINFLOAT -2.0 (big-endian)
+      .markTuple()
+      .stop();
+    const v = unpickle(ints.bytes()) as { items: PyValue[] };
+    expect(v.items).toEqual([255, 65535, -1, -(2 ** 31), { kind: "float", value: -2 }]);
+    // LONG_BINPUT and LONG_BINGET at the largest 4-byte index.
+    const memo = new PickleBuilder().proto(2).none().op(0x72, 0xff, 0xff, 0xff, 0xff).op(0x30);
+    expect(unpickle(memo.op(0x6a, 0xff, 0xff, 0xff, 0xff).stop().bytes())).toBe(null);
+  });
+
+  it("refuses what CPython refuses in arguments: negative lengths, lengths past the end, non-UTF-8 names", () => {
+    const negString = new PickleBuilder().proto(2).op(0x54, 0xff, 0xff, 0xff, 0xff).stop();
+    expect(refusal(negString.bytes())).toMatch(/^convert\/bad-pickle: .*negative length/);
+    const negLong = new PickleBuilder().proto(2).op(0x8b, 0xfe, 0xff, 0xff, 0xff).stop();
+    expect(refusal(negLong.bytes())).toMatch(/negative length/);
+    const long8 = new PickleBuilder()
+      .proto(4)
+      .op(0x8e, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f)
+      .stop();
+    expect(refusal(long8.bytes())).toMatch(/ends in the middle of an opcode/);
+    // CPython decodes GLOBAL lines as UTF-8 and raises UnicodeDecodeError on 0xff.
+    const latin = new PickleBuilder().proto(2).op(0x63, 0x74, 0xff, 0x0a, 0x61, 0x0a).stop();
+    expect(refusal(latin.bytes())).toMatch(/^convert\/bad-pickle: .*GLOBAL name is not valid UTF-8/);
+    const shortUnicode = new PickleBuilder().proto(4).op(0x8c, 1, 0xff).stop();
+    expect(refusal(shortUnicode.bytes())).toMatch(/not valid UTF-8/);
+  });
+
   it("maps Python 2 names in protocol 2 (__builtin__.set)", () => {
     const p = new PickleBuilder().proto(2).global("__builtin__", "set").emptyList().tuple(1).reduce().stop();
     expect(unpickle(p.bytes())).toEqual({ kind: "set", items: [] });

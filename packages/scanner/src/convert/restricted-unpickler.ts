@@ -1,3 +1,14 @@
+import {
+  decodeUtf8,
+  LINE_PENDING,
+  lineEnd,
+  readF64,
+  readI32,
+  readLong,
+  readU16,
+  readU32,
+  readU64,
+} from "../pickle/opcode-args.js";
 import { HIGHEST_PROTOCOL } from "../pickle/opcodes.js";
 import {
   decodeEscapedString,
@@ -19,7 +30,6 @@ export interface UnpickleResult {
   end: number;
 }
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
 /** Marks an entry of the stack that a MARK opcode put there. */
 const MARK: unique symbol = Symbol("mark");
 type Slot = PyValue | typeof MARK;
@@ -29,6 +39,8 @@ type Slot = PyValue | typeof MARK;
  * the callables of `resolveGlobal`: every other import, extension code, out-of-band buffer or
  * object-creating opcode (INST, OBJ, NEWOBJ) throws a `ConvertError` naming it. Nothing is executed;
  * the allowed callables are reimplemented in `callGlobal`. Every size is bounded by `limits`.
+ * Opcode arguments are read by the pickle engine's own readers (pickle/opcode-args.ts), so the
+ * converter and the scanner read the bytes of a stream alike.
  */
 export function restrictedUnpickle(
   bytes: Uint8Array,
@@ -83,20 +95,21 @@ class Unpickler {
           this.push(this.intLine(at, false));
           break;
         case 0x4a: // BININT
-          this.push(this.view(at, 4).getInt32(0, true));
+          this.push(readI32(buf, this.arg(at, 4)));
           break;
         case 0x4b: // BININT1
-          this.push(this.take(at, 1)[0] as number);
+          this.push(buf[this.arg(at, 1)] as number);
           break;
         case 0x4d: // BININT2
-          this.push(this.view(at, 2).getUint16(0, true));
+          this.push(readU16(buf, this.arg(at, 2)));
           break;
         case 0x8a: // LONG1
-          this.push(littleEndianInt(this.take(at, this.take(at, 1)[0] as number)));
+        case 0x8b: {
+          // LONG4
+          const n = op === 0x8a ? (buf[this.arg(at, 1)] as number) : this.length4(at);
+          this.push(readLong(buf, this.arg(at, n), n));
           break;
-        case 0x8b: // LONG4
-          this.push(littleEndianInt(this.take(at, this.length4(at))));
-          break;
+        }
         case 0x46: {
           // FLOAT
           const text = this.line(at).trim();
@@ -107,7 +120,7 @@ class Unpickler {
           break;
         }
         case 0x47: // BINFLOAT
-          this.push({ kind: "float", value: this.view(at, 8).getFloat64(0, false) });
+          this.push({ kind: "float", value: readF64(buf, this.arg(at, 8)) });
           break;
         case 0x4e: // NONE
           this.push(null);
@@ -129,30 +142,20 @@ class Unpickler {
           break;
         }
         case 0x54: // BINSTRING
-          this.push(this.utf8(this.take(at, this.length4(at)), at));
-          break;
         case 0x55: // SHORT_BINSTRING
         case 0x8c: // SHORT_BINUNICODE
-          this.push(this.utf8(this.take(at, this.take(at, 1)[0] as number), at));
-          break;
         case 0x58: // BINUNICODE
-          this.push(this.utf8(this.take(at, this.view(at, 4).getUint32(0, true)), at));
-          break;
         case 0x8d: // BINUNICODE8
-          this.push(this.utf8(this.take(at, this.length8(at)), at));
+          this.push(this.utf8(this.take(at, this.length(op, at)), at));
           break;
         case 0x56: // UNICODE
           this.push(decodeRawUnicodeEscape(this.line(at)));
           break;
         case 0x43: // SHORT_BINBYTES
-          this.push(this.bytesValue(this.take(at, this.take(at, 1)[0] as number)));
-          break;
         case 0x42: // BINBYTES
-          this.push(this.bytesValue(this.take(at, this.view(at, 4).getUint32(0, true))));
-          break;
         case 0x8e: // BINBYTES8
         case 0x96: // BYTEARRAY8
-          this.push(this.bytesValue(this.take(at, this.length8(at))));
+          this.push(this.bytesValue(this.take(at, this.length(op, at))));
           break;
         case 0x5d: // EMPTY_LIST
           this.push({ kind: "list", items: [] });
@@ -233,27 +236,27 @@ class Unpickler {
           this.push(this.memoGet(this.memoIndex(this.line(at), at), at));
           break;
         case 0x68: // BINGET
-          this.push(this.memoGet(this.take(at, 1)[0] as number, at));
+          this.push(this.memoGet(buf[this.arg(at, 1)] as number, at));
           break;
         case 0x6a: // LONG_BINGET
-          this.push(this.memoGet(this.view(at, 4).getUint32(0, true), at));
+          this.push(this.memoGet(readU32(buf, this.arg(at, 4)), at));
           break;
         case 0x70: // PUT
           this.memoPut(this.memoIndex(this.line(at), at), at);
           break;
         case 0x71: // BINPUT
-          this.memoPut(this.take(at, 1)[0] as number, at);
+          this.memoPut(buf[this.arg(at, 1)] as number, at);
           break;
         case 0x72: // LONG_BINPUT
-          this.memoPut(this.view(at, 4).getUint32(0, true), at);
+          this.memoPut(readU32(buf, this.arg(at, 4)), at);
           break;
         case 0x94: // MEMOIZE
           this.memoPut(this.memo.size, at);
           break;
         case 0x63: {
           // GLOBAL
-          const module = this.line(at);
-          const name = this.line(at);
+          const module = this.name(at);
+          const name = this.name(at);
           this.push(resolveGlobal(module, name, this.protocol));
           break;
         }
@@ -321,13 +324,13 @@ class Unpickler {
           break;
         case 0x80: {
           // PROTO
-          const proto = this.take(at, 1)[0] as number;
+          const proto = buf[this.arg(at, 1)] as number;
           if (proto > HIGHEST_PROTOCOL) throw this.error(`unsupported pickle protocol ${proto}`, at);
           this.protocol = proto;
           break;
         }
         case 0x95: // FRAME: framing only groups opcodes
-          this.take(at, 8);
+          this.arg(at, 8);
           break;
         default:
           throw this.error(`invalid opcode 0x${op.toString(16).padStart(2, "0")}`, at);
@@ -427,44 +430,71 @@ class Unpickler {
     return BigInt(text.trim());
   }
 
-  private take(at: number, n: number): Uint8Array {
+  /** Where the next `n` argument bytes start; skips them. Throws when the pickle ends first. */
+  private arg(at: number, n: number): number {
     if (n > this.buf.length - this.pos) throw this.error("the pickle ends in the middle of an opcode", at);
-    const out = this.buf.subarray(this.pos, this.pos + n);
+    const p = this.pos;
     this.pos += n;
-    return out;
+    return p;
   }
 
-  private view(at: number, n: number): DataView {
-    const b = this.take(at, n);
-    return new DataView(b.buffer, b.byteOffset, n);
+  private take(at: number, n: number): Uint8Array {
+    const p = this.arg(at, n);
+    return this.buf.subarray(p, p + n);
   }
 
+  /** A LONG4 or BINSTRING length: a signed 4-byte integer, negative ones refused as CPython does. */
   private length4(at: number): number {
-    const n = this.view(at, 4).getInt32(0, true);
+    const n = readI32(this.buf, this.arg(at, 4));
     if (n < 0) throw this.error("negative length", at);
     return n;
   }
 
-  private length8(at: number): number {
-    const n = this.view(at, 8).getBigUint64(0, true);
-    if (n > BigInt(this.buf.length)) throw this.error("the pickle ends in the middle of an opcode", at);
-    return Number(n);
+  /** The length header of a string or bytes opcode, read as `OPCODES` declares it (len1, len4u, len4s, len8). */
+  private length(op: number, at: number): number {
+    const buf = this.buf;
+    switch (op) {
+      case 0x55: // SHORT_BINSTRING
+      case 0x8c: // SHORT_BINUNICODE
+      case 0x43: // SHORT_BINBYTES
+        return buf[this.arg(at, 1)] as number;
+      case 0x54: // BINSTRING
+        return this.length4(at);
+      case 0x58: // BINUNICODE
+      case 0x42: // BINBYTES
+        return readU32(buf, this.arg(at, 4));
+      default: {
+        // BINUNICODE8, BINBYTES8, BYTEARRAY8
+        const n = readU64(buf, this.arg(at, 8));
+        if (n > buf.length) throw this.error("the pickle ends in the middle of an opcode", at);
+        return n;
+      }
+    }
   }
 
+  /** A text line (protocol-0 argument), as latin-1 as CPython reads INT, LONG, FLOAT, STRING and PERSID lines. */
   private line(at: number): string {
-    const nl = this.buf.indexOf(0x0a, this.pos);
-    if (nl < 0) throw this.error("the pickle ends in the middle of a text argument", at);
+    const nl = lineEnd(this.buf, this.pos, this.buf.length, this.buf.length);
+    if (nl === LINE_PENDING) throw this.error("the pickle ends in the middle of a text argument", at);
     const text = latin1(this.buf, this.pos, nl);
     this.pos = nl + 1;
     return text;
   }
 
+  /** A GLOBAL module or name line: strict UTF-8, as CPython decodes it. */
+  private name(at: number): string {
+    const nl = lineEnd(this.buf, this.pos, this.buf.length, this.buf.length);
+    if (nl === LINE_PENDING) throw this.error("the pickle ends in the middle of a text argument", at);
+    const text = decodeUtf8(this.buf, this.pos, nl);
+    if (text === undefined) throw this.error("a GLOBAL name is not valid UTF-8", at);
+    this.pos = nl + 1;
+    return text;
+  }
+
   private utf8(bytes: Uint8Array, at: number): string {
-    try {
-      return utf8.decode(bytes);
-    } catch {
-      throw this.error("a string is not valid UTF-8", at);
-    }
+    const text = decodeUtf8(bytes, 0, bytes.length);
+    if (text === undefined) throw this.error("a string is not valid UTF-8", at);
+    return text;
   }
 
   private decodeLatin1AsUtf8(text: string, at: number): string {
@@ -483,17 +513,6 @@ class Unpickler {
       `the checkpoint pickle is malformed at offset ${at}: ${message}`,
     );
   }
-}
-
-/** A little-endian two's complement integer (LONG1/LONG4), as a number when it is safe. */
-function littleEndianInt(bytes: Uint8Array): number | bigint {
-  if (bytes.length === 0) return 0;
-  let value = 0n;
-  for (let i = bytes.length - 1; i >= 0; i--) value = (value << 8n) | BigInt(bytes[i] as number);
-  if (((bytes[bytes.length - 1] as number) & 0x80) !== 0) value -= 1n << BigInt(bytes.length * 8);
-  return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
-    ? Number(value)
-    : value;
 }
 
 function opName(op: number): string {

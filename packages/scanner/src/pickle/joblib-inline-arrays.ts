@@ -1,5 +1,6 @@
 import type { BuildHook } from "./machine.js";
-import { NONE, TAG_INT, type ValueStore } from "./values.js";
+import { NONE, TAG_INT } from "./value-codes.js";
+import type { ValueStore } from "./values.js";
 
 /** Modules whose `NumpyArrayWrapper` joblib's loader reads inline arrays for (old scikit-learn bundled joblib). */
 const WRAPPER_MODULES: ReadonlySet<string> = new Set([

@@ -1,27 +1,22 @@
-import type { Limits } from "../limits.js";
-import { FIXED_LIMITS } from "../limits.js";
-import { isByteStream, nestedLoaderKind } from "./nested-loaders.js";
-import { type ArgKind, HIGHEST_PROTOCOL, OPCODES } from "./opcodes.js";
-import { PagedInt32 } from "./paged-int32.js";
-import { isPartial } from "./partial-wrappers.js";
-import { decodeEscapedString, decodeRawUnicodeEscape, latin1, parseIntText } from "./python-literals.js";
-import type { GlobalName, LoaderUse, PartialUse, PickleCall, PickleImport, PickleIssue } from "./types.js";
+import { FIXED_LIMITS, type Limits } from "../limits.js";
+import { ImportsAndCalls } from "./imports-and-calls.js";
+import { IssueLog } from "./issue-log.js";
 import {
-  ANY,
-  BIGINT,
-  BUFFER,
-  FALSE,
-  FLOAT,
-  intCode,
-  NONE,
-  OPAQUE_RESULT,
-  OPAQUE_STR,
-  TAG_BYTES,
-  TAG_OBJ,
-  TAG_STR,
-  TRUE,
-  ValueStore,
-} from "./values.js";
+  decodeUtf8,
+  FIXED_ARG_BYTES,
+  LINE_TOO_LONG,
+  lineEnd,
+  readI32,
+  readLongLE,
+  readU32,
+  readU64,
+} from "./opcode-args.js";
+import { HIGHEST_PROTOCOL } from "./opcodes.js";
+import { MEMO_OK, MEMO_SPARSE_FULL, PickleMemo } from "./pickle-memo.js";
+import { decodeEscapedString, decodeRawUnicodeEscape, latin1, parseIntText } from "./python-literals.js";
+import type { LoaderUse, PartialUse, PickleCall, PickleImport, PickleIssue } from "./types.js";
+import { BIGINT, BUFFER, FALSE, FLOAT, intCode, NONE, TAG_BYTES, TAG_STR, TRUE } from "./value-codes.js";
+import { ValueStore } from "./values.js";
 
 /** STOP reached; `pos` is just past it. */
 export const STOPPED = 0;
@@ -56,63 +51,19 @@ export interface RawData {
   nested?: boolean;
 }
 
-/** A call site kept as value codes until the stream ends, then rendered. */
-interface RawCall {
-  callee: number;
-  args: number;
-  offset: number;
-  op: PickleCall["opcode"];
-}
-
-/** `lineEnd` results. */
-const LINE_PENDING = -1;
-const LINE_TOO_LONG = -2;
-
-const utf8Strict = new TextDecoder("utf-8", { fatal: true });
-
-/** Bytes of fixed-size argument (or length header) that follow each opcode, by opcode byte. */
-const FIXED_ARG_BYTES: Uint8Array = (() => {
-  const size: Record<ArgKind, number> = {
-    none: 0,
-    uint1: 1,
-    uint2: 2,
-    int4: 4,
-    uint4: 4,
-    uint8: 8,
-    float8: 8,
-    line: 0,
-    line2: 0,
-    len1: 1,
-    len4u: 4,
-    len4s: 4,
-    len8: 8,
-  };
-  const table = new Uint8Array(256);
-  for (const op of OPCODES) table[op.code] = size[op.arg];
-  return table;
-})();
-
 /**
  * A symbolic pickle machine that follows a stream the way CPython's `_pickle` Unpickler does
  * (stack, mark stack with its fence, memo), recording every import and call instead of performing them.
  * It consumes a window of bytes at a time and says when it needs more, so memory stays bounded.
+ * This file is the opcode switch and the stack; the parts it drives each have their own module:
+ * argument reading (opcode-args.ts), the memo (pickle-memo.ts), import and call recording
+ * (imports-and-calls.ts), issues (issue-log.ts) and the values themselves (values.ts, value-codes.ts).
  */
 export class PickleMachine {
   readonly values: ValueStore;
-  /** Distinct imports, first occurrence first. */
-  readonly imports: PickleImport[] = [];
-  private readonly importsByName = new Map<string, PickleImport>();
-  readonly issues: PickleIssue[] = [];
-  private readonly issueCounts = new Map<string, number>();
-  private readonly rawCalls: RawCall[] = [];
-  private readonly calleesSeen = new Set<number>();
-  callsDropped = 0;
-  /** Loaders the stream imports (nested-loaders.ts), by value code: how they are used. */
-  private readonly loaders = new Map<number, LoaderUse>();
-  /** `functools.partial` values by code: how they are used. */
-  private readonly partials = new Map<number, PartialUse>();
-  /** Number of loaders and partials tracked: the hot paths test this once. */
-  private tracked = 0;
+  /** Imports and calls, recorded instead of performed (imports-and-calls.ts). */
+  private readonly recorder: ImportsAndCalls;
+  private readonly log = new IssueLog();
 
   private readonly maxStackDepth: number;
   private stack = new Int32Array(256);
@@ -120,10 +71,7 @@ export class PickleMachine {
   private marks = new Int32Array(64);
   private mp = 0;
   private fence = 0;
-  /** Memo values by index (0: no entry), for indices numbered from 0 up as picklers do. */
-  private readonly memo = new PagedInt32();
-  private readonly memoMap = new Map<number, number>();
-  private memoCount = 0;
+  private readonly memo: PickleMemo;
 
   protocol: number | undefined;
   opcodes = 0;
@@ -144,6 +92,17 @@ export class PickleMachine {
     this.pos = start;
     this.values = new ValueStore(limits.maxStringArenaBytes, limits.maxKeptStringBytes);
     this.maxStackDepth = limits.maxStackDepth;
+    this.memo = new PickleMemo(limits.maxMemoEntries);
+    this.recorder = new ImportsAndCalls(this.values, this.log, limits.maxCallRecords);
+  }
+
+  /** Distinct imports, first occurrence first. */
+  get imports(): PickleImport[] {
+    return this.recorder.imports;
+  }
+
+  get issues(): PickleIssue[] {
+    return this.log.issues;
   }
 
   /**
@@ -204,11 +163,11 @@ export class PickleMachine {
         case 0x32: // DUP
           if (this.sp <= this.fence) return this.underflow(base + opStart);
           if (!this.push(this.stack[this.sp - 1] as number)) return this.stackLimit(base + opStart);
-          if (this.tracked > 0) this.countTrackedReference(this.stack[this.sp - 1] as number);
+          if (this.recorder.tracked > 0) this.recorder.countReference(this.stack[this.sp - 1] as number);
           break;
         case 0x94: // MEMOIZE
           if (this.sp <= this.fence) return this.underflow(base + opStart);
-          if (!this.memoPut(this.memoCount, base + opStart)) return FAILED;
+          if (!this.memoPut(this.memo.count, base + opStart)) return FAILED;
           break;
         case 0x71: // BINPUT
           if (this.sp <= this.fence) return this.underflow(base + opStart);
@@ -237,7 +196,7 @@ export class PickleMachine {
         case 0x67: // GET
         case 0x70: {
           // PUT
-          const nl = this.lineEnd(buf, p, end);
+          const nl = lineEnd(buf, p, end, limits.maxLineBytes);
           if (nl < 0) return this.lineMissing(nl, base, opStart, end, atEof);
           const parsed = parseIntText(latin1(buf, p, nl), false);
           p = nl + 1;
@@ -312,7 +271,7 @@ export class PickleMachine {
         case 0x4c: // LONG
         case 0x46: {
           // FLOAT
-          const nl = this.lineEnd(buf, p, end);
+          const nl = lineEnd(buf, p, end, limits.maxLineBytes);
           if (nl < 0) return this.lineMissing(nl, base, opStart, end, atEof);
           const text = latin1(buf, p, nl);
           p = nl + 1;
@@ -408,7 +367,7 @@ export class PickleMachine {
         case 0x53: // STRING
         case 0x56: {
           // UNICODE
-          const nl = this.lineEnd(buf, p, end);
+          const nl = lineEnd(buf, p, end, limits.maxLineBytes);
           if (nl < 0) return this.lineMissing(nl, base, opStart, end, atEof);
           const raw = latin1(buf, p, nl);
           p = nl + 1;
@@ -512,29 +471,34 @@ export class PickleMachine {
         case 0x63: // GLOBAL
         case 0x69: {
           // INST
-          const nl1 = this.lineEnd(buf, p, end);
+          const nl1 = lineEnd(buf, p, end, limits.maxLineBytes);
           if (nl1 < 0) return this.lineMissing(nl1, base, opStart, end, atEof);
-          const nl2 = this.lineEnd(buf, nl1 + 1, end);
+          const nl2 = lineEnd(buf, nl1 + 1, end, limits.maxLineBytes);
           if (nl2 < 0) return this.lineMissing(nl2, base, opStart, end, atEof);
           let k = -1;
           if (op === 0x69) {
             k = this.popMark();
             if (k < 0) return this.noMark(base + opStart);
           }
-          const module = decodeName(buf, p, nl1);
-          const name = decodeName(buf, nl1 + 1, nl2);
+          const module = decodeUtf8(buf, p, nl1);
+          const name = decodeUtf8(buf, nl1 + 1, nl2);
           p = nl2 + 1;
           if (module === undefined || name === undefined) {
             return this.fail("pickle/bad-global-name", "GLOBAL/INST name is not valid UTF-8", base + opStart);
           }
-          const cls = this.importGlobal(module, name, op === 0x63 ? "GLOBAL" : "INST", base + opStart);
-          if (cls === undefined) return FAILED;
+          const cls = this.recorder.importGlobal(
+            module,
+            name,
+            op === 0x63 ? "GLOBAL" : "INST",
+            base + opStart,
+          );
+          if (cls === undefined) return this.stopAt(base + opStart);
           if (op === 0x63) {
             if (!this.push(cls)) return this.stackLimit(base + opStart);
           } else {
             const args = values.container("tuple", this.stack, k, this.sp);
             this.sp = k;
-            if (!this.push(this.call(cls, args, "INST", base + opStart)))
+            if (!this.push(this.recorder.call(cls, args, "INST", base + opStart)))
               return this.stackLimit(base + opStart);
           }
           break;
@@ -544,8 +508,8 @@ export class PickleMachine {
           if (this.sp - 2 < this.fence) return this.underflow(base + opStart);
           const nameCode = this.stack[--this.sp] as number;
           const moduleCode = this.stack[--this.sp] as number;
-          const r = this.stackGlobal(moduleCode, nameCode, base + opStart);
-          if (r === undefined) return FAILED;
+          const r = this.recorder.stackGlobal(moduleCode, nameCode, base + opStart);
+          if (r === undefined) return this.stopAt(base + opStart);
           this.stack[this.sp++] = r;
           break;
         }
@@ -569,13 +533,13 @@ export class PickleMachine {
             `EXT${n === 1 ? 1 : n === 2 ? 2 : 4} code ${code} imports whatever copyreg's extension registry maps it to at load time`,
             base + opStart,
           );
-          const g = this.importGlobal(
+          const g = this.recorder.importGlobal(
             "copyreg._extension_registry",
             String(code),
             `EXT${n === 1 ? 1 : n === 2 ? 2 : 4}` as PickleImport["opcode"],
             base + opStart,
           );
-          if (g === undefined) return FAILED;
+          if (g === undefined) return this.stopAt(base + opStart);
           if (!this.push(g)) return this.stackLimit(base + opStart);
           break;
         }
@@ -584,7 +548,7 @@ export class PickleMachine {
           if (this.sp - 2 < this.fence) return this.underflow(base + opStart);
           const args = this.stack[--this.sp] as number;
           const callee = this.stack[this.sp - 1] as number;
-          this.stack[this.sp - 1] = this.call(callee, args, "REDUCE", base + opStart);
+          this.stack[this.sp - 1] = this.recorder.call(callee, args, "REDUCE", base + opStart);
           break;
         }
         case 0x81: {
@@ -592,7 +556,7 @@ export class PickleMachine {
           if (this.sp - 2 < this.fence) return this.underflow(base + opStart);
           const args = this.stack[--this.sp] as number;
           const cls = this.stack[this.sp - 1] as number;
-          this.stack[this.sp - 1] = this.call(cls, args, "NEWOBJ", base + opStart);
+          this.stack[this.sp - 1] = this.recorder.call(cls, args, "NEWOBJ", base + opStart);
           break;
         }
         case 0x92: {
@@ -601,7 +565,7 @@ export class PickleMachine {
           this.sp--; // kwargs
           const args = this.stack[--this.sp] as number;
           const cls = this.stack[this.sp - 1] as number;
-          this.stack[this.sp - 1] = this.call(cls, args, "NEWOBJ_EX", base + opStart);
+          this.stack[this.sp - 1] = this.recorder.call(cls, args, "NEWOBJ_EX", base + opStart);
           break;
         }
         case 0x6f: {
@@ -612,7 +576,7 @@ export class PickleMachine {
           const cls = this.stack[k] as number;
           const args = values.container("tuple", this.stack, k + 1, this.sp);
           this.sp = k;
-          this.stack[this.sp++] = this.call(cls, args, "OBJ", base + opStart);
+          this.stack[this.sp++] = this.recorder.call(cls, args, "OBJ", base + opStart);
           break;
         }
         case 0x62: {
@@ -629,13 +593,7 @@ export class PickleMachine {
               base + opStart,
             );
           }
-          this.recordCall(inst, state, "BUILD", base + opStart);
-          if (this.partials.size > 0) {
-            // partial.__setstate__ replaces the callable: it must be judged too.
-            const built = values.object(inst);
-            const partial = built?.k === "call" ? this.partials.get(built.callee) : undefined;
-            if (partial) this.partialWraps(partial, state);
-          }
+          this.recorder.build(inst, state, base + opStart);
           if (this.onBuild) {
             const hook = this.onBuild(values, inst, state);
             if (hook) {
@@ -649,7 +607,7 @@ export class PickleMachine {
         }
         case 0x50: {
           // PERSID
-          const nl = this.lineEnd(buf, p, end);
+          const nl = lineEnd(buf, p, end, limits.maxLineBytes);
           if (nl < 0) return this.lineMissing(nl, base, opStart, end, atEof);
           const pid = values.addText(latin1(buf, p, nl), base + p);
           p = nl + 1;
@@ -730,38 +688,20 @@ export class PickleMachine {
   }
 
   private memoPut(idx: number, offset: number): boolean {
-    const value = this.stack[this.sp - 1] as number;
-    const memo = this.memo;
-    // Indices near the number of entries go in the paged array; scattered ones (that no pickler
-    // writes) in a bounded map, so a huge LONG_BINPUT index allocates nothing large.
-    if (memo.has(idx) || idx < this.memoCount * 2 + 1024) {
-      // An index first stored in the map, before its page existed, moves into the array.
-      if (memo.get(idx) === 0 && (this.memoMap.size === 0 || !this.memoMap.delete(idx))) this.memoCount++;
-      memo.set(idx, value);
-    } else {
-      if (!this.memoMap.has(idx)) {
-        if (this.memoMap.size >= FIXED_LIMITS.maxSparseMemoEntries) {
-          this.fail(
-            "pickle/memo-limit",
-            `more than ${FIXED_LIMITS.maxSparseMemoEntries} memo entries at scattered indices`,
-            offset,
-          );
-          return false;
-        }
-        this.memoCount++;
-      }
-      this.memoMap.set(idx, value);
-    }
-    if (this.memoCount > this.limits.maxMemoEntries) {
-      this.fail("pickle/memo-limit", `more than ${this.limits.maxMemoEntries} memo entries`, offset);
-      return false;
-    }
-    return true;
+    const r = this.memo.put(idx, this.stack[this.sp - 1] as number);
+    if (r === MEMO_OK) return true;
+    if (r === MEMO_SPARSE_FULL) {
+      this.fail(
+        "pickle/memo-limit",
+        `more than ${FIXED_LIMITS.maxSparseMemoEntries} memo entries at scattered indices`,
+        offset,
+      );
+    } else this.fail("pickle/memo-limit", `more than ${this.limits.maxMemoEntries} memo entries`, offset);
+    return false;
   }
 
   private memoGet(idx: number, offset: number): boolean {
-    let value = this.memo.get(idx);
-    if (value === 0) value = this.memoMap.get(idx) ?? 0;
+    const value = this.memo.get(idx);
     if (value === 0) {
       this.fail("pickle/memo-missing", `memo value not found at index ${idx}`, offset);
       return false;
@@ -770,195 +710,23 @@ export class PickleMachine {
       this.stackLimit(offset);
       return false;
     }
-    if (this.tracked > 0) this.countTrackedReference(value);
+    if (this.recorder.tracked > 0) this.recorder.countReference(value);
     return true;
-  }
-
-  /**
-   * A loader's value was pushed (imported, fetched from the memo, duplicated). Each push must end as
-   * the callee of a call whose bytes are analysed for the loader to be judged by them; a push used any
-   * other way (an argument, a dict value, left unused) leaves the loader judged as the policy says.
-   */
-  private countTrackedReference(code: number): void {
-    const use = this.loaders.get(code) ?? this.partials.get(code);
-    if (use) use.references++;
-  }
-
-  /** The imported global that is the first item of a tuple value (a partial's callable). */
-  private firstGlobal(tuple: number): GlobalName | undefined {
-    const t = this.values.object(tuple);
-    if (t?.k !== "tuple" || t.items.length === 0) return undefined;
-    const g = this.values.globalOf(t.items[0] as number);
-    return g ? { module: g.module, name: g.name } : undefined;
-  }
-
-  /** A partial's callable, as a construction or a BUILD of one sets it (undefined past the limit). */
-  private partialWraps(use: PartialUse, tuple: number): void {
-    use.wraps.push(use.wraps.length < FIXED_LIMITS.maxLoadsPerLoader ? this.firstGlobal(tuple) : undefined);
   }
 
   /** How the stream used `functools.partial`. */
   partialUses(): PartialUse[] {
-    return [...this.partials.values()];
-  }
-
-  /** The bytes a loader call reads: `loader(b'...')` or `loader(io.BytesIO(b'...'))`. */
-  private loadedBytes(args: number): { offset: number; length: number } | undefined {
-    const tuple = this.values.object(args);
-    if (tuple?.k !== "tuple" || tuple.items.length === 0) return undefined;
-    const first = tuple.items[0] as number;
-    const direct = this.values.span(first);
-    if (direct) return direct;
-    const wrapped = this.values.object(first);
-    if (wrapped?.k !== "call") return undefined;
-    const stream = this.values.globalOf(wrapped.callee);
-    if (!stream || !isByteStream(stream.module, stream.name)) return undefined;
-    const inner = this.values.object(wrapped.args);
-    return inner?.k === "tuple" && inner.items.length > 0
-      ? this.values.span(inner.items[0] as number)
-      : undefined;
+    return this.recorder.partialUses();
   }
 
   /** How the stream used the loaders it imports. */
   loaderUses(): LoaderUse[] {
-    return [...this.loaders.values()];
+    return this.recorder.loaderUses();
   }
 
-  /** Records an import (once per distinct name, counted) and returns its value; undefined on failure. */
-  private importGlobal(
-    module: string,
-    name: string,
-    opcode: PickleImport["opcode"],
-    offset: number,
-  ): number | undefined {
-    if (module.length + name.length > FIXED_LIMITS.maxImportNameChars) {
-      this.fail(
-        "pickle/name-too-long",
-        `imported name longer than ${FIXED_LIMITS.maxImportNameChars} characters (${module.slice(0, 40)}…)`,
-        offset,
-      );
-      return undefined;
-    }
-    const key = `${module}\n${name}`;
-    const known = this.importsByName.get(key);
-    if (known) known.count++;
-    else {
-      if (this.importsByName.size >= FIXED_LIMITS.maxDistinctImports) {
-        this.fail(
-          "pickle/too-many-imports",
-          `more than ${FIXED_LIMITS.maxDistinctImports} distinct imports`,
-          offset,
-        );
-        return undefined;
-      }
-      const record: PickleImport = { module, name, offset, opcode, count: 1 };
-      this.importsByName.set(key, record);
-      this.imports.push(record);
-    }
-    const code = this.values.global(module, name, offset);
-    const kind = nestedLoaderKind(module, name);
-    if (kind) {
-      let use = this.loaders.get(code);
-      if (!use) {
-        use = { module, name, kind, references: 0, loads: [], unlisted: 0 };
-        this.loaders.set(code, use);
-        this.tracked++;
-      }
-      use.references++;
-    } else if (isPartial(module, name)) {
-      let use = this.partials.get(code);
-      if (!use) {
-        use = { module, name, references: 0, constructions: 0, wraps: [] };
-        this.partials.set(code, use);
-        this.tracked++;
-      }
-      use.references++;
-    }
-    return code;
-  }
-
-  private stackGlobal(moduleCode: number, nameCode: number, offset: number): number | undefined {
-    const values = this.values;
-    const parts: string[] = [];
-    for (const code of [moduleCode, nameCode]) {
-      const tag = code & 7;
-      // Values that cannot be a str when loading (bytes, numbers, constants, containers) stop the
-      // loader; a call result, an imported object or an opaque value might be one.
-      const mayBeStr =
-        tag === TAG_STR || tag === TAG_OBJ || code === OPAQUE_STR || code === OPAQUE_RESULT || code === ANY;
-      if (!mayBeStr) {
-        this.fail(
-          "pickle/stack-global-not-str",
-          "STACK_GLOBAL requires str operands (the loader stops here)",
-          offset,
-        );
-        return undefined;
-      }
-      const text = values.text(code);
-      if (text === undefined) {
-        // The name is computed, too long, or past the budget: we cannot say what is imported.
-        const what =
-          tag === TAG_STR || code === OPAQUE_STR
-            ? "a string too long to analyse"
-            : "a value computed by the stream";
-        this.issue(
-          "pickle/unresolved-global",
-          "dangerous",
-          `STACK_GLOBAL imports a name taken from ${what}`,
-          offset,
-        );
-        parts.push("<unknown>");
-      } else parts.push(text);
-    }
-    return this.importGlobal(parts[0] as string, parts[1] as string, "STACK_GLOBAL", offset);
-  }
-
-  private call(callee: number, args: number, op: RawCall["op"], offset: number): number {
-    this.recordCall(callee, args, op, offset);
-    if (this.tracked > 0) {
-      const loader = this.loaders.get(callee);
-      if (loader) {
-        if (loader.loads.length < FIXED_LIMITS.maxLoadsPerLoader) {
-          loader.loads.push({ offset, bytes: op === "REDUCE" ? this.loadedBytes(args) : undefined });
-        } else loader.unlisted++;
-      }
-      const partial = this.partials.get(callee);
-      if (partial) {
-        partial.constructions++;
-        if (op === "REDUCE" || op === "NEWOBJ") this.partialWraps(partial, args);
-        else partial.wraps.push(undefined);
-      }
-    }
-    // Real files only call imported globals; anything else is computed by the stream itself
-    // (a getattr result, a persistent object), or past the tracking budget: say so.
-    if (
-      !this.values.globalOf(callee) &&
-      (this.issueCounts.get("pickle/indirect-call") ?? 0) < FIXED_LIMITS.maxIssuesPerRule
-    ) {
-      this.issue(
-        "pickle/indirect-call",
-        "suspicious",
-        `${op} calls a value that is not an imported global (${this.values.render(callee, 80)})`,
-        offset,
-      );
-    }
-    return this.values.call(callee, args, op, offset);
-  }
-
-  private recordCall(callee: number, args: number, op: RawCall["op"], offset: number): void {
-    // Keep the first call of every distinct callee, then others up to the limit.
-    const firstOfCallee = !this.calleesSeen.has(callee) && this.calleesSeen.size < this.limits.maxCallRecords;
-    if (firstOfCallee) this.calleesSeen.add(callee);
-    if (firstOfCallee || this.rawCalls.length < this.limits.maxCallRecords) {
-      this.rawCalls.push({ callee, args, offset, op });
-    } else if (this.callsDropped++ === 0) {
-      this.issue(
-        "pickle/calls-not-listed",
-        "info",
-        `more than ${this.limits.maxCallRecords} calls: later calls are classified through their imports but not listed`,
-        offset,
-      );
-    }
+  /** The calls, rendered. */
+  calls(): PickleCall[] {
+    return this.recorder.calls();
   }
 
   /** APPEND/SETITEM/ADDITEMS: fills tracked containers; on an imported object it is a method call. */
@@ -978,15 +746,17 @@ export class PickleMachine {
   }
 
   issue(rule: string, severity: PickleIssue["severity"], message: string, offset: number): void {
-    // Counted per rule: a flood of one kind must not crowd out a later, worse one.
-    const n = this.issueCounts.get(rule) ?? 0;
-    if (n >= FIXED_LIMITS.maxIssuesPerRule) return;
-    this.issueCounts.set(rule, n + 1);
-    this.issues.push({ rule, severity, message, offset });
+    this.log.add(rule, severity, message, offset);
   }
 
   fail(rule: string, message: string, offset: number): typeof FAILED {
     this.issue(rule, "error", message, offset);
+    this.pos = offset;
+    return FAILED;
+  }
+
+  /** Stops the stream at `offset` after an error the recorder logged. */
+  private stopAt(offset: number): typeof FAILED {
     this.pos = offset;
     return FAILED;
   }
@@ -1020,17 +790,6 @@ export class PickleMachine {
     return this.fail("pickle/stack-limit", `stack deeper than ${this.limits.maxStackDepth}`, offset);
   }
 
-  /**
-   * The newline ending a text line that starts at `from`: its index, LINE_PENDING when the window
-   * ends first, or LINE_TOO_LONG when the line (newline excluded) is longer than `maxLineBytes`.
-   */
-  private lineEnd(buf: Uint8Array, from: number, end: number): number {
-    const max = this.limits.maxLineBytes;
-    const nl = buf.indexOf(0x0a, from);
-    if (nl >= 0) return nl - from > max ? LINE_TOO_LONG : nl;
-    return end - from > max ? LINE_TOO_LONG : LINE_PENDING;
-  }
-
   private lineMissing(why: number, base: number, opStart: number, end: number, atEof: boolean): Status {
     if (why === LINE_TOO_LONG) {
       return this.fail(
@@ -1062,29 +821,6 @@ export class PickleMachine {
     return undefined;
   }
 
-  /** The calls, rendered. */
-  calls(): PickleCall[] {
-    return this.rawCalls.map((c) => {
-      const obj = this.values.object(c.callee);
-      const callee: PickleCall["callee"] =
-        obj?.k === "global"
-          ? { kind: "global", module: obj.module, name: obj.name }
-          : { kind: "computed", description: this.values.render(c.callee, 120) };
-      // Rendering is the costly part and most calls (tensor rebuilds) are never shown: render on first read.
-      const values = this.values;
-      let args: string | undefined;
-      return {
-        callee,
-        get args(): string {
-          args ??= c.op === "BUILD" ? `(${values.render(c.args, 200)})` : values.renderArgs(c.args, 200);
-          return args;
-        },
-        offset: c.offset,
-        opcode: c.op,
-      };
-    });
-  }
-
   /** String constants for the secrets check. */
   strings(): { value: string; offset: number }[] {
     return this.values
@@ -1097,42 +833,4 @@ function growInt32(a: Int32Array): Int32Array<ArrayBuffer> {
   const b = new Int32Array(a.length * 2);
   b.set(a);
   return b;
-}
-
-function readU32(buf: Uint8Array, p: number): number {
-  return (
-    ((buf[p] as number) | ((buf[p + 1] as number) << 8) | ((buf[p + 2] as number) << 16)) +
-    (buf[p + 3] as number) * 0x1000000
-  );
-}
-
-function readI32(buf: Uint8Array, p: number): number {
-  return (
-    (buf[p] as number) |
-    ((buf[p + 1] as number) << 8) |
-    ((buf[p + 2] as number) << 16) |
-    ((buf[p + 3] as number) << 24)
-  );
-}
-
-function readU64(buf: Uint8Array, p: number): number {
-  return readU32(buf, p) + readU32(buf, p + 4) * 0x100000000;
-}
-
-/** Little-endian two's complement integer of `n <= 6` bytes. */
-function readLongLE(buf: Uint8Array, p: number, n: number): number {
-  if (n === 0) return 0;
-  let v = 0;
-  for (let i = n - 1; i >= 0; i--) v = v * 256 + (buf[p + i] as number);
-  if ((buf[p + n - 1] as number) & 0x80) v -= 2 ** (8 * n);
-  return v;
-}
-
-/** A GLOBAL/INST line as CPython decodes it (strict UTF-8, the newline excluded). */
-function decodeName(buf: Uint8Array, start: number, end: number): string | undefined {
-  try {
-    return utf8Strict.decode(buf.subarray(start, end));
-  } catch {
-    return undefined;
-  }
 }

@@ -1,4 +1,3 @@
-import { FIXED_LIMITS } from "../limits.js";
 /**
  * The symbolic values of the pickle machine, encoded as small integers so that the hot loop
  * allocates nothing per opcode: `code = payload * 8 + tag`. Strings live in one byte arena,
@@ -7,62 +6,21 @@ import { FIXED_LIMITS } from "../limits.js";
  * safety (a STACK_GLOBAL name, a callable) is flagged instead of being guessed.
  */
 
+import { FIXED_LIMITS } from "../limits.js";
 import { PagedInt32 } from "./paged-int32.js";
-
-export const TAG_ATOM = 0;
-export const TAG_INT = 1;
-export const TAG_STR = 2;
-export const TAG_BYTES = 3;
-export const TAG_OBJ = 4;
-/** Containers (tuple, list, dict, set, frozenset), kept in typed arrays: streams make millions. */
-export const TAG_CONTAINER = 5;
-
-/** Atoms: values whose identity does not matter to the analysis. */
-export const ANY = 1 * 8;
-export const NONE = 2 * 8;
-export const TRUE = 3 * 8;
-export const FALSE = 4 * 8;
-export const FLOAT = 5 * 8;
-export const BIGINT = 6 * 8;
-/** A string past the arena budget: its text is unknown. */
-export const OPAQUE_STR = 7 * 8;
-export const OPAQUE_BYTES = 8 * 8;
-export const BUFFER = 9 * 8;
-/** A container past the tracking budget. */
-export const OPAQUE_CONTAINER = 10 * 8;
-/** A call result past the tracking budget. */
-export const OPAQUE_RESULT = 11 * 8;
-
-const ATOM_NAMES: Record<number, string> = {
-  [ANY]: "…",
-  [NONE]: "None",
-  [TRUE]: "True",
-  [FALSE]: "False",
-  [FLOAT]: "<float>",
-  [BIGINT]: "<int>",
-  [OPAQUE_STR]: "'…'",
-  [OPAQUE_BYTES]: "b'…'",
-  [BUFFER]: "<buffer>",
-  [OPAQUE_CONTAINER]: "<container>",
-  [OPAQUE_RESULT]: "<object>",
-};
-
-const SMALL_INT_LIMIT = 2 ** 27;
-
-export function intCode(value: number): number {
-  return value > -SMALL_INT_LIMIT && value < SMALL_INT_LIMIT ? value * 8 + TAG_INT : BIGINT;
-}
-
-export const tagOf = (code: number): number => code & 7;
-export const payloadOf = (code: number): number => code >> 3;
-
-export type ContainerKind = "tuple" | "list" | "dict" | "set" | "frozenset";
-
-export type PickleObject =
-  | { k: "global"; module: string; name: string; offset: number }
-  | { k: "call"; callee: number; args: number; op: string; offset: number }
-  | { k: ContainerKind; items: number[]; total: number }
-  | { k: "persid"; pid: number };
+import { renderArgs, renderValue } from "./render-value.js";
+import {
+  type ContainerKind,
+  OPAQUE_BYTES,
+  OPAQUE_CONTAINER,
+  OPAQUE_RESULT,
+  OPAQUE_STR,
+  type PickleObject,
+  TAG_BYTES,
+  TAG_CONTAINER,
+  TAG_OBJ,
+  TAG_STR,
+} from "./value-codes.js";
 
 const MAX_TRACKED_CONTAINERS = FIXED_LIMITS.maxTrackedLists + FIXED_LIMITS.maxTrackedRecords;
 const KINDS: readonly ContainerKind[] = ["tuple", "list", "dict", "set", "frozenset"];
@@ -400,81 +358,13 @@ export class ValueStore {
     return (this.objects.length - 1) * 8 + TAG_OBJ;
   }
 
-  /** A short Python-like rendering of a value (for call summaries), at most about `budget` characters. */
-  render(code: number, budget = 200, depth = 0): string {
-    const tag = code & 7;
-    if (tag === TAG_INT) return String(code >> 3);
-    if (tag === TAG_ATOM) return ATOM_NAMES[code] ?? "…";
-    if (tag === TAG_STR || tag === TAG_BYTES) {
-      const s = this.describeString(code);
-      if (!s) return "…";
-      const shown = s.text.length > 120 ? `${s.text.slice(0, 117)}…` : s.text;
-      const more = s.complete ? "" : "…";
-      return `${tag === TAG_BYTES ? "b" : ""}${pythonQuote(shown)}${more}`;
-    }
-    if (depth > 4) return "…";
-    const obj = this.object(code);
-    if (!obj) return "…";
-    switch (obj.k) {
-      case "global":
-        return `${obj.module}.${obj.name}`;
-      case "call":
-        return `${this.render(obj.callee, 60, depth + 1)}${this.renderArgs(obj.args, Math.max(20, budget - 40), depth + 1)}`;
-      case "persid":
-        return `persistent_load(${this.render(obj.pid, 80, depth + 1)})`;
-      default: {
-        const [open, close] =
-          obj.k === "list"
-            ? ["[", "]"]
-            : obj.k === "tuple"
-              ? ["(", ")"]
-              : obj.k === "dict"
-                ? ["{", "}"]
-                : ["{", "}"];
-        const parts: string[] = [];
-        let used = 2;
-        const step = obj.k === "dict" ? 2 : 1;
-        for (let i = 0; i + step - 1 < obj.items.length; i += step) {
-          const part =
-            step === 2
-              ? `${this.render(obj.items[i] as number, 60, depth + 1)}: ${this.render(obj.items[i + 1] as number, 80, depth + 1)}`
-              : this.render(obj.items[i] as number, 100, depth + 1);
-          if (used + part.length > budget) {
-            parts.push("…");
-            break;
-          }
-          parts.push(part);
-          used += part.length + 2;
-        }
-        if (obj.total * (step === 2 ? 1 : 1) > obj.items.length && parts[parts.length - 1] !== "…")
-          parts.push("…");
-        const single = obj.k === "tuple" && obj.total === 1 ? "," : "";
-        const prefix = obj.k === "frozenset" ? "frozenset(" : "";
-        return `${prefix}${open}${parts.join(", ")}${single}${close}${prefix ? ")" : ""}`;
-      }
-    }
+  /** A short Python-like rendering of a value (render-value.ts), at most about `budget` characters. */
+  render(code: number, budget = 200): string {
+    return renderValue(this, code, budget);
   }
 
-  /** Renders a call's argument tuple as `(a, b)`. */
-  renderArgs(args: number, budget = 200, depth = 0): string {
-    const obj = this.object(args);
-    if (obj && obj.k === "tuple") return this.render(args, budget, depth);
-    return `(*${this.render(args, budget, depth)})`;
+  /** Renders a call's argument tuple as `(a, b)` (render-value.ts). */
+  renderArgs(args: number, budget = 200): string {
+    return renderArgs(this, args, budget);
   }
-}
-
-/** Python-style single-quoted literal, with control characters escaped. */
-function pythonQuote(text: string): string {
-  let out = "'";
-  for (const ch of text) {
-    const cp = ch.codePointAt(0) as number;
-    if (ch === "\\" || ch === "'") out += `\\${ch}`;
-    else if (ch === "\n") out += "\\n";
-    else if (ch === "\t") out += "\\t";
-    else if (ch === "\r") out += "\\r";
-    else if (cp < 0x20 || cp === 0x7f || (cp >= 0x80 && cp < 0xa0) || cp === 0xfffd)
-      out += `\\x${cp.toString(16).padStart(2, "0")}`;
-    else out += ch;
-  }
-  return `${out}'`;
 }

@@ -156,3 +156,15 @@ export interface NotificationItem {
   message: string;
   createdAt: string;
 }
+
+/** `GET /api/hub/signing-key`: the OpenPGP key that signs the commits the hub makes. */
+export interface HubSigningKeyInfo {
+  /** 40 upper-case hex digits. */
+  fingerprint: string;
+  userId: string;
+  /** Where the armored public key is (current key only). */
+  url: string;
+  /** Current and retired keys, for commits made before a rotation. */
+  allKeysUrl: string;
+  keys: { fingerprint: string; current: boolean }[];
+}

@@ -1,4 +1,4 @@
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import type { AuditRecord } from "../api/types";
 import { useAuth } from "../auth/auth";
 import { AuditTable } from "../components/audit-table";
@@ -29,6 +29,12 @@ function Org(props: { org: string }) {
   );
   const log = useLoad((signal) => api.getJson<AuditRecord[]>(`${base}/audit-log`, signal), [viewer, version]);
   const [error, setError] = useState<string | undefined>(undefined);
+  // The box shows what was just chosen while the change is saved, not the old value (a controlled
+  // input would snap back until the settings reload).
+  const [chosen, setChosen] = useState<boolean | undefined>(undefined);
+  useEffect(() => {
+    if (settings.state === "done") setChosen(undefined); // the reloaded settings say it now
+  }, [settings]);
   if (settings.state === "failed") return <p role="alert">{settings.error.message}</p>;
   if (settings.state === "loading") return <p aria-busy="true">Loading…</p>;
   const s = settings.data;
@@ -37,13 +43,18 @@ function Org(props: { org: string }) {
       <label class="checkbox">
         <input
           type="checkbox"
-          checked={s.require2fa}
-          onChange={(e) =>
-            api.send("PUT", `${base}/settings`, { require2fa: e.currentTarget.checked }).then(
+          checked={chosen ?? s.require2fa}
+          onChange={(e) => {
+            const require2fa = e.currentTarget.checked;
+            setChosen(require2fa);
+            api.send("PUT", `${base}/settings`, { require2fa }).then(
               () => setVersion(version + 1),
-              (err: unknown) => setError(err instanceof Error ? err.message : String(err)),
-            )
-          }
+              (err: unknown) => {
+                setChosen(undefined);
+                setError(err instanceof Error ? err.message : String(err));
+              },
+            );
+          }}
         />{" "}
         Require two-factor authentication of members (members without it cannot write to the organisation's
         repositories until they enrol)

@@ -1,4 +1,5 @@
-import { concatBytes, le } from "./pickle-builder.js";
+import { concat } from "../../formats/test-helpers/bytes.js";
+import { le } from "./pickle-builder.js";
 
 const CRC_TABLE = (() => {
   const t = new Uint32Array(256);
@@ -64,7 +65,7 @@ export function storedZip(
     locals.push(local, data);
     offset += local.length + data.length;
   }
-  const cd = concatBytes(centrals);
+  const cd = concat(...centrals);
   const end = Uint8Array.from([
     0x50,
     0x4b,
@@ -81,5 +82,5 @@ export function storedZip(
     0,
     0,
   ]);
-  return concatBytes([...locals, cd, end]);
+  return concat(...locals, cd, end);
 }

@@ -1,4 +1,5 @@
-import { concatBytes, le, PickleBuilder } from "./pickle-builder.js";
+import { concat } from "../../formats/test-helpers/bytes.js";
+import { le, PickleBuilder } from "./pickle-builder.js";
 import { storedZip } from "./stored-zip.js";
 
 /** A storage of a fixture checkpoint: `torch.<type>` with `numel` elements and its raw bytes. */
@@ -159,7 +160,7 @@ export function legacyCheckpoint(
     const s = spec.storages[k] as StorageSpec;
     parts.push(Uint8Array.from(le(BigInt(s.numel + (options.countDelta ?? 0)), 8)), s.bytes);
   }
-  return concatBytes(parts);
+  return concat(...parts);
 }
 
 /** A zip checkpoint as `torch.save` writes it: `<prefix>/data.pkl`, `<prefix>/data/<key>`, version. */

@@ -1,8 +1,8 @@
 import { deflateSync, gzipSync } from "node:zlib";
-import { compress as lz4Compress } from "lz4js";
 import { describe, expect, it } from "vitest";
 import { MemorySource } from "../../reader/byte-source.js";
 import { scanSource } from "../../scan.js";
+import { decoderFixture } from "../../vendor/test-helpers/decoder-fixtures.js";
 import { ascii, BENIGN_PICKLE, concat, MALICIOUS_PICKLE } from "../test-helpers/bytes.js";
 import { buildTar } from "../test-helpers/tar-writer.js";
 
@@ -18,6 +18,15 @@ const BZ2_PAYLOAD = hex(
 );
 const BZ2_SPLIT = hex(
   "425a6839314159265359cb503f49000004c1c0101008008c2040002000310c08201ea7a897a3c43e2ee48a70a12196a07e92425a683931415926535970a068f2000004d380001000c118000202160020003100d34d0400f500e1269da4de778bb9229c28483850347900",
+);
+
+// lz4.frame.compress(MALICIOUS_PICKLE) from python3-lz4 4.0.2 (joblib's lz4 library), and the same
+// pickle split over two frames.
+const LZ4_PAYLOAD = hex(
+  "04224d18684019000000000000007a190000808002636f730a73797374656d0a28532774727565270a74522e00000000",
+);
+const LZ4_SPLIT = hex(
+  "04224d1868400a00000000000000470a0000808002636f730a737973740000000004224d1868400f00000000000000160f000080656d0a28532774727565270a74522e00000000",
 );
 
 // lzma.compress(MALICIOUS_PICKLE) from Python's lzma module (xz container).
@@ -87,8 +96,18 @@ describe("compressed files", () => {
   });
 
   it("finds a payload in an lz4 frame", async () => {
-    const report = await scan(new Uint8Array(lz4Compress(MALICIOUS_PICKLE)));
+    const report = await scan(LZ4_PAYLOAD);
     expect([report.format, report.verdict]).toEqual(["lz4", "dangerous"]);
+  });
+
+  it("finds a payload split over two lz4 frames (joblib's LZ4FrameFile reads both)", async () => {
+    expect(await scan(LZ4_SPLIT)).toMatchObject({ format: "lz4", verdict: "dangerous" });
+  });
+
+  it("reports a cut lz4 frame as truncated, never safe", async () => {
+    const report = await scan(LZ4_SPLIT.subarray(0, LZ4_SPLIT.length - 10));
+    expect(report.verdict).not.toBe("safe");
+    expect(report.findings.map((f) => f.rule)).toContain("compression/truncated");
   });
 
   it("finds a payload in an xz file", async () => {
@@ -140,6 +159,24 @@ describe("compressed files", () => {
     const report = await scan(ascii("x^2 + y^2 = z^2\n"));
     expect(report.format).toBe("text");
   });
+});
+
+describe("joblib files written by joblib's own compressors", () => {
+  it.each([
+    ["weights.joblib.lz4", "lz4"],
+    ["weights.joblib.bz2", "bzip2"],
+    ["weights.joblib.lzma", "lzma"],
+    ["weights.joblib.xz", "xz"],
+  ])(
+    "reads %s (a dict holding a numpy array) whole, as Python does (160,242 bytes), and calls it safe",
+    async (name, format) => {
+      const report = await scanSource(new MemorySource(decoderFixture(name)), name);
+      expect(report).toMatchObject({ format, verdict: "safe" });
+      expect(report.members).toEqual([
+        expect.objectContaining({ path: `[${format}]`, format: "pickle", size: 160_242 }),
+      ]);
+    },
+  );
 });
 
 describe("compressed text", () => {

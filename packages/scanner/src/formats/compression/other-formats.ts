@@ -22,12 +22,9 @@ export const lz4Format = compressedFormat({
   id: "lz4",
   codec: "lz4",
   sniff: (head) => head[0] === 0x04 && head[1] === 0x22 && head[2] === 0x4d && head[3] === 0x18,
-  decoder: async (limits) =>
-    new (await import("./lz4-decoder.js")).Lz4Decoder(
-      limits.maxMemberBytes,
-      Math.min(limits.maxMemberBytes, limits.maxDecompressedBytes),
-    ),
-  concatenated: false,
+  decoder: async () => new (await import("./lz4-decoder.js")).Lz4Decoder(),
+  // joblib reads through `lz4.frame.LZ4FrameFile`, which reads concatenated frames one after another.
+  concatenated: true,
 });
 
 /** The xz magic `FD 37 7A 58 5A 00`: `.xz`, joblib's `compress='xz'`. */

@@ -322,13 +322,5 @@ export function wrap(protocol: number, body: (b: PickleBuilder) => unknown): Uin
   return b.stop().bytes();
 }
 
-/** Concatenates byte arrays. */
-export function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+/** Concatenates byte arrays (one helper for every test fixture builder). */
+export { concat } from "../../formats/test-helpers/bytes.js";
