@@ -23,7 +23,11 @@ const block = (text: string, indent = "  ") =>
 const PLACES: [string, (t: string) => string, string][] = [
   ["tokenizer_config.json", (t) => JSON.stringify({ chat_template: t }), "chat_template"],
   ["chat_template.json", (t) => JSON.stringify({ chat_template: t }), "chat_template"],
-  ["processor_config.json", (t) => JSON.stringify({ processor_class: "X", chat_template: t }), "chat_template"],
+  [
+    "processor_config.json",
+    (t) => JSON.stringify({ processor_class: "X", chat_template: t }),
+    "chat_template",
+  ],
   ["preprocessor_config.json", (t) => JSON.stringify({ chat_template: t }), "chat_template"],
   ["chat_template.jinja", (t) => t, "the template file"],
   ["template_alpaca.jinja", (t) => t, "the template file"],
@@ -43,7 +47,19 @@ const PLACES: [string, (t: string) => string, string][] = [
 /** The chat templates of the GGUF models in the shared benign corpus, read with the GGUF reader. */
 async function realTemplates(): Promise<[string, string][]> {
   const { gguf } = await import("@huggingface/gguf");
-  const dir = join(__dirname, "..", "..", "..", "..", "..", "..", "shared", "corpus", "benign-ecosystem", "gguf");
+  const dir = join(
+    __dirname,
+    "..",
+    "..",
+    "..",
+    "..",
+    "..",
+    "..",
+    "shared",
+    "corpus",
+    "benign-ecosystem",
+    "gguf",
+  );
   const out: [string, string][] = [];
   for (const file of readdirSync(dir).sort()) {
     const bytes = readFileSync(join(dir, file));
@@ -80,10 +96,15 @@ describe("chat templates wherever they live", () => {
   it("calls each sandbox-escape gadget dangerous in every place, naming where it is", async () => {
     for (const gadget of GADGETS) {
       for (const [name, write, where] of PLACES) {
-        const r = await scan(name, write(`{% for message in messages %}{{ message['content'] }}{% endfor %}${gadget}`));
+        const r = await scan(
+          name,
+          write(`{% for message in messages %}{{ message['content'] }}{% endfor %}${gadget}`),
+        );
         expect(r.verdict, `${gadget} in ${name}`).toBe("dangerous");
         expect(
-          r.findings.some((f) => f.rule.startsWith("text/chat-template-") && f.message.startsWith(`${where}:`)),
+          r.findings.some(
+            (f) => f.rule.startsWith("text/chat-template-") && f.message.startsWith(`${where}:`),
+          ),
           `${gadget} in ${name}: ${r.findings.map((f) => f.message).join(" | ")}`,
         ).toBe(true);
       }
@@ -123,7 +144,9 @@ describe("YAML configs that cannot be read within bounds", () => {
     const names = "abcdefghij";
     for (let i = 1; i < names.length; i++) {
       const prev = names[i - 1];
-      lines.push(`${names[i]}: &${names[i]} [*${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}]`);
+      lines.push(
+        `${names[i]}: &${names[i]} [*${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}]`,
+      );
     }
     lines.push("chat_template: *j");
     const started = performance.now();

@@ -8,7 +8,11 @@ import { yamlChatTemplates } from "./yaml-chat-templates.js";
  * YAML configs) and reports each one's sandbox escapes, naming where the template is. A YAML config
  * naming `chat_template` that cannot be read within its bounds is reported as not checked (`error`).
  */
-export async function checkChatTemplates(name: string | undefined, text: string, ctx: ParseContext): Promise<void> {
+export async function checkChatTemplates(
+  name: string | undefined,
+  text: string,
+  ctx: ParseContext,
+): Promise<void> {
   const templates: FoundTemplate[] = chatTemplatesIn(name, text);
   if (name !== undefined && YAML_FILE.test(name) && text.includes("chat_template")) {
     // Loaded on first use: most text files are not YAML configs with templates.

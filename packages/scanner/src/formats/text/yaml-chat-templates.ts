@@ -59,14 +59,20 @@ export function yamlChatTemplates(yaml: typeof Yaml, text: string): YamlTemplate
   }
   const depth = nestingDepth(text);
   if (depth > FIXED_LIMITS.maxYamlDepth) {
-    return { unreadable: `YAML nested ${depth} levels deep, past ${FIXED_LIMITS.maxYamlDepth}`, tooLarge: true };
+    return {
+      unreadable: `YAML nested ${depth} levels deep, past ${FIXED_LIMITS.maxYamlDepth}`,
+      tooLarge: true,
+    };
   }
   let docs: Yaml.Document.Parsed[];
   try {
     // Duplicate keys are kept (PyYAML takes the last one; both are checked here).
     docs = yaml.parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false }) as Yaml.Document.Parsed[];
   } catch (err) {
-    return { unreadable: `YAML does not parse: ${err instanceof Error ? err.message : String(err)}`, tooLarge: false };
+    return {
+      unreadable: `YAML does not parse: ${err instanceof Error ? err.message : String(err)}`,
+      tooLarge: false,
+    };
   }
   if (!Array.isArray(docs)) docs = [];
   if (docs.length > FIXED_LIMITS.maxYamlDocuments) {
@@ -88,7 +94,8 @@ export function yamlChatTemplates(yaml: typeof Yaml, text: string): YamlTemplate
         for (const pair of node.items) {
           const key = yaml.isScalar(pair.key) ? String(pair.key.value) : "?";
           const at = step(path, key);
-          if (TEMPLATE_KEY.test(key)) templates.push(...valueTemplates(yaml, doc, pair.value, `${prefix}${at}`));
+          if (TEMPLATE_KEY.test(key))
+            templates.push(...valueTemplates(yaml, doc, pair.value, `${prefix}${at}`));
           else stack.push({ node: pair.value, path: at });
         }
       } else if (yaml.isSeq(node)) {
@@ -102,7 +109,12 @@ export function yamlChatTemplates(yaml: typeof Yaml, text: string): YamlTemplate
 }
 
 /** The templates a template key's value holds: a string, or a list of `{name, template}`. */
-function valueTemplates(yaml: typeof Yaml, doc: Yaml.Document.Parsed, value: unknown, where: string): FoundTemplate[] {
+function valueTemplates(
+  yaml: typeof Yaml,
+  doc: Yaml.Document.Parsed,
+  value: unknown,
+  where: string,
+): FoundTemplate[] {
   const node = yaml.isAlias(value) ? value.resolve(doc) : value;
   if (yaml.isScalar(node)) {
     return typeof node.value === "string" ? [{ where: `YAML key ${where}`, template: node.value }] : [];
