@@ -566,7 +566,7 @@ const RULES_OF_CHECKS: Readonly<Record<string, RuleInfo>> = {
     check: "secrets",
     severity: "suspicious",
     meaning:
-      "Part of the text was not checked for secrets (a limit was reached, or a text file is larger than the 16 MB read): never a silent safe.",
+      "Part of a text was not checked for secrets: a compressed member whose text is larger than the 16 MB read, or a text or file past the check's character limits. The file's own bytes are always read whole. Never a silent safe.",
   },
   "secrets/too-many-findings": {
     check: "secrets",
