@@ -1,7 +1,8 @@
 import type { Command } from "commander";
+import { registerSigningCommands } from "./signing.js";
 
 /** Reads all of standard input (a password piped in), without its final newline. */
-async function readStdin(): Promise<string> {
+export async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk));
   return Buffer.concat(chunks)
@@ -9,7 +10,7 @@ async function readStdin(): Promise<string> {
     .replace(/\r?\n$/, "");
 }
 
-const DATA_OPTION = ["--data <dir>", "the hub's data folder", "modelgate-data"] as const;
+export const DATA_OPTION = ["--data <dir>", "the hub's data folder", "modelgate-data"] as const;
 
 /**
  * `modelgate user create`, `modelgate token create|list|revoke`, `modelgate org require-2fa` and
@@ -109,9 +110,9 @@ export function registerUser(program: Command): void {
       process.stdout.write(`revoked token ${id} of ${name}\n`);
     });
 
-  program
-    .command("org")
-    .description("organisation settings")
+  const org = program.command("org").description("organisation settings");
+  registerSigningCommands(user, org);
+  org
     .command("require-2fa")
     .description("require two-factor authentication of the members who write (on) or not (off)")
     .argument("<org>", "organisation")
