@@ -105,8 +105,12 @@ export async function* streamSecrets(
   const radius = radii(options.detectors);
   const keywordLength = scanner.keywords.map((k) => k.length);
   // Three chunk buffers in turn (the previous, current and next chunk): the stream allocates nothing
-  // per chunk, so its memory is the same for a file of any size.
-  const pool = [0, 1, 2].map(() => new Uint8Array(chunkBytes));
+  // per chunk, so its memory is the same for a file of any size. No read is longer than the longest
+  // span: a small file gets small buffers (three zeroed MiB per file were most of a 2,000-file scan).
+  let longestSpan = 0;
+  for (const span of options.spans) longestSpan = Math.max(longestSpan, span.end - span.start);
+  const bufferBytes = Math.min(chunkBytes, longestSpan);
+  const pool = [0, 1, 2].map(() => new Uint8Array(bufferBytes));
   let turn = 0;
   for (const span of options.spans) {
     let state = 0;
