@@ -401,6 +401,26 @@ export const FIXED_LIMIT_TABLE = {
     reason: "Header findings reported per file; the rest are counted in one closing finding.",
     cwe: ["CWE-770"],
   },
+  maxYamlConfigChars: {
+    value: 4 * MiB,
+    reason: "Longest YAML config read for chat templates; training and serving configs are a few KiB.",
+    cwe: ["CWE-400"],
+  },
+  maxYamlDepth: {
+    value: 64,
+    reason: "Nesting (flow brackets plus indentation levels) of a YAML config parsed for chat templates.",
+    cwe: ["CWE-674"],
+  },
+  maxYamlDocuments: {
+    value: 100,
+    reason: "Documents of one YAML config parsed for chat templates.",
+    cwe: ["CWE-770"],
+  },
+  maxYamlNodes: {
+    value: 200_000,
+    reason: "Syntax-tree nodes of a YAML config walked for chat templates; aliases are never expanded.",
+    cwe: ["CWE-770", "CWE-400"],
+  },
   maxTemplateChars: {
     value: 1 * MiB,
     reason: "Longest GGUF chat template parsed; real ones are a few KiB.",
