@@ -25,9 +25,8 @@ export function CommitsPage(props: { id: RepoId; rev: string | undefined }) {
             <ol class="commits">
               {list.map((c) => (
                 <li key={c.id}>
-                  <p class="commit-title">
-                    {c.title} {c.signature && <SignatureBadge signature={c.signature} />}
-                  </p>
+                  <p class="commit-title">{c.title}</p>
+                  {c.signature && <SignatureBadge signature={c.signature} />}
                   <p class="muted small">
                     {c.authors.map((a) => a.user).join(", ") || "unknown author"} committed on{" "}
                     {formatDate(c.date)} · <a href={treeHref(id, c.id)}>{shortId(c.id)}</a>
