@@ -1,14 +1,10 @@
-import { spawn } from "node:child_process";
 import { chmod, mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type CommandRun, runCommand } from "./run-command.js";
 
 /** What a tool answered. */
-export interface Ran {
-  code: number | null;
-  out: string;
-  err: string;
-}
+export type Ran = CommandRun;
 
 /**
  * A throw-away signing environment: a temporary HOME with its own GNUPGHOME, where the real `gpg`
@@ -35,32 +31,19 @@ export class SigningHome {
     args: string[],
     options: { cwd?: string; input?: string; env?: Record<string, string> } = {},
   ): Promise<Ran> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(command, args, {
-        cwd: options.cwd ?? this.home,
-        env: {
-          PATH: process.env.PATH ?? "/usr/bin:/bin",
-          HOME: this.home,
-          GNUPGHOME: this.gnupgHome,
-          GIT_CONFIG_NOSYSTEM: "1",
-          GIT_CONFIG_GLOBAL: "/dev/null",
-          GIT_TERMINAL_PROMPT: "0",
-          LC_ALL: "C",
-          ...options.env,
-        },
-      });
-      let out = "";
-      let err = "";
-      child.stdout.on("data", (d: Buffer) => {
-        out += d.toString("utf8");
-      });
-      child.stderr.on("data", (d: Buffer) => {
-        err += d.toString("utf8");
-      });
-      child.on("error", reject);
-      child.on("close", (code) => resolve({ code, out, err }));
-      child.stdin.on("error", () => {});
-      child.stdin.end(options.input ?? "");
+    return runCommand(command, args, {
+      cwd: options.cwd ?? this.home,
+      input: options.input,
+      env: {
+        PATH: process.env.PATH ?? "/usr/bin:/bin",
+        HOME: this.home,
+        GNUPGHOME: this.gnupgHome,
+        GIT_CONFIG_NOSYSTEM: "1",
+        GIT_CONFIG_GLOBAL: "/dev/null",
+        GIT_TERMINAL_PROMPT: "0",
+        LC_ALL: "C",
+        ...options.env,
+      },
     });
   }
 
