@@ -119,10 +119,11 @@ try {
   await rm(work, { recursive: true, force: true });
 }
 
+/** Prints a time, and a throughput when `bytes` (what was moved) is given. */
 function report(label, seconds, bytes) {
-  console.log(
-    `${label}: ${seconds.toFixed(2)} s, ${(mb(bytes) / seconds).toFixed(0)} MB/s of ${mb(bytes).toFixed(0)} MB`,
-  );
+  const rate =
+    bytes === undefined ? "" : `, ${(mb(bytes) / seconds).toFixed(0)} MB/s of ${mb(bytes).toFixed(0)} MB`;
+  console.log(`${label}: ${seconds.toFixed(2)} s${rate}`);
 }
 
 async function timed(run) {

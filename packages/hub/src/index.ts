@@ -21,5 +21,14 @@ export type { LogLevel } from "./plugins/request-log.js";
 export { isLogLevel, LOG_LEVELS } from "./plugins/request-log.js";
 export type { ScanJob, ScanRunner } from "./scan/scan-job.js";
 export type { FileStatus, SecurityFileStatus } from "./scan/security-status.js";
+export type { CommitVerification, VerificationReason } from "./signatures/commit-verification.js";
+export {
+  addUserSigningKey,
+  deleteUserSigningKey,
+  listUserSigningKeys,
+  setOrgSignedBranches,
+  setUserEmail,
+} from "./signatures/manage-signing-offline.js";
+export type { SigningKeyInfo } from "./signatures/signing-keys.js";
 export type { RunningHub, StartHubOptions } from "./start-hub.js";
 export { startHub } from "./start-hub.js";

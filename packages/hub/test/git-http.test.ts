@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,6 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createToken } from "../src/auth/create-token.js";
 import { setOrgPolicy } from "../src/auth/set-org-policy.js";
 import { api, file, header } from "./http-helpers.js";
+import { type CommandRun, runCommand } from "./run-command.js";
 import { maliciousPickle, startTestHub, type TestHub, waitFor } from "./start-test-hub.js";
 
 // The real git (Debian's) against the hub over smart HTTP: clone, fetch and push, authenticated as
@@ -29,42 +29,25 @@ function tempDir(): string {
  * Runs git with no user or system configuration and no prompts; resolves to its status and output.
  * Asynchronous: the hub answers from this same process, so a synchronous spawn would deadlock.
  */
-function git(cwd: string, ...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+function git(cwd: string, ...args: string[]): Promise<CommandRun> {
   return gitWithInput(cwd, undefined, ...args);
 }
 
-function gitWithInput(
-  cwd: string,
-  input: string | undefined,
-  ...args: string[]
-): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("git", args, {
-      cwd,
-      env: {
-        PATH: process.env.PATH ?? "/usr/bin:/bin",
-        HOME: cwd,
-        GIT_CONFIG_NOSYSTEM: "1",
-        GIT_CONFIG_GLOBAL: "/dev/null",
-        GIT_TERMINAL_PROMPT: "0",
-        GIT_AUTHOR_NAME: "Alice",
-        GIT_AUTHOR_EMAIL: "alice@example.com",
-        GIT_COMMITTER_NAME: "Alice",
-        GIT_COMMITTER_EMAIL: "alice@example.com",
-      },
-    });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d: Buffer) => {
-      out += d.toString("utf8");
-    });
-    child.stderr.on("data", (d: Buffer) => {
-      err += d.toString("utf8");
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, out, err }));
-    child.stdin.on("error", () => {}); // commands that read no input may exit first
-    child.stdin.end(input ?? "");
+function gitWithInput(cwd: string, input: string | undefined, ...args: string[]): Promise<CommandRun> {
+  return runCommand("git", args, {
+    cwd,
+    input,
+    env: {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      HOME: cwd,
+      GIT_CONFIG_NOSYSTEM: "1",
+      GIT_CONFIG_GLOBAL: "/dev/null",
+      GIT_TERMINAL_PROMPT: "0",
+      GIT_AUTHOR_NAME: "Alice",
+      GIT_AUTHOR_EMAIL: "alice@example.com",
+      GIT_COMMITTER_NAME: "Alice",
+      GIT_COMMITTER_EMAIL: "alice@example.com",
+    },
   });
 }
 

@@ -1,14 +1,10 @@
-import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type CommandRun, runCommand } from "./run-command.js";
 
 /** How a git command ended. */
-export interface GitRun {
-  code: number | null;
-  out: string;
-  err: string;
-}
+export type GitRun = CommandRun;
 
 /**
  * A user's machine for the real git and git-lfs (Debian's): a fresh HOME whose global config holds
@@ -41,23 +37,7 @@ export async function gitMachine(token: string | undefined): Promise<GitMachine>
   };
   // Asynchronous spawn only: the hub answers from this same process.
   const git = (cwd: string, args: string[], env: Record<string, string> = {}) =>
-    new Promise<GitRun>((resolve, reject) => {
-      const child = spawn("git", args, {
-        cwd,
-        env: { ...baseEnv, ...env },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let out = "";
-      let err = "";
-      child.stdout.setEncoding("utf8").on("data", (d: string) => {
-        out += d;
-      });
-      child.stderr.setEncoding("utf8").on("data", (d: string) => {
-        err = (err + d).slice(-50_000);
-      });
-      child.on("error", reject);
-      child.on("close", (code) => resolve({ code, out, err }));
-    });
+    runCommand("git", args, { cwd, env: { ...baseEnv, ...env }, errTail: 50_000 });
   const config = [
     "[user]\n\tname = Alice\n\temail = alice@example.com\n",
     "[init]\n\tdefaultBranch = main\n",

@@ -244,6 +244,27 @@ describe("git-lfs through the hub", () => {
     expect(status.lfs?.oid).toBe(sha256(pickle));
   }, 60_000);
 
+  it("under quarantine, a clone does not smudge a flagged LFS object: git-lfs shows why", async () => {
+    hub = await startTestHub({ quarantine: true });
+    await api(hub).post("/api/repos/create", { name: "m" });
+    const alice = await machine(hub.token);
+    const dir = await tempDir();
+    const work = await clone(alice, hub, "alice/m", dir, "m");
+    const pickle = maliciousPickle();
+    expect((await commitAndPush(alice, work, { "model.pkl": pickle, "ok.bin": "fine\n" })).code).toBe(0);
+    const h = hub;
+    await waitFor(async () => {
+      const res = await api(h).get("/alice/m/resolve/main/model.pkl");
+      return res.status === 403 && (await res.text()).includes("unsafe") ? true : undefined;
+    });
+    const r = await alice.git(dir, ["clone", `${hub.url}/alice/m`, "fresh"]);
+    expect(r.err).toMatch(new RegExp(`object ${sha256(pickle)} is quarantined: its scan found it unsafe`));
+    expect(await readFile(join(dir, "fresh", "ok.bin"), "utf8")).toBe("fine\n");
+    // git stops the checkout at the failed smudge: the pickle is absent, never its content.
+    const flagged = join(dir, "fresh", "model.pkl");
+    expect(existsSync(flagged) ? await readFile(flagged, "utf8") : "").not.toContain("system");
+  }, 60_000);
+
   it("serves an LFS file pushed with git to the API client, and one committed with the API to git clone", async () => {
     hub = await startTestHub({ limits: { lfsThresholdBytes: 1024 } });
     await api(hub).post("/api/repos/create", { name: "both" });

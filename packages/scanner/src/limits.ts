@@ -339,6 +339,23 @@ export const FIXED_LIMIT_TABLE = {
       "Characters of a line around a match searched for the inline ignore marker (minified files have huge lines).",
     cwe: ["CWE-400"],
   },
+  streamChunkBytes: {
+    value: 1 * MiB,
+    reason:
+      "Bytes the whole-file secrets stream reads at a time; it holds three such chunks, so memory is flat for any file size.",
+    cwe: ["CWE-770"],
+  },
+  maxDetectorSpanChars: {
+    value: 64 * KiB,
+    reason:
+      "Longest span a secrets detector may read around a match; stream windows overlap by the longest one (a PEM block, 32.8 KB).",
+    cwe: ["CWE-400"],
+  },
+  maxKeywordHitsPerChunk: {
+    value: 64 * KiB,
+    reason: "Keyword occurrences kept per streamed chunk; past it (dense text) the chunk is decoded whole.",
+    cwe: ["CWE-770"],
+  },
   minSecretPreviewChars: {
     value: 16,
     reason:
@@ -383,6 +400,26 @@ export const FIXED_LIMIT_TABLE = {
     value: 50,
     reason: "Header findings reported per file; the rest are counted in one closing finding.",
     cwe: ["CWE-770"],
+  },
+  maxYamlConfigChars: {
+    value: 4 * MiB,
+    reason: "Longest YAML config read for chat templates; training and serving configs are a few KiB.",
+    cwe: ["CWE-400"],
+  },
+  maxYamlDepth: {
+    value: 64,
+    reason: "Nesting (flow brackets plus indentation levels) of a YAML config parsed for chat templates.",
+    cwe: ["CWE-674"],
+  },
+  maxYamlDocuments: {
+    value: 100,
+    reason: "Documents of one YAML config parsed for chat templates.",
+    cwe: ["CWE-770"],
+  },
+  maxYamlNodes: {
+    value: 200_000,
+    reason: "Syntax-tree nodes of a YAML config walked for chat templates; aliases are never expanded.",
+    cwe: ["CWE-770", "CWE-400"],
   },
   maxTemplateChars: {
     value: 1 * MiB,

@@ -10,7 +10,7 @@ interface TextDecodeOptions {
 }
 declare class TextDecoder {
   constructor(label?: string, options?: TextDecoderOptions);
-  decode(input?: Uint8Array, options?: TextDecodeOptions): string;
+  decode(input?: ArrayBufferView, options?: TextDecodeOptions): string;
 }
 declare class TextEncoder {
   encode(input?: string): Uint8Array;

@@ -13,7 +13,7 @@ import { readGitLfsPointer } from "./formats/text/git-lfs-pointer.js";
 import { type Limits, resolveLimits } from "./limits.js";
 import { defaultPolicy } from "./policy/default-policy.js";
 import type { Policy } from "./policy/policy.js";
-import { type ByteSource, readFully } from "./reader/byte-source.js";
+import { type ByteSource, type ByteSpan, readFully } from "./reader/byte-source.js";
 import type { AvResult, CallRecord, FileReport, Finding, FormatId, ImportRecord } from "./report/types.js";
 import { fileVerdict } from "./report/verdict.js";
 
@@ -31,6 +31,8 @@ interface Collected {
   findings: Finding[];
   pickles: PickleAnalysisAt[];
   texts: TextFragment[];
+  /** Tensor data ranges of the top-level file (see `ParseContext.tensorData`). */
+  tensorData: ByteSpan[];
   info: Record<string, unknown>;
   members: { path: string; format: FormatId; size: number }[];
   av: AvResult | undefined;
@@ -49,7 +51,15 @@ export async function scanSource(
   const limits = resolveLimits(options.limits);
   const policy = options.policy ?? defaultPolicy();
   const parsers = options.parsers ?? DEFAULT_PARSERS;
-  const collected: Collected = { findings: [], pickles: [], texts: [], info: {}, members: [], av: undefined };
+  const collected: Collected = {
+    findings: [],
+    pickles: [],
+    texts: [],
+    tensorData: [],
+    info: {},
+    members: [],
+    av: undefined,
+  };
 
   const format = await parseAs(source, { member: undefined, name: path }, 0, collected, parsers, limits);
 
@@ -64,6 +74,7 @@ export async function scanSource(
         source,
         pickles: collected.pickles,
         texts: collected.texts,
+        tensorData: collected.tensorData,
         policy,
         limits,
       });
@@ -224,6 +235,11 @@ function makeContext(
       collected.texts.push(
         member !== undefined && fragment.member === undefined ? { ...fragment, member } : fragment,
       );
+    },
+    tensorData(offset, length) {
+      // Only a top-level parser's offsets are offsets in the file the check streams.
+      if (member === undefined && length > 0)
+        collected.tensorData.push({ start: offset, end: offset + length });
     },
     info(key, value) {
       collected.info[member !== undefined ? `${member}:${key}` : key] = value;

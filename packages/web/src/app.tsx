@@ -15,6 +15,7 @@ import { PullsPage } from "./pages/pulls-page";
 import { SecurityPage } from "./pages/security-page";
 import { SignInPage } from "./pages/sign-in-page";
 import { SignUpPage } from "./pages/sign-up-page";
+import { SigningKeysPage } from "./pages/signing-keys-page";
 import { TokensPage } from "./pages/tokens-page";
 import { TreePage } from "./pages/tree-page";
 import { type Page, parsePage } from "./routes";
@@ -69,6 +70,8 @@ function PageFor(props: { page: Page }) {
         <TokensPage />
       ) : page.section === "security" ? (
         <SecurityPage />
+      ) : page.section === "signing-keys" ? (
+        <SigningKeysPage />
       ) : page.section === "audit-log" ? (
         <AuditPage />
       ) : (

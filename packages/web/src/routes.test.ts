@@ -33,6 +33,7 @@ describe("parsePage", () => {
     expect(parsePage("/sign-in")).toEqual({ name: "sign-in" });
     expect(parsePage("/sign-up")).toEqual({ name: "sign-up" });
     expect(parsePage("/settings/tokens")).toEqual({ name: "settings", section: "tokens" });
+    expect(parsePage("/settings/signing-keys")).toEqual({ name: "settings", section: "signing-keys" });
     expect(parsePage("/organizations/acme/settings")).toEqual({ name: "org-settings", org: "acme" });
     expect(parsePage("/settings/nope")).toEqual({ name: "not-found" });
     expect(parsePage("/acme/bert")).toEqual({ name: "tree", id: model, rev: undefined, path: "" });

@@ -31,8 +31,14 @@ export type Page =
 const RESERVED = new Set(["api", "assets", "datasets", "sign-in", "sign-up", "settings", "organizations"]);
 
 /** The account settings pages, at `/settings/{section}`. */
-export type SettingsSection = "tokens" | "security" | "audit-log" | "admin";
-const SETTINGS_SECTIONS: ReadonlySet<string> = new Set(["tokens", "security", "audit-log", "admin"]);
+export type SettingsSection = "tokens" | "security" | "signing-keys" | "audit-log" | "admin";
+const SETTINGS_SECTIONS: ReadonlySet<string> = new Set([
+  "tokens",
+  "security",
+  "signing-keys",
+  "audit-log",
+  "admin",
+]);
 
 /**
  * Parses a pathname (still percent-encoded, as `location.pathname`) into a page. Each segment is

@@ -1,8 +1,9 @@
 import type { Command } from "commander";
+import { registerSigningCommands } from "./signing.js";
 import { DATA_OPTION, DATABASE_OPTION, type StorageFlags, storageOf } from "./storage-options.js";
 
 /** Reads all of standard input (a password piped in), without its final newline. */
-async function readStdin(): Promise<string> {
+export async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk));
   return Buffer.concat(chunks)
@@ -112,9 +113,9 @@ export function registerUser(program: Command): void {
       process.stdout.write(`revoked token ${id} of ${name}\n`);
     });
 
-  program
-    .command("org")
-    .description("organisation settings")
+  const org = program.command("org").description("organisation settings");
+  registerSigningCommands(user, org);
+  org
     .command("require-2fa")
     .description("require two-factor authentication of the members who write (on) or not (off)")
     .argument("<org>", "organisation")

@@ -20,7 +20,12 @@ export type AuditKind =
   | "invitation.created"
   | "org.policy-changed"
   | "push.refused-by-policy"
-  | "download.accept-risk";
+  | "download.accept-risk"
+  | "signing-key.added"
+  | "signing-key.deleted"
+  | "email.added"
+  | "email.removed"
+  | "signed-commits.rule-changed";
 
 /** One entry to append: whose log it goes to, who did it, from where, and details (never a secret). */
 export interface AuditEntry {

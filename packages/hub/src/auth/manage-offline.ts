@@ -8,7 +8,7 @@ import type { AuditRecord } from "./audit-record.js";
 // Account management on a hub's storage (data folder and database), for the command line (`modelgate token ...`,
 // `modelgate audit ...`, `modelgate org ...`): the same rows the API changes, audited the same way.
 
-async function withDb<T>(storage: HubStorage, run: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+export async function withDb<T>(storage: HubStorage, run: (db: Kysely<Database>) => Promise<T>): Promise<T> {
   const db = await openDatabase(storage);
   try {
     return await run(db);
@@ -17,7 +17,7 @@ async function withDb<T>(storage: HubStorage, run: (db: Kysely<Database>) => Pro
   }
 }
 
-async function accountId(db: Kysely<Database>, name: string, kind?: "user" | "org"): Promise<number> {
+export async function accountId(db: Kysely<Database>, name: string, kind?: "user" | "org"): Promise<number> {
   let query = db.selectFrom("accounts").select("id").where("name", "=", name);
   if (kind) query = query.where("kind", "=", kind);
   const row = await query.executeTakeFirst();

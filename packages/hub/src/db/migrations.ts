@@ -251,6 +251,54 @@ function migrations(dialect: DatabaseDialect): Record<string, Migration> {
         await appendOnlyTriggers(db, dialect);
       },
     },
+    "0007_signing_keys": {
+      // Signed commits: users' GPG and SSH signing keys, the e-mail addresses vouched for on their
+      // accounts, branches that require verified signatures, and verification results per commit.
+      async up(db: Kysely<unknown>) {
+        await addIdColumn(db.schema.createTable("signing_keys"), dialect)
+          .addColumn("user_id", "integer", (c) => c.notNull())
+          .addColumn("kind", "text", (c) => c.notNull())
+          .addColumn("name", "text", (c) => c.notNull())
+          .addColumn("fingerprint", "text", (c) => c.notNull().unique())
+          .addColumn("public_key", "text", (c) => c.notNull())
+          .addColumn("user_ids", "text", (c) => c.notNull())
+          .addColumn("expires_at", "text")
+          .addColumn("created_at", "text", (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex("signing_keys_user").on("signing_keys").column("user_id").execute();
+        await db.schema
+          .createTable("signing_key_ids")
+          .addColumn("key_id", "text", (c) => c.notNull())
+          .addColumn("signing_key_id", "integer", (c) => c.notNull())
+          .addPrimaryKeyConstraint("signing_key_ids_pk", ["key_id", "signing_key_id"])
+          .execute();
+        await db.schema
+          .createTable("account_emails")
+          .addColumn("email", "text", (c) => c.primaryKey())
+          .addColumn("account_id", "integer", (c) => c.notNull())
+          .addColumn("created_at", "text", (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex("account_emails_account")
+          .on("account_emails")
+          .column("account_id")
+          .execute();
+        await db.schema
+          .createTable("signed_branch_rules")
+          .addColumn("scope", "text", (c) => c.notNull())
+          .addColumn("scope_id", "integer", (c) => c.notNull())
+          .addColumn("pattern", "text", (c) => c.notNull())
+          .addPrimaryKeyConstraint("signed_branch_rules_pk", ["scope", "scope_id", "pattern"])
+          .execute();
+        await db.schema
+          .createTable("commit_signatures")
+          .addColumn("commit_oid", "text", (c) => c.primaryKey())
+          .addColumn("generation", "integer", (c) => c.notNull())
+          .addColumn("valid_until", "text")
+          .addColumn("result", "text", (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 

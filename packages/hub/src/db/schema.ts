@@ -25,6 +25,11 @@ export interface Database {
   invitations: InvitationTable;
   notifications: NotificationTable;
   audit_log: AuditLogTable;
+  signing_keys: SigningKeyTable;
+  signing_key_ids: SigningKeyIdTable;
+  account_emails: AccountEmailTable;
+  signed_branch_rules: SignedBranchRuleTable;
+  commit_signatures: CommitSignatureTable;
 }
 
 /** Users and organisations share one namespace, as on the Hub. */
@@ -264,4 +269,60 @@ export interface DiscussionEventTable {
   /** The event's `data` as the Hub sends it, as JSON. */
   data: string;
   created_at: string;
+}
+
+/** A user's commit-signing key: an OpenPGP public key or an SSH public key (`git gpg.format ssh`). */
+export interface SigningKeyTable {
+  id: Generated<number>;
+  user_id: number;
+  kind: "gpg" | "ssh";
+  /** The name the user gave it (for SSH keys, the key's comment unless given). */
+  name: string;
+  /** OpenPGP: the primary key's fingerprint (40 or 64 hex digits); SSH: `SHA256:...` as ssh-keygen prints it. */
+  fingerprint: string;
+  /** The key as registered (ASCII-armoured OpenPGP, or one `authorized_keys` line). */
+  public_key: string;
+  /** JSON array of the OpenPGP user ids (empty for SSH). */
+  user_ids: string;
+  /** When the key (OpenPGP primary key) expires, null for never. */
+  expires_at: string | null;
+  created_at: string;
+}
+
+/**
+ * What a signature names its key by, to the registered key: OpenPGP long key ids (16 hex digits,
+ * primary key and subkeys) and SSH fingerprints (`SHA256:...`).
+ */
+export interface SigningKeyIdTable {
+  key_id: string;
+  signing_key_id: number;
+}
+
+/**
+ * E-mail addresses vouched for on an account (the hub sends no mail, so an administrator adds them);
+ * a commit is Verified only when its committer address is one of its signer's. Stored lower-case.
+ */
+export interface AccountEmailTable {
+  email: string;
+  account_id: number;
+  created_at: string;
+}
+
+/** Branches (patterns such as `main`, `release/*`) on which pushed commits must carry verified signatures. */
+export interface SignedBranchRuleTable {
+  /** `repo` (scope_id: repos.id) or `org` (scope_id: accounts.id, every repository of the organisation). */
+  scope: "repo" | "org";
+  scope_id: number;
+  pattern: string;
+}
+
+/** Signature verification results, per commit (a commit id names its content, signature included). */
+export interface CommitSignatureTable {
+  commit_oid: string;
+  /** The key-set generation it was computed under (any key or e-mail change bumps it: recompute). */
+  generation: number;
+  /** When the result must be recomputed anyway (the signing key's expiry), null for never. */
+  valid_until: string | null;
+  /** The `CommitVerification` as JSON. */
+  result: string;
 }

@@ -15,6 +15,7 @@ import { runGit } from "../git/run-git.js";
 import { HubError } from "../hub-error.js";
 import type { RepoRef } from "../repos/repo-ref.js";
 import { scanKeyOf } from "../scan/scan-key.js";
+import { checkSignedPush, type RefUpdate } from "../signatures/check-signed-push.js";
 
 /** A push in progress through git-receive-pack, known to the hub by a one-time nonce. */
 export interface PendingPush {
@@ -64,19 +65,24 @@ export async function checkPush(
     GIT_ALTERNATE_OBJECT_DIRECTORIES: input.alternates,
   };
   const tips: string[] = [];
+  const updates: RefUpdate[] = [];
   for (const line of input.updates.split("\n").filter((l) => l.trim() !== "")) {
     const m = UPDATE.exec(line.trim());
     if (!m) return refuse([`modelgate: unexpected update line ${JSON.stringify(line.slice(0, 200))}`]);
-    const [, , next, ref] = m as unknown as [string, string, string, string];
+    const [, old, next, ref] = m as unknown as [string, string, string, string];
     if (!ref.startsWith("refs/heads/") && !ref.startsWith("refs/tags/")) {
       return refuse([
         `modelgate: ${ref}: only branches and tags can be pushed (pull requests are opened through the API)`,
       ]);
     }
     push.refs.push(ref);
+    updates.push({ old, next, ref });
     if (!ZERO.test(next)) tips.push(next);
   }
   if (tips.length === 0) return { ok: true, messages: [] };
+  // Branches that require verified signatures refuse a push adding any commit that is not Verified.
+  const unsigned = await checkSignedPush(ctx, repo, updates, env);
+  if (unsigned.length > 0) return refuse(unsigned);
 
   // The commits and blobs this push brings: reachable from the new tips, not from any ref.
   const commits = lines(await runGit(repo.gitDir, ["rev-list", ...tips, "--not", "--all"], { env }));

@@ -3,6 +3,8 @@ import type { HubContext } from "../context.js";
 import { listCommits } from "../git/git-log.js";
 import { badInput } from "../hub-error.js";
 import { loadRepo } from "../repos/repo-ref.js";
+import { hubSignerOf } from "../signatures/hub-signer.js";
+import { verifyCommits } from "../signatures/verify-commit.js";
 import { baseUrl } from "./base-url.js";
 import { REPO_TYPE_ROUTES, type RepoParams } from "./repo-types.js";
 import { commitOf } from "./revision.js";
@@ -14,7 +16,8 @@ export const MAX_COMMIT_PAGES = 1_000;
 
 /**
  * `GET /api/{models,datasets}/{ns}/{repo}/commits/{rev}?p=&limit=`: the Hub's commit listing, newest
- * first, with `Link: rel="next"` while there are more.
+ * first, with `Link: rel="next"` while there are more. Each commit carries `signature`: Verified,
+ * Unverified (with the reason) or Unsigned (see `CommitVerification`).
  */
 export function historyRoutes(app: FastifyInstance, ctx: HubContext): void {
   for (const t of REPO_TYPE_ROUTES) {
@@ -33,12 +36,21 @@ export function historyRoutes(app: FastifyInstance, ctx: HubContext): void {
           next.searchParams.set("p", String(page + 1));
           reply.header("Link", `<${next.href}>; rel="next"`);
         }
-        return entries.slice(0, limit).map((e) => ({
+        const shown = entries.slice(0, limit);
+        const signatures = await verifyCommits(
+          ctx.db,
+          repo.gitDir,
+          shown.map((e) => e.oid),
+          { hub: hubSignerOf(ctx) },
+        );
+        return shown.map((e, i) => ({
           id: e.oid,
           title: e.title,
           message: e.message,
           date: e.date,
           authors: [{ user: e.authorName }],
+          // modelgate's addition (clients read the fields above and ignore the rest).
+          signature: signatures[i],
         }));
       },
     );

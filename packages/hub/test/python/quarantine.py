@@ -14,15 +14,19 @@ api.create_repo(REPO)
 api.upload_file(path_or_fileobj=local("held", "pytorch_model.bin"), path_in_repo="pytorch_model.bin", repo_id=REPO)
 api.upload_file(path_or_fileobj=local("model", "config.json"), path_in_repo="config.json", repo_id=REPO)
 
-step("wait for the scan (get_paths_info with expand shows securityFileStatus)")
-status = None
-for _ in range(200):
-    [info] = api.get_paths_info(REPO, ["pytorch_model.bin"], expand=True)
-    status = info.security["status"]
-    if status not in ("queued", "scanning"):
+step("wait for both scans (get_paths_info with expand shows securityFileStatus)")
+# Under quarantine a file is held until its scan ends, config.json too: wait for both.
+statuses = {}
+for _ in range(600):
+    infos = api.get_paths_info(REPO, ["pytorch_model.bin", "config.json"], expand=True)
+    statuses = {i.path: i.security["status"] for i in infos}
+    if not {"queued", "scanning"} & set(statuses.values()):
         break
     time.sleep(0.1)
+info = next(i for i in infos if i.path == "pytorch_model.bin")
+status = statuses["pytorch_model.bin"]
 check(status == "unsafe" and info.security["safe"] is False, f"status {status}")
+check(statuses["config.json"] == "safe", f"config.json {statuses['config.json']}")
 check(
     info.security["pickle_import_scan"]["highestSafetyLevel"] == "dangerous",
     f"pickle_import_scan {info.security['pickle_import_scan']}",

@@ -2,7 +2,7 @@ import type { TextFragment } from "../formats/format-parser.js";
 import type { Limits } from "../limits.js";
 import type { PickleAnalysis } from "../pickle/types.js";
 import type { Policy } from "../policy/policy.js";
-import type { ByteSource } from "../reader/byte-source.js";
+import type { ByteSource, ByteSpan } from "../reader/byte-source.js";
 import type { AvResult, CallRecord, CheckId, Finding, FormatId, ImportRecord } from "../report/types.js";
 
 /** Everything the parsers collected about one top-level file, handed to every check. */
@@ -14,6 +14,11 @@ export interface CheckInput {
   texts: readonly TextFragment[];
   policy: Policy;
   limits: Limits;
+  /**
+   * Ranges of the file that are tensor data of a validated layout (safetensors data, stored
+   * PyTorch storages): numbers to every loader. The secrets check does not read them.
+   */
+  tensorData?: readonly ByteSpan[];
 }
 
 /** A pickle analysis and the member it was found in (undefined for a top-level pickle). */

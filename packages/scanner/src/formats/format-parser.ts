@@ -51,6 +51,12 @@ export interface ParseContext {
   pickle(analysis: PickleAnalysis): void;
   /** Adds text for the secrets check. */
   text(fragment: TextFragment): void;
+  /**
+   * Marks `[offset, offset + length)` of this source as tensor data of a layout the parser validated:
+   * bytes every loader reads only as numbers. Kept for the top-level file only (member offsets are
+   * not file offsets); the secrets check's whole-file stream skips these ranges.
+   */
+  tensorData(offset: number, length: number): void;
   /** Adds a format summary entry (shown in reports). */
   info(key: string, value: unknown): void;
   /** Detects and parses a nested member with the same context; returns the format it was detected as. */

@@ -12,6 +12,12 @@ export interface ByteSource {
   read(offset: number, length: number): Promise<Uint8Array>;
 }
 
+/** A byte range `[start, end)` of a source. */
+export interface ByteSpan {
+  start: number;
+  end: number;
+}
+
 /** A source over bytes already in memory (tests, decompressed members, browser buffers). */
 export class MemorySource implements ByteSource {
   readonly size: number;

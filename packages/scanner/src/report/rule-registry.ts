@@ -395,7 +395,7 @@ const RULES_OF_CHECKS: Readonly<Record<string, RuleInfo>> = {
     check: "format",
     severity: "dangerous",
     meaning:
-      "A chat template in a text file (tokenizer_config.json, chat_template.jinja/.json, processor configs, *chat*.jinja/.j2) reaches a Python special name, written out or assembled from literals, to escape the Jinja sandbox.",
+      "A chat template in a text file (tokenizer_config.json, chat_template.jinja/.json, processor configs, chat_template keys of YAML configs, *chat*.jinja/.j2 and root *.jinja/.j2) reaches a Python special name or a private attribute the sandbox refuses, written out or assembled from literals, to escape the Jinja sandbox.",
   },
   "text/chat-template-os-call": {
     check: "format",
@@ -411,12 +411,14 @@ const RULES_OF_CHECKS: Readonly<Record<string, RuleInfo>> = {
   "text/chat-template-too-large": {
     check: "format",
     severity: "error",
-    meaning: "A chat template in a text file is larger than the checker's bound; it was not checked.",
+    meaning:
+      "A chat template in a text file, or the YAML config holding one, is larger or deeper than the checker's bounds; it was not checked.",
   },
   "text/chat-template-unparsed": {
     check: "format",
     severity: "error",
-    meaning: "A chat template in a text file could not be parsed, so it was not checked.",
+    meaning:
+      "A chat template in a text file, or the YAML config naming one, could not be parsed, so it was not checked.",
   },
   "gguf/template-dunder": {
     check: "format",
@@ -566,7 +568,7 @@ const RULES_OF_CHECKS: Readonly<Record<string, RuleInfo>> = {
     check: "secrets",
     severity: "suspicious",
     meaning:
-      "Part of the text was not checked for secrets (a limit was reached, or a text file is larger than the 16 MB read): never a silent safe.",
+      "Part of a text was not checked for secrets: a compressed member whose text is larger than the 16 MB read, or a text or file past the check's character limits. The file's own bytes are always read whole. Never a silent safe.",
   },
   "secrets/too-many-findings": {
     check: "secrets",

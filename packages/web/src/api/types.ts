@@ -49,6 +49,28 @@ export interface CommitItem {
   message?: string;
   date: string;
   authors: { user: string }[];
+  /** modelgate's verdict on the commit's signature (see the hub's `CommitVerification`). */
+  signature?: CommitSignature;
+}
+
+/** Verified, Unverified (with the reason) or Unsigned, and a sentence saying who signed or what is wrong. */
+export interface CommitSignature {
+  status: "verified" | "unverified" | "unsigned";
+  verified: boolean;
+  reason: string;
+  message: string;
+  signer?: string;
+}
+
+/** `GET /api/users/me/gpg-keys` and `/ssh-signing-keys`: a registered commit-signing key. */
+export interface SigningKeyItem {
+  id: number;
+  kind: "gpg" | "ssh";
+  name: string;
+  fingerprint: string;
+  emails: string[];
+  expiresAt: string | null;
+  createdAt: string;
 }
 
 /** `GET /api/models/{ns}/{repo}/refs`. */

@@ -2,9 +2,14 @@ import type { HubSigningKeyInfo } from "../api/types";
 import { useAuth } from "../auth/auth";
 import { useLoad } from "../use-load";
 
-/** The fingerprint in groups of four, as `gpg --fingerprint` prints it, so people can compare it by eye. */
+/**
+ * A v4 fingerprint in groups of four with a wider gap after the fifth, exactly as `gpg` prints it
+ * ("Primary key fingerprint: 29F1 ... 12AF  F1FD ..."), so people can compare the two by eye.
+ */
 export function groupFingerprint(fingerprint: string): string {
-  return fingerprint.replace(/(.{4})(?=.)/g, "$1 ");
+  const groups = fingerprint.match(/.{1,4}/g) ?? [];
+  if (groups.length !== 10) return groups.join(" ");
+  return `${groups.slice(0, 5).join(" ")}  ${groups.slice(5).join(" ")}`;
 }
 
 /** Footer line: which OpenPGP key signs the commits this hub makes, and where to get it. */

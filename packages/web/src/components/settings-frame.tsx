@@ -22,6 +22,7 @@ export function SettingsFrame(props: { title: string; children: (user: SignedInU
       <nav aria-label="Settings" class="settings-nav">
         <a href="/settings/tokens">Access tokens</a>
         <a href="/settings/security">Security</a>
+        <a href="/settings/signing-keys">Signing keys</a>
         <a href="/settings/audit-log">Audit log</a>
         {user.isAdmin && <a href="/settings/admin">Administration</a>}
         {adminOrgs.map((o) => (

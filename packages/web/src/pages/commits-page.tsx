@@ -1,3 +1,4 @@
+import type { CommitSignature } from "../api/types";
 import { useAuth } from "../auth/auth";
 import { LoadState } from "../components/load-state";
 import { RepoHeader } from "../components/repo-header";
@@ -25,10 +26,14 @@ export function CommitsPage(props: { id: RepoId; rev: string | undefined }) {
               {list.map((c) => (
                 <li key={c.id}>
                   <p class="commit-title">{c.title}</p>
+                  {c.signature && <SignatureBadge signature={c.signature} />}
                   <p class="muted small">
                     {c.authors.map((a) => a.user).join(", ") || "unknown author"} committed on{" "}
                     {formatDate(c.date)} · <a href={treeHref(id, c.id)}>{shortId(c.id)}</a>
                   </p>
+                  {c.signature?.status === "unverified" && (
+                    <p class="muted small signature-reason">{c.signature.message}</p>
+                  )}
                 </li>
               ))}
             </ol>
@@ -36,5 +41,22 @@ export function CommitsPage(props: { id: RepoId; rev: string | undefined }) {
         </LoadState>
       </section>
     </>
+  );
+}
+
+const BADGE: Record<CommitSignature["status"], { label: string; tone: string }> = {
+  verified: { label: "Verified", tone: "badge-ok" },
+  unverified: { label: "Unverified", tone: "badge-danger" },
+  unsigned: { label: "Unsigned", tone: "badge-neutral" },
+};
+
+/** Verified / Unverified / Unsigned, with who signed or what is wrong on hover and for screen readers. */
+function SignatureBadge(props: { signature: CommitSignature }) {
+  const { status, message } = props.signature;
+  return (
+    <span class={`badge ${BADGE[status].tone}`} title={message}>
+      {BADGE[status].label}
+      <span class="visually-hidden">: {message}</span>
+    </span>
   );
 }

@@ -18,7 +18,7 @@ export interface FindSecretsOptions {
 }
 
 /** Detectors with their keywords compiled into one automaton. */
-interface PreparedDetectors {
+export interface PreparedDetectors {
   scanner: KeywordScanner;
   /** For each keyword id, the indexes of the detectors that need it. */
   owners: number[][];
@@ -26,7 +26,8 @@ interface PreparedDetectors {
 
 const prepared = new WeakMap<readonly SecretDetector[], PreparedDetectors>();
 
-function prepare(detectors: readonly SecretDetector[]): PreparedDetectors {
+/** The keyword automaton of a detector list (built once per list). */
+export function prepareDetectors(detectors: readonly SecretDetector[]): PreparedDetectors {
   const cached = prepared.get(detectors);
   if (cached) return cached;
   const keywords: string[] = [];
@@ -60,7 +61,7 @@ export function findSecrets(
   detectors: readonly SecretDetector[],
   options: FindSecretsOptions,
 ): DetectedSecret[] {
-  const { scanner, owners } = prepare(detectors);
+  const { scanner, owners } = prepareDetectors(detectors);
   const hits = scanner.scan(text, FIXED_LIMITS.maxKeywordPositions);
   // Per detector: the start positions of its keywords, or undefined when some were not kept.
   const near = new Map<number, number[] | undefined>();

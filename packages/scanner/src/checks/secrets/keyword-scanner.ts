@@ -6,6 +6,21 @@ export interface KeywordHits {
   overflow: Set<number>;
 }
 
+/** The automaton's tables for bytes (see `KeywordScanner.byteTables`). */
+interface ByteTables {
+  delta: Int32Array;
+  firstOutput: number;
+  outputs: (readonly number[] | undefined)[];
+}
+
+/** Keyword occurrences found by `feedBytes`, in order: end offsets and keyword ids, as parallel arrays. */
+export interface ByteHits {
+  ends: number[];
+  ids: number[];
+  /** True when more occurrences were found than kept. */
+  overflow: boolean;
+}
+
 /**
  * Finds which of a fixed set of keywords occur in a text, in one pass (Aho-Corasick).
  * Detectors only run on texts holding one of their keywords, so a text costs one automaton pass
@@ -20,6 +35,10 @@ export class KeywordScanner {
   private readonly outputs = new Map<number, readonly number[]>();
   /** 1 where `outputs` has an entry: a typed-array test keeps the inner loop fast. */
   private readonly hasOutput: Uint8Array;
+  /** Number of character classes (the row width of `delta`). */
+  private readonly classes: number;
+  /** Tables of `feedBytes`, built on its first use. */
+  private bytes: ByteTables | undefined;
 
   constructor(readonly keywords: readonly string[]) {
     let classes = 1;
@@ -71,6 +90,7 @@ export class KeywordScanner {
       }
     }
     this.delta = delta;
+    this.classes = classes;
     this.hasOutput = new Uint8Array(states * classes);
     outputs.forEach((o, s) => {
       if (o.length === 0) return;
@@ -102,5 +122,60 @@ export class KeywordScanner {
       }
     }
     return { positions, overflow };
+  }
+
+  /**
+   * Streams bytes through the automaton from `state` (0 to start, then what the last call returned),
+   * each byte taken as the character of the same code (Latin-1: ASCII keywords match in any
+   * encoding that keeps ASCII, UTF-8 included). Records the end (`base` + index + 1) and keyword id of
+   * up to `maxHits` occurrences, and returns the state to continue with: a keyword cut by a chunk
+   * boundary is found in the next chunk. This loop runs over every byte of a whole-file scan, so it
+   * has its own tables: one load per byte, and a comparison in place of an output lookup.
+   */
+  feedBytes(bytes: Uint8Array, state: number, base: number, hits: ByteHits, maxHits: number): number {
+    const { delta, firstOutput, outputs } = this.byteTables();
+    let s = state;
+    for (let i = 0; i < bytes.length; i++) {
+      s = delta[s + (bytes[i] as number)] as number;
+      if (s < firstOutput) continue;
+      for (const id of outputs[s >> 8] ?? []) {
+        if (hits.ends.length >= maxHits) {
+          hits.overflow = true;
+          break;
+        }
+        hits.ends.push(base + i + 1);
+        hits.ids.push(id);
+      }
+    }
+    return s;
+  }
+
+  /**
+   * The automaton over bytes: 256 transitions per state (states pre-multiplied by 256), states
+   * renumbered so that those completing a keyword come last (`s >= firstOutput`).
+   */
+  private byteTables(): ByteTables {
+    if (this.bytes) return this.bytes;
+    const { classes, classOf } = this;
+    const states = this.delta.length / classes;
+    const order: number[] = [];
+    for (let s = 0; s < states; s++) if (this.hasOutput[s * classes] === 0) order.push(s);
+    const firstOutput = order.length;
+    for (let s = 0; s < states; s++) if (this.hasOutput[s * classes] === 1) order.push(s);
+    const renumbered = new Int32Array(states);
+    order.forEach((old, id) => {
+      renumbered[old] = id;
+    });
+    const delta = new Int32Array(states * 256);
+    const outputs: (readonly number[] | undefined)[] = [];
+    order.forEach((old, id) => {
+      for (let b = 0; b < 256; b++) {
+        const next = (this.delta[old * classes + (classOf[b] as number)] as number) / classes;
+        delta[id * 256 + b] = (renumbered[next] as number) * 256;
+      }
+      outputs[id] = this.outputs.get(old * classes);
+    });
+    this.bytes = { delta, firstOutput: firstOutput * 256, outputs };
+    return this.bytes;
   }
 }

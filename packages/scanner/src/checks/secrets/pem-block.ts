@@ -1,10 +1,14 @@
 import { FIXED_LIMITS } from "../../limits.js";
+import { regexMaxLength } from "./regex-max-length.js";
 
 const BEGIN =
   /-----BEGIN (?<label>(?:RSA |EC |DSA |ENCRYPTED |OPENSSH |PGP |SSH2 ENCRYPTED )?PRIVATE KEY(?: BLOCK)?)-----/g;
 
 const END =
   /-----END (?<label>(?:RSA |EC |DSA |ENCRYPTED |OPENSSH |PGP |SSH2 ENCRYPTED )?PRIVATE KEY(?: BLOCK)?)-----/g;
+
+/** The longest text a PEM block takes: its BEGIN line, the longest body looked at, its END line. */
+export const MAX_PEM_BLOCK_CHARS = regexMaxLength(BEGIN) + FIXED_LIMITS.maxPemChars + regexMaxLength(END);
 
 /** A PEM/armored private key block found in a text. */
 export interface PemBlock {

@@ -1,6 +1,7 @@
 import { FIXED_LIMITS } from "../../limits.js";
 import { shannonEntropy } from "./entropy.js";
 import { isPlaceholder } from "./placeholder.js";
+import { regexMaxLength } from "./regex-max-length.js";
 import type { SecretDetector, SecretMatch, SecretSeverity } from "./secret-detector.js";
 
 /**
@@ -51,6 +52,7 @@ export function regexDetector(spec: RegexDetectorSpec): SecretDetector {
     title: spec.title,
     severity: spec.severity,
     keywords: spec.keywords,
+    maxSpan: regexMaxLength(spec.pattern) + (spec.before ? FIXED_LIMITS.secretLeadChars : 0),
     find(text: string, _near?: readonly number[], limit = Number.POSITIVE_INFINITY): SecretMatch[] {
       // The shared pattern is safe to reuse: find runs to completion before returning.
       const re = spec.pattern;

@@ -34,6 +34,13 @@ export interface SecretDetector {
    */
   readonly contextual?: boolean;
   /**
+   * The farthest, before or after a match's start, that the detector reads to make or reject it,
+   * and within which one of its keywords lies (its pattern's longest match, lookarounds, key names
+   * and pairing windows). Finite: whole-file scans read in windows overlapping by this much, so that
+   * a match is decided on the same characters as if the file were one text.
+   */
+  readonly maxSpan: number;
+  /**
    * @param near when given, the start positions of every occurrence of this detector's keywords in
    *   `text` (sorted): a detector may look only around them instead of over the whole text.
    * @param limit stop after this many matches (the caller keeps no more: CWE-770)

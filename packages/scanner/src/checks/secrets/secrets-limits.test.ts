@@ -101,16 +101,33 @@ describe("pathological inputs", () => {
   });
 });
 
-describe("text files larger than what is read", () => {
-  it("says a 17 MB text file was not fully checked instead of calling it safe", async () => {
+describe("text files larger than what is read as one text", () => {
+  const line = "x = 1  # a line of ordinary code, repeated\n";
+  const lineCount = Math.ceil((17 * 1024 * 1024) / line.length);
+  const bigText = () =>
+    new TextEncoder().encode(`${line.repeat(lineCount)}token = "hf_${rand(LETTERS, 34, 5)}"\n`);
+
+  it("streams a 17 MB text file to its end and locates the token by line and column", async () => {
     const { MemorySource } = await import("../../reader/byte-source.js");
     const { scanSource } = await import("../../scan.js");
     const { secretsCheck } = await import("./secrets-check.js");
-    const line = "x = 1  # a line of ordinary code, repeated\n";
-    const body = line.repeat(Math.ceil((17 * 1024 * 1024) / line.length));
-    const bytes = new TextEncoder().encode(`${body}token = "hf_${rand(LETTERS, 34, 5)}"\n`);
-    const report = await scanSource(new MemorySource(bytes), "train.py", { checks: [secretsCheck()] });
+    const report = await scanSource(new MemorySource(bigText()), "train.py", { checks: [secretsCheck()] });
     expect(report.format).toBe("text");
+    expect(report.verdict).toBe("dangerous");
+    expect(report.findings.map((f) => [f.rule, f.location?.line, f.location?.column])).toEqual([
+      ["secrets/huggingface-token", lineCount + 1, 10],
+    ]);
+    expect(report.findings[0]?.location?.offset).toBe(line.length * lineCount + 9);
+  });
+
+  it("says a gzip-compressed 17 MB text was not fully checked instead of calling it safe", async () => {
+    const { gzip } = await import("pako");
+    const { MemorySource } = await import("../../reader/byte-source.js");
+    const { scanSource } = await import("../../scan.js");
+    const { secretsCheck } = await import("./secrets-check.js");
+    const report = await scanSource(new MemorySource(gzip(bigText())), "train.py.gz", {
+      checks: [secretsCheck()],
+    });
     expect(report.verdict).toBe("suspicious");
     expect(report.findings.map((f) => f.rule)).toEqual(["secrets/not-fully-scanned"]);
     expect(report.findings[0]?.message).toContain("not fully checked");

@@ -31,7 +31,7 @@ export class Bzip2Decoder implements StreamDecoder {
   ended = false;
 
   push(input: Uint8Array, emit: (chunk: Uint8Array) => void): number {
-    this.bits.append(input);
+    this.bits.append(input.slice()); // kept across pushes: a source may reuse its buffer
     while (this.bits.bytesLeft >= BLOCK_MARGIN) this.step(emit);
     return 0;
   }

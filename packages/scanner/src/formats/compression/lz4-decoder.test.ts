@@ -118,6 +118,18 @@ describe("LZ4 frame decoder", () => {
     expect(() => decode(frame([blocks]))).toThrow(message);
   });
 
+  it("refuses the 19-byte frame the CI fuzz run saved at once (lz4js wrote 2 GiB from it over 19 s of CPU)", () => {
+    const saved = hex("04224d185f7100005a0eec5169529d96308064");
+    let outcome: string;
+    try {
+      const r = decode(saved);
+      outcome = r.ended ? `ended with ${r.out.length} bytes` : `cut after ${r.out.length} bytes`;
+    } catch (err) {
+      outcome = err instanceof ContainerError ? err.rule : String(err);
+    }
+    expect(outcome).toBe("compression/corrupt");
+  });
+
   it("accepts the well-formed block those are variants of", () => {
     const r = decode(frame([block(hex("1f61010000"))]));
     expect(r).toMatchObject({ ended: true, out: new Uint8Array(20).fill(0x61) });

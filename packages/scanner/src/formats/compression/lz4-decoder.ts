@@ -70,7 +70,7 @@ export class Lz4Decoder implements StreamDecoder {
   ended = false;
 
   push(input: Uint8Array, emit: (chunk: Uint8Array) => void): number {
-    this.queued.push(input);
+    this.queued.push(input.slice()); // a source may reuse its buffer (ByteSource.read)
     this.queuedBytes += input.length;
     try {
       while (this.state.at !== "end" && this.buf.length - this.pos + this.queuedBytes >= this.need) {

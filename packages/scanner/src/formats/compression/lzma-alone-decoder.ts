@@ -1,9 +1,9 @@
-import LZMA, { type LzmaDecoder } from "js-lzma";
 import { FIXED_LIMITS } from "../../limits.js";
+import { LzmaDataError, LzmaDecoder } from "../../vendor/js-lzma/lzma-decoder.js";
+import { LzmaInputEnd } from "../../vendor/js-lzma/range-decoder.js";
 import { ContainerError } from "../container-error.js";
 import { concatChunks } from "./concat-chunks.js";
 import { LZMA_ALONE_HEADER_BYTES, type LzmaAloneHeader, readLzmaAloneHeader } from "./lzma-alone-header.js";
-import { OutputChunker } from "./output-chunker.js";
 import type { StreamDecoder } from "./stream-decoder.js";
 import { startsXz } from "./xz-magic.js";
 
@@ -16,9 +16,6 @@ const MAX_LC_PLUS_LP = 4;
 /** liblzma's smallest dictionary: smaller declared sizes (0 included) decode with this window. */
 const MIN_DICTIONARY_BYTES = 4096;
 
-/** Thrown by the input stream when the compressed bytes run out (the stream is cut). */
-class InputEnd extends Error {}
-
 /** Bounds of one file's decoding. */
 export interface LzmaAloneBounds {
   /** Compressed bytes gathered (`maxMemberBytes`). */
@@ -30,13 +27,13 @@ export interface LzmaAloneBounds {
 }
 
 /**
- * `.lzma` ("LZMA alone") streams, joblib's `compress='lzma'`, through js-lzma (the LZMA SDK's Java
- * decoder ported to JavaScript; it pulls input and pushes output one byte at a time through objects
- * given to it). The input is gathered (bounded), then decoded: the output stream hands bytes on in
- * chunks, checked against the limits as they come, so a bomb stops at the limit; a declared size over
- * the limits is refused before decoding. The dictionary window is a Uint8Array no larger than the
- * output can grow (a hostile 4 GiB dictionary size allocates nothing more). Running out of input
- * stops the decoder: what it decoded so far (in its window) is flushed and analysed. Concatenated
+ * `.lzma` ("LZMA alone") streams, joblib's `compress='lzma'`, through the vendored js-lzma decoder
+ * (`src/vendor/js-lzma`: the LZMA SDK's Java decoder ported to JavaScript, in strict TypeScript). The
+ * input is gathered (bounded), then the output is pulled chunk by chunk (`chunks`): the decoder runs
+ * only as far as the reader reads, so a bomb stops at the limit with bounded memory; a declared size
+ * over the limits is refused before decoding. The dictionary window is a Uint8Array no larger than the
+ * output can grow (a hostile 4 GiB dictionary size allocates nothing more). Running out of input stops
+ * the decoder (a typed end of input): what it decoded so far is handed on and analysed. Concatenated
  * streams are read one after another, as Python's `lzma` module reads them (an xz stream included).
  */
 export class LzmaAloneDecoder implements StreamDecoder {
@@ -60,8 +57,12 @@ export class LzmaAloneDecoder implements StreamDecoder {
   }
 
   async finish(emit: (chunk: Uint8Array) => void): Promise<void> {
+    for await (const chunk of this.chunks()) emit(chunk);
+  }
+
+  /** The decoded output, chunk by chunk; a caller that stops pulling stops the decoder. */
+  async *chunks(): AsyncGenerator<Uint8Array> {
     const input = concatChunks(this.parts, this.size);
-    const out = new OutputChunker(emit);
     // Output the ratio limit allows for the whole file (the caller checks it chunk by chunk too).
     const ratioCap = Math.max(FIXED_LIMITS.ratioFloorBytes, input.length * this.bounds.maxRatio);
     let at = 0;
@@ -73,10 +74,9 @@ export class LzmaAloneDecoder implements StreamDecoder {
         if (at === 0) throw corrupt("not an LZMA header");
         if (startsXz(input, at)) {
           // Python's lzma (FORMAT_AUTO, as joblib opens the file) also reads an xz stream that follows.
-          out.flush();
           const xz = new (await import("./xz-decoder.js")).XzDecoder(this.bounds.maxInput);
           xz.push(input.subarray(at));
-          await xz.finish(emit);
+          yield* xz.chunks();
           this.ended = xz.ended;
           return;
         }
@@ -86,12 +86,11 @@ export class LzmaAloneDecoder implements StreamDecoder {
         break;
       }
       this.checkDeclared(header);
-      const end = this.decodeStream(input, at, header, Math.min(this.bounds.maxOutput, ratioCap), out);
+      const end = yield* decodeStream(input, at, header, Math.min(this.bounds.maxOutput, ratioCap));
       if (end === undefined) return; // cut short: `ended` stays false
       at = end;
       knownSize = header.size !== undefined;
     }
-    out.flush();
     this.ended = true;
   }
 
@@ -110,55 +109,55 @@ export class LzmaAloneDecoder implements StreamDecoder {
       );
     }
   }
+}
 
-  /** Decodes the stream at `at`; returns where it ends, or undefined when the input runs out first. */
-  private decodeStream(
-    input: Uint8Array,
-    at: number,
-    header: LzmaAloneHeader,
-    outputCap: number,
-    out: OutputChunker,
-  ): number | undefined {
-    const lc = header.properties % 9;
-    const lp = Math.floor(header.properties / 9) % 5;
-    if (lc + lp > MAX_LC_PLUS_LP) throw corrupt(`lc + lp = ${lc + lp}, more than liblzma accepts (4)`);
-    const decoder = new LZMA.Decoder();
-    let p = at;
-    if (!decoder.setDecoderProperties({ size: 5, readByte: () => input[p++] ?? 0 })) {
-      throw corrupt("invalid properties");
-    }
-    const windowSize = lzmaWindowSize(header, outputCap);
-    decoder._outWindow._buffer = new Uint8Array(windowSize);
-    decoder._outWindow._windowSize = windowSize;
+/**
+ * Decodes the stream at `at`, yielding its output; returns where it ends, or undefined when the input
+ * runs out first (what was decoded before is yielded).
+ */
+function* decodeStream(
+  input: Uint8Array,
+  at: number,
+  header: LzmaAloneHeader,
+  outputCap: number,
+): Generator<Uint8Array, number | undefined> {
+  const lc = header.properties % 9;
+  const lp = Math.floor(header.properties / 9) % 5;
+  const pb = Math.floor(header.properties / 45);
+  if (lc + lp > MAX_LC_PLUS_LP) throw corrupt(`lc + lp = ${lc + lp}, more than liblzma accepts (4)`);
+  // The SDK decoder finishes a match past a declared size; liblzma stops at it.
+  let left = header.size ?? Number.POSITIVE_INFINITY;
+  const ready: Uint8Array[] = [];
+  const sink = (chunk: Uint8Array) => {
+    const kept = chunk.length <= left ? chunk : chunk.subarray(0, left);
+    left -= kept.length;
+    if (kept.length > 0) ready.push(kept);
+  };
+  let decoder: LzmaDecoder | undefined;
+  try {
     // liblzma gives a dictionary under 4 KiB a 4 KiB window (`lz_decoder.c`); the SDK decoder would
     // refuse every match in a stream whose header says 0, which joblib loads.
-    decoder._dictionarySizeCheck = Math.max(header.dictionarySize, MIN_DICTIONARY_BYTES);
-    let pos = at + LZMA_ALONE_HEADER_BYTES;
-    const readByte = () => {
-      const b = input[pos++];
-      if (b === undefined) throw new InputEnd();
-      return b;
-    };
-    // The SDK decoder finishes a match past a declared size; liblzma stops at it.
-    const limit = header.size ?? Number.POSITIVE_INFINITY;
-    let written = 0;
-    const writeByte = (b: number) => {
-      if (written++ < limit) out.byte(b);
-    };
-    let ok: boolean;
-    try {
-      ok = decoder.decode({ readByte }, { writeByte }, header.size ?? -1);
-    } catch (err) {
-      if (!(err instanceof InputEnd)) throw err;
-      flushPrefix(decoder, out);
-      return undefined;
+    const distanceLimit = Math.max(header.dictionarySize, MIN_DICTIONARY_BYTES);
+    decoder = new LzmaDecoder(
+      { lc, lp, pb, distanceLimit },
+      input,
+      at + LZMA_ALONE_HEADER_BYTES,
+      lzmaWindowSize(header, outputCap),
+    );
+    for (;;) {
+      const progress = decoder.decode(header.size, sink, FIXED_LIMITS.decompressedChunkBytes);
+      yield* ready.splice(0);
+      if (progress === "end") break;
     }
-    if (!ok) {
-      flushPrefix(decoder, out);
-      throw corrupt(`bad data at offset ${Math.min(pos, input.length)}`);
-    }
-    return Math.min(pos, input.length);
+  } catch (err) {
+    if (!(err instanceof LzmaInputEnd || err instanceof LzmaDataError)) throw err;
+    // The loader has read what the window holds before the break: it is analysed too.
+    decoder?.flush(sink);
+    yield* ready.splice(0);
+    if (err instanceof LzmaInputEnd) return undefined;
+    throw corrupt(`${err.message} (at offset ${Math.min(decoder?.inputPosition ?? at, input.length)})`);
   }
+  return Math.min(decoder.inputPosition, input.length);
 }
 
 /**
@@ -170,12 +169,6 @@ export class LzmaAloneDecoder implements StreamDecoder {
  */
 export function lzmaWindowSize(header: LzmaAloneHeader, outputCap: number): number {
   return Math.min(Math.max(header.dictionarySize, MIN_DICTIONARY_BYTES), (header.size ?? outputCap) + 1);
-}
-
-/** Hands on what the decoder holds in its window: the loader has read those bytes before the break. */
-function flushPrefix(decoder: LzmaDecoder, out: OutputChunker): void {
-  decoder._outWindow.flush();
-  out.flush();
 }
 
 function corrupt(what: string): ContainerError {

@@ -35,8 +35,11 @@ export const TEXT_TEMPLATE_RULES: TemplateRules = {
   unparsed: "text/chat-template-unparsed",
 };
 
-/** A Python special attribute (`__class__`, `__globals__`, ...), or a piece of one being assembled. */
-const DUNDER = /__[A-Za-z_]*__|^__[A-Za-z]|[A-Za-z]__$/;
+/** A Python special attribute (`__class__`, `__globals__`, ...) or name-mangled private one (`_TemplateReference__context`), or a piece of one being assembled. */
+const DUNDER = /__[A-Za-z_]*__|^__[A-Za-z]|[A-Za-z]__$|^_[A-Za-z][A-Za-z0-9]*__[A-Za-z]/;
+
+/** A private attribute name (`_TemplateReference__context`, `_module`), which Jinja's sandbox never serves. */
+const PRIVATE = /^_/;
 
 /** Callables that reach the operating system or run code, when called from a template. */
 const OS_CALLS = new Set([
@@ -168,6 +171,20 @@ function examine(
         severity: "dangerous",
         message: `${where}: the template builds the string ${q(built)}, a Python special name used to escape the Jinja sandbox`,
       });
+    }
+  }
+  if (node.type === "MemberExpression" && node.computed === false) {
+    const prop = node.property as Record<string, unknown> | undefined;
+    // The sandbox refuses every attribute starting with `_` (`self._TemplateReference__context`):
+    // a working template never reads one, an escape attempt does.
+    if (prop?.type === "Identifier" && typeof prop.value === "string" && PRIVATE.test(prop.value)) {
+      if (!DUNDER.test(prop.value)) {
+        add({
+          rule: rules.dunder,
+          severity: "dangerous",
+          message: `${where}: the template reads ${q(prop.value)}, a private attribute the Jinja sandbox refuses, used to escape it`,
+        });
+      }
     }
   }
   if (node.type === "CallExpression") {

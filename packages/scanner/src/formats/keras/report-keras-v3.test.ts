@@ -16,6 +16,7 @@ function recordingContext() {
     finding: (f) => findings.push(f),
     pickle: () => {},
     text: () => {},
+    tensorData: () => {},
     info: (k, v) => {
       info[k] = v;
     },

@@ -106,6 +106,9 @@ async function validate(
     ctx.info("metadata", shown);
   }
   const dataEnd = summary.dataEnd === undefined ? undefined : 8 + headerLength + summary.dataEnd;
+  // A header that passed every rule lays its tensors edge to edge over the data: numbers only.
+  if (dataEnd !== undefined && problems.length === 0)
+    ctx.tensorData(8 + headerLength, dataEnd - 8 - headerLength);
   return dataEnd !== undefined && dataEnd < source.size ? dataEnd : undefined;
 }
 

@@ -38,6 +38,7 @@ export function fakeContext(overrides = {}): ParseContext & {
     finding: (f) => findings.push(f),
     pickle: (a) => pickles.push(a),
     text: (t) => texts.push(t),
+    tensorData: () => {},
     info: (k, v) => {
       infos[k] = v;
     },

@@ -5,12 +5,21 @@ export interface FoundTemplate {
 }
 
 /**
- * Files that are one chat template each: `chat_template.jinja` (Transformers), and the `*.jinja` /
- * `*.j2` templates serving tools ship (`tool_chat_template_llama3.1_json.jinja`, `template_chatml.jinja`).
- * Other Jinja files (web pages, Ansible) are rendered by the code that ships them, outside any
- * sandbox, so a dunder there (`{{ x.__repr__() }}`) is not an escape: only names saying `chat` count.
+ * Files that are one chat template each: `chat_template.jinja` (Transformers >= 4.43 saves it), the
+ * `*.jinja` / `*.j2` templates serving tools ship (`tool_chat_template_llama3.1_json.jinja`), at any
+ * depth when the name says `chat`.
  */
 const TEMPLATE_FILE = /(?:^|\/)[^/]*chat[^/]*\.(?:jinja2?|j2)$/i;
+/**
+ * Any `*.jinja` / `*.j2` at the root of a scanned repository (`template_alpaca.jinja`): where model
+ * repositories keep their templates. Jinja files deeper down (web pages, Ansible roles), and those
+ * whose name says they render another format (`page.html.j2`), are rendered by the code that ships
+ * them, outside any sandbox, so a dunder there (`{{ x.__repr__() }}`) is not an escape: there only
+ * names saying `chat` count.
+ */
+const ROOT_TEMPLATE_FILE = /^[^/.]+\.(?:jinja2?|j2)$/i;
+/** YAML configs, whose `chat_template` keys `yamlChatTemplates` reads. */
+export const YAML_FILE = /\.ya?ml$/i;
 
 /** JSON configs that may hold chat templates: Transformers' tokenizer, processor and template files. */
 const JSON_FILE = /\.json$/i;
@@ -23,7 +32,9 @@ const JSON_FILE = /\.json$/i;
  */
 export function chatTemplatesIn(name: string | undefined, text: string): FoundTemplate[] {
   if (name === undefined) return [];
-  if (TEMPLATE_FILE.test(name)) return [{ where: "the template file", template: text }];
+  if (TEMPLATE_FILE.test(name) || ROOT_TEMPLATE_FILE.test(name)) {
+    return [{ where: "the template file", template: text }];
+  }
   if (!JSON_FILE.test(name) || !text.includes('"chat_template"')) return [];
   let config: unknown;
   try {

@@ -1,8 +1,7 @@
 import { FIXED_LIMITS } from "../../limits.js";
 import { type ByteSource, readFully } from "../../reader/byte-source.js";
 import type { FormatParser } from "../format-parser.js";
-import { findTemplateEscapes, TEXT_TEMPLATE_RULES } from "../gguf/find-template-escapes.js";
-import { chatTemplatesIn } from "./chat-templates-in.js";
+import { checkChatTemplates } from "./check-chat-templates.js";
 import { readGitLfsPointer } from "./git-lfs-pointer.js";
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -46,21 +45,7 @@ export const textFormat: FormatParser = {
     const text = new TextDecoder("utf-8").decode(bytes);
     const partial = source.size > FIXED_LIMITS.maxTextBytes;
     ctx.text({ text, kind: "file", line: 1, offset: 0, ...(partial ? { partial } : {}) });
-    const templates = chatTemplatesIn(ctx.name, text);
-    if (templates.length > 0) {
-      // Loaded on first use, as for GGUF: most text files hold no template.
-      const jinja = await import("@huggingface/jinja");
-      for (const { where, template } of templates) {
-        for (const issue of findTemplateEscapes(jinja, template, where, TEXT_TEMPLATE_RULES)) {
-          ctx.finding({
-            check: "format",
-            rule: issue.rule,
-            severity: issue.severity,
-            message: issue.message,
-          });
-        }
-      }
-    }
+    await checkChatTemplates(ctx.name, text, ctx);
     const pointer = readGitLfsPointer(bytes, source.size);
     if (pointer) {
       ctx.finding({

@@ -13,6 +13,9 @@ import type { ZipArchive } from "./read-zip-archive.js";
 import { inflateEndingIssue, readZipMemberBytes } from "./read-zip-member-bytes.js";
 import type { ZipEntry, ZipLocalHeader } from "./zip-types.js";
 
+/** Zip compression method 0: the member's bytes are stored as they are. */
+const STORED_METHOD = 0;
+
 /** STOP, the last byte of a pickle. */
 const STOP = 0x2e;
 
@@ -93,6 +96,9 @@ async function scanEntry(
         withBudget(new MemorySource(bytes), budget),
         text !== undefined ? "text" : undefined,
       );
+    } else if (mode === "pytorch" && entry.method === STORED_METHOD && TENSOR_MEMBER.test(entry.name)) {
+      // A storage PyTorch maps straight into a tensor: numbers, never read as text by any loader.
+      ctx.tensorData(local.dataOffset, entry.compressedSize);
     } else if (mode === "all" || isSmallSideFile(entry)) {
       const member = openZipMember(source, entry, local, budget, ctx.limits);
       await ctx.scanMember(entry.name, member);

@@ -3,6 +3,7 @@ import { contextPattern } from "../context-pattern.js";
 import { shannonEntropy } from "../entropy.js";
 import { isPlaceholder } from "../placeholder.js";
 import { regexDetector } from "../regex-detector.js";
+import { regexMaxLength } from "../regex-max-length.js";
 import type { SecretDetector, SecretMatch } from "../secret-detector.js";
 
 /** Access key ids: a 4-letter type prefix and 16 base-32 characters (upper case and 2-7). */
@@ -38,6 +39,8 @@ const awsAccessKey: SecretDetector = {
   title: "AWS access key",
   severity: "dangerous",
   keywords: ["AKIA", "ASIA", "ABIA", "ACCA"],
+  // A pair is located at its secret key, anywhere in the window around the id.
+  maxSpan: 2 * FIXED_LIMITS.awsPairWindowChars + regexMaxLength(KEY_ID) + regexMaxLength(SECRET_KEY),
   find(text: string): SecretMatch[] {
     const out: SecretMatch[] = [];
     const re = new RegExp(KEY_ID);

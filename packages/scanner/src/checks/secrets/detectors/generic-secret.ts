@@ -1,6 +1,7 @@
 import { FIXED_LIMITS } from "../../../limits.js";
 import { shannonEntropy } from "../entropy.js";
 import { isPlaceholder } from "../placeholder.js";
+import { regexMaxLength } from "../regex-max-length.js";
 import type { SecretDetector, SecretMatch } from "../secret-detector.js";
 
 /** Key words that name a credential. A lower-case letter right after one (`tokenizer`, `passes`) is another word. */
@@ -180,6 +181,13 @@ export const genericSecret: SecretDetector = {
     "REDENTIAL",
   ],
   contextual: true,
+  // A value is decided on its key, looked for up to FIXED_LIMITS.secretKeyWindowChars back; the sum of every pattern
+  // bounds the key-then-value and value-then-key searches alike.
+  maxSpan:
+    FIXED_LIMITS.secretKeyWindowChars +
+    [QUOTED_VALUE, KEY_BEFORE_QUOTED, BARE_VALUE, KEY_LINE, KEY_THEN_QUOTED, KEY_LINE_THEN_BARE]
+      .map(regexMaxLength)
+      .reduce((a, b) => a + b, 0),
   find(text: string, near?: readonly number[]): SecretMatch[] {
     const out: SecretMatch[] = [];
     if (near !== undefined) {

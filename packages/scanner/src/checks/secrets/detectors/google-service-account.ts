@@ -1,5 +1,6 @@
 import { FIXED_LIMITS } from "../../../limits.js";
 import { findPemBlocks } from "../pem-block.js";
+import { regexMaxLength } from "../regex-max-length.js";
 import type { SecretDetector, SecretMatch } from "../secret-detector.js";
 
 const TYPE = /"type"[ \t]{0,4}:[ \t]{0,4}"service_account"/g;
@@ -14,6 +15,8 @@ export const googleServiceAccount: SecretDetector = {
   title: "Google Cloud service-account key",
   severity: "dangerous",
   keywords: ["service_account"],
+  // The key block lies anywhere in the window around `"type": "service_account"`.
+  maxSpan: 2 * FIXED_LIMITS.serviceAccountWindowChars + regexMaxLength(TYPE),
   find(text: string): SecretMatch[] {
     const out: SecretMatch[] = [];
     const re = new RegExp(TYPE);

@@ -1,7 +1,7 @@
 import { base64Bytes, latin1 } from "../base64-bytes.js";
 import { isValidBech32 } from "../bech32.js";
 import { shannonEntropy } from "../entropy.js";
-import { findPemBlocks, type PemBlock } from "../pem-block.js";
+import { findPemBlocks, MAX_PEM_BLOCK_CHARS, type PemBlock } from "../pem-block.js";
 import { regexDetector } from "../regex-detector.js";
 import type { SecretDetector, SecretMatch } from "../secret-detector.js";
 
@@ -42,6 +42,7 @@ export const KEY_DETECTORS: readonly SecretDetector[] = [
     title: "private key",
     severity: "dangerous",
     keywords: ["PRIVATE KEY"],
+    maxSpan: MAX_PEM_BLOCK_CHARS,
     find: (text) =>
       findPemBlocks(text)
         .filter((b) => b.label !== "OPENSSH PRIVATE KEY" && isKeyBody(b.body))
@@ -52,6 +53,7 @@ export const KEY_DETECTORS: readonly SecretDetector[] = [
     title: "OpenSSH private key",
     severity: "dangerous",
     keywords: ["PRIVATE KEY"],
+    maxSpan: MAX_PEM_BLOCK_CHARS,
     find: (text) =>
       findPemBlocks(text)
         .filter(

@@ -1,0 +1,94 @@
+import type { Kysely } from "kysely";
+import type { Database } from "../db/schema.js";
+import { badInput } from "../hub-error.js";
+
+/** Patterns per repository or organisation (CWE-770). */
+export const MAX_BRANCH_PATTERNS = 20;
+/** `*` matches within one path segment (`release/*`), `**` across segments; the rest as in git ref names. */
+const PATTERN = /^[A-Za-z0-9._/*-]{1,100}$/;
+
+/** Checks and normalises a list of branch patterns (`main`, `release/*`); throws a 400 naming the bad one. */
+export function parseBranchPatterns(value: unknown): string[] {
+  if (!Array.isArray(value)) throw badInput("branches must be an array of branch names or patterns");
+  if (value.length > MAX_BRANCH_PATTERNS) throw badInput(`at most ${MAX_BRANCH_PATTERNS} branch patterns`);
+  const patterns = value.map((p) => {
+    if (
+      typeof p !== "string" ||
+      !PATTERN.test(p) ||
+      p.startsWith("/") ||
+      p.endsWith("/") ||
+      p.includes("//")
+    ) {
+      throw badInput(`${JSON.stringify(p)} is not a branch name or pattern (letters, digits, . _ - / and *)`);
+    }
+    return p.replace(/^refs\/heads\//, "");
+  });
+  return [...new Set(patterns)];
+}
+
+/** Whether `branch` (without `refs/heads/`) matches `pattern`. */
+export function branchMatches(pattern: string, branch: string): boolean {
+  const source = pattern
+    .split(/(\*\*|\*)/)
+    .map((part) =>
+      part === "**" ? ".*" : part === "*" ? "[^/]*" : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"),
+    )
+    .join("");
+  return new RegExp(`^${source}$`).test(branch);
+}
+
+/** The patterns set on one repository or organisation. */
+export async function readBranchRules(
+  db: Kysely<Database>,
+  scope: "repo" | "org",
+  scopeId: number,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom("signed_branch_rules")
+    .select("pattern")
+    .where("scope", "=", scope)
+    .where("scope_id", "=", scopeId)
+    .orderBy("pattern")
+    .execute();
+  return rows.map((r) => r.pattern);
+}
+
+/** Replaces the patterns of one repository or organisation (an empty list removes the requirement). */
+export async function writeBranchRules(
+  db: Kysely<Database>,
+  scope: "repo" | "org",
+  scopeId: number,
+  patterns: string[],
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .deleteFrom("signed_branch_rules")
+      .where("scope", "=", scope)
+      .where("scope_id", "=", scopeId)
+      .execute();
+    if (patterns.length > 0) {
+      await trx
+        .insertInto("signed_branch_rules")
+        .values(patterns.map((pattern) => ({ scope, scope_id: scopeId, pattern })))
+        .execute();
+    }
+  });
+}
+
+/** Every pattern that applies to a repository: its own and its owning organisation's. */
+export async function branchRulesFor(
+  db: Kysely<Database>,
+  repo: { id: number; ownerId: number },
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom("signed_branch_rules")
+    .select("pattern")
+    .where((eb) =>
+      eb.or([
+        eb.and([eb("scope", "=", "repo"), eb("scope_id", "=", repo.id)]),
+        eb.and([eb("scope", "=", "org"), eb("scope_id", "=", repo.ownerId)]),
+      ]),
+    )
+    .execute();
+  return [...new Set(rows.map((r) => r.pattern))];
+}
