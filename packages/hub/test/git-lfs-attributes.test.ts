@@ -1,51 +1,35 @@
 import { randomBytes } from "node:crypto";
-import { appendFile, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { appendFile, mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type GitMachine, gitMachine } from "./git-lfs-client.js";
+import { describe, expect, it } from "vitest";
+import { useGitHub } from "./git-lfs-client.js";
 import { api, sha256 } from "./http-helpers.js";
-import { startTestHub, type TestHub } from "./start-test-hub.js";
 
 // `.gitattributes` decides, per path and per pushed commit, what the hub takes as an LFS pointer, as
 // it decides for git-lfs: Debian's git and git-lfs push, the hub asks git (`check-attr` on the
 // pushed commit's tree) rather than matching patterns itself.
 
-let hub: TestHub;
-let alice: GitMachine;
-let dir: string;
+const env = useGitHub("attrs");
 let count = 0;
-
-beforeAll(async () => {
-  hub = await startTestHub();
-  alice = await gitMachine(hub.token);
-  dir = await mkdtemp(join(tmpdir(), "modelgate-attrs-"));
-}, 60_000);
-
-afterAll(async () => {
-  await hub?.close();
-  await alice?.dispose();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
 
 async function newClone(): Promise<{ repo: string; work: string }> {
   const name = `attrs-${++count}`;
-  expect((await api(hub).post("/api/repos/create", { name })).status).toBe(200);
-  const r = await alice.git(dir, ["clone", `${hub.url}/alice/${name}`, name]);
+  expect((await api(env.hub).post("/api/repos/create", { name })).status).toBe(200);
+  const r = await env.alice.git(env.dir, ["clone", `${env.hub.url}/alice/${name}`, name]);
   expect(r.code, r.err).toBe(0);
-  return { repo: `alice/${name}`, work: join(dir, name) };
+  return { repo: `alice/${name}`, work: join(env.dir, name) };
 }
 
 /** Stages `content` at `path` as a plain git blob, bypassing git-lfs's clean filter (as a machine without git-lfs would). */
 async function stagePlain(work: string, path: string, content: Uint8Array): Promise<void> {
   await writeFile(join(work, path), content);
-  const oid = (await alice.git(work, ["hash-object", "-w", "--no-filters", path])).out.trim();
-  const r = await alice.git(work, ["update-index", "--add", "--cacheinfo", `100644,${oid},${path}`]);
+  const oid = (await env.alice.git(work, ["hash-object", "-w", "--no-filters", path])).out.trim();
+  const r = await env.alice.git(work, ["update-index", "--add", "--cacheinfo", `100644,${oid},${path}`]);
   expect(r.code, r.err).toBe(0);
 }
 
 async function commit(work: string, message: string): Promise<void> {
-  const r = await alice.git(work, ["commit", "-q", "-m", message]);
+  const r = await env.alice.git(work, ["commit", "-q", "-m", message]);
   expect(r.code, r.err).toBe(0);
 }
 
@@ -56,7 +40,7 @@ interface TreeEntry {
 }
 
 async function tree(repo: string): Promise<Map<string, TreeEntry>> {
-  const res = await api(hub).get(`/api/models/${repo}/tree/main?recursive=true`);
+  const res = await api(env.hub).get(`/api/models/${repo}/tree/main?recursive=true`);
   expect(res.status).toBe(200);
   return new Map(((await res.json()) as TreeEntry[]).map((e) => [e.path, e]));
 }
@@ -77,10 +61,10 @@ describe(".gitattributes LFS rules on git pushes", () => {
     await writeFile(join(work, "special.bin"), pointerText);
     const real = randomBytes(3000);
     await writeFile(join(work, "data", "real.txt"), real);
-    await alice.git(work, ["add", "-A"]);
+    await env.alice.git(work, ["add", "-A"]);
     await commit(work, "attributes");
     // git agrees: only data/real.txt goes through the lfs filter (what git-lfs smudges on checkout).
-    const attrs = await alice.git(work, [
+    const attrs = await env.alice.git(work, [
       "check-attr",
       "filter",
       "--",
@@ -94,7 +78,7 @@ describe(".gitattributes LFS rules on git pushes", () => {
 
     // git-lfs's pre-push hook takes every pointer-shaped blob for an object to upload, wherever it is,
     // and stops at the one it does not have; told to push what it has, it uploads data/real.txt.
-    const push = await alice.git(work, ["-c", "lfs.allowincompletepush=true", "push", "origin", "main"]);
+    const push = await env.alice.git(work, ["-c", "lfs.allowincompletepush=true", "push", "origin", "main"]);
     expect(push.code, push.err).toBe(0);
     const files = await tree(repo);
     // Pointer-shaped text outside LFS paths is a regular file of its own size, not a missing object.
@@ -102,14 +86,14 @@ describe(".gitattributes LFS rules on git pushes", () => {
     expect(files.get("pointer-doc.txt")?.lfs).toBeUndefined();
     expect(files.get("special.bin")?.lfs).toBeUndefined();
     expect(files.get("data/real.txt")?.lfs).toMatchObject({ oid: sha256(real), size: 3000 });
-    const raw = await api(hub).get(`/${repo}/resolve/main/pointer-doc.txt`);
+    const raw = await api(env.hub).get(`/${repo}/resolve/main/pointer-doc.txt`);
     expect(await raw.text()).toBe(pointerText);
 
     // Pointer-shaped text at a path .gitattributes sends through LFS is a pointer, here to an object
     // never uploaded. (A new blob: one already in the repository is not checked again.)
     await stagePlain(work, "weights.bin", Buffer.from(fakePointer(never, 54321)));
     await commit(work, "pointer at an LFS path");
-    const refused = await alice.git(work, ["push", "origin", "main"], { GIT_LFS_SKIP_PUSH: "1" });
+    const refused = await env.alice.git(work, ["push", "origin", "main"], { GIT_LFS_SKIP_PUSH: "1" });
     expect(refused.code).not.toBe(0);
     expect(refused.err).toMatch(
       new RegExp(`remote: +weights\\.bin: LFS object ${never} was not uploaded to this repository`),
@@ -121,19 +105,19 @@ describe(".gitattributes LFS rules on git pushes", () => {
     const big = randomBytes(11 * 1024 * 1024);
     await stagePlain(work, "big.bin", big);
     await commit(work, "big plain blob");
-    const refused = await alice.git(work, ["push", "origin", "main"]);
+    const refused = await env.alice.git(work, ["push", "origin", "main"]);
     expect(refused.code).not.toBe(0);
     expect(refused.err).toContain(
       `remote:   big.bin: .gitattributes sends it through git-lfs, but it was pushed as a plain ${big.length}-byte git blob; run \`git lfs install\`, then \`git lfs migrate import --include="big.bin"\``,
     );
     expect(refused.err).toMatch(/pre-receive hook declined/);
 
-    await alice.git(work, ["reset", "-q", "--hard", "HEAD~1"]);
+    await env.alice.git(work, ["reset", "-q", "--hard", "HEAD~1"]);
     const small = randomBytes(2000);
     await stagePlain(work, "small.bin", small);
     await stagePlain(work, "big.dat", big); // no LFS rule covers *.dat: a regular file under 64 MiB
     await commit(work, "small plain blob");
-    const warned = await alice.git(work, ["push", "origin", "main"]);
+    const warned = await env.alice.git(work, ["push", "origin", "main"]);
     expect(warned.code, warned.err).toBe(0);
     expect(warned.err).toContain(
       "remote: modelgate: warning: small.bin: .gitattributes sends it through git-lfs, but it was pushed as a plain git blob (2000 bytes; git-lfs not installed?); kept and scanned as a regular file",
