@@ -5,7 +5,7 @@ import { readStdin } from "./user.js";
 /**
  * Signed-commit settings on a hub's storage (data folder, or PostgreSQL with --database): `modelgate user add-gpg-key|add-ssh-signing-key NAME < key`,
  * `user signing-keys NAME`, `user delete-signing-key NAME ID`, `user add-email|remove-email NAME ADDRESS`
- * and `org require-signed-commits ORG [PATTERN...]`.
+ * and the branch rules `org require-signed-commits|refuse-force-push ORG [PATTERN...]`.
  */
 export function registerSigningCommands(user: Command, org: Command): void {
   for (const [command, kind, what] of [
@@ -75,22 +75,33 @@ export function registerSigningCommands(user: Command, org: Command): void {
         process.stdout.write(`${name}'s addresses: ${emails.join(", ")}\n`);
       });
   }
-  org
-    .command("require-signed-commits")
-    .description(
+  for (const [command, rule, description, on, none] of [
+    [
+      "require-signed-commits",
+      "signed-commits",
       "require verified commit signatures on branches of every repository of an organisation (no pattern: none)",
-    )
-    .argument("<org>", "organisation")
-    .argument("[patterns...]", "branch names or patterns: main 'release/*'")
-    .option(...DATA_OPTION)
-    .option(...DATABASE_OPTION)
-    .action(async (name: string, patterns: string[], flags: StorageFlags) => {
-      const { setOrgSignedBranches } = await import("@modelgate/hub");
-      const set = await setOrgSignedBranches(storageOf(flags), name, patterns);
-      process.stdout.write(
-        set.length > 0
-          ? `${name}: verified signatures required on ${set.join(", ")}\n`
-          : `${name}: no branch requires signatures\n`,
-      );
-    });
+      "verified signatures required on",
+      "no branch requires signatures",
+    ],
+    [
+      "refuse-force-push",
+      "no-force-push",
+      "refuse force pushes (non-fast-forward updates) and deletions of branches of every repository of an organisation (no pattern: none)",
+      "force pushes and deletions refused on",
+      "no branch refuses force pushes",
+    ],
+  ] as const) {
+    org
+      .command(command)
+      .description(description)
+      .argument("<org>", "organisation")
+      .argument("[patterns...]", "branch names or patterns: main 'release/*'")
+      .option(...DATA_OPTION)
+      .option(...DATABASE_OPTION)
+      .action(async (name: string, patterns: string[], flags: StorageFlags) => {
+        const { setOrgBranchRule } = await import("@modelgate/hub");
+        const set = await setOrgBranchRule(storageOf(flags), name, rule, patterns);
+        process.stdout.write(set.length > 0 ? `${name}: ${on} ${set.join(", ")}\n` : `${name}: ${none}\n`);
+      });
+  }
 }

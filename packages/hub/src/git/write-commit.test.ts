@@ -1,13 +1,13 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { gitVerify, gnupgHomeWith } from "../../test/git-verify.js";
 import type { HubSigningKey } from "../signing/hub-signing-key.js";
-import { gitVerify, gnupgHomeWith } from "../signing/test-helpers/git-verify.js";
 import { testSigningKey } from "../signing/test-helpers/test-signing-key.js";
 import { branchHead, initBareRepo, listTree, readBlob, writeBlob } from "./git-repo.js";
 import { objectId, writeLooseObject } from "./loose-objects.js";
-import { RefUpdater } from "./ref-updater.js";
+import { RefRaceError, RefUpdater } from "./ref-updater.js";
 import { GitError, runGit } from "./run-git.js";
 import { withOnBehalfOf, writeCommit } from "./write-commit.js";
 
@@ -68,6 +68,21 @@ describe("writeCommit", () => {
     expect(await branchHead(gitDir, "main")).toBe(second);
   });
 
+  it("tells a lost race (moved meanwhile, or locked by another writer) from other git failures", async () => {
+    const first = await commitOne(undefined, "one");
+    await expect(commitOne(undefined, "two")).rejects.toBeInstanceOf(RefRaceError);
+    // Another hub process on the same data folder in the middle of its own update-ref transaction.
+    const lock = join(gitDir, "refs", "heads", "main.lock");
+    await writeFile(lock, "");
+    await expect(commitOne(first, "three")).rejects.toBeInstanceOf(RefRaceError);
+    await rm(lock);
+    const missing = "1".repeat(40);
+    const refused = refs.update(gitDir, "refs/heads/main", missing, first);
+    await expect(refused).rejects.toBeInstanceOf(GitError);
+    await expect(refused).rejects.not.toBeInstanceOf(RefRaceError);
+    expect(await branchHead(gitDir, "main")).toBe(first);
+  });
+
   it("computes the same blob ids as git", async () => {
     for (const content of ["", "a", "x".repeat(10_000)]) {
       expect(await writeBlob(gitDir, Buffer.from(content))).toBe(objectId("blob", Buffer.from(content)));
@@ -112,9 +127,9 @@ describe("writeCommit", () => {
     try {
       for (const commit of [first, second]) {
         const verified = await gitVerify(gitDir, commit, gnupg.env);
-        expect(verified.code, verified.stderr).toBe(0);
-        expect(verified.stderr).toContain(`[GNUPG:] GOODSIG`);
-        expect(verified.stderr).toContain(`[GNUPG:] VALIDSIG ${signer.fingerprint}`);
+        expect(verified.code, verified.err).toBe(0);
+        expect(verified.err).toContain(`[GNUPG:] GOODSIG`);
+        expect(verified.err).toContain(`[GNUPG:] VALIDSIG ${signer.fingerprint}`);
       }
       // git itself parses the header back out: a good signature (U: good, from a key the user has
       // imported but not certified), made by the hub's key.
@@ -142,10 +157,10 @@ describe("writeCommit", () => {
     try {
       const bad = await gitVerify(gitDir, forgedOid, gnupg.env);
       expect(bad.code).not.toBe(0);
-      expect(bad.stderr).toContain("[GNUPG:] BADSIG");
+      expect(bad.err).toContain("[GNUPG:] BADSIG");
       const unknown = await gitVerify(gitDir, commit, stranger.env);
       expect(unknown.code).not.toBe(0);
-      expect(unknown.stderr).toContain("[GNUPG:] NO_PUBKEY");
+      expect(unknown.err).toContain("[GNUPG:] NO_PUBKEY");
     } finally {
       await gnupg.dispose();
       await stranger.dispose();
