@@ -13,6 +13,7 @@ import type { HubContext } from "../context.js";
 import { blobSizes, readBlobs } from "../git/read-blobs.js";
 import { runGit } from "../git/run-git.js";
 import { HubError } from "../hub-error.js";
+import { HUB_FIXED_LIMITS } from "../limits.js";
 import { historyRewrites, rewriteMessage } from "../repos/history-guard.js";
 import type { RepoRef } from "../repos/repo-ref.js";
 import { scanKeyOf } from "../scan/scan-key.js";
@@ -42,9 +43,9 @@ export interface PreReceiveAnswer {
 const ZERO = /^0{40}$/;
 const UPDATE = /^([0-9a-f]{40}) ([0-9a-f]{40}) (refs\/\S+)$/;
 /** Regular files larger than this must come through git-lfs (the Hub refuses large non-LFS files too). */
-export const MAX_GIT_BLOB_BYTES = 64 * 1024 * 1024;
+export const MAX_GIT_BLOB_BYTES = HUB_FIXED_LIMITS.maxGitBlobBytes;
 /** New (path, blob) pairs checked per push (CWE-770). */
-const MAX_PUSHED_FILES = 100_000;
+const MAX_PUSHED_FILES = HUB_FIXED_LIMITS.maxPushedFiles;
 const LFS_POINTER =
   /^version https:\/\/git-lfs\.github\.com\/spec\/v1\noid sha256:([0-9a-f]{64})\nsize (\d+)\n$/;
 
