@@ -112,9 +112,7 @@ describe("whole-file secrets stream and tensor data", () => {
     );
     expect((await secretsIn(strings, "s.npy")).map(([rule]) => rule)).toEqual(["secrets/huggingface-token"]);
     const trailing = concat(buildNpy(FLOATS, new Uint8Array(64)), new TextEncoder().encode(` ${hf(11)}\n`));
-    expect((await secretsIn(trailing, "t.npy")).map(([rule]) => rule)).toEqual([
-      "secrets/huggingface-token",
-    ]);
+    expect((await secretsIn(trailing, "t.npy")).map(([rule]) => rule)).toEqual(["secrets/huggingface-token"]);
   });
 
   it("does not read numeric arrays stored in an .npz, but reads its string arrays", async () => {
@@ -124,7 +122,10 @@ describe("whole-file secrets stream and tensor data", () => {
     const side = buildZip({
       members: [
         { name: "w.npy", data: buildNpy(FLOATS, new Uint8Array(64)) },
-        { name: "x.npy", data: buildNpy("{'descr': '|S64', 'fortran_order': False, 'shape': (1,), }", data()) },
+        {
+          name: "x.npy",
+          data: buildNpy("{'descr': '|S64', 'fortran_order': False, 'shape': (1,), }", data()),
+        },
       ],
     });
     expect((await secretsIn(side, "m.npz")).map(([rule]) => rule)).toEqual(["secrets/huggingface-token"]);
