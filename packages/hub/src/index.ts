@@ -25,7 +25,7 @@ export {
   addUserSigningKey,
   deleteUserSigningKey,
   listUserSigningKeys,
-  setOrgSignedBranches,
+  setOrgBranchRule,
   setUserEmail,
 } from "./signatures/manage-signing-offline.js";
 export type { SigningKeyInfo } from "./signatures/signing-keys.js";

@@ -204,6 +204,22 @@ describe("account pages in Chromium", () => {
       await poll(() => alice.getByRole("table", { name: "acme audit log" }).innerText()).toContain(
         "org.policy-changed",
       );
+      // Branch rules: the organisation's admin refuses force pushes on main and release branches.
+      const rules = alice.getByRole("form", { name: "Refuse force pushes on branches" });
+      await rules.getByRole("textbox").fill("main, release/*");
+      await rules.getByRole("button", { name: "Save" }).click();
+      await poll(() => rules.getByRole("status").innerText()).toBe("Saved: main, release/*");
+      const saved = await fetch(`${hub.url}/api/organizations/acme/settings/no-force-push`, {
+        headers: { Authorization: `Bearer ${daveToken}` },
+      });
+      expect(saved.status).toBe(403); // dave is a member, not an admin
+      await alice.reload();
+      await poll(() => alice.getByRole("textbox", { name: /Refuse force pushes/ }).inputValue()).toBe(
+        "main release/*",
+      );
+      await poll(() => alice.getByRole("table", { name: "acme audit log" }).innerText()).toContain(
+        "no-force-push.rule-changed",
+      );
       await alice.context().close();
       await dave.context().close();
     },

@@ -4,7 +4,7 @@ import { DATA_OPTION, readStdin } from "./user.js";
 /**
  * Signed-commit settings on a hub's data folder: `modelgate user add-gpg-key|add-ssh-signing-key NAME < key`,
  * `user signing-keys NAME`, `user delete-signing-key NAME ID`, `user add-email|remove-email NAME ADDRESS`
- * and `org require-signed-commits ORG [PATTERN...]`.
+ * and the branch rules `org require-signed-commits|refuse-force-push ORG [PATTERN...]`.
  */
 export function registerSigningCommands(user: Command, org: Command): void {
   for (const [command, kind, what] of [
@@ -70,21 +70,32 @@ export function registerSigningCommands(user: Command, org: Command): void {
         process.stdout.write(`${name}'s addresses: ${emails.join(", ")}\n`);
       });
   }
-  org
-    .command("require-signed-commits")
-    .description(
+  for (const [command, rule, description, on, none] of [
+    [
+      "require-signed-commits",
+      "signed-commits",
       "require verified commit signatures on branches of every repository of an organisation (no pattern: none)",
-    )
-    .argument("<org>", "organisation")
-    .argument("[patterns...]", "branch names or patterns: main 'release/*'")
-    .option(...DATA_OPTION)
-    .action(async (name: string, patterns: string[], flags: { data: string }) => {
-      const { setOrgSignedBranches } = await import("@modelgate/hub");
-      const set = await setOrgSignedBranches(flags.data, name, patterns);
-      process.stdout.write(
-        set.length > 0
-          ? `${name}: verified signatures required on ${set.join(", ")}\n`
-          : `${name}: no branch requires signatures\n`,
-      );
-    });
+      "verified signatures required on",
+      "no branch requires signatures",
+    ],
+    [
+      "refuse-force-push",
+      "no-force-push",
+      "refuse force pushes (non-fast-forward updates) and deletions of branches of every repository of an organisation (no pattern: none)",
+      "force pushes and deletions refused on",
+      "no branch refuses force pushes",
+    ],
+  ] as const) {
+    org
+      .command(command)
+      .description(description)
+      .argument("<org>", "organisation")
+      .argument("[patterns...]", "branch names or patterns: main 'release/*'")
+      .option(...DATA_OPTION)
+      .action(async (name: string, patterns: string[], flags: { data: string }) => {
+        const { setOrgBranchRule } = await import("@modelgate/hub");
+        const set = await setOrgBranchRule(flags.data, name, rule, patterns);
+        process.stdout.write(set.length > 0 ? `${name}: ${on} ${set.join(", ")}\n` : `${name}: ${none}\n`);
+      });
+  }
 }

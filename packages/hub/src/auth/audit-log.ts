@@ -25,7 +25,8 @@ export type AuditKind =
   | "signing-key.deleted"
   | "email.added"
   | "email.removed"
-  | "signed-commits.rule-changed";
+  | "signed-commits.rule-changed"
+  | "no-force-push.rule-changed";
 
 /** One entry to append: whose log it goes to, who did it, from where, and details (never a secret). */
 export interface AuditEntry {

@@ -299,6 +299,23 @@ const MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
+  // The signed-commit branch rules become one table of branch rules, each row naming its rule
+  // (`signed-commits`, `no-force-push`): one settings model, API, page and command line for both.
+  "0008_branch_rules": {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("branch_rules")
+        .addColumn("rule", "text", (c) => c.notNull())
+        .addColumn("scope", "text", (c) => c.notNull())
+        .addColumn("scope_id", "integer", (c) => c.notNull())
+        .addColumn("pattern", "text", (c) => c.notNull())
+        .addPrimaryKeyConstraint("branch_rules_pk", ["rule", "scope", "scope_id", "pattern"])
+        .execute();
+      await sql`insert into branch_rules (rule, scope, scope_id, pattern)
+        select 'signed-commits', scope, scope_id, pattern from signed_branch_rules`.execute(db);
+      await db.schema.dropTable("signed_branch_rules").execute();
+    },
+  },
 };
 
 /** Supplies the built-in migrations to Kysely's `Migrator`. */

@@ -28,7 +28,7 @@ export interface Database {
   signing_keys: SigningKeyTable;
   signing_key_ids: SigningKeyIdTable;
   account_emails: AccountEmailTable;
-  signed_branch_rules: SignedBranchRuleTable;
+  branch_rules: BranchRuleTable;
   commit_signatures: CommitSignatureTable;
 }
 
@@ -308,8 +308,9 @@ export interface AccountEmailTable {
   created_at: string;
 }
 
-/** Branches (patterns such as `main`, `release/*`) on which pushed commits must carry verified signatures. */
-export interface SignedBranchRuleTable {
+/** Branch rules (`signed-commits`, `no-force-push`), each a pattern set on a repository or organisation. */
+export interface BranchRuleTable {
+  rule: "signed-commits" | "no-force-push";
   /** `repo` (scope_id: repos.id) or `org` (scope_id: accounts.id, every repository of the organisation). */
   scope: "repo" | "org";
   scope_id: number;

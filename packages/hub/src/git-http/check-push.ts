@@ -13,6 +13,7 @@ import type { HubContext } from "../context.js";
 import { blobSizes, readBlobs } from "../git/read-blobs.js";
 import { runGit } from "../git/run-git.js";
 import { HubError } from "../hub-error.js";
+import { historyRewrites, rewriteMessage } from "../repos/history-guard.js";
 import type { RepoRef } from "../repos/repo-ref.js";
 import { scanKeyOf } from "../scan/scan-key.js";
 import { checkSignedPush, type RefUpdate } from "../signatures/check-signed-push.js";
@@ -79,6 +80,17 @@ export async function checkPush(
     updates.push({ old, next, ref });
     if (!ZERO.test(next)) tips.push(next);
   }
+  // Branches under a no-force-push rule only move forward (checked before anything else: a
+  // deletion brings no objects).
+  const rewrites = await historyRewrites(
+    ctx,
+    repo,
+    updates
+      .filter((u) => u.ref.startsWith("refs/heads/"))
+      .map((u) => ({ branch: u.ref.slice("refs/heads/".length), old: u.old, next: u.next })),
+    env,
+  );
+  if (rewrites.length > 0) return refuse(rewrites.map(rewriteMessage));
   if (tips.length === 0) return { ok: true, messages: [] };
   // Branches that require verified signatures refuse a push adding any commit that is not Verified.
   const unsigned = await checkSignedPush(ctx, repo, updates, env);

@@ -8,6 +8,7 @@ import { withOnBehalfOf, writeCommit } from "../git/write-commit.js";
 import { badInput, HubError, revisionNotFound } from "../hub-error.js";
 import { isValidRefName, isValidRevision, writableRef } from "../names.js";
 import { signTagContent } from "../signing/sign-git-object.js";
+import { assertKeepsHistory } from "./history-guard.js";
 import { repoLocks } from "./repo-locks.js";
 import type { RepoRef } from "./repo-ref.js";
 
@@ -50,8 +51,10 @@ export async function createBranch(
     if (existing && branch.startingPoint === undefined && !branch.empty) return existing;
     if (!existing) await assertRoomForRef(ctx, repo, branch.name, "branch");
     const expected = existing ?? ZERO_OID;
-    ctx.branches.forget(repo.gitDir, ref);
     if (branch.empty) {
+      // A new root commit: it never contains an existing branch's history.
+      if (existing) await assertKeepsHistory(ctx, repo, branch.name, existing, "new-root");
+      ctx.branches.forget(repo.gitDir, ref);
       return writeCommit({
         gitDir: repo.gitDir,
         ref,
@@ -65,6 +68,8 @@ export async function createBranch(
       });
     }
     const target = await commitAt(repo, branch.startingPoint ?? DEFAULT_BRANCH);
+    if (existing) await assertKeepsHistory(ctx, repo, branch.name, existing, target);
+    ctx.branches.forget(repo.gitDir, ref);
     await ctx.refs.update(repo.gitDir, ref, target, expected);
     return target;
   });
@@ -74,7 +79,9 @@ export async function createBranch(
 export async function deleteBranch(ctx: HubContext, repo: RepoRef, name: string): Promise<void> {
   assertRefName(name, "branch");
   if (name === DEFAULT_BRANCH) throw new HubError(403, "Forbidden", "the default branch cannot be deleted");
-  await deleteRef(ctx, repo, `refs/heads/${name}`, name);
+  await deleteRef(ctx, repo, `refs/heads/${name}`, name, (current) =>
+    assertKeepsHistory(ctx, repo, name, current, "delete"),
+  );
 }
 
 /**
@@ -117,10 +124,17 @@ export async function deleteTag(ctx: HubContext, repo: RepoRef, name: string): P
   await deleteRef(ctx, repo, `refs/tags/${name}`, name);
 }
 
-async function deleteRef(ctx: HubContext, repo: RepoRef, ref: string, name: string): Promise<void> {
+async function deleteRef(
+  ctx: HubContext,
+  repo: RepoRef,
+  ref: string,
+  name: string,
+  check?: (current: string) => Promise<void>,
+): Promise<void> {
   await repoLocks.run(repo.gitDir, async () => {
     const current = await currentValue(repo, ref);
     if (!current) throw revisionNotFound(name);
+    await check?.(current);
     ctx.branches.forget(repo.gitDir, ref);
     await ctx.refs.delete(repo.gitDir, ref, current);
   });
@@ -197,6 +211,8 @@ export async function squashBranch(
       throw badInput(`${branch} is a tag: only branches can be squashed`);
     }
     const state = await readBranch(repo.gitDir, ref, branch);
+    // A squash replaces the branch's history with one new root commit.
+    await assertKeepsHistory(ctx, repo, ref.slice("refs/heads/".length), state.head, "new-root");
     ctx.branches.forget(repo.gitDir, ref);
     return writeCommit({
       gitDir: repo.gitDir,

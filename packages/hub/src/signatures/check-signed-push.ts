@@ -1,8 +1,8 @@
 import type { HubContext } from "../context.js";
 import { runGit } from "../git/run-git.js";
+import { branchMatches, branchRulesFor, matchingRule } from "../repos/branch-rules.js";
 import type { RepoRef } from "../repos/repo-ref.js";
 import { hubSignerOf } from "./hub-signer.js";
-import { branchMatches, branchRulesFor } from "./signed-branch-rules.js";
 import { verifyCommits } from "./verify-commit.js";
 
 /** Commits checked per pushed branch; a longer new history is refused, to be pushed in parts (CWE-770). */
@@ -29,13 +29,13 @@ export async function checkSignedPush(
   updates: RefUpdate[],
   env: Record<string, string>,
 ): Promise<string[]> {
-  const patterns = await branchRulesFor(ctx.db, repo);
+  const patterns = await branchRulesFor(ctx.db, "signed-commits", repo);
   if (patterns.length === 0) return [];
   const problems: string[] = [];
   for (const { old, next, ref } of updates) {
     if (!ref.startsWith("refs/heads/") || ZERO.test(next)) continue;
     const branch = ref.slice("refs/heads/".length);
-    const rule = patterns.find((p) => branchMatches(p, branch));
+    const rule = matchingRule(patterns, branch);
     if (rule === undefined) continue;
     // Commits the branch gains: past its old tip, or (a new branch) past every protected branch's tip.
     const known = ZERO.test(old) ? await protectedTips(repo.gitDir, patterns, env) : [old];

@@ -1,7 +1,7 @@
 import { appendAudit } from "../auth/audit-log.js";
 import { accountId, withDb } from "../auth/manage-offline.js";
+import { type BranchRule, parseBranchPatterns, writeBranchRules } from "../repos/branch-rules.js";
 import { addAccountEmail, listAccountEmails, removeAccountEmail } from "./account-emails.js";
-import { parseBranchPatterns, writeBranchRules } from "./signed-branch-rules.js";
 import { addSigningKey, deleteSigningKey, listSigningKeys, type SigningKeyInfo } from "./signing-keys.js";
 
 // Signed-commit settings on a hub's data folder, for the command line (`modelgate user add-gpg-key`,
@@ -74,16 +74,24 @@ export function setUserEmail(
   });
 }
 
-/** Sets the branches of every repository of organisation `org` that require verified signatures. */
-export function setOrgSignedBranches(dataDir: string, org: string, branches: string[]): Promise<string[]> {
+/**
+ * Sets the branches of every repository of organisation `org` under a branch rule: `signed-commits`
+ * (verified signatures required) or `no-force-push` (only fast-forwards, no deletion).
+ */
+export function setOrgBranchRule(
+  dataDir: string,
+  org: string,
+  rule: BranchRule,
+  branches: string[],
+): Promise<string[]> {
   return withDb(dataDir, async (db) => {
     const id = await accountId(db, org, "org");
     const patterns = parseBranchPatterns(branches);
-    await writeBranchRules(db, "org", id, patterns);
+    await writeBranchRules(db, rule, "org", id, patterns);
     await appendAudit(db, {
       accountId: id,
       actor: ACTOR,
-      kind: "signed-commits.rule-changed",
+      kind: `${rule}.rule-changed`,
       detail: { branches: patterns },
     });
     return patterns;

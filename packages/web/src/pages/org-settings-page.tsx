@@ -2,6 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import type { AuditRecord } from "../api/types";
 import { useAuth } from "../auth/auth";
 import { AuditTable } from "../components/audit-table";
+import { BranchRulesForm } from "../components/branch-rules-form";
 import { SettingsFrame } from "../components/settings-frame";
 import { useLoad, useTitle } from "../use-load";
 
@@ -13,7 +14,7 @@ interface OrgSettings {
   members: { name: string; role: string; twoFactor: boolean }[];
 }
 
-/** An organisation's settings for its admins: require 2FA, members and their 2FA, its audit log. */
+/** An organisation's settings for its admins: require 2FA, branch rules, members and their 2FA, its audit log. */
 export function OrgSettingsPage(props: { org: string }) {
   useTitle(`${props.org} settings`);
   return <SettingsFrame title={`${props.org} settings`}>{() => <Org org={props.org} />}</SettingsFrame>;
@@ -64,6 +65,7 @@ function Org(props: { org: string }) {
           {error}
         </p>
       )}
+      <BranchRulesForm base={`${base}/settings`} />
       <h2>Members</h2>
       <div class="table-scroll">
         <table aria-label="Members">

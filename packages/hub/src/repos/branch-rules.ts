@@ -2,10 +2,25 @@ import type { Kysely } from "kysely";
 import type { Database } from "../db/schema.js";
 import { badInput } from "../hub-error.js";
 
-/** Patterns per repository or organisation (CWE-770). */
+/**
+ * Rules a repository or an organisation sets on chosen branches (by name or pattern):
+ * - `signed-commits`: every commit a push adds must be Verified (see `checkSignedPush`);
+ * - `no-force-push`: the branch only moves forward; non-fast-forward updates and deletions are refused,
+ *   by git pushes and by the HTTP API alike (see `history-guard.ts`).
+ * Each rule is a list of patterns per scope; an organisation's patterns apply to all its repositories.
+ */
+export type BranchRule = "signed-commits" | "no-force-push";
+export const BRANCH_RULES: readonly BranchRule[] = ["signed-commits", "no-force-push"];
+
+/** Patterns per rule and repository or organisation (CWE-770). */
 export const MAX_BRANCH_PATTERNS = 20;
 /** `*` matches within one path segment (`release/*`), `**` across segments; the rest as in git ref names. */
 const PATTERN = /^[A-Za-z0-9._/*-]{1,100}$/;
+
+/** The first of `patterns` that `branch` (without `refs/heads/`) matches, or undefined. */
+export function matchingRule(patterns: readonly string[], branch: string): string | undefined {
+  return patterns.find((p) => branchMatches(p, branch));
+}
 
 /** Checks and normalises a list of branch patterns (`main`, `release/*`); throws a 400 naming the bad one. */
 export function parseBranchPatterns(value: unknown): string[] {
@@ -37,15 +52,17 @@ export function branchMatches(pattern: string, branch: string): boolean {
   return new RegExp(`^${source}$`).test(branch);
 }
 
-/** The patterns set on one repository or organisation. */
+/** The patterns of one rule set on one repository or organisation. */
 export async function readBranchRules(
   db: Kysely<Database>,
+  rule: BranchRule,
   scope: "repo" | "org",
   scopeId: number,
 ): Promise<string[]> {
   const rows = await db
-    .selectFrom("signed_branch_rules")
+    .selectFrom("branch_rules")
     .select("pattern")
+    .where("rule", "=", rule)
     .where("scope", "=", scope)
     .where("scope_id", "=", scopeId)
     .orderBy("pattern")
@@ -53,36 +70,40 @@ export async function readBranchRules(
   return rows.map((r) => r.pattern);
 }
 
-/** Replaces the patterns of one repository or organisation (an empty list removes the requirement). */
+/** Replaces the patterns of one rule of one repository or organisation (an empty list removes the rule). */
 export async function writeBranchRules(
   db: Kysely<Database>,
+  rule: BranchRule,
   scope: "repo" | "org",
   scopeId: number,
   patterns: string[],
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await trx
-      .deleteFrom("signed_branch_rules")
+      .deleteFrom("branch_rules")
+      .where("rule", "=", rule)
       .where("scope", "=", scope)
       .where("scope_id", "=", scopeId)
       .execute();
     if (patterns.length > 0) {
       await trx
-        .insertInto("signed_branch_rules")
-        .values(patterns.map((pattern) => ({ scope, scope_id: scopeId, pattern })))
+        .insertInto("branch_rules")
+        .values(patterns.map((pattern) => ({ rule, scope, scope_id: scopeId, pattern })))
         .execute();
     }
   });
 }
 
-/** Every pattern that applies to a repository: its own and its owning organisation's. */
+/** Every pattern of one rule that applies to a repository: its own and its owning organisation's. */
 export async function branchRulesFor(
   db: Kysely<Database>,
+  rule: BranchRule,
   repo: { id: number; ownerId: number },
 ): Promise<string[]> {
   const rows = await db
-    .selectFrom("signed_branch_rules")
+    .selectFrom("branch_rules")
     .select("pattern")
+    .where("rule", "=", rule)
     .where((eb) =>
       eb.or([
         eb.and([eb("scope", "=", "repo"), eb("scope_id", "=", repo.id)]),
