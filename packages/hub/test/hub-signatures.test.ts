@@ -2,8 +2,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ChildRun, gnupgHomeWith, run } from "../src/signing/test-helpers/git-verify.js";
+import { gnupgHomeWith, run } from "./git-verify.js";
 import { runPythonClient, stepsOf } from "./python-client.js";
+import type { CommandRun } from "./run-command.js";
 import { startTestHub, type TestHub } from "./start-test-hub.js";
 
 /**
@@ -18,7 +19,7 @@ describe("the hub's commit signatures, checked by git and gpg", () => {
   let clone = "";
   let gnupg: Awaited<ReturnType<typeof gnupgHomeWith>>;
   let fingerprint = "";
-  const git = (...args: string[]): Promise<ChildRun> =>
+  const git = (...args: string[]): Promise<CommandRun> =>
     run("git", ["-C", clone, ...args], { env: gnupg.env });
 
   beforeAll(async () => {
@@ -39,7 +40,7 @@ describe("the hub's commit signatures, checked by git and gpg", () => {
       .fingerprint;
     clone = join(dir, "signed");
     const cloned = await run("git", ["clone", "--quiet", `${hub.url}/alice/signed`, clone]);
-    expect(cloned.code, cloned.stderr).toBe(0);
+    expect(cloned.code, cloned.err).toBe(0);
   }, 180_000);
   afterAll(async () => {
     await gnupg?.dispose();
@@ -48,13 +49,13 @@ describe("the hub's commit signatures, checked by git and gpg", () => {
   });
 
   it("every commit of every branch verifies: git verify-commit says Good signature from the hub's key", async () => {
-    const all = (await git("rev-list", "--all")).stdout.trim().split("\n");
+    const all = (await git("rev-list", "--all")).out.trim().split("\n");
     // initial, upload, pull-request commit, merge; the squashed dev branch's root.
     expect(all).toHaveLength(5);
     for (const commit of all) {
       const verified = await git("verify-commit", "--raw", commit);
-      expect(verified.code, `${commit}: ${verified.stderr}`).toBe(0);
-      expect(verified.stderr).toContain(`[GNUPG:] VALIDSIG ${fingerprint}`);
+      expect(verified.code, `${commit}: ${verified.err}`).toBe(0);
+      expect(verified.err).toContain(`[GNUPG:] VALIDSIG ${fingerprint}`);
     }
   });
 
@@ -66,10 +67,10 @@ describe("the hub's commit signatures, checked by git and gpg", () => {
       "origin/main",
       "origin/dev",
     );
-    expect(log.code, log.stderr).toBe(0);
-    const good = log.stdout.match(/^gpg: Good signature from "modelgate hub <hub@[^>]+>"/gm) ?? [];
+    expect(log.code, log.err).toBe(0);
+    const good = log.out.match(/^gpg: Good signature from "modelgate hub <hub@[^>]+>"/gm) ?? [];
     expect(good).toHaveLength(5);
-    const lines = log.stdout.split("\n").filter((l) => l.includes("|"));
+    const lines = log.out.split("\n").filter((l) => l.includes("|"));
     expect(lines.map((l) => l.replace(/<hub@[^>]+>/, "<hub@HOST>")).sort()).toEqual(
       [
         "alice|modelgate hub <hub@HOST>|Merge pull request #1: Add a card",
@@ -81,25 +82,25 @@ describe("the hub's commit signatures, checked by git and gpg", () => {
     );
     // The trailer says on whose behalf the hub committed.
     const merge = await git("log", "-1", "--format=%B", "origin/main");
-    expect(merge.stdout).toContain("\n\nOn-behalf-of: alice <alice@users.noreply.modelgate>\n");
+    expect(merge.out).toContain("\n\nOn-behalf-of: alice <alice@users.noreply.modelgate>\n");
   });
 
   it("the annotated tag is signed by the hub too", async () => {
     const verified = await git("verify-tag", "--raw", "v1");
-    expect(verified.code, verified.stderr).toBe(0);
-    expect(verified.stderr).toContain(`[GNUPG:] VALIDSIG ${fingerprint}`);
+    expect(verified.code, verified.err).toBe(0);
+    expect(verified.err).toContain(`[GNUPG:] VALIDSIG ${fingerprint}`);
   });
 
   it("a tampered commit fails: same signature, another tree or message", async () => {
-    const raw = (await git("cat-file", "commit", "origin/main")).stdout;
+    const raw = (await git("cat-file", "commit", "origin/main")).out;
     const forged = raw.replace("Merge pull request #1", "Merge pull request #2");
     expect(forged).not.toBe(raw);
     const written = await run("git", ["-C", clone, "hash-object", "-t", "commit", "-w", "--stdin"], {
       input: forged,
     });
-    const verified = await git("verify-commit", "--raw", written.stdout.trim());
+    const verified = await git("verify-commit", "--raw", written.out.trim());
     expect(verified.code).not.toBe(0);
-    expect(verified.stderr).toContain("[GNUPG:] BADSIG");
+    expect(verified.err).toContain("[GNUPG:] BADSIG");
   });
 
   it("publishes the key without a token, as armored text and as fingerprints", async () => {

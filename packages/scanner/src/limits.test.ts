@@ -48,8 +48,6 @@ const NOT_LIMITS: Readonly<Record<string, string>> = {
   "formats/zip/read-local-header.ts:DATA_HEAD_BYTES":
     "data bytes read with a local header for sniffing (a read size)",
   "formats/zip/read-local-header.ts:SMALL_MEMBER_BYTES": "members read whole with their header (a read size)",
-  "formats/keras/read-hdf5-root-attrs.ts:H5_INITIAL_READ_BYTES":
-    "the first read of an HDF5 file, doubled up to maxMemberBytes (a read size)",
   "formats/compression/lzma-alone-header.ts:LZMA_ALONE_HEADER_BYTES": "the size of the .lzma header",
   "formats/compression/lzma-alone-header.ts:MAX_PROPERTIES": "the largest valid LZMA properties byte",
   "formats/compression/lzma-alone-header.ts:MAX_KNOWN_SIZE": "liblzma's .lzma detection rule, mirrored",

@@ -488,6 +488,27 @@ export const FIXED_LIMIT_TABLE = {
     reason: "`config.json` of a .keras file read whole; real ones are kilobytes to a few megabytes.",
     cwe: ["CWE-770"],
   },
+  maxHdf5HeaderBlocks: {
+    value: 1_000,
+    reason:
+      "Blocks (the first and its continuations) of the HDF5 root object header read; a block read twice is a loop.",
+    cwe: ["CWE-835", "CWE-770"],
+  },
+  maxHdf5HeaderMessages: {
+    value: 100_000,
+    reason: "Messages of the HDF5 root object header read over all its blocks.",
+    cwe: ["CWE-770"],
+  },
+  maxHdf5Attributes: {
+    value: 10_000,
+    reason: "Attributes of an HDF5 root group read (Keras writes four).",
+    cwe: ["CWE-770"],
+  },
+  maxHdf5StringElements: {
+    value: 10_000,
+    reason: "Strings of one HDF5 string-array attribute decoded; a longer array is left unread.",
+    cwe: ["CWE-770"],
+  },
   maxTorchscriptFindingsPerKind: {
     value: 20,
     reason: "TorchScript code findings of one kind listed per code file; the rest are counted.",

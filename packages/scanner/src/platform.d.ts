@@ -43,14 +43,3 @@ interface SubtleCrypto {
   digest(algorithm: "SHA-256" | "SHA-384" | "SHA-512", data: Uint8Array): Promise<ArrayBuffer>;
 }
 declare var crypto: { readonly subtle: SubtleCrypto };
-
-// The console: dependencies (jsfive) print through it; the scanner captures what they print while
-// they run (see `capturePrinted`), so that nothing from a scanned file reaches a terminal raw.
-interface Console {
-  log(...data: unknown[]): void;
-  info(...data: unknown[]): void;
-  warn(...data: unknown[]): void;
-  error(...data: unknown[]): void;
-  debug(...data: unknown[]): void;
-}
-declare var console: Console;

@@ -2,8 +2,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { gitVerify, gnupgHomeWith } from "../../test/git-verify.js";
 import type { HubSigningKey } from "../signing/hub-signing-key.js";
-import { gitVerify, gnupgHomeWith } from "../signing/test-helpers/git-verify.js";
 import { testSigningKey } from "../signing/test-helpers/test-signing-key.js";
 import { branchHead, initBareRepo, listTree, readBlob, writeBlob } from "./git-repo.js";
 import { objectId, writeLooseObject } from "./loose-objects.js";
@@ -112,9 +112,9 @@ describe("writeCommit", () => {
     try {
       for (const commit of [first, second]) {
         const verified = await gitVerify(gitDir, commit, gnupg.env);
-        expect(verified.code, verified.stderr).toBe(0);
-        expect(verified.stderr).toContain(`[GNUPG:] GOODSIG`);
-        expect(verified.stderr).toContain(`[GNUPG:] VALIDSIG ${signer.fingerprint}`);
+        expect(verified.code, verified.err).toBe(0);
+        expect(verified.err).toContain(`[GNUPG:] GOODSIG`);
+        expect(verified.err).toContain(`[GNUPG:] VALIDSIG ${signer.fingerprint}`);
       }
       // git itself parses the header back out: a good signature (U: good, from a key the user has
       // imported but not certified), made by the hub's key.
@@ -142,10 +142,10 @@ describe("writeCommit", () => {
     try {
       const bad = await gitVerify(gitDir, forgedOid, gnupg.env);
       expect(bad.code).not.toBe(0);
-      expect(bad.stderr).toContain("[GNUPG:] BADSIG");
+      expect(bad.err).toContain("[GNUPG:] BADSIG");
       const unknown = await gitVerify(gitDir, commit, stranger.env);
       expect(unknown.code).not.toBe(0);
-      expect(unknown.stderr).toContain("[GNUPG:] NO_PUBKEY");
+      expect(unknown.err).toContain("[GNUPG:] NO_PUBKEY");
     } finally {
       await gnupg.dispose();
       await stranger.dispose();

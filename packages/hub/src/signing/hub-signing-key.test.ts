@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as openpgp from "openpgp";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { gnupgHomeWith, run } from "../../test/git-verify.js";
 import { openHubSigningKey } from "./hub-signing-key.js";
 import { MAX_KEY_FILE_BYTES } from "./key-files.js";
-import { gnupgHomeWith, run } from "./test-helpers/git-verify.js";
 
 /** A key made by GnuPG itself (not by the library the hub uses), exported as an operator would. */
 async function gpgKey(userId: string, passphrase = ""): Promise<{ secret: string; fingerprint: string }> {
@@ -13,12 +13,12 @@ async function gpgKey(userId: string, passphrase = ""): Promise<{ secret: string
   try {
     const pass = ["--batch", "--pinentry-mode", "loopback", "--passphrase", passphrase];
     const made = await run("gpg", [...pass, "--quick-gen-key", userId, "ed25519", "sign", "never"], home);
-    expect(made.code, made.stderr).toBe(0);
+    expect(made.code, made.err).toBe(0);
     const exported = await run("gpg", [...pass, "--armor", "--export-secret-keys"], home);
-    expect(exported.code, exported.stderr).toBe(0);
+    expect(exported.code, exported.err).toBe(0);
     const listed = await run("gpg", ["--batch", "--with-colons", "--list-keys"], home);
-    const fingerprint = /^fpr:+([0-9A-F]{40}):/m.exec(listed.stdout)?.[1] ?? "";
-    return { secret: exported.stdout, fingerprint };
+    const fingerprint = /^fpr:+([0-9A-F]{40}):/m.exec(listed.out)?.[1] ?? "";
+    return { secret: exported.out, fingerprint };
   } finally {
     await home.dispose();
   }
@@ -67,8 +67,8 @@ describe("openHubSigningKey", () => {
         ["--batch", "--status-fd", "1", "--verify", join(dataDir, "payload.asc"), join(dataDir, "payload")],
         home,
       );
-      expect(verified.code, verified.stderr).toBe(0);
-      expect(verified.stdout).toContain(`[GNUPG:] VALIDSIG ${made.fingerprint}`);
+      expect(verified.code, verified.err).toBe(0);
+      expect(verified.out).toContain(`[GNUPG:] VALIDSIG ${made.fingerprint}`);
     } finally {
       await home.dispose();
     }

@@ -460,12 +460,14 @@ const RULES_OF_CHECKS: Readonly<Record<string, RuleInfo>> = {
   "hdf5/too-large": {
     check: "format",
     severity: "error",
-    meaning: "The HDF5 file is larger than the in-memory analysis limit.",
+    meaning:
+      "Reading the HDF5 root attributes (header blocks, heap collections) would take more than `maxMemberBytes` bytes.",
   },
   "hdf5/unreadable-attribute": {
     check: "format",
     severity: "suspicious",
-    meaning: "The HDF5 reader could not read an attribute.",
+    meaning:
+      "A root attribute of the HDF5 file whose datatype or dataspace the reader cannot interpret (undefined class or version, shared).",
   },
   "keras/config-json": {
     check: "format",

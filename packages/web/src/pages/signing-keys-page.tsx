@@ -1,6 +1,7 @@
 import { useState } from "preact/hooks";
 import type { SigningKeyItem } from "../api/types";
 import { useAuth } from "../auth/auth";
+import { type Column, DataTable } from "../components/data-table";
 import { SettingsFrame } from "../components/settings-frame";
 import { formatDate } from "../format";
 import { useLoad, useTitle } from "../use-load";
@@ -91,38 +92,12 @@ function KeyList(props: (typeof KINDS)[number]) {
       <h2 id={`${id}-title`}>{props.title}</h2>
       {keys.state === "done" && keys.data.length === 0 && <p class="muted">None yet.</p>}
       {keys.state === "done" && keys.data.length > 0 && (
-        <div class="table-scroll">
-          <table aria-label={`Your ${props.title}`}>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Fingerprint</th>
-                <th scope="col">E-mails in the key</th>
-                <th scope="col">Expires</th>
-                <th scope="col">Added</th>
-                <th scope="col" />
-              </tr>
-            </thead>
-            <tbody>
-              {keys.data.map((k) => (
-                <tr key={k.id}>
-                  <td>{k.name}</td>
-                  <td>
-                    <code>{k.fingerprint}</code>
-                  </td>
-                  <td>{k.emails.join(", ") || "—"}</td>
-                  <td>{k.expiresAt ? formatDate(k.expiresAt) : "never"}</td>
-                  <td>{formatDate(k.createdAt)}</td>
-                  <td>
-                    <button type="button" onClick={() => remove(k.id)} aria-label={`Delete ${k.name}`}>
-                      Delete
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          label={`Your ${props.title}`}
+          columns={keyColumns(remove)}
+          rows={keys.data}
+          rowKey={(k) => k.id}
+        />
       )}
       <form onSubmit={add} class="token-form" aria-label={`New ${props.title}`}>
         <label for={`${id}-name`}>Name (optional)</label>
@@ -150,4 +125,23 @@ function KeyList(props: (typeof KINDS)[number]) {
       )}
     </section>
   );
+}
+
+/** The columns of a key list; `remove` deletes a key. */
+function keyColumns(remove: (id: number) => void): Column<SigningKeyItem>[] {
+  return [
+    { header: "Name", cell: (k) => k.name },
+    { header: "Fingerprint", cell: (k) => <code>{k.fingerprint}</code> },
+    { header: "E-mails in the key", cell: (k) => k.emails.join(", ") || "—" },
+    { header: "Expires", cell: (k) => (k.expiresAt ? formatDate(k.expiresAt) : "never") },
+    { header: "Added", cell: (k) => formatDate(k.createdAt) },
+    {
+      header: "",
+      cell: (k) => (
+        <button type="button" onClick={() => remove(k.id)} aria-label={`Delete ${k.name}`}>
+          Delete
+        </button>
+      ),
+    },
+  ];
 }

@@ -1,6 +1,7 @@
 import { useState } from "preact/hooks";
 import type { TokenItem } from "../api/types";
 import { useAuth } from "../auth/auth";
+import { type Column, DataTable } from "../components/data-table";
 import { SettingsFrame } from "../components/settings-frame";
 import { formatDate } from "../format";
 import { useLoad, useTitle } from "../use-load";
@@ -119,48 +120,43 @@ function Tokens() {
         </div>
       )}
       {tokens.state === "done" && (
-        <div class="table-scroll">
-          <table aria-label="Your tokens">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Role</th>
-                <th scope="col">Created</th>
-                <th scope="col">Expires</th>
-                <th scope="col">Last used</th>
-                <th scope="col">State</th>
-              </tr>
-            </thead>
-            <tbody>
-              {tokens.data.map((t) => (
-                <tr key={t.id}>
-                  <td>{t.displayName}</td>
-                  <td>
-                    {t.role}
-                    {t.fineGrained && ` (${t.fineGrained.scoped.map((s) => s.entity.name).join(", ")})`}
-                  </td>
-                  <td>{formatDate(t.createdAt)}</td>
-                  <td>{t.expiresAt ? formatDate(t.expiresAt) : "never"}</td>
-                  <td>{t.lastUsedAt ? formatDate(t.lastUsedAt) : "never"}</td>
-                  <td>
-                    {t.revokedAt ? (
-                      `revoked${t.revokedReason ? `: ${t.revokedReason}` : ""}`
-                    ) : (
-                      <button
-                        type="button"
-                        onClick={() => revoke(t.id)}
-                        aria-label={`Revoke ${t.displayName}`}
-                      >
-                        Revoke
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          label="Your tokens"
+          columns={tokenColumns(revoke)}
+          rows={tokens.data}
+          rowKey={(t) => t.id}
+        />
       )}
     </>
   );
+}
+
+/** The columns of the token list; `revoke` revokes a token. */
+function tokenColumns(revoke: (id: string) => void): Column<TokenItem>[] {
+  return [
+    { header: "Name", cell: (t) => t.displayName },
+    {
+      header: "Role",
+      cell: (t) => (
+        <>
+          {t.role}
+          {t.fineGrained && ` (${t.fineGrained.scoped.map((s) => s.entity.name).join(", ")})`}
+        </>
+      ),
+    },
+    { header: "Created", cell: (t) => formatDate(t.createdAt) },
+    { header: "Expires", cell: (t) => (t.expiresAt ? formatDate(t.expiresAt) : "never") },
+    { header: "Last used", cell: (t) => (t.lastUsedAt ? formatDate(t.lastUsedAt) : "never") },
+    {
+      header: "State",
+      cell: (t) =>
+        t.revokedAt ? (
+          `revoked${t.revokedReason ? `: ${t.revokedReason}` : ""}`
+        ) : (
+          <button type="button" onClick={() => revoke(t.id)} aria-label={`Revoke ${t.displayName}`}>
+            Revoke
+          </button>
+        ),
+    },
+  ];
 }

@@ -2,7 +2,6 @@ import { describe, expect, it, vi } from "vitest";
 import { CountingSource, MemorySource } from "../../reader/byte-source.js";
 import type { FileReport } from "../../report/types.js";
 import { scanSource } from "../../scan.js";
-import { H5_INITIAL_READ_BYTES } from "./read-hdf5-root-attrs.js";
 import { buildHdf5 } from "./test-helpers/build-hdf5.js";
 
 const config = (layers: unknown[]) =>
@@ -21,10 +20,9 @@ async function scan(bytes: Uint8Array, maxMemberBytes?: number): Promise<FileRep
   );
 }
 
-/**
- * A model file with a root attribute named `name` whose datatype class (15) jsfive cannot read: it
- * prints `Attribute <name> type not implemented, set to null.` (issue 13).
- */
+const MiB = 1024 * 1024;
+
+/** A model file with a root attribute named `name` whose datatype class (15) HDF5 does not define. */
 function withUnreadableAttribute(name: string): Uint8Array {
   const file = buildHdf5({ model_config: config([dense]), [name]: "x" });
   const encoded = new TextEncoder().encode(name);
@@ -42,8 +40,8 @@ function indexOf(haystack: Uint8Array, needle: Uint8Array): number {
   throw new Error("not found");
 }
 
-describe("what the HDF5 reader prints", () => {
-  it("keeps jsfive's warning off the console and reports it as a finding", async () => {
+describe("a root attribute the reader cannot read", () => {
+  it("is a suspicious finding naming it escaped, and nothing is printed", async () => {
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     const log = vi.spyOn(console, "log").mockImplementation(() => {});
     try {
@@ -53,7 +51,8 @@ describe("what the HDF5 reader prints", () => {
       expect(report.format).toBe("keras-h5");
       const finding = report.findings.find((f) => f.rule === "hdf5/unreadable-attribute");
       expect(finding?.severity).toBe("suspicious");
-      expect(finding?.message).toContain("type not implemented");
+      expect(finding?.message).toContain('"evil\\u001b[2J\\nSAFE"');
+      expect(finding?.message).toContain("class 15");
     } finally {
       warn.mockRestore();
       log.mockRestore();
@@ -157,29 +156,52 @@ describe("Keras HDF5 models", () => {
     expect(report.findings.map((f) => f.rule)).toEqual(["format/parse-error"]);
   });
 
-  it("reads only the start of a large file (weights are never read)", async () => {
+  it("reads only the structures it needs of a large file (weights are never read)", async () => {
     const model = buildHdf5({ model_config: config([lambda]) });
-    const bytes = new Uint8Array(64 * 1024 * 1024);
+    const bytes = new Uint8Array(64 * MiB);
     bytes.set(model);
     const counting = new CountingSource(new MemorySource(bytes));
     const report = await scanSource(counting, "big.h5");
     expect(report.verdict).toBe("dangerous");
-    expect(counting.bytesRead).toBeLessThanOrEqual(H5_INITIAL_READ_BYTES + 8192);
+    expect(counting.bytesRead).toBeLessThanOrEqual(64 * 1024);
   });
 
-  it("reads further when the root object header lies past the first read", async () => {
-    const rootAt = 3 * H5_INITIAL_READ_BYTES;
-    const report = await scan(buildHdf5({ model_config: config([lambda]) }, [], rootAt));
+  it("reads the root object header wherever it lies", async () => {
+    const report = await scan(buildHdf5({ model_config: config([lambda]) }, [], 3 * MiB));
     expect(report.findings.map((f) => f.rule)).toEqual(["keras/lambda-layer"]);
   });
 
-  it("stops at the member-size limit instead of reading a whole huge file", async () => {
-    const rootAt = 3 * H5_INITIAL_READ_BYTES;
-    const bytes = buildHdf5({ model_config: config([lambda]) }, [], rootAt);
+  it("stops at the member-size limit: a 3 MiB continuation of empty header messages", async () => {
+    const blockAt = 4096;
+    const blockBytes = 3 * MiB;
+    const continuation = new Uint8Array(16);
+    const view = new DataView(continuation.buffer);
+    view.setBigUint64(0, BigInt(blockAt), true);
+    view.setBigUint64(8, BigInt(blockBytes), true);
+    const model = buildHdf5({ model_config: config([lambda]) }, [{ type: 0x0010, body: continuation }]);
+    const bytes = new Uint8Array(blockAt + blockBytes);
+    bytes.set(model);
+    // NIL messages (type 0) of the largest 8-aligned body a version 1 message holds.
+    const nilBody = 65528;
+    for (let at = blockAt; at + 8 + nilBody <= bytes.length; at += 8 + nilBody) {
+      new DataView(bytes.buffer).setUint16(at + 2, nilBody, true);
+    }
     const atLimit = await scan(bytes, bytes.length);
     expect(atLimit.findings.map((f) => f.rule)).toEqual(["keras/lambda-layer"]);
-    const report = await scan(bytes, 2 * H5_INITIAL_READ_BYTES);
+    const report = await scan(bytes, 2 * MiB);
     expect(report).toMatchObject({ verdict: "error" });
     expect(report.findings.map((f) => f.rule)).toEqual(["hdf5/too-large"]);
+  });
+
+  it("fails closed on a continuation that points back at its own header (a loop)", async () => {
+    const continuation = new Uint8Array(16);
+    const view = new DataView(continuation.buffer);
+    view.setBigUint64(0, 96n + 16n, true); // the root header's own messages
+    const model = buildHdf5({ model_config: config([lambda]) }, [{ type: 0x0010, body: continuation }]);
+    view.setBigUint64(8, BigInt(model.length - 112), true);
+    const bytes = buildHdf5({ model_config: config([lambda]) }, [{ type: 0x0010, body: continuation }]);
+    const report = await scan(bytes);
+    expect(report.verdict).toBe("error");
+    expect(report.findings[0]?.message).toContain("read twice");
   });
 });

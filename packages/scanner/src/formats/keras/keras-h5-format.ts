@@ -1,8 +1,9 @@
 import { type ByteSource, SliceSource } from "../../reader/byte-source.js";
 import type { FormatParser, ParseContext } from "../format-parser.js";
+import { Hdf5TooLargeError } from "../hdf5/hdf5-errors.js";
+import { type AttributeValue, readHdf5RootAttrs } from "../hdf5/read-root-attributes.js";
 import { NotThisFormatError } from "../not-this-format.js";
 import { hdf5SignatureOffset } from "./hdf5-signature.js";
-import { Hdf5TooLargeError, readHdf5RootAttrs } from "./read-hdf5-root-attrs.js";
 import { reportKerasConfig } from "./report-keras-config.js";
 
 /**
@@ -10,6 +11,14 @@ import { reportKerasConfig } from "./report-keras-config.js";
  * holds the architecture as JSON. The whole layer tree is walked (see `walkKerasConfig`), and
  * `training_config` too (custom losses and metrics). HDF5 files without a model config are left to
  * the plain `hdf5` format.
+ *
+ * The root attributes are read by modelgate's own small HDF5 reader (`../hdf5/`), not by a general
+ * HDF5 library: the check needs four root-group string attributes, and a reader of just the
+ * superblock, the root object header and the global heap is a few hundred lines that read nothing
+ * else (no links, no datasets), are bounded throughout and read from the source as needed. jsfive
+ * 0.4.2, used before, is a whole HDF5 library (B-trees, chunked datasets, filters) that walked the
+ * root group's links with no bound (patched out at run time), read a prefix held in memory and told
+ * "read more" from a RangeError, whose text depends on the JavaScript engine.
  */
 export const kerasH5Format: FormatParser = {
   id: "keras-h5",
@@ -38,8 +47,8 @@ export const kerasH5Format: FormatParser = {
       });
       return;
     }
-    const { attrs } = root;
-    if (attrs.model_config === undefined) {
+    const attrs = root.attrs;
+    if (!attrs.has("model_config")) {
       if (root.denseAttributes) {
         ctx.finding({
           check: "format",
@@ -52,20 +61,23 @@ export const kerasH5Format: FormatParser = {
       }
       throw new NotThisFormatError("HDF5 file without a Keras model_config attribute");
     }
-    for (const line of root.printed) {
-      // jsfive's word for an attribute it could not read (set to null): something it hides.
+    for (const { name, reason } of root.unreadable) {
+      // An attribute the reader cannot interpret is something the file hides from the check.
       ctx.finding({
         check: "format",
         rule: "hdf5/unreadable-attribute",
         severity: "suspicious",
-        message: `the HDF5 reader could not read everything: ${line}`,
+        message: `the HDF5 root attribute ${JSON.stringify(name)} could not be read: ${reason}`,
       });
     }
-    const summary = reportConfigAttr(attrs.model_config, "model_config", ctx);
-    if (attrs.training_config !== undefined) reportConfigAttr(attrs.training_config, "training_config", ctx);
+    const summary = reportConfigAttr(attrs.get("model_config"), "model_config", ctx);
+    const training = attrs.get("training_config");
+    if (training !== undefined) reportConfigAttr(training, "training_config", ctx);
+    const kerasVersion = attrs.get("keras_version");
+    const backend = attrs.get("backend");
     ctx.info("keras", {
-      ...(typeof attrs.keras_version === "string" ? { kerasVersion: attrs.keras_version } : {}),
-      ...(typeof attrs.backend === "string" ? { backend: attrs.backend } : {}),
+      ...(typeof kerasVersion === "string" ? { kerasVersion } : {}),
+      ...(typeof backend === "string" ? { backend } : {}),
       ...(summary?.modelClass !== undefined ? { modelClass: summary.modelClass } : {}),
       objects: summary?.objects ?? 0,
     });
@@ -73,11 +85,14 @@ export const kerasH5Format: FormatParser = {
 };
 
 function reportConfigAttr(
-  value: unknown,
+  value: AttributeValue | undefined,
   name: string,
   ctx: ParseContext,
 ): ReturnType<typeof reportKerasConfig> {
-  const text = attrText(value);
+  // A one-element string array is analysed too (Keras itself would fail on it): reading more errs on
+  // the safe side.
+  const text =
+    typeof value === "string" ? value : Array.isArray(value) && value.length === 1 ? value[0] : undefined;
   if (text === undefined) {
     ctx.finding({
       check: "format",
@@ -88,12 +103,4 @@ function reportConfigAttr(
     return undefined;
   }
   return reportKerasConfig(text, name, ctx);
-}
-
-/** An HDF5 string attribute as jsfive returns it: a string, bytes, or a one-element array of either. */
-function attrText(value: unknown): string | undefined {
-  const one = Array.isArray(value) && value.length === 1 ? value[0] : value;
-  if (typeof one === "string") return one;
-  if (one instanceof Uint8Array) return new TextDecoder("utf-8").decode(one);
-  return undefined;
 }

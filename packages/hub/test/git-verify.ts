@@ -1,44 +1,27 @@
-import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type CommandRun, runCommand } from "./run-command.js";
 
-/** How a child process ended. */
-export interface ChildRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a program with async spawn (spawnSync would block an in-process hub and deadlock). */
+/**
+ * Runs a program through `runCommand` with no user or system git configuration and the C locale
+ * (`env` adds to that), in `cwd` (default this process's).
+ */
 export function run(
   command: string,
   args: readonly string[],
   options: { env?: Record<string, string>; input?: string; cwd?: string } = {},
-): Promise<ChildRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      env: {
-        PATH: process.env.PATH ?? "/usr/bin:/bin",
-        GIT_CONFIG_NOSYSTEM: "1",
-        GIT_CONFIG_GLOBAL: "/dev/null",
-        LC_ALL: "C",
-        ...options.env,
-      },
-      ...(options.cwd ? { cwd: options.cwd } : {}),
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding("utf8").on("data", (d: string) => {
-      stderr += d;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-    child.stdin.on("error", () => {});
-    child.stdin.end(options.input ?? "");
+): Promise<CommandRun> {
+  return runCommand(command, args, {
+    cwd: options.cwd ?? process.cwd(),
+    input: options.input,
+    env: {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      GIT_CONFIG_NOSYSTEM: "1",
+      GIT_CONFIG_GLOBAL: "/dev/null",
+      LC_ALL: "C",
+      ...options.env,
+    },
   });
 }
 
@@ -54,8 +37,8 @@ export async function gnupgHomeWith(
   const env = { GNUPGHOME: home, HOME: home };
   const imported = armoredKeys
     ? await run("gpg", ["--batch", "--import"], { env, input: armoredKeys })
-    : { code: 0, stderr: "" };
-  if (imported.code !== 0) throw new Error(`gpg --import failed: ${imported.stderr}`);
+    : { code: 0, err: "" };
+  if (imported.code !== 0) throw new Error(`gpg --import failed: ${imported.err}`);
   return {
     env,
     async dispose() {
@@ -72,6 +55,6 @@ export function gitVerify(
   object: string,
   env: Record<string, string>,
   kind: "commit" | "tag" = "commit",
-): Promise<ChildRun> {
+): Promise<CommandRun> {
   return run("git", ["--git-dir", gitDir, `verify-${kind}`, "--raw", object], { env });
 }
