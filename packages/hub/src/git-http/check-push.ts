@@ -4,12 +4,13 @@ import type { Caller } from "../auth/accounts.js";
 import {
   type AddedFile,
   lfsFile,
-  recordBlobs,
+  recordFiles,
   recordPushSites,
   scanRequest,
 } from "../commit/apply-commit.js";
 import { enforceBlockPolicy } from "../commit/enforce-block-policy.js";
 import type { HubContext } from "../context.js";
+import { listRefs } from "../git/list-refs.js";
 import { blobSizes, readBlobs } from "../git/read-blobs.js";
 import { runGit } from "../git/run-git.js";
 import { HubError } from "../hub-error.js";
@@ -23,8 +24,10 @@ import { pushedBlobs } from "./pushed-blobs.js";
 export interface PendingPush {
   repo: RepoRef;
   caller: Caller;
-  /** Refs the push moves (filled in by the pre-receive check), so caches can forget them. */
-  refs: string[];
+  /** Ref updates the push asks for (filled in by the pre-receive check). */
+  updates: RefUpdate[];
+  /** The new files it brings, once the pre-receive check accepted it. */
+  added?: AddedFile[];
 }
 
 /** What the pre-receive hook sends: git's update lines and the quarantine's object directories. */
@@ -86,10 +89,10 @@ export async function checkPush(
         `modelgate: ${ref}: only branches and tags can be pushed (pull requests are opened through the API)`,
       ]);
     }
-    push.refs.push(ref);
     updates.push({ old, next, ref });
     if (!ZERO.test(next)) tips.push(next);
   }
+  push.updates = updates;
   // Branches under a no-force-push rule only move forward (checked before anything else: a
   // deletion brings no objects).
   const rewrites = await historyRewrites(
@@ -175,12 +178,27 @@ export async function checkPush(
       ]);
     }
   }
-  await recordBlobs(ctx, added);
-  for (const request of requests) await ctx.scans.enqueue(request);
-  await recordPushSites(ctx, repo, tips[0] as string, added);
+  // Before any ref moves, in one transaction: a landed push always has its rows. Where each file was
+  // pushed is recorded once git moved the refs (`recordLandedPush`): a push that loses the race
+  // for its branch to another writer leaves no push site behind.
+  await recordFiles(ctx, added, requests);
+  push.added = added;
   const note = repo.policy === "block" ? "scanned, nothing dangerous" : "scanning; results show on the hub";
   const summary = added.length > 0 ? [`modelgate: ${added.length} new file(s) ${note}`] : [];
   return { ok: true, messages: [...warnings, ...summary].map(escapeControl) };
+}
+
+/**
+ * After git-receive-pack finished: records where each accepted file was pushed (for secrets events),
+ * against the first pushed tip that git really set. git moves each ref only if it still is at the
+ * old value the pusher saw, so a push that lost its branch to another writer (another request or
+ * another hub process) records nothing; its pusher fetches and pushes again.
+ */
+export async function recordLandedPush(ctx: HubContext, push: PendingPush): Promise<void> {
+  if (!push.added || push.added.length === 0) return;
+  const now = new Map((await listRefs(push.repo.gitDir, ["branch", "tag"])).map((r) => [r.ref, r.object]));
+  const landed = push.updates.find((u) => !ZERO.test(u.next) && now.get(u.ref) === u.next);
+  if (landed) await recordPushSites(ctx, push.repo, landed.next, push.added);
 }
 
 function refuse(messages: string[]): PreReceiveAnswer {
