@@ -124,6 +124,8 @@ const NOT_LIMITS: Readonly<Record<string, string>> = {
   "hub/commit/inline-file-sink.ts:SPOOL_WRITE_BYTES": "spool writes are batched to this size (a write size)",
   "hub/git/loose-objects.ts:SYNC_DEFLATE_BYTES": "below it deflate runs on the main thread (a speed choice)",
   "hub/git/ref-updater.ts:IDLE_MS": "an idle git process is stopped after it (frees, bounds nothing)",
+  "hub/commit/apply-commit.ts:REF_RACE_MAX_PAUSE_MS": "the longest random pause between retries (a backoff)",
+  "hub/scan/scan-service.ts:SETTLED_POLL_MAX_MS": "the longest wait between two polls of a scan's row",
   "clamav/malware-check.ts:CLAMAV_MAX_FILE_BYTES": "clamd's own largest file (clamd.conf(5)), mirrored",
 };
 

@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { escapeControl } from "@modelgate/scanner";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
@@ -45,6 +44,7 @@ import { ScanService } from "./scan/scan-service.js";
 import { workerPoolRunner } from "./scan/worker-pool-runner.js";
 import { openHubSigningKey } from "./signing/hub-signing-key.js";
 import { LfsStore } from "./store/lfs-store.js";
+import { makeProcessTmpDir } from "./store/process-tmp-dir.js";
 
 /** Options of `buildApp`; only `dataDir` is required. */
 export interface HubOptions {
@@ -94,10 +94,9 @@ declare module "fastify" {
 export async function buildApp(options: HubOptions): Promise<FastifyInstance> {
   const limits = resolveHubLimits(options.limits);
   const dataDir = options.dataDir;
-  const tmpDir = join(dataDir, "tmp");
-  // Temporary files of an interrupted run (partial uploads, index files) are garbage.
-  await rm(tmpDir, { recursive: true, force: true });
-  await mkdir(tmpDir, { recursive: true });
+  // Its own: other hub processes on this data folder keep theirs (partial uploads) while it runs.
+  const processTmp = await makeProcessTmpDir(dataDir);
+  const tmpDir = processTmp.path;
   // Before anything else opens: a key that cannot sign stops the hub instead of unsigned commits.
   const signer = await openHubSigningKey({
     dataDir,
@@ -171,12 +170,14 @@ export async function buildApp(options: HubOptions): Promise<FastifyInstance> {
   fileScanRoutes(app, ctx);
   validateYamlRoutes(app);
   signingKeyRoutes(app, ctx);
-  gitHttpRoutes(app, ctx, await writePreReceiveHook(dataDir));
+  // In this process's folder: the hook calls back the process whose git runs it, with its own Node.
+  gitHttpRoutes(app, ctx, await writePreReceiveHook(tmpDir));
   await webPagesPlugin(app, options.webDir === false ? undefined : (options.webDir ?? defaultWebDir()));
   app.addHook("onClose", async () => {
     await scans.close();
     ctx.refs.closeAll();
     await db.destroy();
+    await processTmp.remove();
   });
   await scans.resume();
   return app;
@@ -186,11 +187,17 @@ export async function buildApp(options: HubOptions): Promise<FastifyInstance> {
 async function urlKey(db: HubContext["db"]): Promise<Buffer> {
   const row = await db.selectFrom("settings").select("value").where("key", "=", "url-key").executeTakeFirst();
   if (row) return Buffer.from(row.value, "base64");
-  const key = randomBytes(32);
   await db
     .insertInto("settings")
-    .values({ key: "url-key", value: key.toString("base64") })
+    .values({ key: "url-key", value: randomBytes(32).toString("base64") })
     .onConflict((oc) => oc.column("key").doNothing())
     .execute();
-  return key;
+  // Read back: another hub process starting at the same moment may have inserted its key first, and
+  // every process must sign and check URLs with the same one.
+  const stored = await db
+    .selectFrom("settings")
+    .select("value")
+    .where("key", "=", "url-key")
+    .executeTakeFirstOrThrow();
+  return Buffer.from(stored.value, "base64");
 }

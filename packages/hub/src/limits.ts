@@ -213,6 +213,12 @@ export const HUB_FIXED_LIMIT_TABLE = {
     reason: "Regular files pushed without git-lfs, at most (the Hugging Face Hub refuses large ones too).",
     cwe: ["CWE-770"],
   },
+  maxPlainBlobAtLfsPathBytes: {
+    value: 10 * MiB,
+    reason:
+      "A file pushed whole at a path .gitattributes sends through git-lfs is refused above this, kept with a warning below.",
+    cwe: ["CWE-770"],
+  },
   maxPushedFiles: { value: 100_000, reason: "New (path, blob) pairs checked per push.", cwe: ["CWE-770"] },
   maxCgiHeaderBytes: {
     value: 64 * KiB,
@@ -314,6 +320,12 @@ export const HUB_FIXED_LIMIT_TABLE = {
   maxSignedCommitBytes: {
     value: 1 * MiB,
     reason: "Commit object whose signature is checked; larger ones are reported unverified.",
+    cwe: ["CWE-770"],
+  },
+  maxTmpFoldersExamined: {
+    value: 10_000,
+    reason:
+      "Folders of the data directory's tmp/ examined for leftovers at start; a folder full of junk is not walked whole.",
     cwe: ["CWE-770"],
   },
   maxKeyFileBytes: {

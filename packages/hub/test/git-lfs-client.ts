@@ -1,7 +1,9 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterAll, beforeAll } from "vitest";
 import { type CommandRun, runCommand } from "./run-command.js";
+import { startTestHub, type TestHub } from "./start-test-hub.js";
 
 /** How a git command ended. */
 export type GitRun = CommandRun;
@@ -47,4 +49,31 @@ export async function gitMachine(token: string | undefined): Promise<GitMachine>
   const installed = await git(home, ["lfs", "install"]);
   if (installed.code !== 0) throw new Error(`git lfs install failed: ${installed.err}`);
   return { home, git, dispose: () => rm(home, { recursive: true, force: true }) };
+}
+
+/** What `useGitHub` sets up for a test file: filled in before its tests run. */
+export interface GitHubSetup {
+  hub: TestHub;
+  alice: GitMachine;
+  /** A scratch folder for clones. */
+  dir: string;
+}
+
+/**
+ * Starts one hub, a git machine with alice's token and a scratch folder before a test file's tests
+ * (`beforeAll`), and removes them after (`afterAll`).
+ */
+export function useGitHub(prefix: string): GitHubSetup {
+  const setup = {} as GitHubSetup;
+  beforeAll(async () => {
+    setup.hub = await startTestHub();
+    setup.alice = await gitMachine(setup.hub.token);
+    setup.dir = await mkdtemp(join(tmpdir(), `modelgate-${prefix}-`));
+  }, 60_000);
+  afterAll(async () => {
+    await setup.hub?.close();
+    await setup.alice?.dispose();
+    if (setup.dir) await rm(setup.dir, { recursive: true, force: true });
+  });
+  return setup;
 }

@@ -4,6 +4,7 @@ import { auditOverride } from "../auth/audit-log.js";
 import type { HubContext } from "../context.js";
 import { branchHead, listTree } from "../git/git-repo.js";
 import { objectId, type TreeFile } from "../git/loose-objects.js";
+import { RefRaceError } from "../git/ref-updater.js";
 import { GitError } from "../git/run-git.js";
 import { writeCommit } from "../git/write-commit.js";
 import { badInput, entryNotFound, HubError, revisionNotFound } from "../hub-error.js";
@@ -33,6 +34,14 @@ export interface AddedFile {
 }
 
 /**
+ * Fresh reads a commit makes while other hub processes on the same data folder keep moving its
+ * branch, before it answers 409 (CWE-835: bounded). Each lost race means another commit landed.
+ */
+export const REF_RACE_ATTEMPTS = 10;
+/** Longest pause before a retry; each pause is random up to a doubling bound, so racers drift apart. */
+const REF_RACE_MAX_PAUSE_MS = 200;
+
+/**
  * Applies a parsed commit to a branch or pull-request ref (`main`, `refs/heads/main`, `refs/pr/1`):
  * checks `parentCommit` (412 when the branch moved), LFS
  * objects (400 when unknown or of another size), deletions (404 when absent), file/folder clashes,
@@ -59,11 +68,36 @@ export async function applyCommit(
         if (!(err instanceof HubError) && !(err instanceof GitError)) throw err;
       }
     }
-    return attempt(ctx, repo, ref, caller, commit, await readBranch(repo.gitDir, ref, branch));
+    for (let tries = 1; ; tries++) {
+      try {
+        return await attempt(ctx, repo, ref, caller, commit, await readBranch(repo.gitDir, ref, branch));
+      } catch (err) {
+        // Another hub process moved the branch between the read and git's compare-and-swap: nothing
+        // was changed, so read it again (the parentCommit check then answers 412 if the client set one).
+        if (!(err instanceof RefRaceError)) throw err;
+        if (tries >= REF_RACE_ATTEMPTS) throw branchBusy(ref, tries);
+        await pause(tries);
+      }
+    }
   });
   // Outside the lock: where each file was pushed, for secrets events.
   await recordPushSites(ctx, repo, oid, added);
   return oid;
+}
+
+/** 409 after `tries` lost races: the branch changed under every attempt; nothing was committed. */
+function branchBusy(ref: string, tries: number): HubError {
+  return new HubError(
+    409,
+    "Conflict",
+    `${ref} moved under each of ${tries} attempts to commit (other writers); nothing was committed, retry`,
+    { retryAfter: 1 },
+  );
+}
+
+function pause(tries: number): Promise<void> {
+  const bound = Math.min(REF_RACE_MAX_PAUSE_MS, 5 * 2 ** tries);
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * bound));
 }
 
 /** Records where each file was pushed (repository, commit, path), for secrets events. */
@@ -149,10 +183,7 @@ async function attempt(
   }
   // Recorded and queued before the commit is visible (writeCommit waits for it before moving the
   // branch), so no reader ever sees its new files without a status; meanwhile objects are written.
-  const tracked = (async () => {
-    await recordBlobs(ctx, added);
-    for (const request of requests) await ctx.scans.enqueue(request);
-  })();
+  const tracked = recordFiles(ctx, added, requests);
   const message = commit.description ? `${commit.summary}\n\n${commit.description}` : commit.summary;
   const oid = await writeCommit({
     gitDir: repo.gitDir,
@@ -230,13 +261,26 @@ export function scanRequest(repo: RepoRef, f: AddedFile): ScanRequest {
   };
 }
 
-/** Records what the hub knows of each new blob (its content hash; for LFS pointers, the object). */
-export async function recordBlobs(ctx: HubContext, added: readonly AddedFile[]): Promise<void> {
-  for (const f of added) {
-    await ctx.db
-      .insertInto("blobs")
-      .values({ git_oid: f.oid, sha256: f.sha256, size: f.size, lfs: f.lfs ? 1 : 0 })
-      .onConflict((oc) => oc.column("git_oid").doNothing())
-      .execute();
-  }
+/**
+ * Records what the hub knows of a push's new blobs (content hash; for LFS pointers, the object) and
+ * queues their scans, in one database transaction: either every row is there or none is, and the
+ * ref moves only after it committed. The rows are keyed by content, so a push that then loses the
+ * race for its branch leaves nothing wrong behind (its retry, or any later push, finds them).
+ */
+export async function recordFiles(
+  ctx: HubContext,
+  added: readonly AddedFile[],
+  requests: readonly ScanRequest[],
+): Promise<void> {
+  const queued = await ctx.db.transaction().execute(async (trx) => {
+    for (const f of added) {
+      await trx
+        .insertInto("blobs")
+        .values({ git_oid: f.oid, sha256: f.sha256, size: f.size, lfs: f.lfs ? 1 : 0 })
+        .onConflict((oc) => oc.column("git_oid").doNothing())
+        .execute();
+    }
+    return ctx.scans.record(trx, requests);
+  });
+  ctx.scans.start(queued);
 }

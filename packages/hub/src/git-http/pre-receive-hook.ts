@@ -29,9 +29,12 @@ for (const line of answer.messages ?? []) process.stderr.write(line + "\\n");
 process.exit(answer.ok === true ? 0 : 1);
 `;
 
-/** Writes the hooks folder (`core.hooksPath` of pushes over HTTP) and returns its path. */
-export async function writePreReceiveHook(dataDir: string): Promise<string> {
-  const dir = join(dataDir, "git-hooks");
+/**
+ * Writes the hooks folder (`core.hooksPath` of pushes over HTTP) in `parent` (the hub process's own
+ * temporary folder: the hook names that process's Node) and returns its path.
+ */
+export async function writePreReceiveHook(parent: string): Promise<string> {
+  const dir = join(parent, "git-hooks");
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, "pre-receive.mjs"), HOOK_SCRIPT);
   const hook = join(dir, "pre-receive");

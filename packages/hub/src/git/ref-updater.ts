@@ -2,6 +2,18 @@ import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { HUB_FIXED_LIMITS } from "../limits.js";
 import { GitError } from "./run-git.js";
 
+/**
+ * git refused a ref update because the ref was not at the expected old value, or another writer held
+ * its lock (`cannot lock ref`): another request or another hub process on the same data folder moved
+ * it first. Nothing was changed; the caller may read the ref again and retry.
+ */
+export class RefRaceError extends GitError {
+  override name = "RefRaceError";
+}
+
+/** git's message for both a failed compare-and-swap and a lock held by another writer. */
+const REF_RACE = /cannot lock ref/;
+
 /** Long-running `git update-ref --stdin` processes kept at once (CWE-770: one per active repository). */
 export const MAX_REF_UPDATERS = HUB_FIXED_LIMITS.maxRefUpdaters;
 /** An updater idle this long is stopped. */
@@ -26,12 +38,15 @@ interface Updater {
 export class RefUpdater {
   private readonly updaters = new Map<string, Updater>();
 
-  /** Sets `ref` to `newOid` if it is `oldOid` (all zeros: if it does not exist). Throws `GitError` otherwise. */
+  /**
+   * Sets `ref` to `newOid` if it is `oldOid` (all zeros: if it does not exist). Throws `RefRaceError`
+   * when the ref is elsewhere or locked by another writer, `GitError` on any other failure.
+   */
   async update(gitDir: string, ref: string, newOid: string, oldOid: string): Promise<void> {
     await this.transaction(gitDir, `update ${ref} ${newOid} ${oldOid}`);
   }
 
-  /** Deletes `ref` if it still is `oldOid`. Throws `GitError` otherwise. */
+  /** Deletes `ref` if it still is `oldOid`. Throws `RefRaceError` or `GitError` otherwise. */
   async delete(gitDir: string, ref: string, oldOid: string): Promise<void> {
     await this.transaction(gitDir, `delete ${ref} ${oldOid}`);
   }
@@ -108,7 +123,9 @@ export class RefUpdater {
     const fail = (code: number | null) => {
       updater.exited = true;
       if (this.updaters.get(gitDir) === updater) this.updaters.delete(gitDir);
-      updater.pending?.reject(new GitError(["update-ref", "--stdin"], code, updater.stderr));
+      const args = ["update-ref", "--stdin"];
+      const Failure = REF_RACE.test(updater.stderr) ? RefRaceError : GitError;
+      updater.pending?.reject(new Failure(args, code, updater.stderr));
     };
     child.on("error", () => fail(null));
     child.on("close", (code) => fail(code));

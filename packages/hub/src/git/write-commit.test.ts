@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -7,7 +7,7 @@ import type { HubSigningKey } from "../signing/hub-signing-key.js";
 import { testSigningKey } from "../signing/test-helpers/test-signing-key.js";
 import { branchHead, initBareRepo, listTree, readBlob, writeBlob } from "./git-repo.js";
 import { objectId, writeLooseObject } from "./loose-objects.js";
-import { RefUpdater } from "./ref-updater.js";
+import { RefRaceError, RefUpdater } from "./ref-updater.js";
 import { GitError, runGit } from "./run-git.js";
 import { withOnBehalfOf, writeCommit } from "./write-commit.js";
 
@@ -66,6 +66,21 @@ describe("writeCommit", () => {
     await expect(commitOne(first, "three")).rejects.toBeInstanceOf(GitError);
     await expect(commitOne(undefined, "four")).rejects.toBeInstanceOf(GitError);
     expect(await branchHead(gitDir, "main")).toBe(second);
+  });
+
+  it("tells a lost race (moved meanwhile, or locked by another writer) from other git failures", async () => {
+    const first = await commitOne(undefined, "one");
+    await expect(commitOne(undefined, "two")).rejects.toBeInstanceOf(RefRaceError);
+    // Another hub process on the same data folder in the middle of its own update-ref transaction.
+    const lock = join(gitDir, "refs", "heads", "main.lock");
+    await writeFile(lock, "");
+    await expect(commitOne(first, "three")).rejects.toBeInstanceOf(RefRaceError);
+    await rm(lock);
+    const missing = "1".repeat(40);
+    const refused = refs.update(gitDir, "refs/heads/main", missing, first);
+    await expect(refused).rejects.toBeInstanceOf(GitError);
+    await expect(refused).rejects.not.toBeInstanceOf(RefRaceError);
+    expect(await branchHead(gitDir, "main")).toBe(first);
   });
 
   it("computes the same blob ids as git", async () => {

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
+import { RefRaceError } from "../git/ref-updater.js";
 import { HubError, type HubErrorCode, RepoMovedError } from "../hub-error.js";
 import { HUB_FIXED_LIMITS } from "../limits.js";
 
@@ -41,13 +42,29 @@ function fromFastifyError(err: FastifyError): HubError | undefined {
 }
 
 /**
+ * A ref change that lost git's compare-and-swap to another writer (a request served by another hub
+ * process on the same data folder, when this one does not retry): nothing changed; the client may retry.
+ */
+function refRace(): HubError {
+  return new HubError(
+    409,
+    "Conflict",
+    "the ref moved while this change was applied; nothing was changed, retry",
+    {
+      retryAfter: 1,
+    },
+  );
+}
+
+/**
  * Answers every error as `{statusCode, code, error, message}`. Unexpected errors are logged and
  * answered as a generic 500, so internals (paths, git output) never reach clients.
  */
 export function errorsPlugin(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof RepoMovedError) reply.header("Location", error.location(request.url));
-    const hubError = error instanceof HubError ? error : fromFastifyError(error);
+    const hubError =
+      error instanceof HubError ? error : error instanceof RefRaceError ? refRace() : fromFastifyError(error);
     if (hubError) return sendError(reply, hubError);
     request.log.error({ err: error }, "unexpected error");
     return sendError(reply, new HubError(500, "InternalError", "internal error"));

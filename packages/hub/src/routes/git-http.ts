@@ -1,7 +1,12 @@
 import { randomBytes } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { HubContext } from "../context.js";
-import { checkPush, type PendingPush, type PreReceiveInput } from "../git-http/check-push.js";
+import {
+  checkPush,
+  type PendingPush,
+  type PreReceiveInput,
+  recordLandedPush,
+} from "../git-http/check-push.js";
 import { runHttpBackend } from "../git-http/run-http-backend.js";
 import { badInput, HubError } from "../hub-error.js";
 import type { RepoType } from "../names.js";
@@ -52,14 +57,19 @@ export function gitHttpRoutes(app: FastifyInstance, ctx: HubContext, hooksDir: s
         const caller = request.caller;
         if (!caller) throw new HubError(401, "Unauthorized", "a write token is required");
         const nonce = randomBytes(32).toString("hex");
-        const push: PendingPush = { repo, caller, refs: [] };
+        const push: PendingPush = { repo, caller, updates: [] };
         pending.set(nonce, push);
         try {
-          return await serve(request, reply, repo, `/${service}`, service, nonce);
+          await serve(request, reply, repo, `/${service}`, service, nonce);
+          // The answer is sent: a failure here is logged (the push itself has landed or not, as git says).
+          await recordLandedPush(ctx, push).catch((err: unknown) =>
+            request.log.error({ err }, "could not record where a push's files were pushed"),
+          );
+          return reply;
         } finally {
           pending.delete(nonce);
           // Branches moved outside the hub's own writers: what it cached of them is stale.
-          for (const ref of push.refs) ctx.branches.forget(repo.gitDir, ref);
+          for (const { ref } of push.updates) ctx.branches.forget(repo.gitDir, ref);
         }
       });
     }

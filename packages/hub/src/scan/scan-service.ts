@@ -55,6 +55,9 @@ export interface ScanServiceOptions {
  */
 const BLOB_IN_MEMORY_BYTES = HUB_FIXED_LIMITS.blobInMemoryBytes;
 
+/** Longest wait between two reads of a scan's row by `settled` (a scan run by another hub process). */
+const SETTLED_POLL_MAX_MS = 1000;
+
 /**
  * Scans contents off the request path, each distinct scan key (content and path facts) once. States go `queued` -> `scanning`
  * -> `done` (with a verdict) or `error` (a crash, a timeout: never `safe`). Runs at most
@@ -62,7 +65,7 @@ const BLOB_IN_MEMORY_BYTES = HUB_FIXED_LIMITS.blobInMemoryBytes;
  */
 export class ScanService {
   private readonly pending: ScanRequest[] = [];
-  private readonly waiting = new Map<string, ((ok: boolean) => void)[]>();
+  private readonly waiting = new Map<string, (() => void)[]>();
   private running = 0;
   private closed = false;
 
@@ -92,43 +95,77 @@ export class ScanService {
    * new scan was queued.
    */
   async enqueue(request: ScanRequest): Promise<boolean> {
-    const result = await this.options.db
-      .insertInto("scans")
-      .values({
-        key: request.key,
-        state: "queued",
-        verdict: null,
-        infected: 0,
-        report: null,
-        error: null,
-        source: JSON.stringify(request.source),
-        size: request.size,
-        name: request.name,
-        queued_at: new Date().toISOString(),
-        finished_at: null,
-      })
-      .onConflict((oc) => oc.column("key").doNothing())
-      .executeTakeFirst();
-    const queued = Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
-    if (queued) {
-      this.pending.push(request);
-      this.pump();
+    const queued = await this.record(this.options.db, [request]);
+    this.start(queued);
+    return queued.length > 0;
+  }
+
+  /**
+   * Writes the `queued` rows of the keys that have no scan yet through `db` (a commit's transaction)
+   * and returns their requests; the caller hands them to `start` once that transaction committed, so
+   * no scan runs on a row another connection or process cannot see yet.
+   */
+  async record(db: Kysely<Database>, requests: readonly ScanRequest[]): Promise<ScanRequest[]> {
+    const queued: ScanRequest[] = [];
+    for (const request of requests) {
+      const result = await db
+        .insertInto("scans")
+        .values({
+          key: request.key,
+          state: "queued",
+          verdict: null,
+          infected: 0,
+          report: null,
+          error: null,
+          source: JSON.stringify(request.source),
+          size: request.size,
+          name: request.name,
+          queued_at: new Date().toISOString(),
+          finished_at: null,
+        })
+        .onConflict((oc) => oc.column("key").doNothing())
+        .executeTakeFirst();
+      if (Number(result.numInsertedOrUpdatedRows ?? 0n) > 0) queued.push(request);
     }
     return queued;
   }
 
-  /** Resolves when the scan of `key` has finished (at once if it already has). */
+  /** Starts the scans `record` queued (after their rows are committed). */
+  start(requests: readonly ScanRequest[]): void {
+    if (requests.length === 0) return;
+    this.pending.push(...requests);
+    this.pump();
+  }
+
+  /**
+   * Resolves when the scan of `key` has finished (at once if it already has). A scan this process
+   * runs wakes it at once; one run by another hub process on the same database is seen by reading
+   * its row again, at most `SETTLED_POLL_MAX_MS` apart.
+   */
   async settled(key: string): Promise<void> {
-    const row = await this.options.db
-      .selectFrom("scans")
-      .select("state")
-      .where("key", "=", key)
-      .executeTakeFirst();
-    if (!row || row.state === "done" || row.state === "error") return;
-    await new Promise<void>((resolve) => {
-      const list = this.waiting.get(key) ?? [];
-      list.push(() => resolve());
-      this.waiting.set(key, list);
+    for (let pollMs = 50; ; pollMs = Math.min(pollMs * 2, SETTLED_POLL_MAX_MS)) {
+      const row = await this.options.db
+        .selectFrom("scans")
+        .select("state")
+        .where("key", "=", key)
+        .executeTakeFirst();
+      if (!row || row.state === "done" || row.state === "error") return;
+      await this.wake(key, pollMs);
+    }
+  }
+
+  /** Waits until this process finishes the scan of `key`, or `ms` passed. */
+  private wake(key: string, ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        const rest = (this.waiting.get(key) ?? []).filter((w) => w !== done);
+        if (rest.length > 0) this.waiting.set(key, rest);
+        else this.waiting.delete(key);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.waiting.set(key, [...(this.waiting.get(key) ?? []), done]);
     });
   }
 
@@ -210,8 +247,7 @@ export class ScanService {
     await this.flushWaiters(request.key).catch((e: unknown) =>
       this.options.log("could not record events", e),
     );
-    for (const wake of this.waiting.get(request.key) ?? []) wake(true);
-    this.waiting.delete(request.key);
+    for (const wake of this.waiting.get(request.key) ?? []) wake();
   }
 
   private async scanWithTimeout(request: ScanRequest): Promise<FileReport> {

@@ -1,0 +1,67 @@
+import { lfsTrackedPaths } from "../git/lfs-tracked-paths.js";
+import { runGit } from "../git/run-git.js";
+import { HUB_FIXED_LIMITS } from "../limits.js";
+
+/** New (path, blob) pairs checked per push (CWE-770). */
+export const MAX_PUSHED_FILES = HUB_FIXED_LIMITS.maxPushedFiles;
+
+/** One new blob at one path of a pushed commit. */
+export interface PushedBlob {
+  path: string;
+  oid: string;
+  /** The `.gitattributes` of a pushed commit holding it there send the path through git-lfs (`filter=lfs`). */
+  lfsPath: boolean;
+}
+
+/**
+ * The blobs a push brings, at every path each has in the pushed commits (`commits`, read from the
+ * quarantine through `env`), and whether `.gitattributes` sends each path through git-lfs in a commit
+ * holding it. Attributes are asked of git once per distinct set of `.gitattributes` files, not once
+ * per commit. Returns a message instead when the push holds more than `MAX_PUSHED_FILES` pairs.
+ */
+export async function pushedBlobs(
+  gitDir: string,
+  commits: readonly string[],
+  newObjects: ReadonlySet<string>,
+  tmpDir: string,
+  env: Record<string, string>,
+): Promise<PushedBlob[] | string> {
+  // Attributes depend only on the `.gitattributes` files: commits with the same ones (path@oid) form
+  // one group, asked once, with any of its commits as the source and all of its new paths.
+  const groups = new Map<string, { commit: string; paths: Set<string> }>();
+  const found = new Map<string, { path: string; oid: string; groups: Set<string> }>(); // path NUL oid
+  for (const commit of commits) {
+    const tree = await runGit(gitDir, ["ls-tree", "-r", "-z", "--full-tree", commit], { env });
+    const fresh: { path: string; oid: string }[] = [];
+    const attributeFiles: string[] = [];
+    for (const entry of tree.toString("utf8").split("\0")) {
+      const m = /^(\d+) blob ([0-9a-f]{40})\t(.+)$/s.exec(entry);
+      if (!m) continue;
+      const [, , oid, path] = m as unknown as [string, string, string, string];
+      if (path === ".gitattributes" || path.endsWith("/.gitattributes"))
+        attributeFiles.push(`${path}@${oid}`);
+      if (newObjects.has(oid)) fresh.push({ path, oid });
+    }
+    if (fresh.length === 0) continue;
+    const key = attributeFiles.join("\0");
+    const group = groups.get(key) ?? { commit, paths: new Set<string>() };
+    groups.set(key, group);
+    for (const { path, oid } of fresh) {
+      if (key !== "") group.paths.add(path);
+      const id = `${path}\0${oid}`;
+      const pair = found.get(id) ?? { path, oid, groups: new Set<string>() };
+      pair.groups.add(key);
+      found.set(id, pair);
+      if (found.size > MAX_PUSHED_FILES) return `the push adds more than ${MAX_PUSHED_FILES} files; split it`;
+    }
+  }
+  const tracked = new Map<string, Set<string>>();
+  for (const [key, group] of groups) {
+    tracked.set(key, await lfsTrackedPaths(gitDir, group.commit, [...group.paths], tmpDir, env));
+  }
+  return [...found.values()].map(({ path, oid, groups: keys }) => ({
+    path,
+    oid,
+    lfsPath: [...keys].some((k) => tracked.get(k)?.has(path) === true),
+  }));
+}
