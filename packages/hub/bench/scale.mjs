@@ -10,7 +10,8 @@
 //                                                MODELGATE_BENCH_DATABASE_URL); one worker is killed
 //                                                with SIGKILL when half the files are pushed
 //
-// SCALE_HUBS, SCALE_WORKERS and SCALE_FILES change the counts (workers need PostgreSQL).
+// SCALE_HUBS, SCALE_WORKERS and SCALE_FILES change the counts (workers need PostgreSQL);
+// SCALE_ROUTING=repository sends each repository's requests to one hub process.
 // A benchmark, not a test: nothing here fails a build. Needs `npm run build` first (runs the CLI).
 // The files are the performance corpus's repo/ (../shared/bench/gen_perf.py, as `npm run bench`
 // writes it into .bench/perf, or MODELGATE_PERF_DIR).
@@ -100,8 +101,13 @@ try {
   }
   const auth = { Authorization: `Bearer ${token}` };
   let turn = 0;
-  /** The next hub, round robin, as a load balancer in front of them would pick. */
-  const nextHub = () => hubs[turn++ % hubs.length];
+  /**
+   * The hub a request goes to, as a load balancer in front of them would pick: round robin per
+   * request (SCALE_ROUTING=request, the default), or by repository (=repository: a balancer that
+   * hashes the URL path keeps each repository on one process).
+   */
+  const byRepository = process.env.SCALE_ROUTING === "repository";
+  const nextHub = (client) => hubs[(byRepository && client !== undefined ? client : turn++) % hubs.length];
   for (let c = 0; c < CLIENTS; c++) {
     const res = await fetch(`${nextHub()}/api/repos/create`, {
       method: "POST",
@@ -113,7 +119,7 @@ try {
 
   console.log(
     `${mode}: ${HUBS} hub process(es), ${WORKERS} worker(s), ${CLIENTS} clients, ${names.length} files ` +
-      `(one per commit, each client on its own repository), load ${loadavg()[0].toFixed(1)} at start`,
+      `(one per commit, each client on its own repository), routing by ${byRepository ? "repository" : "request"}, load ${loadavg()[0].toFixed(1)} at start`,
   );
   const pushed = []; // { key, sent, answered }: the file's scan key, when its commit was sent and answered
   let failed = 0;
@@ -131,7 +137,7 @@ try {
           .map((l) => JSON.stringify(l))
           .join("\n");
         const sent = Date.now();
-        const res = await fetch(`${nextHub()}/api/models/bench/client-${c}/commit/main`, {
+        const res = await fetch(`${nextHub(c)}/api/models/bench/client-${c}/commit/main`, {
           method: "POST",
           headers: { ...auth, "Content-Type": "application/x-ndjson" },
           body,
