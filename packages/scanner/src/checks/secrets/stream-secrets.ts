@@ -148,7 +148,8 @@ export async function* streamSecrets(
         const read = await readFully(source, at, Math.min(chunkBytes, span.end - at));
         if (read.length === 0) break;
         const slot = turn++ % 3;
-        const buffer = pool[slot] ?? (pool[slot] = new Uint8Array(bufferBytes));
+        pool[slot] ??= new Uint8Array(bufferBytes);
+        const buffer = pool[slot];
         buffer.set(read);
         const bytes = buffer.subarray(0, read.length);
         const hits: ByteHits = { ends: [], ids: [], overflow: false };
