@@ -7,6 +7,7 @@ import type { FileReport } from "@modelgate/scanner";
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema.js";
 import { blobStream, readBlob } from "../git/git-repo.js";
+import { HUB_FIXED_LIMITS } from "../limits.js";
 import type { LfsStore } from "../store/lfs-store.js";
 import type { ScanJob, ScanRunner } from "./scan-job.js";
 import { secretFindings } from "./security-status.js";
@@ -52,7 +53,7 @@ export interface ScanServiceOptions {
  * Git blobs up to this size are read into memory and handed to the scan thread; larger ones are
  * copied to a file first, so neither the memory nor the copy to the thread grows with the file.
  */
-const BLOB_IN_MEMORY_BYTES = 1024 * 1024;
+const BLOB_IN_MEMORY_BYTES = HUB_FIXED_LIMITS.blobInMemoryBytes;
 
 /** Longest wait between two reads of a scan's row by `settled` (a scan run by another hub process). */
 const SETTLED_POLL_MAX_MS = 1000;
