@@ -30,9 +30,9 @@ describe("account pages in Chromium", () => {
     dataDir = await mkdtemp(join(tmpdir(), "modelgate-web-accounts-"));
     const webDir = join(dataDir, "www");
     await buildPages(webDir);
-    await createUser(dataDir, "root", undefined, { password: PASSWORD, admin: true });
-    await createUser(dataDir, "alice", "acme", { password: PASSWORD });
-    daveToken = await createUser(dataDir, "dave", "acme", { password: PASSWORD });
+    await createUser({ dataDir }, "root", undefined, { password: PASSWORD, admin: true });
+    await createUser({ dataDir }, "alice", "acme", { password: PASSWORD });
+    daveToken = await createUser({ dataDir }, "dave", "acme", { password: PASSWORD });
     hub = await startHub({ host: "127.0.0.1", port: 0, dataDir, scanThreads: 1, webDir });
     browser = await launchChromium();
   }, SLOW);

@@ -61,8 +61,8 @@ describe("the hub's web pages in Chromium", () => {
     dataDir = await mkdtemp(join(tmpdir(), "modelgate-web-"));
     webDir = join(dataDir, "www");
     await buildPages(webDir);
-    alice = await createUser(dataDir, "alice", "acme", { password: PASSWORD });
-    bob = await createUser(dataDir, "bob", undefined, { password: PASSWORD });
+    alice = await createUser({ dataDir }, "alice", "acme", { password: PASSWORD });
+    bob = await createUser({ dataDir }, "bob", undefined, { password: PASSWORD });
     hub = await startHub({ host: "127.0.0.1", port: 0, dataDir, scanThreads: 1, webDir });
     const hubUrl = hub.url;
     await createRepo({ repo: "alice/mixed", accessToken: alice, hubUrl });
