@@ -15,11 +15,29 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts", "test/**/*.test.ts"],
     testTimeout: 30_000,
     // CI reads vitest's own counts (passed, failed, skipped) from this file.
     reporters: process.env.MODELGATE_VITEST_JSON
       ? ["default", ["json", { outputFile: process.env.MODELGATE_VITEST_JSON }]]
       : ["default"],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "all",
+          include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts", "test/**/*.test.ts"],
+        },
+      },
+      {
+        // The hub's suite again, on PostgreSQL: one throw-away server (scripts/test-postgres.mjs) for
+        // the run, a database of its own for each test hub (see packages/hub/test/test-storage.ts).
+        extends: true,
+        test: {
+          name: "hub-postgres",
+          include: ["packages/hub/test/**/*.test.ts"],
+          globalSetup: ["packages/hub/test/postgres-global-setup.ts"],
+        },
+      },
+    ],
   },
 });

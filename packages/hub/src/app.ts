@@ -8,9 +8,11 @@ import { openDatabase } from "./db/open-database.js";
 import { RefUpdater } from "./git/ref-updater.js";
 import { writePreReceiveHook } from "./git-http/pre-receive-hook.js";
 import { type HubLimits, resolveHubLimits } from "./limits.js";
+import { HubMetrics } from "./ops/hub-metrics.js";
 import { authPlugin } from "./plugins/auth.js";
 import { errorsPlugin } from "./plugins/errors.js";
 import { type LogLevel, requestLogPlugin } from "./plugins/request-log.js";
+import { requestMetricsPlugin } from "./plugins/request-metrics.js";
 import { defaultWebDir, webPagesPlugin } from "./plugins/web-pages.js";
 import { BranchCache } from "./repos/branch-cache.js";
 import { accountRoutes } from "./routes/account-routes.js";
@@ -27,6 +29,7 @@ import { lfsRoutes } from "./routes/lfs.js";
 import { lfsLockRoutes } from "./routes/lfs-locks.js";
 import { lfsObjectRoutes } from "./routes/lfs-objects.js";
 import { listingRoutes } from "./routes/listing.js";
+import { opsRoutes } from "./routes/ops-routes.js";
 import { orgSettingsRoutes } from "./routes/org-settings-routes.js";
 import { refRoutes } from "./routes/refs.js";
 import { repoInfoRoutes } from "./routes/repo-info.js";
@@ -48,8 +51,10 @@ import { makeProcessTmpDir } from "./store/process-tmp-dir.js";
 
 /** Options of `buildApp`; only `dataDir` is required. */
 export interface HubOptions {
-  /** Folder for the database, repositories and LFS objects (created if missing). */
+  /** Folder for the repositories, LFS objects and (without `databaseUrl`) the SQLite database (created if missing). */
   dataDir: string;
+  /** A PostgreSQL database (`postgres://...`) instead of SQLite in `dataDir`; see `HubStorage`. */
+  databaseUrl?: string | undefined;
   /** Push policy for dangerous or infected files: `warn` (default, as the Hub) or `block`. */
   policy?: PushPolicy;
   /** Refuse downloads of unsafe or infected files unless the request accepts the risk (default false). */
@@ -78,7 +83,15 @@ export interface HubOptions {
   logLevel?: LogLevel;
   /** Where log lines go (default standard output). */
   logStream?: { write(line: string): void };
+  /**
+   * On `close()`, how long running scans may take to finish before they are stopped and returned to
+   * the queue (default 10 s; `modelgate serve` closes on SIGTERM and SIGINT).
+   */
+  shutdownGraceMs?: number;
 }
+
+/** Default of `HubOptions.shutdownGraceMs`: well inside the 30 s a container orchestrator waits after SIGTERM. */
+const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -103,7 +116,7 @@ export async function buildApp(options: HubOptions): Promise<FastifyInstance> {
     keyFile: options.signingKeyFile,
     host: options.publicUrl ? new URL(options.publicUrl).hostname : undefined,
   });
-  const db = await openDatabase(dataDir);
+  const db = await openDatabase({ dataDir, databaseUrl: options.databaseUrl });
   const lfs = new LfsStore(join(dataDir, "lfs"), tmpDir);
   const app = Fastify({
     logger: {
@@ -124,7 +137,9 @@ export async function buildApp(options: HubOptions): Promise<FastifyInstance> {
     log: (message, err) => app.log.error({ err }, escapeControl(message)),
     onReport: (report) => revokeLeakedTokens(db, report),
     tmpDir,
+    observer: { scanFinished: (verdict, seconds) => metrics.scanFinished(verdict, seconds) },
   });
+  const metrics = new HubMetrics(db, () => scans.runningCount());
   const ctx: HubContext = {
     db,
     dataDir,
@@ -144,6 +159,7 @@ export async function buildApp(options: HubOptions): Promise<FastifyInstance> {
   app.decorate("hub", ctx);
   errorsPlugin(app);
   requestLogPlugin(app);
+  requestMetricsPlugin(app, metrics);
   authPlugin(app, ctx);
   whoamiRoutes(app, ctx);
   authRoutes(app, ctx);
@@ -169,12 +185,13 @@ export async function buildApp(options: HubOptions): Promise<FastifyInstance> {
   discussionRoutes(app, ctx);
   fileScanRoutes(app, ctx);
   validateYamlRoutes(app);
+  opsRoutes(app, ctx, metrics);
   signingKeyRoutes(app, ctx);
   // In this process's folder: the hook calls back the process whose git runs it, with its own Node.
   gitHttpRoutes(app, ctx, await writePreReceiveHook(tmpDir));
   await webPagesPlugin(app, options.webDir === false ? undefined : (options.webDir ?? defaultWebDir()));
   app.addHook("onClose", async () => {
-    await scans.close();
+    await scans.close(options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
     ctx.refs.closeAll();
     await db.destroy();
     await processTmp.remove();

@@ -12,6 +12,7 @@ export type { OrgPolicy } from "./auth/set-org-policy.js";
 export { setOrgPolicy } from "./auth/set-org-policy.js";
 export type { TokenScope } from "./auth/token-scopes.js";
 export type { PushPolicy } from "./context.js";
+export type { HubStorage } from "./db/open-database.js";
 export type { HubErrorCode } from "./hub-error.js";
 export { HubError } from "./hub-error.js";
 export type { HubLimits } from "./limits.js";

@@ -1,7 +1,8 @@
 // `npm start`: runs the hub with its defaults, overridable by MODELGATE_HOST, MODELGATE_PORT,
-// MODELGATE_DATA, MODELGATE_POLICY (warn|block), MODELGATE_QUARANTINE (1), MODELGATE_CLAMD (address of a
-// ClamAV daemon), MODELGATE_SIGNING_KEY (the OpenPGP secret key file that signs the hub's commits) and
-// MODELGATE_LOG_LEVEL (info by default; MODELGATE_LOG=0 is the same as silent).
+// MODELGATE_DATA, MODELGATE_DATABASE_URL (PostgreSQL instead of SQLite in the data folder), MODELGATE_POLICY
+// (warn|block), MODELGATE_QUARANTINE (1), MODELGATE_CLAMD (address of a ClamAV daemon), MODELGATE_SIGNING_KEY
+// (the OpenPGP secret key file that signs the hub's commits) and MODELGATE_LOG_LEVEL (info by default;
+// MODELGATE_LOG=0 is the same as silent).
 import { isLogLevel } from "./plugins/request-log.js";
 import { startHub } from "./start-hub.js";
 
@@ -18,6 +19,7 @@ const hub = await startHub({
   host: process.env.MODELGATE_HOST ?? "127.0.0.1",
   port: Number(process.env.MODELGATE_PORT ?? 8080),
   dataDir: process.env.MODELGATE_DATA ?? "modelgate-data",
+  ...(process.env.MODELGATE_DATABASE_URL ? { databaseUrl: process.env.MODELGATE_DATABASE_URL } : {}),
   policy,
   quarantine: process.env.MODELGATE_QUARANTINE === "1",
   ...(process.env.MODELGATE_CLAMD ? { clamd: process.env.MODELGATE_CLAMD } : {}),

@@ -51,7 +51,7 @@ describe("accounts: passwords, sessions, 2FA, tokens, audit", () => {
 
   async function start(options: Parameters<typeof startTestHub>[0] = {}): Promise<TestHub> {
     hub = await startTestHub(options);
-    await createUser(hub.dataDir, "carol", "lab", { password: PASSWORD });
+    await createUser(hub, "carol", "lab", { password: PASSWORD });
     return hub;
   }
 
@@ -274,7 +274,7 @@ describe("accounts: passwords, sessions, 2FA, tokens, audit", () => {
     "an organisation requiring 2FA withholds write access from members until they enrol",
     async () => {
       const h = await start();
-      await createUser(h.dataDir, "dave", "lab", { password: PASSWORD });
+      await createUser(h, "dave", "lab", { password: PASSWORD });
       const carol = await signIn(h, { username: "carol", password: PASSWORD });
       // carol created lab (its admin); dave is a member who writes.
       const dave = await signIn(h, { username: "dave", password: PASSWORD });
@@ -348,7 +348,7 @@ describe("accounts: passwords, sessions, 2FA, tokens, audit", () => {
     async () => {
       const h = await start();
       await postSignIn(h, { username: "carol", password: "wrong password!" });
-      const db = await openDatabase(h.dataDir);
+      const db = await openDatabase(h);
       try {
         await expect(db.updateTable("audit_log").set({ kind: "sign-in" }).execute()).rejects.toThrow(
           /append-only/,
@@ -368,7 +368,7 @@ describe("accounts: passwords, sessions, 2FA, tokens, audit", () => {
     "an admin invites a user who signs up with a password and joins the organisation",
     async () => {
       const h = await start();
-      await createUser(h.dataDir, "root", undefined, { password: PASSWORD, admin: true });
+      await createUser(h, "root", undefined, { password: PASSWORD, admin: true });
       const admin = await signIn(h, { username: "root", password: PASSWORD });
       const carol = await signIn(h, { username: "carol", password: PASSWORD });
       expect((await sessionFetch(h, carol, "POST", "/api/admin/invitations", {})).status).toBe(403);
@@ -418,7 +418,7 @@ describe("accounts: passwords, sessions, 2FA, tokens, audit", () => {
       }[];
       expect(mine.map((e) => `${e.kind} ${e.detail.repo}`)).toContain("push.refused-by-policy acme/m");
       // Under warn (acme's override), the push lands; the download needs accept_risk, which is audited.
-      const db = await openDatabase(h.dataDir);
+      const db = await openDatabase(h);
       await db.updateTable("accounts").set({ policy: "warn" }).where("name", "=", "acme").execute();
       await db.destroy();
       expect((await alice.commit("acme/m", [header(), file("model.pkl", maliciousPickle())])).status).toBe(

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHub } from "../src/start-hub.js";
 import { api, file, header, sha256 } from "./http-helpers.js";
-import { startTestHub, type TestHub, waitFor } from "./start-test-hub.js";
+import { startHubOn, startTestHub, type TestHub, waitFor } from "./start-test-hub.js";
 
 // The Hub's shapes and headers over plain HTTP, where the JS client does not look.
 describe("API shapes", () => {
@@ -205,7 +204,7 @@ describe("API shapes", () => {
     };
     await waitFor(async () => ((await status(hub.url)).scansDone ? true : undefined));
     const before = await status(hub.url);
-    const second = await startHub({ host: "127.0.0.1", port: 0, dataDir: hub.dataDir, scanThreads: 1 });
+    const second = await startHubOn(hub);
     try {
       expect(await status(second.url)).toEqual(before);
     } finally {

@@ -128,7 +128,7 @@ describe("no-force-push branch rule with the real git", () => {
     expect((await env.alice.git(work, ["push", "--force", "origin", "HEAD:main"])).code).toBe(0);
 
     // The command line sets the same organisation rule.
-    expect(await setOrgBranchRule(env.hub.dataDir, "acme", "no-force-push", ["main"])).toEqual(["main"]);
+    expect(await setOrgBranchRule(env.hub, "acme", "no-force-push", ["main"])).toEqual(["main"]);
     await amend(work);
     const main = await env.alice.git(work, ["push", "--force", "origin", "HEAD:main"]);
     expect(main.code).not.toBe(0);
@@ -137,7 +137,7 @@ describe("no-force-push branch rule with the real git", () => {
       kind: string;
     }[];
     expect(audit.filter((e) => e.kind === "no-force-push.rule-changed").length).toBeGreaterThanOrEqual(2);
-    await setOrgBranchRule(env.hub.dataDir, "acme", "no-force-push", []);
+    await setOrgBranchRule(env.hub, "acme", "no-force-push", []);
   }, 60_000);
 
   it("refuses the HTTP API's history rewrites on a covered branch (overwrite, empty overwrite, super-squash, delete) with 403; API commits still land", async () => {

@@ -140,7 +140,7 @@ describe("git over smart HTTP", () => {
     hub = await startTestHub();
     await api(hub).post("/api/repos/create", { name: "m" });
     await api(hub).commit("alice/m", [header(), file("a.txt", "a")]);
-    const read = await createToken(hub.dataDir, "alice", "read");
+    const read = await createToken(hub, "alice", "read");
     for (const token of [read, hub.otherToken]) {
       const dir = tempDir();
       expect((await git(dir, "clone", urlWith(hub, "alice/m", token), "m")).code).toBe(0);
@@ -155,7 +155,7 @@ describe("git over smart HTTP", () => {
 
   it("under block, refuses a push that adds a malicious pickle, naming the file in remote: lines; nothing lands", async () => {
     hub = await startTestHub();
-    await setOrgPolicy(hub.dataDir, "acme", { policy: "block" });
+    await setOrgPolicy(hub, "acme", { policy: "block" });
     await api(hub).post("/api/repos/create", { name: "guarded", organization: "acme" });
     await api(hub).commit("acme/guarded", [header(), file("README.md", "# guarded\n")]);
     const before = await (await api(hub).get("/api/models/acme/guarded")).json();

@@ -156,7 +156,7 @@ describe("git-lfs through the hub", () => {
   it("refuses LFS uploads with a read token: the push fails before anything is stored", async () => {
     hub = await startTestHub();
     await api(hub).post("/api/repos/create", { name: "m" });
-    const read = await createToken(hub.dataDir, "alice", "read");
+    const read = await createToken(hub, "alice", "read");
     const reader = await machine(read);
     const dir = await tempDir();
     const work = await clone(reader, hub, "alice/m", dir, "m");
@@ -176,7 +176,7 @@ describe("git-lfs through the hub", () => {
 
   it("under block, refuses a malicious pickle pushed as an LFS object, naming its finding; the object is not served", async () => {
     hub = await startTestHub();
-    await setOrgPolicy(hub.dataDir, "acme", { policy: "block" });
+    await setOrgPolicy(hub, "acme", { policy: "block" });
     await api(hub).post("/api/repos/create", { name: "guarded", organization: "acme" });
     const before = ((await (await api(hub).get("/api/models/acme/guarded")).json()) as { sha: string }).sha;
     const alice = await machine(hub.token);

@@ -32,7 +32,7 @@ describe("the @huggingface/hub client: everyday calls with its defaults", () => 
 
   beforeAll(async () => {
     hub = await startTestHub();
-    await setOrgPolicy(hub.dataDir, "acme", { quarantine: true });
+    await setOrgPolicy(hub, "acme", { quarantine: true });
   }, 60_000);
   afterAll(async () => {
     await hub?.close();

@@ -87,7 +87,7 @@ describe("pull requests under the hub's policies", () => {
     hub = await startTestHub();
     await createRepo({ repo: "acme/shared", accessToken: hub.token, hubUrl: hub.url });
     await openPr(hub, "acme/shared", "model.pkl", maliciousPickle(), hub.token);
-    await setOrgPolicy(hub.dataDir, "acme", { policy: "block" });
+    await setOrgPolicy(hub, "acme", { policy: "block" });
     const before = await mainSha(hub, "acme/shared");
     const refused = await merge(hub, "acme/shared", 1);
     expect([refused.status, refused.headers.get("x-error-code")]).toEqual([403, "BlockedByPolicy"]);

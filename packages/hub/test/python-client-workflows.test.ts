@@ -18,7 +18,7 @@ describe("the official Python client: everyday workflows", () => {
   beforeAll(async () => {
     hub = await startTestHub();
     // Organisation acme holds unsafe files back (quarantine.py pushes to it).
-    await setOrgPolicy(hub.dataDir, "acme", { quarantine: true });
+    await setOrgPolicy(hub, "acme", { quarantine: true });
     files = await mkdtemp(join(tmpdir(), "modelgate-py-files-"));
     await writeWorkflowFiles(files);
   }, 120_000);

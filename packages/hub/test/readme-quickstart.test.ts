@@ -55,7 +55,7 @@ describe("the README's clone, sign and push commands", () => {
     expect(keygen.code, keygen.err).toBe(0);
     const pub = await readFile(join(ssh, "id_ed25519.pub"), "utf8");
     expect((await api(hub).post("/api/users/me/ssh-signing-keys", { key: pub })).status).toBe(201);
-    await setUserEmail(hub.dataDir, "alice", "alice@example.com", true); // the machine's user.email
+    await setUserEmail(hub, "alice", "alice@example.com", true); // the machine's user.email
     expect((await api(hub).post("/api/repos/create", { name: "my-model" })).status).toBe(200);
 
     const weights = randomBytes(4096);

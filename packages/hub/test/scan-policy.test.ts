@@ -334,22 +334,22 @@ describe("organisation policies and read tokens", () => {
 
   it("an organisation's block policy overrides the hub's warn, for its repositories only", async () => {
     hub = await startTestHub({ scanRunner: testRunner() });
-    await setOrgPolicy(hub.dataDir, "acme", { policy: "block" });
+    await setOrgPolicy(hub, "acme", { policy: "block" });
     await api(hub).post("/api/repos/create", { name: "m", organization: "acme" });
     await api(hub).post("/api/repos/create", { name: "m" });
     const refused = await api(hub).commit("acme/m", [header(), pickleLine()]);
     expect([refused.status, refused.headers.get("x-error-code")]).toEqual([403, "BlockedByPolicy"]);
     expect((await api(hub).commit("alice/m", [header(), pickleLine()])).status).toBe(200);
-    await setOrgPolicy(hub.dataDir, "acme", { policy: null });
+    await setOrgPolicy(hub, "acme", { policy: null });
     expect((await api(hub).commit("acme/m", [header(), pickleLine()])).status).toBe(200);
-    await expect(setOrgPolicy(hub.dataDir, "alice", { policy: "block" })).rejects.toMatchObject({
+    await expect(setOrgPolicy(hub, "alice", { policy: "block" })).rejects.toMatchObject({
       statusCode: 404,
     });
   });
 
   it("a read token reads private repositories of its user and writes nothing", async () => {
     hub = await startTestHub({ scanRunner: testRunner() });
-    const read = await createToken(hub.dataDir, "alice", "read");
+    const read = await createToken(hub, "alice", "read");
     await api(hub).post("/api/repos/create", { name: "p", private: true });
     await api(hub).commit("alice/p", [header(), file("a.txt", "a")]);
     expect(await (await api(hub, read).get("/alice/p/resolve/main/a.txt")).text()).toBe("a");

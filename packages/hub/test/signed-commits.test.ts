@@ -37,8 +37,8 @@ beforeAll(async () => {
   bobGpg = await home.gpgKey(`Bob <${BOB}>`);
   strangerGpg = await home.gpgKey("Stranger <stranger@example.com>");
   aliceSsh = await home.sshKey("alice_ssh", ALICE);
-  await setUserEmail(hub.dataDir, "alice", ALICE, true);
-  await setUserEmail(hub.dataDir, "bob", BOB, true);
+  await setUserEmail(hub, "alice", ALICE, true);
+  await setUserEmail(hub, "bob", BOB, true);
   expect((await addKey(hub.token, "gpg-keys", await home.gpgExport(aliceGpg))).status).toBe(201);
   expect((await addKey(hub.otherToken, "gpg-keys", await home.gpgExport(bobGpg))).status).toBe(201);
   const pub = await home.run("cat", [`${aliceSsh}.pub`]);

@@ -1,35 +1,62 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { createUser } from "../src/auth/create-user.js";
-import { type StartHubOptions, startHub } from "../src/start-hub.js";
+import type { HubStorage } from "../src/db/open-database.js";
+import { type RunningHub, type StartHubOptions, startHub } from "../src/start-hub.js";
+import { createTestStorage } from "./test-storage.js";
 
-export interface TestHub {
+/** A running test hub; it is its own `HubStorage`, so offline helpers (`createToken(hub, ...)`) take it. */
+export interface TestHub extends HubStorage {
   url: string;
   dataDir: string;
   /** Write token of user `alice` (member of org `acme`). */
   token: string;
   /** Write token of user `bob` (no organisation). */
   otherToken: string;
+  /** Stops the hub and keeps its storage (another hub may start on it). */
+  stop(): Promise<void>;
+  /** Stops the hub and removes its storage. */
   close(): Promise<void>;
 }
 
-/** Starts a hub on a free loopback port with a fresh data folder and two users. */
+/**
+ * Starts a hub on a free loopback port with fresh storage (a data folder, plus its own PostgreSQL
+ * database in the `hub-postgres` test project) and two users.
+ */
 export async function startTestHub(options: Partial<StartHubOptions> = {}): Promise<TestHub> {
-  const dataDir = await mkdtemp(join(tmpdir(), "modelgate-hub-"));
-  const token = await createUser(dataDir, "alice", "acme");
-  const otherToken = await createUser(dataDir, "bob");
-  const hub = await startHub({ host: "127.0.0.1", port: 0, dataDir, scanThreads: 1, ...options });
+  const storage = await createTestStorage();
+  const { dataDir, databaseUrl } = storage;
+  const token = await createUser(storage, "alice", "acme");
+  const otherToken = await createUser(storage, "bob");
+  const hub = await startHub({
+    host: "127.0.0.1",
+    port: 0,
+    dataDir,
+    databaseUrl,
+    scanThreads: 1,
+    ...options,
+  });
+  let stopped: Promise<void> | undefined;
+  const stop = () => {
+    stopped ??= hub.close();
+    return stopped;
+  };
   return {
     url: hub.url,
     dataDir,
+    databaseUrl,
     token,
     otherToken,
+    stop,
     async close() {
-      await hub.close();
-      await rm(dataDir, { recursive: true, force: true });
+      await stop();
+      await storage.remove();
     },
   };
+}
+
+/** Starts another hub on the storage of `hub` (a restart, or a second process on the same data). */
+export function startHubOn(hub: HubStorage, options: Partial<StartHubOptions> = {}): Promise<RunningHub> {
+  const { dataDir, databaseUrl } = hub;
+  return startHub({ host: "127.0.0.1", port: 0, dataDir, databaseUrl, scanThreads: 1, ...options });
 }
 
 /** Polls until `check` returns a value (not undefined), or fails after `timeoutMs`. */

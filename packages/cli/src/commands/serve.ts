@@ -1,10 +1,10 @@
 import type { Command } from "commander";
 import { UsageError } from "../usage-error.js";
+import { DATABASE_OPTION, type StorageFlags, storageOf } from "./storage-options.js";
 
-interface ServeFlags {
+interface ServeFlags extends StorageFlags {
   host: string;
   port: string;
-  data: string;
   policy: string;
   quarantine?: boolean;
   clamd?: string;
@@ -13,8 +13,8 @@ interface ServeFlags {
 }
 
 /**
- * `modelgate serve [--host H] [--port N] [--data DIR] [--log-level L] [--signing-key FILE]`: the hub,
- * until interrupted.
+ * `modelgate serve [--host H] [--port N] [--data DIR] [--database URL] [--log-level L] [--signing-key FILE]`:
+ * the hub, until interrupted.
  * Logs (pino, JSON lines) go to standard output: one line per request, 5xx errors with their stack.
  */
 export function registerServe(program: Command): void {
@@ -23,7 +23,8 @@ export function registerServe(program: Command): void {
     .description("run the modelgate hub (Hugging Face Hub compatible; scans every push)")
     .option("--host <host>", "address to listen on", "127.0.0.1")
     .option("--port <port>", "port to listen on", "8080")
-    .option("--data <dir>", "folder for the database, repositories and LFS objects", "modelgate-data")
+    .option("--data <dir>", "folder for the repositories, LFS objects and SQLite database", "modelgate-data")
+    .option(...DATABASE_OPTION)
     .option(
       "--policy <policy>",
       "push policy: warn (flag dangerous files) or block (reject the commit)",
@@ -62,7 +63,7 @@ export function registerServe(program: Command): void {
       const hub = await startHub({
         host: flags.host,
         port,
-        dataDir: flags.data,
+        ...storageOf(flags),
         policy: flags.policy,
         quarantine: flags.quarantine === true,
         ...(flags.clamd ? { clamd: flags.clamd } : {}),

@@ -1,8 +1,9 @@
 import type { Command } from "commander";
-import { DATA_OPTION, readStdin } from "./user.js";
+import { DATA_OPTION, DATABASE_OPTION, type StorageFlags, storageOf } from "./storage-options.js";
+import { readStdin } from "./user.js";
 
 /**
- * Signed-commit settings on a hub's data folder: `modelgate user add-gpg-key|add-ssh-signing-key NAME < key`,
+ * Signed-commit settings on a hub's storage (data folder, or PostgreSQL with --database): `modelgate user add-gpg-key|add-ssh-signing-key NAME < key`,
  * `user signing-keys NAME`, `user delete-signing-key NAME ID`, `user add-email|remove-email NAME ADDRESS`
  * and the branch rules `org require-signed-commits|refuse-force-push ORG [PATTERN...]`.
  */
@@ -17,9 +18,10 @@ export function registerSigningCommands(user: Command, org: Command): void {
       .argument("<user>", "user name")
       .option("--name <name>", "a name for the key (default: its user id or comment)")
       .option(...DATA_OPTION)
-      .action(async (name: string, flags: { name?: string; data: string }) => {
+      .option(...DATABASE_OPTION)
+      .action(async (name: string, flags: StorageFlags & { name?: string }) => {
         const { addUserSigningKey } = await import("@modelgate/hub");
-        const key = await addUserSigningKey(flags.data, name, kind, await readStdin(), flags.name);
+        const key = await addUserSigningKey(storageOf(flags), name, kind, await readStdin(), flags.name);
         const expiry = key.expiresAt ? `, expires ${key.expiresAt}` : "";
         process.stdout.write(
           `registered ${kind} key ${key.id} "${key.name}" ${key.fingerprint}${expiry} for ${name}\n`,
@@ -31,9 +33,10 @@ export function registerSigningCommands(user: Command, org: Command): void {
     .description("list a user's commit-signing keys")
     .argument("<user>", "user name")
     .option(...DATA_OPTION)
-    .action(async (name: string, flags: { data: string }) => {
+    .option(...DATABASE_OPTION)
+    .action(async (name: string, flags: StorageFlags) => {
       const { listUserSigningKeys } = await import("@modelgate/hub");
-      for (const k of await listUserSigningKeys(flags.data, name)) {
+      for (const k of await listUserSigningKeys(storageOf(flags), name)) {
         process.stdout.write(
           `${k.id}\t${k.kind}\t${k.fingerprint}\t${k.name}\t${k.expiresAt ? `expires ${k.expiresAt}` : "no expiry"}\n`,
         );
@@ -45,9 +48,10 @@ export function registerSigningCommands(user: Command, org: Command): void {
     .argument("<user>", "user name")
     .argument("<id>", "key id (from `modelgate user signing-keys`)")
     .option(...DATA_OPTION)
-    .action(async (name: string, id: string, flags: { data: string }) => {
+    .option(...DATABASE_OPTION)
+    .action(async (name: string, id: string, flags: StorageFlags) => {
       const { deleteUserSigningKey } = await import("@modelgate/hub");
-      await deleteUserSigningKey(flags.data, name, Number(id));
+      await deleteUserSigningKey(storageOf(flags), name, Number(id));
       process.stdout.write(`deleted signing key ${id} of ${name}\n`);
     });
   for (const [command, present] of [
@@ -64,9 +68,10 @@ export function registerSigningCommands(user: Command, org: Command): void {
       .argument("<user>", "user name")
       .argument("<address>", "e-mail address")
       .option(...DATA_OPTION)
-      .action(async (name: string, address: string, flags: { data: string }) => {
+      .option(...DATABASE_OPTION)
+      .action(async (name: string, address: string, flags: StorageFlags) => {
         const { setUserEmail } = await import("@modelgate/hub");
-        const emails = await setUserEmail(flags.data, name, address, present);
+        const emails = await setUserEmail(storageOf(flags), name, address, present);
         process.stdout.write(`${name}'s addresses: ${emails.join(", ")}\n`);
       });
   }
@@ -92,9 +97,10 @@ export function registerSigningCommands(user: Command, org: Command): void {
       .argument("<org>", "organisation")
       .argument("[patterns...]", "branch names or patterns: main 'release/*'")
       .option(...DATA_OPTION)
-      .action(async (name: string, patterns: string[], flags: { data: string }) => {
+      .option(...DATABASE_OPTION)
+      .action(async (name: string, patterns: string[], flags: StorageFlags) => {
         const { setOrgBranchRule } = await import("@modelgate/hub");
-        const set = await setOrgBranchRule(flags.data, name, rule, patterns);
+        const set = await setOrgBranchRule(storageOf(flags), name, rule, patterns);
         process.stdout.write(set.length > 0 ? `${name}: ${on} ${set.join(", ")}\n` : `${name}: ${none}\n`);
       });
   }

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { registerSigningCommands } from "./signing.js";
+import { DATA_OPTION, DATABASE_OPTION, type StorageFlags, storageOf } from "./storage-options.js";
 
 /** Reads all of standard input (a password piped in), without its final newline. */
 export async function readStdin(): Promise<string> {
@@ -10,11 +11,9 @@ export async function readStdin(): Promise<string> {
     .replace(/\r?\n$/, "");
 }
 
-export const DATA_OPTION = ["--data <dir>", "the hub's data folder", "modelgate-data"] as const;
-
 /**
  * `modelgate user create`, `modelgate token create|list|revoke`, `modelgate org require-2fa` and
- * `modelgate audit`: account management on a hub's data folder (the hub may be running).
+ * `modelgate audit`: account management on a hub's data folder and database (the hub may be running).
  */
 export function registerUser(program: Command): void {
   const user = program.command("user").description("manage hub users");
@@ -28,14 +27,15 @@ export function registerUser(program: Command): void {
     .option("--admin", "make the user a hub administrator (creates users and invitations in the pages)")
     .option("--password-stdin", "read a password for the web pages from standard input")
     .option(...DATA_OPTION)
+    .option(...DATABASE_OPTION)
     .action(
       async (
         name: string,
-        flags: { org?: string; data: string; admin?: boolean; passwordStdin?: boolean },
+        flags: { org?: string; admin?: boolean; passwordStdin?: boolean } & StorageFlags,
       ) => {
         const { createUser } = await import("@modelgate/hub");
         const password = flags.passwordStdin ? await readStdin() : undefined;
-        const token = await createUser(flags.data, name, flags.org, {
+        const token = await createUser(storageOf(flags), name, flags.org, {
           ...(password !== undefined ? { password } : {}),
           ...(flags.admin ? { admin: true } : {}),
         });
@@ -58,10 +58,11 @@ export function registerUser(program: Command): void {
       "fineGrained scopes: model:NS/NAME, dataset:NS/NAME, org:NAME or user:NAME, then :read or :write",
     )
     .option(...DATA_OPTION)
+    .option(...DATABASE_OPTION)
     .action(
       async (
         name: string,
-        flags: { name: string; role: string; expires?: string; scope?: string[]; data: string },
+        flags: { name: string; role: string; expires?: string; scope?: string[] } & StorageFlags,
       ) => {
         const { createToken } = await import("@modelgate/hub");
         if (flags.role !== "read" && flags.role !== "write" && flags.role !== "fineGrained") {
@@ -73,7 +74,7 @@ export function registerUser(program: Command): void {
         const expiresAt = flags.expires !== undefined ? new Date(flags.expires) : undefined;
         if (expiresAt && Number.isNaN(expiresAt.getTime()))
           throw new Error(`--expires ${flags.expires} is not a date`);
-        const issued = await createToken(flags.data, name, flags.role, flags.name, {
+        const issued = await createToken(storageOf(flags), name, flags.role, flags.name, {
           ...(scopes.length > 0 ? { scopes } : {}),
           ...(expiresAt ? { expiresAt: expiresAt.toISOString() } : {}),
         });
@@ -85,9 +86,10 @@ export function registerUser(program: Command): void {
     .description("list a user's tokens (id, role, name, created, expires, last used, revoked)")
     .argument("<user>", "user name")
     .option(...DATA_OPTION)
-    .action(async (name: string, flags: { data: string }) => {
+    .option(...DATABASE_OPTION)
+    .action(async (name: string, flags: StorageFlags) => {
       const { listTokens } = await import("@modelgate/hub");
-      for (const t of await listTokens(flags.data, name)) {
+      for (const t of await listTokens(storageOf(flags), name)) {
         const state = t.revokedAt
           ? `revoked ${t.revokedAt}`
           : t.expiresAt
@@ -104,9 +106,10 @@ export function registerUser(program: Command): void {
     .argument("<user>", "user name")
     .argument("<id>", "token id (from `modelgate token list`)")
     .option(...DATA_OPTION)
-    .action(async (name: string, id: string, flags: { data: string }) => {
+    .option(...DATABASE_OPTION)
+    .action(async (name: string, id: string, flags: StorageFlags) => {
       const { revokeToken } = await import("@modelgate/hub");
-      await revokeToken(flags.data, name, Number(id));
+      await revokeToken(storageOf(flags), name, Number(id));
       process.stdout.write(`revoked token ${id} of ${name}\n`);
     });
 
@@ -118,10 +121,11 @@ export function registerUser(program: Command): void {
     .argument("<org>", "organisation")
     .argument("<state>", "on or off")
     .option(...DATA_OPTION)
-    .action(async (org: string, state: string, flags: { data: string }) => {
+    .option(...DATABASE_OPTION)
+    .action(async (org: string, state: string, flags: StorageFlags) => {
       if (state !== "on" && state !== "off") throw new Error("the state is on or off");
       const { setOrgRequire2fa } = await import("@modelgate/hub");
-      await setOrgRequire2fa(flags.data, org, state === "on");
+      await setOrgRequire2fa(storageOf(flags), org, state === "on");
       process.stdout.write(
         `${org}: two-factor authentication ${state === "on" ? "required" : "not required"}\n`,
       );
@@ -134,9 +138,10 @@ export function registerUser(program: Command): void {
     .option("--limit <n>", "entries", "100")
     .option("--json", "one JSON object a line")
     .option(...DATA_OPTION)
-    .action(async (account: string, flags: { limit: string; json?: boolean; data: string }) => {
+    .option(...DATABASE_OPTION)
+    .action(async (account: string, flags: { limit: string; json?: boolean } & StorageFlags) => {
       const { readAuditLog } = await import("@modelgate/hub");
-      for (const e of await readAuditLog(flags.data, account, Number(flags.limit) || 100)) {
+      for (const e of await readAuditLog(storageOf(flags), account, Number(flags.limit) || 100)) {
         process.stdout.write(
           flags.json
             ? `${JSON.stringify(e)}\n`

@@ -1,21 +1,21 @@
-import { openDatabase } from "../db/open-database.js";
+import { type HubStorage, openDatabase } from "../db/open-database.js";
 import { HubError } from "../hub-error.js";
 import { issueToken, type TokenSpec } from "./accounts.js";
 import { appendAudit } from "./audit-log.js";
 
 /**
- * Issues another token for an existing user of the hub stored at `dataDir` and returns it (shown
+ * Issues another token for an existing user of the hub stored in `storage` and returns it (shown
  * once; only its hash is stored). `read` tokens can read what the user can read and write nothing.
  * Throws a 404 `HubError` when there is no such user.
  */
 export async function createToken(
-  dataDir: string,
+  storage: HubStorage,
   user: string,
   role: TokenSpec["role"],
   name = `${role} token`,
   options: Pick<TokenSpec, "scopes" | "expiresAt"> = {},
 ): Promise<string> {
-  const db = await openDatabase(dataDir);
+  const db = await openDatabase(storage);
   try {
     const account = await db
       .selectFrom("accounts")

@@ -16,9 +16,9 @@ describe("createUser", () => {
   });
 
   it("returns an hf_ write token and stores only its hash", async () => {
-    const token = await createUser(dir, "carol", "lab");
+    const token = await createUser({ dataDir: dir }, "carol", "lab");
     expect(token).toMatch(/^hf_[A-Za-z]{34}$/);
-    const db = await openDatabase(dir);
+    const db = await openDatabase({ dataDir: dir });
     try {
       const row = await db.selectFrom("tokens").selectAll().executeTakeFirstOrThrow();
       expect(row).toMatchObject({ hash: hashToken(token), role: "write" });
@@ -35,11 +35,11 @@ describe("createUser", () => {
   });
 
   it("refuses a taken name and an invalid one, creating nothing", async () => {
-    await createUser(dir, "carol");
-    await expect(createUser(dir, "carol")).rejects.toMatchObject({ statusCode: 409 });
-    await expect(createUser(dir, "bad--name")).rejects.toMatchObject({ statusCode: 400 });
-    await expect(createUser(dir, "dave", "carol")).rejects.toMatchObject({ statusCode: 409 });
-    const db = await openDatabase(dir);
+    await createUser({ dataDir: dir }, "carol");
+    await expect(createUser({ dataDir: dir }, "carol")).rejects.toMatchObject({ statusCode: 409 });
+    await expect(createUser({ dataDir: dir }, "bad--name")).rejects.toMatchObject({ statusCode: 400 });
+    await expect(createUser({ dataDir: dir }, "dave", "carol")).rejects.toMatchObject({ statusCode: 409 });
+    const db = await openDatabase({ dataDir: dir });
     try {
       expect((await db.selectFrom("accounts").select("name").execute()).map((a) => a.name)).toEqual([
         "carol",

@@ -1,4 +1,4 @@
-import { openDatabase } from "../db/open-database.js";
+import { type HubStorage, openDatabase } from "../db/open-database.js";
 import { insertUser, issueToken, joinOrg } from "./accounts.js";
 import { appendAudit } from "./audit-log.js";
 import { hashNewPassword } from "./password-hash.js";
@@ -12,19 +12,19 @@ export interface CreateUserOptions {
 }
 
 /**
- * `modelgate user create NAME [--org ORG] [--admin] [--password-stdin] [--data DIR]`: creates a user (and adds it to `org`,
- * creating the organisation when it does not exist yet) in the hub stored at `dataDir`, and returns
+ * `modelgate user create NAME [--org ORG] [--admin] [--password-stdin] [--data DIR] [--database URL]`: creates a user (and adds it to `org`,
+ * creating the organisation when it does not exist yet) in the hub stored in `storage`, and returns
  * the user's first write token. The token is shown once; only its hash is stored.
  * Throws a `HubError` (409) when the name is taken, (400) when a name breaks the Hub's rules.
  */
 export async function createUser(
-  dataDir: string,
+  storage: HubStorage,
   name: string,
   org?: string,
   options: CreateUserOptions = {},
 ): Promise<string> {
   const passwordHash = options.password !== undefined ? await hashNewPassword(options.password) : undefined;
-  const db = await openDatabase(dataDir);
+  const db = await openDatabase(storage);
   try {
     return await db.transaction().execute(async (trx) => {
       const userId = await insertUser(trx, name, {

@@ -1,15 +1,15 @@
 import type { Kysely } from "kysely";
-import { openDatabase } from "../db/open-database.js";
+import { type HubStorage, openDatabase } from "../db/open-database.js";
 import type { Database, TokenRole } from "../db/schema.js";
 import { HubError } from "../hub-error.js";
 import { appendAudit, readAudit } from "./audit-log.js";
 import type { AuditRecord } from "./audit-record.js";
 
-// Account management on a hub's data folder, for the command line (`modelgate token ...`,
+// Account management on a hub's storage (data folder and database), for the command line (`modelgate token ...`,
 // `modelgate audit ...`, `modelgate org ...`): the same rows the API changes, audited the same way.
 
-export async function withDb<T>(dataDir: string, run: (db: Kysely<Database>) => Promise<T>): Promise<T> {
-  const db = await openDatabase(dataDir);
+export async function withDb<T>(storage: HubStorage, run: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+  const db = await openDatabase(storage);
   try {
     return await run(db);
   } finally {
@@ -42,8 +42,8 @@ export interface TokenListing {
 }
 
 /** The tokens of `user` (never the tokens themselves). */
-export function listTokens(dataDir: string, user: string): Promise<TokenListing[]> {
-  return withDb(dataDir, async (db) => {
+export function listTokens(storage: HubStorage, user: string): Promise<TokenListing[]> {
+  return withDb(storage, async (db) => {
     const id = await accountId(db, user, "user");
     const rows = await db.selectFrom("tokens").selectAll().where("user_id", "=", id).orderBy("id").execute();
     return rows.map((r) => ({
@@ -59,8 +59,8 @@ export function listTokens(dataDir: string, user: string): Promise<TokenListing[
 }
 
 /** Revokes token `tokenId` of `user` (effective on the token's next request). */
-export function revokeToken(dataDir: string, user: string, tokenId: number): Promise<void> {
-  return withDb(dataDir, async (db) => {
+export function revokeToken(storage: HubStorage, user: string, tokenId: number): Promise<void> {
+  return withDb(storage, async (db) => {
     const id = await accountId(db, user, "user");
     const result = await db
       .updateTable("tokens")
@@ -81,8 +81,8 @@ export function revokeToken(dataDir: string, user: string, tokenId: number): Pro
 }
 
 /** Requires (or stops requiring) 2FA of an organisation's members who write; audited on its log. */
-export function setOrgRequire2fa(dataDir: string, org: string, required: boolean): Promise<void> {
-  return withDb(dataDir, async (db) => {
+export function setOrgRequire2fa(storage: HubStorage, org: string, required: boolean): Promise<void> {
+  return withDb(storage, async (db) => {
     const id = await accountId(db, org, "org");
     await db
       .updateTable("accounts")
@@ -99,6 +99,6 @@ export function setOrgRequire2fa(dataDir: string, org: string, required: boolean
 }
 
 /** The newest entries of a user's or organisation's audit log, newest first. */
-export function readAuditLog(dataDir: string, account: string, limit = 100): Promise<AuditRecord[]> {
-  return withDb(dataDir, async (db) => readAudit(db, await accountId(db, account), limit));
+export function readAuditLog(storage: HubStorage, account: string, limit = 100): Promise<AuditRecord[]> {
+  return withDb(storage, async (db) => readAudit(db, await accountId(db, account), limit));
 }

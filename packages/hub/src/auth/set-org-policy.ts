@@ -1,5 +1,5 @@
 import type { PushPolicy } from "../context.js";
-import { openDatabase } from "../db/open-database.js";
+import { type HubStorage, openDatabase } from "../db/open-database.js";
 import { HubError } from "../hub-error.js";
 import { appendAudit } from "./audit-log.js";
 
@@ -10,12 +10,12 @@ export interface OrgPolicy {
 }
 
 /**
- * Sets an organisation's push policy (`warn`/`block`) and download quarantine in the hub stored at
- * `dataDir`, overriding the hub's defaults for its repositories. Takes effect on the next request.
+ * Sets an organisation's push policy (`warn`/`block`) and download quarantine in the hub stored in
+ * `storage`, overriding the hub's defaults for its repositories. Takes effect on the next request.
  * Throws a 404 `HubError` when there is no such organisation.
  */
-export async function setOrgPolicy(dataDir: string, org: string, settings: OrgPolicy): Promise<void> {
-  const db = await openDatabase(dataDir);
+export async function setOrgPolicy(storage: HubStorage, org: string, settings: OrgPolicy): Promise<void> {
+  const db = await openDatabase(storage);
   try {
     const update: { policy?: string | null; quarantine?: number | null } = {};
     if (settings.policy !== undefined) update.policy = settings.policy;

@@ -1,4 +1,6 @@
+import type { Insertable } from "kysely";
 import type { HubContext } from "../context.js";
+import type { Database } from "../db/schema.js";
 import { badInput, HubError } from "../hub-error.js";
 import { HUB_FIXED_LIMITS } from "../limits.js";
 import type { RepoRef } from "../repos/repo-ref.js";
@@ -60,33 +62,50 @@ export async function insertDiscussion(
     );
   }
   const createdAt = new Date().toISOString();
-  // One transaction: the number is taken and used at once (the unique index guards the rest).
-  const id = await ctx.db.transaction().execute(async (trx) => {
-    const last = await trx
-      .selectFrom("discussions")
-      .select((eb) => eb.fn.max("num").as("num"))
-      .where("repo_id", "=", repo.id)
-      .executeTakeFirst();
-    const row = await trx
-      .insertInto("discussions")
-      .values({
-        repo_id: repo.id,
-        num: Number(last?.num ?? 0) + 1,
-        title: d.title,
-        author_id: d.authorId,
-        is_pr: d.isPullRequest ? 1 : 0,
-        status: d.status,
-        target_branch: d.target ?? null,
-        merge_commit: null,
-        created_at: createdAt,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    return row.id;
-  });
+  const id = await insertNumbered(ctx, repo.id, (num) => ({
+    repo_id: repo.id,
+    num,
+    title: d.title,
+    author_id: d.authorId,
+    is_pr: d.isPullRequest ? 1 : 0,
+    status: d.status,
+    target_branch: d.target ?? null,
+    merge_commit: null,
+    created_at: createdAt,
+  }));
   const created = await discussionById(ctx, id);
   if (!created) throw new Error(`discussion ${id} vanished`);
   return created;
+}
+
+/** Attempts at taking the next number when other requests (or hub processes) take it first. */
+const NUMBERING_ATTEMPTS = 20;
+
+/**
+ * Inserts a discussion under its repository's next number. Two requests may read the same highest
+ * number at once (PostgreSQL runs their transactions side by side, and several hub processes may
+ * share the database): the unique index on (repo, number) lets one win, and the other takes the next.
+ */
+async function insertNumbered(
+  ctx: HubContext,
+  repoId: number,
+  row: (num: number) => Insertable<Database["discussions"]>,
+): Promise<number> {
+  for (let attempt = 0; attempt < NUMBERING_ATTEMPTS; attempt++) {
+    const last = await ctx.db
+      .selectFrom("discussions")
+      .select((eb) => eb.fn.max("num").as("num"))
+      .where("repo_id", "=", repoId)
+      .executeTakeFirst();
+    const inserted = await ctx.db
+      .insertInto("discussions")
+      .values(row(Number(last?.num ?? 0) + 1))
+      .onConflict((oc) => oc.columns(["repo_id", "num"]).doNothing())
+      .returning("id")
+      .executeTakeFirst();
+    if (inserted) return inserted.id;
+  }
+  throw new HubError(409, "Conflict", "too many discussions were opened at once; try again");
 }
 
 /** A repository's discussion by number, or 404. */

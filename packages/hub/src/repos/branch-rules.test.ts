@@ -46,7 +46,7 @@ describe("branch rules table", () => {
       const old = new Kysely<unknown>({
         dialect: new SqliteDialect({ database: new SQLite(join(dir, "hub.sqlite")) }),
       });
-      const migrated = await new Migrator({ db: old, provider: migrationProvider }).migrateTo(
+      const migrated = await new Migrator({ db: old, provider: migrationProvider("sqlite") }).migrateTo(
         "0007_signing_keys",
       );
       expect(migrated.error).toBeUndefined();
@@ -55,7 +55,7 @@ describe("branch rules table", () => {
       );
       await old.destroy();
 
-      const db = await openDatabase(dir);
+      const db = await openDatabase({ dataDir: dir });
       expect(await readBranchRules(db, "signed-commits", "org", 7)).toEqual(["release/*"]);
       expect(await readBranchRules(db, "no-force-push", "org", 7)).toEqual([]);
       await writeBranchRules(db, "no-force-push", "repo", 3, ["main", "release/*"]);

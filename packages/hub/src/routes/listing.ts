@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import { sql } from "kysely";
 import type { Caller } from "../auth/accounts.js";
 import type { HubContext } from "../context.js";
 import { branchHead, commitInfo } from "../git/git-repo.js";
@@ -45,17 +46,10 @@ export function listingRoutes(app: FastifyInstance, ctx: HubContext): void {
         );
       if (author) query = query.where("namespace", "=", author);
       if (search) {
-        // `instr` instead of LIKE: the term is a literal, so `%` and `_` in it match themselves.
-        query = query.where((eb) =>
-          eb(
-            eb.fn("instr", [
-              eb.fn("lower", [eb.fn("concat", ["namespace", eb.val("/"), "name"])]),
-              eb.val(search.toLowerCase()),
-            ]),
-            ">",
-            0,
-          ),
-        );
+        // LIKE with `%`, `_` and the escape character escaped: the term is a literal. `||`, `lower`
+        // and `LIKE ... ESCAPE` mean the same in SQLite and PostgreSQL (names are ASCII).
+        const pattern = `%${search.toLowerCase().replace(/[!%_]/g, (c) => `!${c}`)}%`;
+        query = query.where(sql<boolean>`lower(namespace || '/' || name) like ${pattern} escape '!'`);
       }
       // One row more than the page tells whether a next page exists.
       const found = await query

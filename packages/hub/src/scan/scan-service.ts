@@ -47,6 +47,13 @@ export interface ScanServiceOptions {
   onReport?: (report: FileReport) => Promise<unknown>;
   /** Where large git blobs are copied to be scanned as files. */
   tmpDir: string;
+  /** Told of each finished scan (the hub's Prometheus metrics). */
+  observer?: ScanObserver | undefined;
+}
+
+/** Receives each finished scan's verdict (`error` for a crash or timeout) and how long it ran. */
+export interface ScanObserver {
+  scanFinished(verdict: string, seconds: number): void;
 }
 
 /**
@@ -66,7 +73,7 @@ const SETTLED_POLL_MAX_MS = 1000;
 export class ScanService {
   private readonly pending: ScanRequest[] = [];
   private readonly waiting = new Map<string, (() => void)[]>();
-  private running = 0;
+  private readonly active = new Set<string>();
   private closed = false;
 
   constructor(private readonly options: ScanServiceOptions) {}
@@ -190,19 +197,45 @@ export class ScanService {
     if (after?.state === "done" || after?.state === "error") await this.flushWaiters(key);
   }
 
-  /** Stops taking new scans (running ones finish or are abandoned by the runner's close). */
-  async close(): Promise<void> {
+  /** Whether new scans start (false once `close` began). */
+  accepting(): boolean {
+    return !this.closed;
+  }
+
+  /** Scans running now in this process. */
+  runningCount(): number {
+    return this.active.size;
+  }
+
+  /**
+   * Stops starting scans, lets the running ones finish for up to `graceMs`, then stops the runner and
+   * returns the scans still running to `queued`: the next start (or another hub on the same
+   * database) scans them again. Queued scans stay queued. Never leaves a scan marked done without a result.
+   */
+  async close(graceMs = 0): Promise<void> {
     this.closed = true;
+    const deadline = Date.now() + graceMs;
+    while (this.active.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const abandoned = [...this.active];
     await this.options.runner.close();
+    if (abandoned.length === 0) return;
+    await this.options.db
+      .updateTable("scans")
+      .set({ state: "queued" })
+      .where("key", "in", abandoned)
+      .where("state", "=", "scanning")
+      .execute()
+      .catch((e: unknown) => this.options.log("could not return unfinished scans to the queue", e));
   }
 
   private pump(): void {
-    while (!this.closed && this.running < this.options.runner.concurrency) {
+    while (!this.closed && this.active.size < this.options.runner.concurrency) {
       const next = this.pending.shift();
       if (!next) return;
-      this.running++;
+      // A key is queued once (the insert in `enqueue` is conditional), so it is never active twice.
+      this.active.add(next.key);
       void this.run(next).finally(() => {
-        this.running--;
+        this.active.delete(next.key);
         this.pump();
       });
     }
@@ -210,6 +243,9 @@ export class ScanService {
 
   private async run(request: ScanRequest): Promise<void> {
     const db = this.options.db;
+    const started = performance.now();
+    const finished = (verdict: string) =>
+      this.options.observer?.scanFinished(verdict, (performance.now() - started) / 1000);
     try {
       await db.updateTable("scans").set({ state: "scanning" }).where("key", "=", request.key).execute();
       // Shared by every repository holding this content: keep no path (each answer sets its own).
@@ -226,12 +262,14 @@ export class ScanService {
         })
         .where("key", "=", request.key)
         .execute();
+      finished(report.verdict);
       await this.options.onReport?.(report).catch((e: unknown) => this.options.log("report hook failed", e));
     } catch (err) {
       // Stopped by shutdown: left `scanning`, so the next start scans it again.
       if (this.closed) return;
       // A crashed or timed-out scan is an `error`, never `safe`.
       this.options.log(`scan of ${request.key} failed`, err);
+      finished("error");
       await db
         .updateTable("scans")
         .set({
@@ -288,16 +326,30 @@ export class ScanService {
 
   private async flushWaiters(key: string): Promise<void> {
     const db = this.options.db;
-    const waiters = await db
-      .selectFrom("scan_waiters")
-      .innerJoin("repos", "repos.id", "scan_waiters.repo_id")
-      .select(["scan_waiters.repo_id as repoId", "repos.owner_id as ownerId", "commit_oid as commit", "path"])
-      .where("scan_waiters.key", "=", key)
+    // Delete-and-return claims the waiters atomically: the scan's end and a push recorded at the same
+    // moment may both flush (on PostgreSQL, or from two hub processes), and only one gets each waiter,
+    // so each push site gets its events once.
+    const claimed = await db
+      .deleteFrom("scan_waiters")
+      .where("key", "=", key)
+      .returning(["repo_id", "commit_oid", "path"])
       .execute();
-    await db.deleteFrom("scan_waiters").where("key", "=", key).execute();
-    if (waiters.length === 0) return;
+    if (claimed.length === 0) return;
+    const owners = await db
+      .selectFrom("repos")
+      .select(["id", "owner_id"])
+      .where("id", "in", [...new Set(claimed.map((w) => w.repo_id))])
+      .execute();
+    const ownerOf = new Map(owners.map((o) => [o.id, o.owner_id]));
+    // Waiters of a repository deleted since are dropped.
+    const sites = claimed.flatMap((w) => {
+      const ownerId = ownerOf.get(w.repo_id);
+      return ownerId === undefined
+        ? []
+        : [{ repoId: w.repo_id, ownerId, commit: w.commit_oid, path: w.path }];
+    });
     const row = await db.selectFrom("scans").select("report").where("key", "=", key).executeTakeFirst();
-    await this.emitSecretEvents(row?.report ?? null, waiters);
+    await this.emitSecretEvents(row?.report ?? null, sites);
   }
 
   private async emitSecretEvents(reportJson: string | null, sites: readonly PushSite[]): Promise<void> {
