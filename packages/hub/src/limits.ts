@@ -35,6 +35,15 @@ export interface HubLimits {
   lfsUrlTtlSeconds: number;
   /** A scan that has not answered after this many milliseconds is marked `error` (CWE-400). */
   scanTimeoutMs: number;
+  /**
+   * Stored files rescanned per minute when the scanner version, the import policy or the ClamAV
+   * database changes, over all hub processes on one database; 0 turns background rescans off. One
+   * rescan runs at a time and pushes go first, so rescanning never holds up a push's scan by more
+   * than one file (CWE-400).
+   */
+  rescanFilesPerMinute: number;
+  /** How often the hub asks clamd for its database version and looks for results to rescan. */
+  rescanCheckIntervalMs: number;
   /** Branches, tags and pull-request refs of one repository: each listing reads them all (CWE-770). */
   maxRefsPerRepo: number;
   /** Characters of a discussion title, comment or tag message (CWE-770). */
@@ -61,6 +70,8 @@ export const DEFAULT_HUB_LIMITS: Readonly<HubLimits> = Object.freeze({
   treeExpandPageSize: 50,
   lfsUrlTtlSeconds: 3_600,
   scanTimeoutMs: 10 * 60 * 1000,
+  rescanFilesPerMinute: 60,
+  rescanCheckIntervalMs: 60 * 1000,
   maxRefsPerRepo: 2_000,
   maxMessageChars: 65_536,
   maxDiscussionEvents: 1_000,
