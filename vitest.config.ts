@@ -23,7 +23,10 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: "all", include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts"] },
+        test: {
+          name: "all",
+          include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts", "test/**/*.test.ts"],
+        },
       },
       {
         // The hub's suite again, on PostgreSQL: one throw-away server (scripts/test-postgres.mjs) for

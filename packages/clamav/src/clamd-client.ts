@@ -2,6 +2,7 @@ import type { ByteSource } from "@modelgate/scanner";
 import { type ClamdAddress, formatClamdAddress } from "./clamd-address.js";
 import { type ClamdTimeouts, type ClamdWrite, clamdExchange } from "./clamd-exchange.js";
 import { type ClamdScanReply, type ClamdVersion, parseScanReply, parseVersionReply } from "./clamd-reply.js";
+import { CLAMAV_LIMITS } from "./limits.js";
 
 export interface ClamdClientOptions {
   /** Default 5 s. */
@@ -24,7 +25,7 @@ export interface ClamdClient {
 }
 
 /** Largest INSTREAM chunk: the length prefix is 32 bits, and big chunks only cost memory. */
-const MAX_CHUNK_BYTES = 64 * 1024 * 1024;
+const MAX_CHUNK_BYTES = CLAMAV_LIMITS.maxChunkBytes;
 
 /**
  * A client for clamd's socket protocol (clamd(8): PING, VERSION, INSTREAM with `z`-prefixed,

@@ -1,5 +1,6 @@
 import type { Socket } from "node:net";
 import { type ClamdAddress, formatClamdAddress } from "./clamd-address.js";
+import { CLAMAV_LIMITS } from "./limits.js";
 
 /** How long to wait for clamd. */
 export interface ClamdTimeouts {
@@ -26,7 +27,7 @@ export type ClamdExchange =
   | { kind: "failed"; message: string };
 
 /** Longest reply kept: real replies are one short line (CWE-770). */
-export const MAX_REPLY_BYTES = 16 * 1024;
+export const MAX_REPLY_BYTES = CLAMAV_LIMITS.maxReplyBytes;
 
 /**
  * Sends one NUL-terminated command (`zPING`, `zINSTREAM`, ...), lets `body` stream what follows,

@@ -1,9 +1,10 @@
 import { readFile, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { ConvertError } from "@modelgate/scanner";
+import { CONVERT_PACKAGE_LIMITS } from "./limits.js";
 
 /** Largest `*.index.json` read (CWE-770); a 1,000-shard index of 100,000 tensors is a few MB. */
-export const MAX_INDEX_BYTES = 64 * 1024 * 1024;
+export const MAX_INDEX_BYTES = CONVERT_PACKAGE_LIMITS.maxIndexBytes;
 
 /** What one command-line input stands for: one checkpoint file, or the shards of an index. */
 export interface InputGroup {

@@ -1,7 +1,8 @@
 import type { FileHandle } from "node:fs/promises";
+import { CONVERT_PACKAGE_LIMITS } from "./limits.js";
 
 /** Bytes per read and per write when copying tensor data: large enough for disk speed, two in flight. */
-export const COPY_BUFFER_BYTES = 8 * 1024 * 1024;
+export const COPY_BUFFER_BYTES = CONVERT_PACKAGE_LIMITS.copyBufferBytes;
 
 /**
  * Copies byte ranges into one output file, reading the next buffer while the previous one is

@@ -1,12 +1,13 @@
 import { isDotGitName } from "./git/dotgit-name.js";
 import { badInput, HubError } from "./hub-error.js";
 import type { HubLimits } from "./limits.js";
+import { HUB_FIXED_LIMITS } from "./limits.js";
 
 /** Repository kinds the hub serves (Spaces are out of scope). */
 export type RepoType = "model" | "dataset";
 
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-const MAX_NAME_LENGTH = 96;
+const MAX_NAME_LENGTH = HUB_FIXED_LIMITS.maxRepoNameChars;
 
 /**
  * Checks a user, organisation or repository name against the Hub's rules: letters, digits, `-`, `_`,

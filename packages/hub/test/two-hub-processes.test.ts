@@ -144,4 +144,42 @@ describe("two hub processes on one data folder and database", () => {
     expect(statuses).toHaveLength(1 + expected.length); // .gitattributes and one file per commit
     expect(statuses.filter(([, s]) => s !== "safe")).toEqual([]);
   }, 180_000);
+
+  it("creates a repository once when both processes are asked for one name at once, and keeps the winner's", async () => {
+    hub = await startTestHub();
+    other = await startHubProcess(hub);
+    const token = hub.token;
+    const names = ["twin-a", "twin-b", "twin-c"];
+    const asked = await Promise.all(
+      names.flatMap((name) =>
+        [hub?.url, other?.url].map(async (url) => {
+          const res = await fetch(`${url}/api/repos/create`, {
+            method: "POST",
+            headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+            body: JSON.stringify({ name }),
+          });
+          return { name, status: res.status };
+        }),
+      ),
+    );
+    for (const name of names) {
+      expect(
+        asked
+          .filter((a) => a.name === name)
+          .map((a) => a.status)
+          .sort(),
+      ).toEqual([200, 409]);
+      // The repository that won is whole: its first commit is there and it takes another.
+      const res = await fetch(`${other.url}/api/models/alice/${name}/commit/main`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/x-ndjson" },
+        body: [header("second"), file("b.txt", "b")].map((l) => JSON.stringify(l)).join("\n"),
+      });
+      expect(res.status).toBe(200);
+      const tree = (await (await api(hub).get(`/api/models/alice/${name}/tree/main`)).json()) as {
+        path: string;
+      }[];
+      expect(tree.map((e) => e.path).sort()).toEqual([".gitattributes", "b.txt"]);
+    }
+  });
 });

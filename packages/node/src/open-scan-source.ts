@@ -1,6 +1,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { type ByteSource, MemorySource } from "@modelgate/scanner";
 import { FileSource } from "./file-source.js";
+import { NODE_LIMITS } from "./limits.js";
 import { specialFileKind } from "./walk-files.js";
 
 /**
@@ -10,7 +11,7 @@ import { specialFileKind } from "./walk-files.js";
  * The scanner reads most files of this size whole anyway: pickles and the unknown-format check read
  * `readChunkBytes` (1 MiB) windows, text is read whole for secrets. Bounds memory per file in flight.
  */
-export const SMALL_FILE_BYTES = 1024 * 1024;
+export const SMALL_FILE_BYTES = NODE_LIMITS.smallFileBytes;
 
 /** A source to scan and how to release it. */
 export interface OpenedSource {

@@ -1,8 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { parseSecretsIgnore } from "@modelgate/scanner";
+import { NODE_LIMITS } from "./limits.js";
 
 /** Largest ignore file read: a fingerprint line is 65 bytes, so this is ~16,000 entries (CWE-770). */
-const MAX_IGNORE_FILE_BYTES = 1024 * 1024;
+const MAX_IGNORE_FILE_BYTES = NODE_LIMITS.maxIgnoreFileBytes;
 
 /** Options of `readSecretsIgnore`. */
 export interface ReadSecretsIgnoreOptions {

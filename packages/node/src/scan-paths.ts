@@ -1,6 +1,7 @@
 import { stat } from "node:fs/promises";
 import { availableParallelism, loadavg } from "node:os";
 import type { FileReport, ScanOptions, ScanReport, Verdict } from "@modelgate/scanner";
+import { NODE_LIMITS } from "./limits.js";
 import { failedReport } from "./scan-file.js";
 import { type DispatchObserver, ScanPool, type ScanWorkers } from "./scan-pool.js";
 import { type FoundFile, walkFiles } from "./walk-files.js";
@@ -56,7 +57,7 @@ export async function scanPaths(
  * Worker threads started by default, at most: each costs tens of milliseconds to start and a V8 heap,
  * so beyond a few, a repository scan gains little from more (CWE-770).
  */
-const MAX_DEFAULT_WORKERS = 7;
+const MAX_DEFAULT_WORKERS = NODE_LIMITS.maxDefaultWorkers;
 
 /**
  * Worker threads to start: as asked, else one per core that other processes leave idle (by the

@@ -1,5 +1,6 @@
 import { Worker } from "node:worker_threads";
 import type { FileReport, ScanOptions } from "@modelgate/scanner";
+import { NODE_LIMITS } from "./limits.js";
 import { errorMessage, failedReport, scanFile } from "./scan-file.js";
 import type { ScanBatch, ScanBatchDone, ScanWorkerData, ScanWorkerMessage } from "./scan-worker-protocol.js";
 import type { FoundFile } from "./walk-files.js";
@@ -24,12 +25,12 @@ export interface ScanWorkers {
  * microseconds, as much as scanning a small file); near the end of the queue they shrink to one file,
  * so that no thread waits for another's long batch.
  */
-const MAX_BATCH_FILES = 16;
+const MAX_BATCH_FILES = NODE_LIMITS.maxBatchFiles;
 /**
  * Batches a worker holds at once: the one it scans and the next, so it never waits for a round trip.
  * This bounds the queue: the main thread hands out files as threads free up, never all at once.
  */
-export const MAX_BATCHES_PER_WORKER = 2;
+export const MAX_BATCHES_PER_WORKER = NODE_LIMITS.maxBatchesPerWorker;
 
 /** Called as batches go out (tests check the queue bound with it). @internal */
 export type DispatchObserver = (worker: number, batchesInFlight: number, files: number) => void;

@@ -1,6 +1,7 @@
 import type { Dirent, Stats } from "node:fs";
 import { readdir, realpath, stat } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
+import { NODE_LIMITS } from "./limits.js";
 
 /** A file found under a scanned path. */
 export interface FoundFile {
@@ -36,9 +37,9 @@ function notAFile(display: string, kind: string): WalkProblem {
 }
 
 /** Directory entries listed per directory before giving up on it (CWE-770). */
-const MAX_ENTRIES_PER_DIRECTORY = 1_000_000;
+const MAX_ENTRIES_PER_DIRECTORY = NODE_LIMITS.maxEntriesPerDirectory;
 /** Directory depth followed (CWE-674). */
-const MAX_DEPTH = 64;
+const MAX_DEPTH = NODE_LIMITS.maxDirectoryDepth;
 
 /**
  * Lists the files under `path` (or `path` itself), sorted. Symbolic links are followed only when

@@ -33,8 +33,8 @@ export type { FormatParser, ParseContext, TextFragment } from "./formats/format-
 export { SNIFF_BYTES } from "./formats/format-parser.js";
 export { NotThisFormatError } from "./formats/not-this-format.js";
 export { DEFAULT_PARSERS } from "./formats/registry.js";
-export type { Limits } from "./limits.js";
-export { DEFAULT_LIMITS, resolveLimits } from "./limits.js";
+export type { Cwe, LimitSpec, Limits, LimitValues } from "./limits.js";
+export { DEFAULT_LIMITS, limitValues, resolveLimits } from "./limits.js";
 export type { AnalysePickleOptions } from "./pickle/analyse-pickle.js";
 export { analysePickle } from "./pickle/analyse-pickle.js";
 export type {

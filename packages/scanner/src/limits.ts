@@ -6,9 +6,24 @@
  * exposure of sensitive information), so hostile input ends in a finding and a verdict, never in a
  * crash or a hang. The option tables are defaults a caller may change per scan or conversion; the
  * fixed table holds the bounds the code uses as they are. No bound lives anywhere else:
- * `limits.test.ts` fails on a limit-like constant written outside this file, and writes the table
- * to LIMITS.md.
+ * `test/limits.test.ts` (at the repository root) fails on a limit-like constant written outside this
+ * file, and writes the tables of every package to LIMITS.md.
  */
+
+/** The weaknesses the limit tables of every package may name, with their titles (https://cwe.mitre.org). */
+export const CWE_TITLES: Readonly<Record<string, string>> = {
+  "CWE-200": "Exposure of Sensitive Information to an Unauthorized Actor",
+  "CWE-307": "Improper Restriction of Excessive Authentication Attempts",
+  "CWE-400": "Uncontrolled Resource Consumption",
+  "CWE-407": "Inefficient Algorithmic Complexity",
+  "CWE-409": "Improper Handling of Highly Compressed Data (Data Amplification)",
+  "CWE-521": "Weak Password Requirements",
+  "CWE-613": "Insufficient Session Expiration",
+  "CWE-674": "Uncontrolled Recursion",
+  "CWE-770": "Allocation of Resources Without Limits or Throttling",
+  "CWE-776": "Improper Restriction of Recursive Entity References in DTDs ('XML Entity Expansion')",
+  "CWE-835": "Loop with Unreachable Exit Condition ('Infinite Loop')",
+};
 
 /** A CWE id, e.g. `CWE-770`. */
 export type Cwe = `CWE-${number}`;

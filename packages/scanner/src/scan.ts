@@ -61,7 +61,14 @@ export async function scanSource(
     av: undefined,
   };
 
-  const format = await parseAs(source, { member: undefined, name: path }, 0, collected, parsers, limits);
+  const format = await parseAs(
+    source,
+    { member: undefined, name: path, fileOffset: 0 },
+    0,
+    collected,
+    parsers,
+    limits,
+  );
 
   const imports: ImportRecord[] = [];
   const calls: CallRecord[] = [];
@@ -115,6 +122,8 @@ interface Placement {
   name: string | undefined;
   /** A format to try first (what a container's members usually are); unlike a name, it claims nothing. */
   hint?: FormatId;
+  /** Where this source's byte 0 is in the top-level file, when it is a plain slice of it. */
+  fileOffset?: number;
 }
 
 /**
@@ -237,14 +246,15 @@ function makeContext(
       );
     },
     tensorData(offset, length) {
-      // Only a top-level parser's offsets are offsets in the file the check streams.
-      if (member === undefined && length > 0)
-        collected.tensorData.push({ start: offset, end: offset + length });
+      // Only offsets that map to offsets in the file the check streams are kept.
+      const base = placement.fileOffset;
+      if (base !== undefined && length > 0)
+        collected.tensorData.push({ start: base + offset, end: base + offset + length });
     },
     info(key, value) {
       collected.info[member !== undefined ? `${member}:${key}` : key] = value;
     },
-    async scanMember(name, memberSource, hint) {
+    async scanMember(name, memberSource, hint, fileOffset) {
       const path = member !== undefined ? `${member}/${name}` : name;
       if (depth + 1 > limits.maxNestingDepth) {
         collected.findings.push({
@@ -258,7 +268,14 @@ function makeContext(
       }
       const format = await parseAs(
         memberSource,
-        { member: path, name: memberName(name, placement.name), ...(hint !== undefined ? { hint } : {}) },
+        {
+          member: path,
+          name: memberName(name, placement.name),
+          ...(hint !== undefined ? { hint } : {}),
+          ...(fileOffset !== undefined && placement.fileOffset !== undefined
+            ? { fileOffset: placement.fileOffset + fileOffset }
+            : {}),
+        },
         depth + 1,
         collected,
         parsers,

@@ -4,6 +4,7 @@ import { DEFAULT_MAX_STREAM_BYTES, parseClamdSize } from "@modelgate/clamav";
 import { readSecretsIgnore, scanPaths } from "@modelgate/node";
 import { exitCodeFor, renderSarif, renderText, SECRETS_IGNORE_FILE } from "@modelgate/scanner";
 import { type Command, Option } from "commander";
+import { CLI_LIMITS } from "../limits.js";
 import { readUserPolicy } from "../load-policy.js";
 import { type ScanSetup, scanChecksFor } from "../scan-setup.js";
 import { scanWorkerEntry } from "../scan-worker-entry.js";
@@ -22,7 +23,7 @@ interface ScanFlags {
 }
 
 /** Most worker threads `--threads` accepts: each holds a V8 heap (CWE-770). */
-const MAX_THREADS = 64;
+const MAX_THREADS = CLI_LIMITS.maxThreads;
 
 /** `modelgate scan PATH... [--format text|json|sarif] [--policy FILE] ...` */
 export function registerScan(program: Command, setStatus: (status: number) => void): void {

@@ -1,5 +1,6 @@
 import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from "node:crypto";
 import { badInput } from "../hub-error.js";
+import { HUB_FIXED_LIMITS } from "../limits.js";
 
 /**
  * scrypt cost: N=2^15, r=8, p=1 (32 MiB and about 0.1 s per hash on one core), the parameters
@@ -9,10 +10,10 @@ const COST = { N: 2 ** 15, r: 8, p: 1 } as const;
 const KEY_BYTES = 32;
 const SALT_BYTES = 16;
 /** Room for scrypt's 128*N*r bytes (its default `maxmem` of 32 MiB is exactly that and refuses it). */
-const MAX_MEM = 64 * 1024 * 1024;
+const MAX_MEM = HUB_FIXED_LIMITS.scryptMaxMemoryBytes;
 /** Passwords are counted in UTF-8 bytes; longer ones are refused before hashing (CWE-400). */
-export const MAX_PASSWORD_BYTES = 1024;
-export const MIN_PASSWORD_CHARS = 10;
+export const MAX_PASSWORD_BYTES = HUB_FIXED_LIMITS.maxPasswordBytes;
+export const MIN_PASSWORD_CHARS = HUB_FIXED_LIMITS.minPasswordChars;
 
 function derive(password: string, salt: Buffer, cost: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) =>

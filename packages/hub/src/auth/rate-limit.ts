@@ -1,12 +1,13 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema.js";
+import { HUB_FIXED_LIMITS } from "../limits.js";
 
 /** How long failed sign-ins are remembered. */
-export const FAILURE_WINDOW_MS = 15 * 60 * 1000;
+export const FAILURE_WINDOW_MS = HUB_FIXED_LIMITS.signInFailureWindowMs;
 /** Failures per account in the window before the account refuses every attempt (even a right one). */
-export const MAX_FAILURES_PER_ACCOUNT = 5;
+export const MAX_FAILURES_PER_ACCOUNT = HUB_FIXED_LIMITS.maxFailuresPerAccount;
 /** Failures per address in the window (many accounts tried from one place). */
-export const MAX_FAILURES_PER_ADDRESS = 20;
+export const MAX_FAILURES_PER_ADDRESS = HUB_FIXED_LIMITS.maxFailuresPerAddress;
 
 const userSubject = (name: string) => `user:${name.toLowerCase()}`;
 const addressSubject = (address: string) => `addr:${address}`;

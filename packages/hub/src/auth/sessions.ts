@@ -1,13 +1,14 @@
 import { randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema.js";
+import { HUB_FIXED_LIMITS } from "../limits.js";
 import { type Caller, USER_COLUMNS } from "./accounts.js";
 import { hashToken } from "./tokens.js";
 
 /** The session cookie's name. */
 export const SESSION_COOKIE = "modelgate_session";
 /** How long a page session lasts without signing in again. */
-export const SESSION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
+export const SESSION_LIFETIME_MS = HUB_FIXED_LIMITS.sessionLifetimeMs;
 
 /** A new session: the cookie value (shown once, to the browser) and its CSRF token. */
 export async function createSession(

@@ -1,4 +1,5 @@
 import { badInput } from "../hub-error.js";
+import { HUB_FIXED_LIMITS } from "../limits.js";
 
 /** A permission of a fine-grained token, named as the Hub names them. */
 export type TokenPermission = "repo.content.read" | "repo.write";
@@ -20,7 +21,7 @@ export interface RepoAction {
 
 const PERMISSIONS: ReadonlySet<string> = new Set(["repo.content.read", "repo.write"]);
 /** Scopes a token may carry (CWE-770: each request checks them all). */
-export const MAX_TOKEN_SCOPES = 100;
+export const MAX_TOKEN_SCOPES = HUB_FIXED_LIMITS.maxTokenScopes;
 
 /**
  * Whether fine-grained `scopes` allow `want`: a scope on the repository itself or on its namespace,

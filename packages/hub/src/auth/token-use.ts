@@ -1,12 +1,13 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema.js";
+import { HUB_FIXED_LIMITS } from "../limits.js";
 import type { Caller } from "./accounts.js";
 import { appendAudit } from "./audit-log.js";
 
 /** `last_used_at` is written at most this often per token, so reads do not each cost a write. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 /** Remembered (token, address) pairs; past this the set is cleared (CWE-770) and the DB answers. */
-const MAX_REMEMBERED = 10_000;
+const MAX_REMEMBERED = HUB_FIXED_LIMITS.maxRememberedTokenUses;
 
 /**
  * Records a token's use: its last-used time, and each new address it is used from, which goes to

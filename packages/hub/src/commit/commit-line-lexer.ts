@@ -1,3 +1,4 @@
+import { HUB_FIXED_LIMITS } from "../limits.js";
 /** What the lexer reports while it reads a commit body. */
 export type LexEvent =
   /** The string at `value.content` of the current line begins (its characters follow as `content`). */
@@ -25,7 +26,7 @@ const NEWLINE = 0x0a;
 const SLASH = Uint8Array.of(0x2f);
 const BACKSLASH_BYTE = Uint8Array.of(BACKSLASH);
 /** Nesting depth of one line; real commit lines have 3 levels (CWE-674). */
-const MAX_DEPTH = 32;
+const MAX_DEPTH = HUB_FIXED_LIMITS.maxCommitLineDepth;
 
 /**
  * Splits an NDJSON commit body into lines as it streams in, and takes the one string that can be

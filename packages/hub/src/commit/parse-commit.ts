@@ -1,5 +1,6 @@
 import { badInput, type HubError } from "../hub-error.js";
 import type { HubLimits } from "../limits.js";
+import { HUB_FIXED_LIMITS } from "../limits.js";
 import { assertRepoPath } from "../names.js";
 import { isLfsOid } from "../store/lfs-store.js";
 import { Base64Decoder, Base64Error } from "./base64-decoder.js";
@@ -21,8 +22,8 @@ export interface ParsedCommit {
   operations: CommitOperation[];
 }
 
-const MAX_SUMMARY_CHARS = 10_000;
-const MAX_DESCRIPTION_CHARS = 100_000;
+const MAX_SUMMARY_CHARS = HUB_FIXED_LIMITS.maxCommitSummaryChars;
+const MAX_DESCRIPTION_CHARS = HUB_FIXED_LIMITS.maxCommitDescriptionChars;
 
 /** Parses one commit line's JSON text into its `key` and `value`; `where` names it in errors. */
 export function parseLine(line: string, where: string): { key: string; value: Record<string, unknown> } {

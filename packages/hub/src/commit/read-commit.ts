@@ -1,5 +1,6 @@
 import { badInput, HubError } from "../hub-error.js";
 import type { HubLimits } from "../limits.js";
+import { HUB_FIXED_LIMITS } from "../limits.js";
 import { Base64Decoder } from "./base64-decoder.js";
 import { CommitLineLexer, LexError, type LexEvent } from "./commit-line-lexer.js";
 import { InlineFileSink } from "./inline-file-sink.js";
@@ -14,7 +15,7 @@ import {
 } from "./parse-commit.js";
 
 /** An inline file larger than this is spooled to disk as it arrives, never held whole in memory. */
-export const INLINE_FILE_MEMORY_BYTES = 1024 * 1024;
+export const INLINE_FILE_MEMORY_BYTES = HUB_FIXED_LIMITS.inlineFileMemoryBytes;
 
 /** Where `readCommit` checks its bounds and puts large inline files. */
 export interface ReadCommitOptions {

@@ -2,6 +2,7 @@ import type { Insertable } from "kysely";
 import type { HubContext } from "../context.js";
 import type { Database } from "../db/schema.js";
 import { badInput, HubError } from "../hub-error.js";
+import { HUB_FIXED_LIMITS } from "../limits.js";
 import type { RepoRef } from "../repos/repo-ref.js";
 
 /** A discussion's state; pull requests start as `draft` when opened without a commit. */
@@ -36,7 +37,7 @@ export interface DiscussionEventJson {
 }
 
 /** Discussions per page of a listing, as on the Hub. */
-export const DISCUSSIONS_PER_PAGE = 50;
+export const DISCUSSIONS_PER_PAGE = HUB_FIXED_LIMITS.discussionsPerPage;
 
 /** The ref that holds a pull request's commits. */
 export const prRef = (num: number): string => `refs/pr/${num}`;

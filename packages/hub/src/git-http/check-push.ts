@@ -14,6 +14,7 @@ import { listRefs } from "../git/list-refs.js";
 import { blobSizes, readBlobs } from "../git/read-blobs.js";
 import { runGit } from "../git/run-git.js";
 import { HubError } from "../hub-error.js";
+import { HUB_FIXED_LIMITS } from "../limits.js";
 import { historyRewrites, rewriteMessage } from "../repos/history-guard.js";
 import type { RepoRef } from "../repos/repo-ref.js";
 import { scanKeyOf } from "../scan/scan-key.js";
@@ -46,13 +47,13 @@ export interface PreReceiveAnswer {
 const ZERO = /^0{40}$/;
 const UPDATE = /^([0-9a-f]{40}) ([0-9a-f]{40}) (refs\/\S+)$/;
 /** Regular files larger than this must come through git-lfs (the Hub refuses large non-LFS files too). */
-export const MAX_GIT_BLOB_BYTES = 64 * 1024 * 1024;
+export const MAX_GIT_BLOB_BYTES = HUB_FIXED_LIMITS.maxGitBlobBytes;
 /**
  * A blob at a path `.gitattributes` sends through git-lfs, pushed whole rather than as a pointer
  * (git-lfs not installed, or `.gitattributes` changed after the file was added), is refused above this
  * size (the Hub's own limit for files outside LFS) and kept with a `remote:` warning below it.
  */
-export const MAX_PLAIN_BLOB_AT_LFS_PATH = 10 * 1024 * 1024;
+export const MAX_PLAIN_BLOB_AT_LFS_PATH = HUB_FIXED_LIMITS.maxPlainBlobAtLfsPathBytes;
 /** How to fix a file that must come through git-lfs (`tracked`: `.gitattributes` already says so). */
 const LFS_HOW = (path: string, tracked: boolean) =>
   tracked

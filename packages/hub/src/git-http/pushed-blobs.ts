@@ -1,8 +1,9 @@
 import { lfsTrackedPaths } from "../git/lfs-tracked-paths.js";
 import { runGit } from "../git/run-git.js";
+import { HUB_FIXED_LIMITS } from "../limits.js";
 
 /** New (path, blob) pairs checked per push (CWE-770). */
-export const MAX_PUSHED_FILES = 100_000;
+export const MAX_PUSHED_FILES = HUB_FIXED_LIMITS.maxPushedFiles;
 
 /** One new blob at one path of a pushed commit. */
 export interface PushedBlob {

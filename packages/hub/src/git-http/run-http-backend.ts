@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { basename, dirname } from "node:path";
 import type { Readable } from "node:stream";
+import { HUB_FIXED_LIMITS } from "../limits.js";
 
 /** What one smart-HTTP request asks of git: which service path, and the request's CGI facts. */
 export interface HttpBackendRequest {
@@ -23,7 +24,7 @@ export interface HttpBackendRequest {
 }
 
 /** Largest CGI header block accepted from git http-backend before the body starts. */
-const MAX_CGI_HEADER_BYTES = 64 * 1024;
+const MAX_CGI_HEADER_BYTES = HUB_FIXED_LIMITS.maxCgiHeaderBytes;
 
 /**
  * Serves one git smart-HTTP request (protocol v0 and v2) with the real `git http-backend`, as a CGI

@@ -1,3 +1,4 @@
+import { HUB_FIXED_LIMITS } from "../limits.js";
 import { runGit } from "./run-git.js";
 
 /** One commit of a history listing. */
@@ -54,7 +55,7 @@ export async function mergeBase(gitDir: string, a: string, b: string): Promise<s
 }
 
 /** Bytes of a diff a discussion page shows; the rest is cut (CWE-770). */
-export const MAX_DIFF_BYTES = 1024 * 1024;
+export const MAX_DIFF_BYTES = HUB_FIXED_LIMITS.maxDiffBytes;
 
 /** The unified diff between two commits (binary files named, not shown), cut at `MAX_DIFF_BYTES`. */
 export async function diffCommits(gitDir: string, from: string, to: string): Promise<string> {

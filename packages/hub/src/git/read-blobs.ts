@@ -1,7 +1,8 @@
+import { HUB_FIXED_LIMITS } from "../limits.js";
 import { runGit } from "./run-git.js";
 
 /** Blob bytes read by one `git cat-file --batch` at most (the rest goes to further calls). */
-const MAX_BATCH_BYTES = 256 * 1024 * 1024;
+const MAX_BATCH_BYTES = HUB_FIXED_LIMITS.maxBlobBatchBytes;
 
 /**
  * The sizes of blobs, asked of one `git cat-file --batch-check` instead of one git per blob (a push

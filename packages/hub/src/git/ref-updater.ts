@@ -1,4 +1,5 @@
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { HUB_FIXED_LIMITS } from "../limits.js";
 import { GitError } from "./run-git.js";
 
 /**
@@ -14,7 +15,7 @@ export class RefRaceError extends GitError {
 const REF_RACE = /cannot lock ref/;
 
 /** Long-running `git update-ref --stdin` processes kept at once (CWE-770: one per active repository). */
-export const MAX_REF_UPDATERS = 64;
+export const MAX_REF_UPDATERS = HUB_FIXED_LIMITS.maxRefUpdaters;
 /** An updater idle this long is stopped. */
 const IDLE_MS = 30_000;
 

@@ -1,9 +1,10 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
 import { RefRaceError } from "../git/ref-updater.js";
 import { HubError, type HubErrorCode, RepoMovedError } from "../hub-error.js";
+import { HUB_FIXED_LIMITS } from "../limits.js";
 
 /** Characters of a message repeated in the `X-Error-Message` header. */
-const MAX_HEADER_MESSAGE = 1000;
+const MAX_HEADER_MESSAGE = HUB_FIXED_LIMITS.maxErrorHeaderChars;
 
 /**
  * Sends an error in the hub's one shape, with the Hub's `X-Error-Code` and `X-Error-Message` headers:

@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema.js";
 import { badInput } from "../hub-error.js";
+import { HUB_FIXED_LIMITS } from "../limits.js";
 
 /**
  * Rules a repository or an organisation sets on chosen branches (by name or pattern):
@@ -13,7 +14,7 @@ export type BranchRule = "signed-commits" | "no-force-push";
 export const BRANCH_RULES: readonly BranchRule[] = ["signed-commits", "no-force-push"];
 
 /** Patterns per rule and repository or organisation (CWE-770). */
-export const MAX_BRANCH_PATTERNS = 20;
+export const MAX_BRANCH_PATTERNS = HUB_FIXED_LIMITS.maxBranchPatterns;
 /** `*` matches within one path segment (`release/*`), `**` across segments; the rest as in git ref names. */
 const PATTERN = /^[A-Za-z0-9._/*-]{1,100}$/;
 

@@ -1,4 +1,6 @@
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
+import { mkdir, rename } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import type { HubContext } from "../context.js";
 import { initBareRepo, removeRepoDir } from "../git/git-repo.js";
 import { writeLooseObject } from "../git/loose-objects.js";
@@ -21,27 +23,22 @@ export interface NewRepository {
 
 /**
  * Creates a repository: a bare git repository whose `main` holds the initial `.gitattributes` (as on
- * the Hub), then its database row. The caller has checked that the name is free. On failure the
- * folder is removed, so no half-created repository remains.
+ * the Hub), and its database row. The repository is built in this process's temporary folder and
+ * moved into place inside the transaction that inserts its row, once the unique index gave this
+ * request the name: another hub process creating the same name at the same moment gets `false`
+ * (and its caller a 409), and never removes or overwrites the winner's folder. On failure nothing
+ * remains. Returns false when the name was taken meanwhile.
  */
-export async function createRepository(ctx: HubContext, repo: NewRepository): Promise<void> {
+export async function createRepository(ctx: HubContext, repo: NewRepository): Promise<boolean> {
   const gitDir = gitDirFor(ctx, repo.type, repo.namespace, repo.name);
-  // A folder without a database row is a leftover of a crash: start afresh.
-  await removeRepoDir(gitDir);
-  ctx.branches.forgetRepo(gitDir);
-  ctx.refs.close(gitDir);
+  const building = join(ctx.tmpDir, `new-repo-${randomUUID()}.git`);
   try {
-    await initBareRepo(gitDir);
+    await initBareRepo(building);
     const content = Buffer.from(INITIAL_GITATTRIBUTES);
-    const oid = await writeLooseObject(gitDir, "blob", content);
+    const oid = await writeLooseObject(building, "blob", content);
     const sha256 = createHash("sha256").update(content).digest("hex");
-    await ctx.db
-      .insertInto("blobs")
-      .values({ git_oid: oid, sha256, size: content.length, lfs: 0 })
-      .onConflict((oc) => oc.column("git_oid").doNothing())
-      .execute();
     await writeCommit({
-      gitDir,
+      gitDir: building,
       ref: "refs/heads/main",
       parent: undefined,
       files: new Map([[".gitattributes", { mode: "100644", oid }]]),
@@ -50,25 +47,45 @@ export async function createRepository(ctx: HubContext, repo: NewRepository): Pr
       signer: ctx.signer,
       refs: ctx.refs,
     });
-    await ctx.db
-      .insertInto("repos")
-      .values({
-        type: repo.type,
-        namespace: repo.namespace,
-        name: repo.name,
-        owner_id: repo.ownerId,
-        private: repo.private ? 1 : 0,
-        created_at: new Date().toISOString(),
-      })
-      .execute();
+    ctx.refs.close(building);
+    const created = await ctx.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .insertInto("repos")
+        .values({
+          type: repo.type,
+          namespace: repo.namespace,
+          name: repo.name,
+          owner_id: repo.ownerId,
+          private: repo.private ? 1 : 0,
+          created_at: new Date().toISOString(),
+        })
+        .onConflict((oc) => oc.columns(["type", "namespace", "name"]).doNothing())
+        .returning("id")
+        .executeTakeFirst();
+      if (!row) return false;
+      await trx
+        .insertInto("blobs")
+        .values({ git_oid: oid, sha256, size: content.length, lfs: 0 })
+        .onConflict((oc) => oc.column("git_oid").doNothing())
+        .execute();
+      // The name is this request's: a folder there without a row is a crash's leftover.
+      await removeRepoDir(gitDir);
+      ctx.branches.forgetRepo(gitDir);
+      ctx.refs.close(gitDir);
+      await mkdir(dirname(gitDir), { recursive: true });
+      await rename(building, gitDir);
+      return true;
+    });
+    if (!created) return false;
     await ctx.scans.enqueue({
       key: scanKeyOf(sha256, ".gitattributes"),
       size: content.length,
       source: { git: gitDir, oid },
       name: ".gitattributes",
     });
-  } catch (err) {
-    await removeRepoDir(gitDir);
-    throw err;
+    return true;
+  } finally {
+    ctx.refs.close(building);
+    await removeRepoDir(building);
   }
 }

@@ -2,10 +2,11 @@ import type { FastifyInstance } from "fastify";
 import { readAudit } from "../auth/audit-log.js";
 import type { HubContext } from "../context.js";
 import { HubError } from "../hub-error.js";
+import { HUB_FIXED_LIMITS } from "../limits.js";
 import { requireAccountOwner, requireCaller } from "./request-body.js";
 
 /** Entries answered per page of the audit log. */
-const MAX_AUDIT_PAGE = 500;
+const MAX_AUDIT_PAGE = HUB_FIXED_LIMITS.maxAuditPageEntries;
 
 function pageOf(query: { limit?: string; before?: string }): { limit: number; before: number | undefined } {
   const limit = Math.min(Math.max(1, Number(query.limit ?? 100) || 100), MAX_AUDIT_PAGE);

@@ -6,12 +6,13 @@ import { hashNewPassword } from "../auth/password-hash.js";
 import { hashToken } from "../auth/tokens.js";
 import type { HubContext } from "../context.js";
 import { HubError } from "../hub-error.js";
+import { HUB_FIXED_LIMITS } from "../limits.js";
 import { assertValidName } from "../names.js";
 import { baseUrl } from "./base-url.js";
 import { jsonBody, optionalString, requireAccountOwner, stringField } from "./request-body.js";
 
 /** How long an invitation may be used. */
-const INVITATION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
+const INVITATION_LIFETIME_MS = HUB_FIXED_LIMITS.invitationLifetimeMs;
 
 function requireAdmin(request: FastifyRequest) {
   const caller = requireAccountOwner(request);

@@ -19,6 +19,7 @@ import { conflictsOf, prFiles, prState } from "../discussions/pull-request-chang
 import { openPullRequest } from "../discussions/pull-request-commits.js";
 import { diffCommits } from "../git/git-log.js";
 import { badInput, HubError } from "../hub-error.js";
+import { HUB_FIXED_LIMITS } from "../limits.js";
 import { loadRepo, type RepoAccess, type RepoRef } from "../repos/repo-ref.js";
 import {
   commentSchema,
@@ -35,7 +36,7 @@ interface NumParams extends RepoParams {
 }
 
 /** Pages a discussion listing can be skipped into (CWE-400). */
-const MAX_DISCUSSION_PAGES = 1_000;
+const MAX_DISCUSSION_PAGES = HUB_FIXED_LIMITS.maxDiscussionPages;
 
 /**
  * The Hub's discussion and pull-request routes, for models and datasets, under

@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { HubContext } from "../context.js";
 import { listCommits } from "../git/git-log.js";
 import { badInput } from "../hub-error.js";
+import { HUB_FIXED_LIMITS } from "../limits.js";
 import { loadRepo } from "../repos/repo-ref.js";
 import { hubSignerOf } from "../signatures/hub-signer.js";
 import { verifyCommits } from "../signatures/verify-commit.js";
@@ -10,9 +11,9 @@ import { REPO_TYPE_ROUTES, type RepoParams } from "./repo-types.js";
 import { commitOf } from "./revision.js";
 
 /** Commits per page of a history listing (each page is one bounded `git log`) (CWE-770). */
-export const MAX_COMMITS_PER_PAGE = 100;
+export const MAX_COMMITS_PER_PAGE = HUB_FIXED_LIMITS.maxCommitsPerPage;
 /** Pages a history listing can be skipped into: bounds the walk `--skip` makes git do (CWE-400). */
-export const MAX_COMMIT_PAGES = 1_000;
+export const MAX_COMMIT_PAGES = HUB_FIXED_LIMITS.maxCommitPages;
 
 /**
  * `GET /api/{models,datasets}/{ns}/{repo}/commits/{rev}?p=&limit=`: the Hub's commit listing, newest

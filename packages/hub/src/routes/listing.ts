@@ -4,14 +4,15 @@ import type { Caller } from "../auth/accounts.js";
 import type { HubContext } from "../context.js";
 import { branchHead, commitInfo } from "../git/git-repo.js";
 import { badInput } from "../hub-error.js";
+import { HUB_FIXED_LIMITS } from "../limits.js";
 import { gitDirFor } from "../repos/repo-ref.js";
 import { linkNext, pageOf } from "./paging.js";
 import { REPO_TYPE_ROUTES } from "./repo-types.js";
 
 /** Repositories per page at most (each costs a git call for `lastModified`) (CWE-770). */
-export const MAX_LIST_LIMIT = 100;
+export const MAX_LIST_LIMIT = HUB_FIXED_LIMITS.maxListLimit;
 /** Characters of a search term (CWE-770). */
-export const MAX_SEARCH_LENGTH = 200;
+export const MAX_SEARCH_LENGTH = HUB_FIXED_LIMITS.maxSearchChars;
 
 interface ListQuery {
   search?: string;

@@ -59,22 +59,17 @@ export function repoRoutes(app: FastifyInstance, ctx: HubContext): void {
     const fullName = `${namespace}/${name}`;
     const initialFiles = parseInitialFiles(request.body.files, ctx);
     const url = `${baseUrl(ctx, request)}${type === "dataset" ? "/datasets" : ""}/${fullName}`;
+    const exists = () =>
+      new HubError(409, "RepoExists", `You already created this ${type} repo: ${fullName}`, { url }, { url });
     await creating.run(`${type}/${fullName}`, async () => {
-      if (await repoExists(ctx, type, namespace, name))
-        throw new HubError(
-          409,
-          "RepoExists",
-          `You already created this ${type} repo: ${fullName}`,
-          { url },
-          { url },
-        );
+      if (await repoExists(ctx, type, namespace, name)) throw exists();
       const owner = await ctx.db
         .selectFrom("accounts")
         .select("id")
         .where("name", "=", namespace)
         .executeTakeFirstOrThrow();
       await dropRedirect(ctx, { type, namespace, name });
-      await createRepository(ctx, {
+      const created = await createRepository(ctx, {
         type,
         namespace,
         name,
@@ -82,6 +77,8 @@ export function repoRoutes(app: FastifyInstance, ctx: HubContext): void {
         private: isPrivate,
         author: caller.name,
       });
+      // Another hub process on the same database took the name first.
+      if (!created) throw exists();
       if (initialFiles.length === 0) return;
       const repo = await loadRepo(ctx, type, namespace, name, caller, "write");
       try {

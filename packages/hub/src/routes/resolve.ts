@@ -3,6 +3,7 @@ import { auditOverride } from "../auth/audit-log.js";
 import type { HubContext } from "../context.js";
 import { blobStream, readBlob } from "../git/git-repo.js";
 import { HubError } from "../hub-error.js";
+import { HUB_FIXED_LIMITS } from "../limits.js";
 import type { RepoType } from "../names.js";
 import { assertMayDownload } from "../repos/gated-access.js";
 import { loadRepo } from "../repos/repo-ref.js";
@@ -20,7 +21,7 @@ interface ResolveParams extends RepoParams {
 const ACCEPT_RISK_HEADER = "x-modelgate-accept-risk";
 
 /** Regular files up to this size are read whole from git; larger ones are streamed. */
-const READ_WHOLE_BYTES = 1024 * 1024;
+const READ_WHOLE_BYTES = HUB_FIXED_LIMITS.readWholeBytes;
 
 /**
  * `GET|HEAD /[datasets/]{ns}/{repo}/resolve/{rev}/{path}`: a file's content, ranged reads included,

@@ -1,6 +1,7 @@
 import type { HubContext } from "../context.js";
 import { listTree, resolveRevision, type TreeEntry } from "../git/git-repo.js";
 import { entryNotFound, HubError, revisionNotFound } from "../hub-error.js";
+import { HUB_FIXED_LIMITS } from "../limits.js";
 import { assertRepoPath, isValidRevision } from "../names.js";
 import { type FileFacts, fileFacts } from "../repos/file-facts.js";
 import type { RepoRef } from "../repos/repo-ref.js";
@@ -9,7 +10,7 @@ import type { RepoRef } from "../repos/repo-ref.js";
  * Segments of a path tried as part of an unencoded revision (`tree/feature/x/...`): each try costs
  * a git lookup, so a long path cannot make one request spawn git without end (CWE-400).
  */
-export const MAX_REVISION_SEGMENTS = 8;
+export const MAX_REVISION_SEGMENTS = HUB_FIXED_LIMITS.maxRevisionSegments;
 
 /** Resolves a revision of a repo to a commit id, or throws 404 `RevisionNotFound`. */
 export async function commitOf(repo: RepoRef, rev: string): Promise<string> {

@@ -5,12 +5,13 @@ import { parseScopes, type TokenScope } from "../auth/token-scopes.js";
 import type { HubContext } from "../context.js";
 import type { TokenRole } from "../db/schema.js";
 import { badInput, HubError } from "../hub-error.js";
+import { HUB_FIXED_LIMITS } from "../limits.js";
 import { jsonBody, optionalString, requireAccountOwner, stringField } from "./request-body.js";
 
 /** Tokens a user may hold at once, revoked ones included (CWE-770). */
-const MAX_TOKENS_PER_USER = 200;
+const MAX_TOKENS_PER_USER = HUB_FIXED_LIMITS.maxTokensPerUser;
 /** Longest expiry that may be asked for. */
-const MAX_EXPIRY_MS = 5 * 366 * 24 * 60 * 60 * 1000;
+const MAX_EXPIRY_MS = HUB_FIXED_LIMITS.maxTokenExpiryMs;
 
 /** A token as listed (never the token itself: only its hash is kept). */
 function tokenView(row: {

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { parseDocument } from "yaml";
+import { HUB_FIXED_LIMITS } from "../limits.js";
 
 interface ValidateBody {
   content: string;
@@ -7,7 +8,7 @@ interface ValidateBody {
 }
 
 /** Alias expansions one card's metadata may need; more is a billion-laughs attack (CWE-776). */
-const MAX_ALIAS_COUNT = 100;
+const MAX_ALIAS_COUNT = HUB_FIXED_LIMITS.maxYamlAliases;
 
 /** A problem with a card's metadata, as the Hub reports it (`{message}`). */
 interface Problem {

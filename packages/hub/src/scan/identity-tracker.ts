@@ -2,6 +2,7 @@ import { createClamdClient, parseClamdAddress } from "@modelgate/clamav";
 import type { UserPolicy } from "@modelgate/scanner";
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema.js";
+import { HUB_FIXED_LIMITS } from "../limits.js";
 import { CLAMAV_UNAVAILABLE, type ScanIdentity, sameIdentity, scanIdentity } from "./scan-identity.js";
 
 /** A scan identity and its row in `scan_identities`. */
@@ -9,9 +10,6 @@ export interface RegisteredIdentity {
   id: number;
   identity: ScanIdentity;
 }
-
-/** How long the hub waits for clamd's VERSION answer before calling it unavailable. */
-const CLAMD_VERSION_TIMEOUT_MS = 5_000;
 
 /**
  * Knows the identity this hub scans under now: its scanner, its import policy, and the database
@@ -76,8 +74,8 @@ export async function registerIdentity(db: Kysely<Database>, identity: ScanIdent
  */
 export function clamavVersionOf(address: string): () => Promise<string> {
   const client = createClamdClient(parseClamdAddress(address), {
-    connectTimeoutMs: CLAMD_VERSION_TIMEOUT_MS,
-    idleTimeoutMs: CLAMD_VERSION_TIMEOUT_MS,
+    connectTimeoutMs: HUB_FIXED_LIMITS.clamdVersionTimeoutMs,
+    idleTimeoutMs: HUB_FIXED_LIMITS.clamdVersionTimeoutMs,
   });
   return async () => {
     const { engine, databaseVersion } = await client.version();

@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema.js";
+import { HUB_FIXED_LIMITS } from "../limits.js";
 import type { IdentityTracker } from "./identity-tracker.js";
 import { RescanLease } from "./rescan-lease.js";
 import type { ScanRequest, ScanService } from "./scan-service.js";
@@ -20,11 +21,6 @@ export interface RescanSchedulerOptions {
 
 /** An identity with stale results: a `scan_identities` id, or null for results stored before identities were. */
 type StaleIdentity = number | null;
-
-/** The shortest time between two claims, whatever the rate (each claim costs a query per stale identity). */
-const MIN_TICK_MS = 100;
-/** The longest: a low rate still claims as soon as a token is there, to within a second. */
-const MAX_TICK_MS = 1_000;
 
 /**
  * Rescans stored files whose result was produced under another identity (scanner version, import
@@ -48,8 +44,12 @@ export class RescanScheduler {
 
   constructor(private readonly options: RescanSchedulerOptions) {
     this.lease = new RescanLease(options.db, 3 * options.checkIntervalMs);
-    const perClaimMs = options.filesPerMinute > 0 ? 60_000 / options.filesPerMinute : MAX_TICK_MS;
-    this.tickMs = Math.min(MAX_TICK_MS, Math.max(MIN_TICK_MS, perClaimMs));
+    const perClaimMs =
+      options.filesPerMinute > 0 ? 60_000 / options.filesPerMinute : HUB_FIXED_LIMITS.maxRescanTickMs;
+    this.tickMs = Math.min(
+      HUB_FIXED_LIMITS.maxRescanTickMs,
+      Math.max(HUB_FIXED_LIMITS.minRescanTickMs, perClaimMs),
+    );
   }
 
   /** Starts checking (the first check at once) and claiming. Does nothing when the rate is 0. */

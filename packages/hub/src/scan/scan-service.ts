@@ -7,6 +7,7 @@ import type { FileReport, UserPolicy } from "@modelgate/scanner";
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema.js";
 import { blobStream, readBlob } from "../git/git-repo.js";
+import { HUB_FIXED_LIMITS } from "../limits.js";
 import type { LfsStore } from "../store/lfs-store.js";
 import type { IdentityTracker, RegisteredIdentity } from "./identity-tracker.js";
 import type { ScanJob, ScanRunner } from "./scan-job.js";
@@ -67,16 +68,10 @@ export interface ScanObserver {
  * Git blobs up to this size are read into memory and handed to the scan thread; larger ones are
  * copied to a file first, so neither the memory nor the copy to the thread grows with the file.
  */
-const BLOB_IN_MEMORY_BYTES = 1024 * 1024;
+const BLOB_IN_MEMORY_BYTES = HUB_FIXED_LIMITS.blobInMemoryBytes;
 
 /** Longest wait between two reads of a scan's row by `settled` (a scan run by another hub process). */
 const SETTLED_POLL_MAX_MS = 1000;
-
-/**
- * Background rescans running at once: one, so that a rescan of every stored file never takes more
- * than one scan thread from pushes (which also go first whenever both wait).
- */
-const RESCANS_AT_ONCE = 1;
 
 /** A scan row's result columns. */
 interface ResultFields extends ScanState {
@@ -316,7 +311,8 @@ export class ScanService {
   private pump(): void {
     while (!this.closed && this.active.size < this.options.runner.concurrency) {
       const push = this.pending.shift();
-      const next = push ?? (this.activeRescans.size < RESCANS_AT_ONCE ? this.rescans.shift() : undefined);
+      const next =
+        push ?? (this.activeRescans.size < HUB_FIXED_LIMITS.rescansAtOnce ? this.rescans.shift() : undefined);
       if (!next) return;
       // A key is queued once (the insert in `enqueue` is conditional) and only finished results are
       // rescanned, so a key is never active twice.

@@ -1,12 +1,13 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema.js";
 import { badInput, HubError } from "../hub-error.js";
+import { HUB_FIXED_LIMITS } from "../limits.js";
 import { bumpKeyGeneration } from "./key-generation.js";
 
 /** The address the hub gives every user (and writes on the commits it makes for them). */
 export const NOREPLY_DOMAIN = "users.noreply.modelgate";
 /** Addresses per account (CWE-770). */
-export const MAX_EMAILS_PER_ACCOUNT = 20;
+export const MAX_EMAILS_PER_ACCOUNT = HUB_FIXED_LIMITS.maxEmailsPerAccount;
 const EMAIL = /^[^\s@<>]{1,64}@[^\s@<>]{1,255}$/;
 
 /** The e-mail addresses of a user: `NAME@users.noreply.modelgate`, then those an administrator added. */

@@ -1,12 +1,13 @@
 import type { HubContext } from "../context.js";
 import { runGit } from "../git/run-git.js";
+import { HUB_FIXED_LIMITS } from "../limits.js";
 import { branchMatches, branchRulesFor, matchingRule } from "../repos/branch-rules.js";
 import type { RepoRef } from "../repos/repo-ref.js";
 import { hubSignerOf } from "./hub-signer.js";
 import { verifyCommits } from "./verify-commit.js";
 
 /** Commits checked per pushed branch; a longer new history is refused, to be pushed in parts (CWE-770). */
-export const MAX_CHECKED_COMMITS_PER_PUSH = 5_000;
+export const MAX_CHECKED_COMMITS_PER_PUSH = HUB_FIXED_LIMITS.maxCheckedCommitsPerPush;
 
 /** One ref a push moves. */
 export interface RefUpdate {

@@ -1,8 +1,9 @@
 import { type Key, readKey } from "openpgp";
 import { badInput } from "../hub-error.js";
+import { HUB_FIXED_LIMITS } from "../limits.js";
 
 /** Largest ASCII-armoured public key accepted (keys with many signatures grow; CWE-770). */
-export const MAX_GPG_KEY_BYTES = 64 * 1024;
+export const MAX_GPG_KEY_BYTES = HUB_FIXED_LIMITS.maxGpgKeyBytes;
 
 /** What the hub records of an OpenPGP public key. */
 export interface ParsedGpgKey {

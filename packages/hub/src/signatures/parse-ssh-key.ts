@@ -1,8 +1,9 @@
 import { badInput } from "../hub-error.js";
+import { HUB_FIXED_LIMITS } from "../limits.js";
 import { runTool } from "./run-tool.js";
 
 /** Longest SSH public key line accepted (an RSA-16384 key is under 3 KB; CWE-770). */
-export const MAX_SSH_KEY_BYTES = 8 * 1024;
+export const MAX_SSH_KEY_BYTES = HUB_FIXED_LIMITS.maxSshKeyBytes;
 
 /** Key types `ssh-keygen -Y` signs with (as `git gpg.format=ssh` uses it). */
 const KEY_TYPES = new Set([

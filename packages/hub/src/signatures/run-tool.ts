@@ -1,7 +1,8 @@
 import { spawn } from "node:child_process";
+import { HUB_FIXED_LIMITS } from "../limits.js";
 
 /** Output kept from a verification tool (they print a line or two; CWE-770). */
-const MAX_TOOL_OUTPUT_BYTES = 64 * 1024;
+const MAX_TOOL_OUTPUT_BYTES = HUB_FIXED_LIMITS.maxToolOutputBytes;
 
 /** What a tool answered. */
 export interface ToolResult {

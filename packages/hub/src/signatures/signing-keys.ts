@@ -1,12 +1,13 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema.js";
 import { badInput, HubError } from "../hub-error.js";
+import { HUB_FIXED_LIMITS } from "../limits.js";
 import { bumpKeyGeneration } from "./key-generation.js";
 import { parseGpgKey } from "./parse-gpg-key.js";
 import { parseSshKey } from "./parse-ssh-key.js";
 
 /** Keys a user may register, of each kind (CWE-770). */
-export const MAX_SIGNING_KEYS_PER_USER = 50;
+export const MAX_SIGNING_KEYS_PER_USER = HUB_FIXED_LIMITS.maxSigningKeysPerUser;
 
 /** A registered signing key as the API, the pages and the command line show it. */
 export interface SigningKeyInfo {

@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema.js";
 import { runGit } from "../git/run-git.js";
+import { HUB_FIXED_LIMITS } from "../limits.js";
 import { emailOwner } from "./account-emails.js";
 import type { CommitVerification } from "./commit-verification.js";
 import { keyGeneration } from "./key-generation.js";
@@ -9,7 +10,7 @@ import { gpgIssuers, type KeyCheck, verifyGpgSignature } from "./verify-gpg-sign
 import { verifySshSignature } from "./verify-ssh-signature.js";
 
 /** Largest commit object whose signature is checked (messages of megabytes are not commits people sign; CWE-770). */
-export const MAX_SIGNED_COMMIT_BYTES = 1024 * 1024;
+export const MAX_SIGNED_COMMIT_BYTES = HUB_FIXED_LIMITS.maxSignedCommitBytes;
 
 /**
  * The hub's own signing identity (engineer `hubsign`'s `HubSigningKey` has this shape): a commit whose

@@ -1,5 +1,6 @@
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { HUB_FIXED_LIMITS } from "../limits.js";
 
 /*
  * Layout of the hub's keys in its data folder:
@@ -10,9 +11,9 @@ import { join } from "node:path";
  */
 
 /** Largest key file the hub reads: an ed25519 key is under 1 KiB, an RSA-4096 one with many signatures a few (CWE-770). */
-export const MAX_KEY_FILE_BYTES = 64 * 1024;
+export const MAX_KEY_FILE_BYTES = HUB_FIXED_LIMITS.maxKeyFileBytes;
 /** Most retired public keys published: enough for years of rotations, bounded (CWE-770). */
-export const MAX_PUBLISHED_KEYS = 100;
+export const MAX_PUBLISHED_KEYS = HUB_FIXED_LIMITS.maxPublishedKeys;
 
 const FINGERPRINT_FILE = /^([0-9A-F]{40}|[0-9A-F]{64})\.asc$/;
 

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readdir, rm } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
+import { HUB_FIXED_LIMITS } from "../limits.js";
 
 /** This process's temporary folder and how to remove it. */
 export interface ProcessTmpDir {
@@ -10,7 +11,7 @@ export interface ProcessTmpDir {
 }
 
 /** Folders of a `tmp/` examined for leftovers at start (CWE-770: a folder full of junk is not walked whole). */
-const MAX_TMP_FOLDERS_EXAMINED = 10_000;
+const MAX_TMP_FOLDERS_EXAMINED = HUB_FIXED_LIMITS.maxTmpFoldersExamined;
 
 /**
  * Makes this process's own temporary folder, `<dataDir>/tmp/<host>-<pid>-<random>`: several hub

@@ -53,14 +53,19 @@ export interface ParseContext {
   text(fragment: TextFragment): void;
   /**
    * Marks `[offset, offset + length)` of this source as tensor data of a layout the parser validated:
-   * bytes every loader reads only as numbers. Kept for the top-level file only (member offsets are
-   * not file offsets); the secrets check's whole-file stream skips these ranges.
+   * bytes every loader reads only as numbers. Kept for the top-level file and for members whose
+   * bytes are the file's own bytes (`scanMember`'s `fileOffset`: stored, not compressed), whose
+   * offsets map to file offsets; the secrets check's whole-file stream skips these ranges.
    */
   tensorData(offset: number, length: number): void;
   /** Adds a format summary entry (shown in reports). */
   info(key: string, value: unknown): void;
-  /** Detects and parses a nested member with the same context; returns the format it was detected as. */
-  scanMember(name: string, source: ByteSource, hint?: FormatId): Promise<FormatId>;
+  /**
+   * Detects and parses a nested member with the same context; returns the format it was detected as.
+   * `fileOffset`: where the member's byte 0 is in this source, when the member is a plain slice of it
+   * (a stored zip member), so that the tensor data it marks maps to file offsets.
+   */
+  scanMember(name: string, source: ByteSource, hint?: FormatId, fileOffset?: number): Promise<FormatId>;
   /** Records the malware result (set by the malware check). */
   av?(result: AvResult): void;
 }

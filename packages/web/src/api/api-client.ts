@@ -1,3 +1,4 @@
+import { WEB_LIMIT_TABLE } from "../limits";
 import { apiList, apiRepo, encodePath, type RepoId, type RepoKind } from "../routes";
 import type {
   CommitItem,
@@ -27,7 +28,7 @@ export class ApiError extends Error {
 }
 
 /** Pages of a paginated list the pages follow at most, so a huge folder cannot stall the tab (CWE-770). */
-export const MAX_PAGES = 20;
+export const MAX_PAGES = WEB_LIMIT_TABLE.maxListPages.value;
 
 type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
 

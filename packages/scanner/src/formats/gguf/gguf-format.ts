@@ -2,6 +2,7 @@ import type { ByteSource } from "../../reader/byte-source.js";
 import type { FormatParser, ParseContext } from "../format-parser.js";
 import { summaryText } from "../summary-text.js";
 import { findTemplateEscapes } from "./find-template-escapes.js";
+import { ggufTensorSpans } from "./gguf-tensor-spans.js";
 
 /** Where the GGUF reader is told the file lives; it only ever reaches it through `sourceFetch`. */
 const VIRTUAL_URL = "https://modelgate.invalid/model.gguf";
@@ -15,7 +16,8 @@ const TEMPLATE_KEY = /(^|\.)chat_template(\.|$)/;
  * count, string and array it reads (at most 50 MB of header). Tensor data is never read.
  * Metadata strings go to the text checks: chat templates as `gguf-chat-template` (Jinja, which
  * llama.cpp and transformers render), other strings as `gguf-metadata`. Chat templates are also
- * parsed and checked for sandbox escapes (see `findTemplateEscapes`).
+ * parsed and checked for sandbox escapes (see `findTemplateEscapes`). Tensor data laid out as llama.cpp
+ * requires is marked as such (`ggufTensorSpans`), so the secrets check does not read it.
  * Spec: https://github.com/ggml-org/ggml/blob/master/docs/gguf.md
  */
 export const ggufFormat: FormatParser = {
@@ -40,6 +42,7 @@ export const ggufFormat: FormatParser = {
       return;
     }
     const metadata: Record<string, unknown> = Object.fromEntries(Object.entries(parsed.metadata));
+    markTensorData(parsed.tensorInfos, parsed.tensorDataOffset, metadata["general.alignment"], source, ctx);
     for (const [key, value] of Object.entries(metadata)) {
       // Arrays (vocabularies, merges) are not handed on: tokens are not secrets and would flood the checks.
       if (typeof value !== "string") continue;
@@ -63,6 +66,24 @@ export const ggufFormat: FormatParser = {
     });
   },
 };
+
+/** GGUF's default alignment of tensor data, where `general.alignment` is not set. */
+const DEFAULT_ALIGNMENT = 32;
+
+/** Marks the tensors' bytes as tensor data when every tensor passes `ggufTensorSpans`'s rules. */
+function markTensorData(
+  tensors: Parameters<typeof ggufTensorSpans>[0],
+  dataOffset: bigint,
+  alignment: unknown,
+  source: ByteSource,
+  ctx: ParseContext,
+): void {
+  const align =
+    typeof alignment === "number" || typeof alignment === "bigint" ? Number(alignment) : DEFAULT_ALIGNMENT;
+  for (const span of ggufTensorSpans(tensors, dataOffset, align, source.size) ?? []) {
+    ctx.tensorData(span.start, span.end - span.start);
+  }
+}
 
 /** The `fetch` option of the GGUF reader, whatever `fetch` is where this is compiled. */
 type GgufFetch = NonNullable<NonNullable<Parameters<typeof import("@huggingface/gguf").gguf>[1]>["fetch"]>;

@@ -7,7 +7,8 @@ import { readNpyHeader, startsLikeNpy } from "./read-npy-header.js";
 /**
  * numpy `.npy` arrays, format versions 1 to 3. Plain arrays are data and safe; an object array's data
  * is a pickle that `numpy.load(allow_pickle=True)` unpickles, so it is analysed. Array data is never
- * read otherwise: its size is only checked against the header.
+ * read otherwise: its size is only checked against the header. The data of a numeric array (not
+ * strings, not structured) is marked as tensor data, which the secrets check skips.
  */
 export const npyFormat: FormatParser = {
   id: "numpy",
@@ -34,6 +35,9 @@ export const npyFormat: FormatParser = {
     if (header.itemSize === undefined) return;
     const expected = header.shape.reduce((n, d) => n * d, 1) * header.itemSize;
     const available = source.size - header.dataOffset;
+    // Numbers, whole and where the header says: numpy maps these bytes into the array as they are, and
+    // nothing reads them as text. Marked so that the secrets check does not read them either.
+    if (header.numeric && available >= expected) ctx.tensorData(header.dataOffset, expected);
     if (available !== expected) {
       reportIssues(ctx, [
         {

@@ -9,6 +9,8 @@ export const NPY_MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59] as const;
 
 /** A dtype string numpy reads as plain data (no Python objects): `<f4`, `|b1`, `<U10`, `<M8[ns]`. */
 const PLAIN_DTYPE = /^[<>|=]?(?:[?bBhHiIlLqQpPefdgFDGbiufc]\d*|[SUVa]\d*|[Mm]8(?:\[\w+\])?)$/;
+/** A dtype string of plain numbers with its size: `<f4`, `|b1`, `<i8`, `<c16`, `|u1`. */
+const NUMERIC_DTYPE = /^[<>|=]?[biufc][1-9]\d*$/;
 const PLAIN_NAMES = new Set(
   "bool int8 int16 int32 int64 uint8 uint16 uint32 uint64 float16 float32 float64 complex64 complex128 bytes str".split(
     " ",
@@ -27,6 +29,8 @@ export interface NpyHeader {
   hasObject: boolean;
   /** Bytes per element for plain dtypes, when known. */
   itemSize: number | undefined;
+  /** True for a dtype of plain numbers (bool, integer, float, complex): no strings, no objects. */
+  numeric: boolean;
 }
 
 /** True when `head` starts with the `.npy` magic. */
@@ -92,6 +96,7 @@ export async function readNpyHeader(source: ByteSource): Promise<NpyHeader> {
     shape: shape.items.map((d) => (d.kind === "int" ? d.value : 0)),
     hasObject: mayHoldObjects(descr),
     itemSize: descr.kind === "str" ? itemSize(descr.value) : undefined,
+    numeric: descr.kind === "str" && NUMERIC_DTYPE.test(descr.value),
   };
 }
 

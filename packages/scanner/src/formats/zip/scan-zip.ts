@@ -101,7 +101,9 @@ async function scanEntry(
       ctx.tensorData(local.dataOffset, entry.compressedSize);
     } else if (mode === "all" || isSmallSideFile(entry)) {
       const member = openZipMember(source, entry, local, budget, ctx.limits);
-      await ctx.scanMember(entry.name, member);
+      // A stored member is the file's own bytes: the tensor data it holds (an .npz array) maps to them.
+      const at = entry.method === STORED_METHOD ? local.dataOffset : undefined;
+      await ctx.scanMember(entry.name, member, undefined, at);
       // A member read to its end that inflated short or long, or was cut: said, not passed over.
       if (member instanceof InflateSource && member.ending !== undefined) {
         const issue = inflateEndingIssue(entry, local, member.ending);
