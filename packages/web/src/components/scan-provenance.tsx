@@ -2,9 +2,6 @@ import { escapeControl as shown } from "@modelgate/scanner";
 import type { ScanIdentity } from "../api/types";
 import { formatDate } from "../format";
 
-/** The hex digits of a policy digest shown (enough to tell policies apart; the title has it whole). */
-const DIGEST_SHOWN = 12;
-
 /**
  * What produced a file's scan result (scanner version, import policy, ClamAV database) and when, and
  * whether a background rescan under the hub's current ones is due (the result shown stays in force
@@ -17,14 +14,15 @@ export function ScanProvenance(props: {
 }) {
   const { scannedWith, scannedAt, rescanPending } = props;
   if (!scannedWith && !rescanPending) return null;
-  const digest = scannedWith?.policyDigest.replace(/^sha256:/, "");
+  // Twelve hex digits tell policies apart; the title has the whole digest.
+  const digest = scannedWith?.policyDigest.replace(/^sha256:/, "").slice(0, 12);
   return (
     <p class="muted small scan-provenance">
       {scannedWith && (
         <>
           Scanned{scannedAt && ` ${formatDate(scannedAt)}`} by modelgate scanner{" "}
           <code>{shown(scannedWith.scannerVersion)}</code>, import policy{" "}
-          <code title={scannedWith.policyDigest}>{digest?.slice(0, DIGEST_SHOWN)}</code>
+          <code title={scannedWith.policyDigest}>{digest}</code>
           {scannedWith.clamav !== "" && (
             <>
               , ClamAV <code>{shown(scannedWith.clamav.replace(/^ClamAV /, ""))}</code>
