@@ -126,6 +126,8 @@ const NOT_LIMITS: Readonly<Record<string, string>> = {
   "hub/git/ref-updater.ts:IDLE_MS": "an idle git process is stopped after it (frees, bounds nothing)",
   "hub/commit/apply-commit.ts:REF_RACE_MAX_PAUSE_MS": "the longest random pause between retries (a backoff)",
   "hub/scan/scan-service.ts:SETTLED_POLL_MAX_MS": "the longest wait between two polls of a scan's row",
+  "hub/app.ts:DEFAULT_SHUTDOWN_GRACE_MS":
+    "how long running scans may finish at shutdown (a wait, not a bound)",
   "clamav/malware-check.ts:CLAMAV_MAX_FILE_BYTES": "clamd's own largest file (clamd.conf(5)), mirrored",
 };
 

@@ -1,4 +1,4 @@
-import { rm, writeFile } from "node:fs/promises";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase } from "../src/db/open-database.js";
@@ -77,6 +77,9 @@ describe("operations: health, readiness, metrics, shutdown", () => {
       dataFolder: "failed",
       scans: "ok",
     });
+    // Mended, so the hub can remove its own temporary folder when it closes.
+    await rm(tmp);
+    await mkdir(tmp);
   });
 
   it("serves Prometheus metrics: scans by verdict and their latency, queue depth, requests by route", async () => {
