@@ -4,6 +4,7 @@ import { auditOverride } from "../auth/audit-log.js";
 import type { HubContext } from "../context.js";
 import { branchHead, listTree } from "../git/git-repo.js";
 import { objectId, type TreeFile } from "../git/loose-objects.js";
+import { looseRef } from "../git/loose-ref.js";
 import { RefRaceError } from "../git/ref-updater.js";
 import { GitError } from "../git/run-git.js";
 import { writeCommit } from "../git/write-commit.js";
@@ -59,7 +60,11 @@ export async function applyCommit(
   if (!ref) throw badInput(`commits go to a branch or a pull request, not to ${branch.slice(0, 100)}`);
   const { oid, added } = await repoLocks.run(repo.gitDir, async () => {
     const cached = ctx.branches.get(repo.gitDir, ref);
-    if (cached) {
+    // Another hub process on the same data folder may have moved the branch since: one file read
+    // tells, before a commit is built on a stale head only to lose git's compare-and-swap.
+    const onDisk = cached ? await looseRef(repo.gitDir, ref) : undefined;
+    if (cached && onDisk !== undefined && onDisk !== cached.head) ctx.branches.forget(repo.gitDir, ref);
+    else if (cached) {
       try {
         return await attempt(ctx, repo, ref, caller, commit, cached);
       } catch (err) {
