@@ -28,7 +28,8 @@ const root = resolve(here, "..", "..", "..");
 const cli = join(root, "packages", "cli", "bin", "modelgate.js");
 const dist = resolve(here, "..", "dist");
 const { createUser } = await import(join(dist, "index.js"));
-const { openDatabase } = await import(join(dist, "db", "open-database.js"));
+const databaseModule = await import(join(dist, "db", "open-database.js"));
+const { openDatabase } = databaseModule;
 const { scanKeyOf } = await import(join(dist, "scan", "scan-key.js"));
 
 const mode = process.argv[2] ?? "sqlite";
@@ -82,9 +83,11 @@ if (mode === "postgres") {
   }
 }
 const storage = ["--data", dataDir, ...(databaseUrl ? ["--database", databaseUrl] : [])];
+// Hubs with PostgreSQL support take their storage as `{dataDir, databaseUrl}`, older ones the folder.
+const hubStorage = "databaseDialect" in databaseModule ? { dataDir, databaseUrl } : dataDir;
 
 try {
-  const token = await createUser({ dataDir, databaseUrl }, "bench");
+  const token = await createUser(hubStorage, "bench");
   const hubs = [];
   for (let i = 0; i < HUBS; i++) {
     const scanThreads = WORKERS > 0 ? ["--scan-threads", "0"] : [];
@@ -160,7 +163,7 @@ try {
   const loadAfterPush = loadavg()[0];
 
   // Final status of every pushed file, read from the database the hubs share.
-  const db = await openDatabase({ dataDir, databaseUrl });
+  const db = await openDatabase(hubStorage);
   const keys = [...new Set(pushed.map((p) => p.key))];
   const deadline = Date.now() + SETTLE_TIMEOUT_MS;
   let rows;

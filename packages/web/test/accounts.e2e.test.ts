@@ -5,14 +5,13 @@ import { commit, createRepo } from "@huggingface/hub";
 import { createUser, type RunningHub, startHub } from "@modelgate/hub";
 import { TOTP } from "otpauth";
 import type { Browser, Page } from "playwright-core";
-import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium, openPage } from "./browser";
+import { buildPages } from "./build-pages";
 
 // Account pages in a real Chromium against a real hub: sign-up by invitation, TOTP enrolment and
 // sign-in (codes computed from the secret the page shows), recovery codes, tokens, org 2FA.
 
-const packageDir = join(import.meta.dirname, "..");
 const PASSWORD = "a long test password";
 const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 15_000 });
 const SLOW = 120_000;
@@ -30,13 +29,7 @@ describe("account pages in Chromium", () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), "modelgate-web-accounts-"));
     const webDir = join(dataDir, "www");
-    const nodeEnv = process.env.NODE_ENV;
-    process.env.NODE_ENV = "production";
-    try {
-      await build({ root: packageDir, logLevel: "warn", build: { outDir: webDir, emptyOutDir: true } });
-    } finally {
-      process.env.NODE_ENV = nodeEnv;
-    }
+    await buildPages(webDir);
     await createUser({ dataDir }, "root", undefined, { password: PASSWORD, admin: true });
     await createUser({ dataDir }, "alice", "acme", { password: PASSWORD });
     daveToken = await createUser({ dataDir }, "dave", "acme", { password: PASSWORD });

@@ -6,11 +6,11 @@ import { commit, createRepo, uploadFiles } from "@huggingface/hub";
 import { createUser, type RunningHub, startHub } from "@modelgate/hub";
 import type { AxeResults } from "axe-core";
 import type { Browser, Page } from "playwright-core";
-import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildZip } from "../../scanner/src/formats/test-helpers/zip-writer";
 import { SCANNER_VERSION } from "../../scanner/src/version";
 import { launchChromium, openPage } from "./browser";
+import { buildPages, packageDir } from "./build-pages";
 import { dangerousPickle, safePickle, suspiciousPickle } from "./pickles";
 
 /** The test users' password for the pages. */
@@ -44,7 +44,6 @@ function torchCheckpoint(): Uint8Array<ArrayBuffer> {
 // The pages in a real browser (Debian's chromium via playwright-core) against a real hub on a
 // loopback port, with repositories pushed through the hub's API by the @huggingface/hub client.
 
-const packageDir = join(import.meta.dirname, "..");
 /** Screenshots for people to look at (test artefacts, not committed). */
 const SHOTS = join(packageDir, "dist", "screenshots");
 /** `expect.poll` with room for a loaded CI machine (its default gives up after 1 s). */
@@ -62,14 +61,7 @@ describe("the hub's web pages in Chromium", () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), "modelgate-web-"));
     webDir = join(dataDir, "www");
-    // Vitest sets NODE_ENV=test, which would bundle Preact's debug build: build as for production.
-    const nodeEnv = process.env.NODE_ENV;
-    process.env.NODE_ENV = "production";
-    try {
-      await build({ root: packageDir, logLevel: "warn", build: { outDir: webDir, emptyOutDir: true } });
-    } finally {
-      process.env.NODE_ENV = nodeEnv;
-    }
+    await buildPages(webDir);
     alice = await createUser({ dataDir }, "alice", "acme", { password: PASSWORD });
     bob = await createUser({ dataDir }, "bob", undefined, { password: PASSWORD });
     hub = await startHub({ host: "127.0.0.1", port: 0, dataDir, scanThreads: 1, webDir });

@@ -17,41 +17,32 @@ function withChunk(limits: Partial<Limits> | undefined, chunk: number | undefine
  * Analyses one stream with every window size of `CHUNK_SIZES` and asserts that all give the same
  * result; returns it. Every engine test goes through here, so every fixture also tests chunking.
  */
-export async function analyseBytes(
+export function analyseBytes(
   bytes: Uint8Array,
   options: AnalysePickleOptions = {},
   start = 0,
 ): Promise<PickleAnalysis> {
-  const results: PickleAnalysis[] = [];
-  for (const chunk of CHUNK_SIZES) {
-    results.push(
-      await analysePickle(new MemorySource(bytes), start, {
-        ...options,
-        limits: withChunk(options.limits, chunk),
-      }),
-    );
-  }
-  const [first, ...rest] = results;
-  if (!first) throw new Error("no result");
-  rest.forEach((r, i) => {
-    expect(r, `readChunkBytes=${String(CHUNK_SIZES[i + 1])} differs from readChunkBytes=1`).toEqual(first);
-  });
-  return first;
+  return sameForEveryChunkSize(options.limits, (limits) =>
+    analysePickle(new MemorySource(bytes), start, { ...options, limits }),
+  );
 }
 
 /** Scans a whole file (format detection, back-to-back pickles, policy) with every window size. */
-export async function scanBytes(bytes: Uint8Array, options: ScanOptions = {}): Promise<FileReport> {
-  const results: FileReport[] = [];
-  for (const chunk of CHUNK_SIZES) {
-    results.push(
-      await scanSource(new MemorySource(bytes), "test.pkl", {
-        ...options,
-        limits: withChunk(options.limits, chunk),
-      }),
-    );
-  }
+export function scanBytes(bytes: Uint8Array, options: ScanOptions = {}): Promise<FileReport> {
+  return sameForEveryChunkSize(options.limits, (limits) =>
+    scanSource(new MemorySource(bytes), "test.pkl", { ...options, limits }),
+  );
+}
+
+/** Runs `run` with each window size of CHUNK_SIZES, expects the same result from all, and returns it. */
+async function sameForEveryChunkSize<T>(
+  limits: Partial<Limits> | undefined,
+  run: (limits: Partial<Limits>) => Promise<T>,
+): Promise<T> {
+  const results: T[] = [];
+  for (const chunk of CHUNK_SIZES) results.push(await run(withChunk(limits, chunk)));
   const [first, ...rest] = results;
-  if (!first) throw new Error("no result");
+  if (first === undefined) throw new Error("no result");
   rest.forEach((r, i) => {
     expect(r, `readChunkBytes=${String(CHUNK_SIZES[i + 1])} differs from readChunkBytes=1`).toEqual(first);
   });
