@@ -89,9 +89,9 @@ describe(".gitattributes LFS rules on git pushes", () => {
     const raw = await api(env.hub).get(`/${repo}/resolve/main/pointer-doc.txt`);
     expect(await raw.text()).toBe(pointerText);
 
-    // Pointer-shaped text at a path .gitattributes sends through LFS is a pointer, here to an object
-    // never uploaded. (A new blob: one already in the repository is not checked again.)
-    await stagePlain(work, "weights.bin", Buffer.from(fakePointer(never, 54321)));
+    // The same bytes (a blob the repository already holds) copied to a path .gitattributes sends
+    // through LFS are a pointer there, to an object never uploaded: checked at its new path.
+    await stagePlain(work, "weights.bin", Buffer.from(pointerText));
     await commit(work, "pointer at an LFS path");
     const refused = await env.alice.git(work, ["push", "origin", "main"], { GIT_LFS_SKIP_PUSH: "1" });
     expect(refused.code).not.toBe(0);

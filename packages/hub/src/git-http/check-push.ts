@@ -110,14 +110,18 @@ export async function checkPush(
   const unsigned = await checkSignedPush(ctx, repo, updates, env);
   if (unsigned.length > 0) return refuse(unsigned);
 
-  // The commits and blobs this push brings: reachable from the new tips, not from any ref.
-  const commits = lines(await runGit(repo.gitDir, ["rev-list", ...tips, "--not", "--all"], { env }));
-  const newObjects = new Set(
-    lines(await runGit(repo.gitDir, ["rev-list", "--objects", ...tips, "--not", "--all"], { env })).map((l) =>
-      l.slice(0, 40),
+  // The commits this push brings (reachable from the new tips, not from any ref), parents first.
+  const commits = lines(
+    await runGit(
+      repo.gitDir,
+      ["rev-list", "--topo-order", "--reverse", "--parents", ...tips, "--not", "--all"],
+      { env },
     ),
-  );
-  const pushed = await pushedBlobs(repo.gitDir, commits, newObjects, ctx.tmpDir, env);
+  ).map((line) => {
+    const [commit = "", ...parents] = line.split(" ");
+    return { commit, parents };
+  });
+  const pushed = await pushedBlobs(repo.gitDir, commits, ctx.tmpDir, env);
   if (typeof pushed === "string") return refuse([`modelgate: ${pushed}`]);
 
   // One git for all sizes and one (per 256 MiB) for all contents: a push of 1,000 files would
