@@ -15,12 +15,15 @@ export async function loadPolicy(file: string | undefined): Promise<Policy | und
 }
 
 /** The `--policy FILE` as read (plain data, which worker threads are sent); undefined without it. */
-export async function readUserPolicy(file: string | undefined): Promise<UserPolicy | undefined> {
+export async function readUserPolicy(
+  file: string | undefined,
+  option = "--policy",
+): Promise<UserPolicy | undefined> {
   if (file === undefined) return undefined;
   try {
     return parseUserPolicy(await readFile(file, "utf8"));
   } catch (err) {
-    throw new UsageError(`--policy ${file}: ${err instanceof Error ? err.message : String(err)}`, {
+    throw new UsageError(`${option} ${file}: ${err instanceof Error ? err.message : String(err)}`, {
       cause: err,
     });
   }

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -60,6 +60,22 @@ describe("modelgate serve and user create", () => {
       encoding: "utf8",
     });
     expect([run.status, run.stderr]).toEqual([2, expect.stringMatching(/--log-level loud/)]);
+  });
+
+  it("rejects a bad rescan rate and an invalid scan policy file as usage errors, before starting", () => {
+    const serve = (...args: string[]) =>
+      spawnSync(process.execPath, [bin, "serve", "--port", "0", "--data", data, ...args], {
+        encoding: "utf8",
+      });
+    const rate = serve("--rescan-rate", "-1");
+    expect([rate.status, rate.stderr]).toEqual([2, expect.stringMatching(/--rescan-rate -1/)]);
+    const policyFile = join(data, "policy.json");
+    writeFileSync(policyFile, JSON.stringify({ version: 1, rules: [{ module: "os", safety: "innocuous" }] }));
+    const policy = serve("--scan-policy", policyFile);
+    expect([policy.status, policy.stderr]).toEqual([
+      2,
+      expect.stringMatching(/--scan-policy .*rules\[0\]\.name/),
+    ]);
   });
 
   it("rejects a bad port as a usage error", () => {

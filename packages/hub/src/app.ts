@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { escapeControl } from "@modelgate/scanner";
+import { escapeControl, type UserPolicy } from "@modelgate/scanner";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
 import { revokeLeakedTokens } from "./auth/revoke-leaked-tokens.js";
 import type { HubContext, PushPolicy } from "./context.js";
@@ -42,6 +42,8 @@ import { twoFactorRoutes } from "./routes/two-factor-routes.js";
 import { userSigningKeyRoutes } from "./routes/user-signing-key-routes.js";
 import { validateYamlRoutes } from "./routes/validate-yaml.js";
 import { whoamiRoutes } from "./routes/whoami.js";
+import { clamavVersionOf, IdentityTracker } from "./scan/identity-tracker.js";
+import { RescanScheduler } from "./scan/rescan-scheduler.js";
 import type { ScanRunner } from "./scan/scan-job.js";
 import { ScanService } from "./scan/scan-service.js";
 import { workerPoolRunner } from "./scan/worker-pool-runner.js";
@@ -64,6 +66,12 @@ export interface HubOptions {
   scanThreads?: number;
   /** ClamAV daemon for malware scanning of pushes (`unix:/path/clamd.sock` or `tcp://host:port`). */
   clamd?: string;
+  /**
+   * The import policy scans apply (a policy file as `parseUserPolicy` reads it; default the built-in
+   * table). Results are stored with the policy's digest: starting with another policy rescans every
+   * stored file in the background (`limits.rescanFilesPerMinute`).
+   */
+  scanPolicy?: UserPolicy;
   /** Replaces the worker-thread scanner (tests). */
   scanRunner?: ScanRunner;
   /** Public base URL used in links (default: from each request's Host header). */
@@ -127,19 +135,39 @@ export async function buildApp(options: HubOptions): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: limits.maxJsonBodyBytes,
   });
+  const log = (message: string, err?: unknown) => app.log.error({ err }, escapeControl(message));
+  const identity = new IdentityTracker(
+    db,
+    options.scanPolicy,
+    options.clamd !== undefined ? clamavVersionOf(options.clamd) : undefined,
+  );
+  await identity.refresh();
   const scans = new ScanService({
     db,
     lfs,
     runner: options.scanRunner ?? workerPoolRunner(options.scanThreads),
     timeoutMs: limits.scanTimeoutMs,
     clamd: options.clamd,
+    policy: options.scanPolicy,
+    identity,
     // Messages name repositories and files: control characters in them are escaped.
-    log: (message, err) => app.log.error({ err }, escapeControl(message)),
+    log,
     onReport: (report) => revokeLeakedTokens(db, report),
     tmpDir,
+    reposDir: join(dataDir, "repos"),
     observer: { scanFinished: (verdict, seconds) => metrics.scanFinished(verdict, seconds) },
   });
   const metrics = new HubMetrics(db, () => scans.runningCount());
+  const rescans = new RescanScheduler({
+    db,
+    scans,
+    identity,
+    filesPerMinute: limits.rescanFilesPerMinute,
+    checkIntervalMs: limits.rescanCheckIntervalMs,
+    // A claimed rescan waits for at most the push scans ahead of it, then runs for at most the timeout.
+    claimTimeoutMs: 2 * limits.scanTimeoutMs,
+    log,
+  });
   const ctx: HubContext = {
     db,
     dataDir,
@@ -191,12 +219,14 @@ export async function buildApp(options: HubOptions): Promise<FastifyInstance> {
   gitHttpRoutes(app, ctx, await writePreReceiveHook(tmpDir));
   await webPagesPlugin(app, options.webDir === false ? undefined : (options.webDir ?? defaultWebDir()));
   app.addHook("onClose", async () => {
+    await rescans.stop();
     await scans.close(options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
     ctx.refs.closeAll();
     await db.destroy();
     await processTmp.remove();
   });
   await scans.resume();
+  rescans.start();
   return app;
 }
 

@@ -20,7 +20,7 @@ export { DEFAULT_HUB_LIMITS } from "./limits.js";
 export type { LogLevel } from "./plugins/request-log.js";
 export { isLogLevel, LOG_LEVELS } from "./plugins/request-log.js";
 export type { ScanJob, ScanRunner } from "./scan/scan-job.js";
-export type { FileStatus, SecurityFileStatus } from "./scan/security-status.js";
+export type { FileStatus, ScanIdentity, SecurityFileStatus } from "./scan/security-status.js";
 export type { CommitVerification, VerificationReason } from "./signatures/commit-verification.js";
 export {
   addUserSigningKey,

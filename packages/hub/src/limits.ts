@@ -81,6 +81,17 @@ export const HUB_OPTION_LIMIT_TABLE = {
     reason: "A scan that has not answered after this long is marked `error`.",
     cwe: ["CWE-400"],
   },
+  rescanFilesPerMinute: {
+    value: 60,
+    reason:
+      "Stored files rescanned per minute after the scanner, import policy or ClamAV database changed, over all hub processes on one database (0: none).",
+    cwe: ["CWE-400"],
+  },
+  rescanCheckIntervalMs: {
+    value: 1 * MINUTE_MS,
+    reason: "How often clamd's database version and the stored results' identities are compared.",
+    cwe: ["CWE-400"],
+  },
   maxRefsPerRepo: {
     value: 2_000,
     reason: "Branches, tags and pull-request refs of one repository: each listing reads them all.",
@@ -332,6 +343,27 @@ export const HUB_FIXED_LIMIT_TABLE = {
     value: 64 * KiB,
     reason: "Key file the hub reads (its own signing key, retired public keys).",
     cwe: ["CWE-770"],
+  },
+  rescansAtOnce: {
+    value: 1,
+    reason:
+      "Background rescans running at once: a rescan of every file takes one scan thread from pushes at most.",
+    cwe: ["CWE-400"],
+  },
+  minRescanTickMs: {
+    value: 100,
+    reason: "Shortest time between two rescan claims, whatever the rate (each claim costs queries).",
+    cwe: ["CWE-400"],
+  },
+  maxRescanTickMs: {
+    value: 1_000,
+    reason: "Longest time between two looks for a rescan token: a low rate still claims within a second.",
+    cwe: ["CWE-400"],
+  },
+  clamdVersionTimeoutMs: {
+    value: 5_000,
+    reason: "Wait for clamd's VERSION answer before the ClamAV part of the scan identity is `unavailable`.",
+    cwe: ["CWE-400"],
   },
   maxPublishedKeys: {
     value: 100,

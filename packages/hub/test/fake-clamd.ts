@@ -11,9 +11,12 @@ export const EICAR = `X5O!P%@AP[4\\PZX54(P^)7CC)7}$${"EICAR-STANDARD-ANTIVIRUS-T
 export async function startFakeClamd(): Promise<{
   address: string;
   scans: () => number;
+  /** Changes the VERSION answer (as freshclam's database update does). */
+  setVersion: (reply: string) => void;
   close: () => Promise<void>;
 }> {
   let scans = 0;
+  let version = "ClamAV 1.0.0/27000/Thu Nov 26 00:00:00 2026";
   const server: Server = createServer((socket) => {
     let buffer = Buffer.alloc(0);
     let command: string | undefined;
@@ -26,7 +29,7 @@ export async function startFakeClamd(): Promise<{
         command = buffer.subarray(0, end).toString();
         buffer = buffer.subarray(end + 1);
         if (command === "zPING") return void socket.end("PONG\0");
-        if (command === "zVERSION") return void socket.end("ClamAV 1.0.0/27000/Thu Nov 26 00:00:00 2026\0");
+        if (command === "zVERSION") return void socket.end(`${version}\0`);
       }
       while (buffer.length >= 4) {
         const length = buffer.readUInt32BE(0);
@@ -48,6 +51,9 @@ export async function startFakeClamd(): Promise<{
   return {
     address: `tcp://127.0.0.1:${port}`,
     scans: () => scans,
+    setVersion: (reply: string) => {
+      version = reply;
+    },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

@@ -70,3 +70,4 @@ export { exitCodeFor, fileVerdict, worseVerdict } from "./report/verdict.js";
 export type { ScanOptions } from "./scan.js";
 export { scanSource } from "./scan.js";
 export { scanPathKey } from "./scan-path-key.js";
+export { SCANNER_VERSION } from "./version.js";

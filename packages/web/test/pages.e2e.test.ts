@@ -8,6 +8,7 @@ import type { AxeResults } from "axe-core";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildZip } from "../../scanner/src/formats/test-helpers/zip-writer";
+import { SCANNER_VERSION } from "../../scanner/src/version";
 import { launchChromium, openPage } from "./browser";
 import { buildPages, packageDir } from "./build-pages";
 import { dangerousPickle, safePickle, suspiciousPickle } from "./pickles";
@@ -243,6 +244,11 @@ describe("the hub's web pages in Chromium", () => {
     expect(await page.locator(".convert code").innerText()).toBe(
       "modelgate convert pytorch_model.bin -o model.safetensors",
     );
+    // What produced the result: this scanner, the built-in policy (by digest), no ClamAV configured.
+    await poll(() => page.locator(".scan-provenance").innerText()).toContain(
+      `by modelgate scanner ${SCANNER_VERSION}, import policy`,
+    );
+    expect(await page.locator(".scan-provenance").innerText()).not.toContain("Rescan pending");
     await page.screenshot({ path: join(SHOTS, "file.png"), fullPage: true });
 
     await page.getByRole("button", { name: "Download" }).click();

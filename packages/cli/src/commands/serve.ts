@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { readUserPolicy } from "../load-policy.js";
 import { UsageError } from "../usage-error.js";
 import { DATABASE_OPTION, type StorageFlags, storageOf } from "./storage-options.js";
 
@@ -10,6 +11,8 @@ interface ServeFlags extends StorageFlags {
   clamd?: string;
   logLevel?: string;
   signingKey?: string;
+  scanPolicy?: string;
+  rescanRate?: string;
 }
 
 /**
@@ -29,6 +32,15 @@ export function registerServe(program: Command): void {
       "--policy <policy>",
       "push policy: warn (flag dangerous files) or block (reject the commit)",
       "warn",
+    )
+    .option(
+      "--scan-policy <file>",
+      "import policy file the scans apply (as `modelgate scan --policy`); starting with another one rescans the stored files",
+    )
+    .option(
+      "--rescan-rate <files-per-minute>",
+      "stored files rescanned per minute once the scanner, the import policy or the ClamAV database changed (0: never)",
+      "60",
     )
     .option(
       "--quarantine",
@@ -53,6 +65,10 @@ export function registerServe(program: Command): void {
       if (flags.policy !== "warn" && flags.policy !== "block") {
         throw new UsageError(`--policy ${flags.policy}: must be warn or block`);
       }
+      const rescanFilesPerMinute = Number(flags.rescanRate);
+      if (!Number.isInteger(rescanFilesPerMinute) || rescanFilesPerMinute < 0)
+        throw new UsageError(`--rescan-rate ${flags.rescanRate}: not a whole number of files per minute`);
+      const scanPolicy = await readUserPolicy(flags.scanPolicy, "--scan-policy");
       // Loaded here so that `modelgate scan` does not pay for the server's start-up.
       const { startHub, isLogLevel, LOG_LEVELS } = await import("@modelgate/hub");
       const logLevel = flags.logLevel ?? process.env.MODELGATE_LOG_LEVEL ?? "info";
@@ -68,6 +84,8 @@ export function registerServe(program: Command): void {
         quarantine: flags.quarantine === true,
         ...(flags.clamd ? { clamd: flags.clamd } : {}),
         ...(signingKeyFile ? { signingKeyFile } : {}),
+        ...(scanPolicy ? { scanPolicy } : {}),
+        limits: { rescanFilesPerMinute },
         logLevel,
       });
       process.stdout.write(`modelgate hub listening on ${hub.url}\n`);

@@ -316,6 +316,36 @@ function migrations(dialect: DatabaseDialect): Record<string, Migration> {
         await db.schema.dropTable("signed_branch_rules").execute();
       },
     },
+    "0009_rescans": {
+      // Rescans: the identity (scanner version, import policy digest, ClamAV database) of every result,
+      // the background rescan's claim on a result, and the repositories each content was pushed to.
+      async up(db: Kysely<unknown>) {
+        await addIdColumn(db.schema.createTable("scan_identities"), dialect)
+          .addColumn("scanner_version", "text", (c) => c.notNull())
+          .addColumn("policy_digest", "text", (c) => c.notNull())
+          .addColumn("clamav", "text", (c) => c.notNull())
+          .addColumn("created_at", "text", (c) => c.notNull())
+          .addUniqueConstraint("scan_identities_unique", ["scanner_version", "policy_digest", "clamav"])
+          .execute();
+        await db.schema.alterTable("scans").addColumn("identity_id", "integer").execute();
+        await db.schema.alterTable("scans").addColumn("rescan", "text").execute();
+        await db.schema.alterTable("scans").addColumn("rescan_at", "text").execute();
+        // Stale results of one identity, newest first, without reading the others.
+        await db.schema
+          .createIndex("scans_identity")
+          .on("scans")
+          .columns(["identity_id", "queued_at"])
+          .execute();
+        await db.schema
+          .createTable("scan_sites")
+          .addColumn("key", "text", (c) => c.notNull())
+          .addColumn("repo_id", "integer", (c) => c.notNull())
+          .addColumn("path", "text", (c) => c.notNull())
+          .addColumn("commit_oid", "text", (c) => c.notNull())
+          .addPrimaryKeyConstraint("scan_sites_pk", ["key", "repo_id"])
+          .execute();
+      },
+    },
   };
 }
 

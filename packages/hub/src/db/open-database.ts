@@ -75,6 +75,9 @@ function openPostgres(connectionString: string): Kysely<Database> {
           : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
+  // An idle connection the server ends (a restart, an administrator) is dropped from the pool and the
+  // next query opens another; without a listener, node-postgres would throw it and end the process.
+  pool.on("error", () => {});
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 

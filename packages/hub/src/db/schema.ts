@@ -12,6 +12,8 @@ export interface Database {
   blobs: BlobTable;
   scans: ScanTable;
   scan_waiters: ScanWaiterTable;
+  scan_identities: ScanIdentityTable;
+  scan_sites: ScanSiteTable;
   events: EventTable;
   settings: SettingTable;
   lfs_links: LfsLinkTable;
@@ -199,8 +201,37 @@ export interface ScanTable {
   size: number;
   /** A path the scan ran under (for a rescan after a restart); never served, reports carry no path. */
   name: string | null;
+  /** When the content was first queued: rescans go newest first by it. */
   queued_at: string;
   finished_at: string | null;
+  /** The `scan_identities` row of the scanner, policy and ClamAV database that produced the result (null before one did). */
+  identity_id: Generated<number | null>;
+  /** `queued` or `scanning` while a background rescan is pending; the stored result stays in force meanwhile. */
+  rescan: Generated<string | null>;
+  /** When the rescan was claimed or started (a claim older than the scan timeout is abandoned). */
+  rescan_at: Generated<string | null>;
+}
+
+/** The scanner version, import policy digest and ClamAV database results were produced under (see `ScanIdentity`). */
+export interface ScanIdentityTable {
+  id: Generated<number>;
+  scanner_version: string;
+  /** `sha256:<hex>` of the policy rules applied (`policyDigest`). */
+  policy_digest: string;
+  /** `ClamAV 1.4.6/27490`, `unavailable`, or "" without clamd. */
+  clamav: string;
+  created_at: string;
+}
+
+/**
+ * The repositories a scanned content was pushed to (the latest push per repository): a rescan that
+ * changes a verdict is reported to each of them, as the first scan was.
+ */
+export interface ScanSiteTable {
+  key: string;
+  repo_id: number;
+  path: string;
+  commit_oid: string;
 }
 
 /** A (repo, commit, path) waiting for a scan result, so secrets events can name where they were pushed. */

@@ -41,10 +41,30 @@ export async function fileFacts(ctx: HubContext, entries: readonly TreeEntry[]):
   for (let i = 0; i < keys.length; i += CHUNK) {
     const rows = await ctx.db
       .selectFrom("scans")
-      .select(["key", "state", "verdict", "infected", "report", "error"])
+      .leftJoin("scan_identities", "scan_identities.id", "scans.identity_id")
+      .select([
+        "key",
+        "state",
+        "verdict",
+        "infected",
+        "report",
+        "error",
+        "rescan",
+        "finished_at",
+        "scanner_version",
+        "policy_digest",
+        "clamav",
+      ])
       .where("key", "in", keys.slice(i, i + CHUNK))
       .execute();
-    for (const r of rows) scans.set(r.key, r);
+    for (const r of rows) {
+      const { scanner_version, policy_digest, clamav, finished_at, ...state } = r;
+      const scannedWith =
+        scanner_version !== null && policy_digest !== null && clamav !== null
+          ? { scannerVersion: scanner_version, policyDigest: policy_digest, clamav }
+          : undefined;
+      scans.set(r.key, { ...state, scannedWith, finishedAt: finished_at });
+    }
   }
   return entries.map((entry) => {
     const blob = entry.type === "blob" ? blobs.get(entry.oid) : undefined;

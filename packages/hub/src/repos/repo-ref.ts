@@ -34,7 +34,12 @@ export interface RepoRef {
 export type RepoAccess = "read" | "write" | "contribute";
 
 /** The bare repository folder of a repo. Names are validated, so they are safe path segments. */
-export function gitDirFor(ctx: HubContext, type: RepoType, namespace: string, name: string): string {
+export function gitDirFor(
+  ctx: Pick<HubContext, "reposDir">,
+  type: RepoType,
+  namespace: string,
+  name: string,
+): string {
   return join(ctx.reposDir, `${type}s`, namespace, `${name}.git`);
 }
 

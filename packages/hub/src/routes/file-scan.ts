@@ -1,14 +1,15 @@
 import type { FastifyInstance } from "fastify";
 import type { HubContext } from "../context.js";
 import { loadRepo } from "../repos/repo-ref.js";
-import { fileStatusOf, parseReport } from "../scan/security-status.js";
+import { fileStatusOf, parseReport, scanProvenance } from "../scan/security-status.js";
 import { REPO_TYPE_ROUTES, type RepoParams } from "./repo-types.js";
 import { fileAtRevision } from "./revision.js";
 
 /**
  * `GET /api/{models,datasets}/{ns}/{repo}/scan/{rev}/{path}`: one file's status and its full scan
  * report (imports with reasons, calls, findings with locations, malware result, format summary), as
- * the file page shows it. Secrets in the report are already redacted by the scanner.
+ * the file page shows it, with what produced it (`scannedWith`: scanner version, import policy digest,
+ * ClamAV database), when (`scannedAt`), and `rescanPending` while a background rescan is due. Secrets in the report are already redacted by the scanner.
  */
 export function fileScanRoutes(app: FastifyInstance, ctx: HubContext): void {
   for (const t of REPO_TYPE_ROUTES) {
@@ -27,6 +28,8 @@ export function fileScanRoutes(app: FastifyInstance, ctx: HubContext): void {
           status: fileStatusOf(scan),
           report,
           ...(scan?.error ? { message: scan.error } : {}),
+          ...(scan?.finishedAt ? { scannedAt: scan.finishedAt } : {}),
+          ...scanProvenance(scan),
         };
       },
     );

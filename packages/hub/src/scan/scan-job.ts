@@ -1,4 +1,4 @@
-import type { FileReport } from "@modelgate/scanner";
+import type { FileReport, UserPolicy } from "@modelgate/scanner";
 
 /** One file to scan: either a file on disk (LFS objects) or bytes (regular files from git). */
 export interface ScanJob {
@@ -8,6 +8,8 @@ export interface ScanJob {
   bytes?: Uint8Array;
   /** ClamAV daemon (`unix:/path` or `tcp://host:port`) for the malware check, when configured. */
   clamd?: string;
+  /** The hub's import policy file, as data (worker threads compile it); the built-in table without it. */
+  policy?: UserPolicy;
 }
 
 /** Runs scans; the default runs them in worker threads, tests may run them in-process. */

@@ -3,14 +3,16 @@ import { createWriteStream } from "node:fs";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
-import type { FileReport } from "@modelgate/scanner";
+import type { FileReport, UserPolicy } from "@modelgate/scanner";
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema.js";
 import { blobStream, readBlob } from "../git/git-repo.js";
 import { HUB_FIXED_LIMITS } from "../limits.js";
 import type { LfsStore } from "../store/lfs-store.js";
+import type { IdentityTracker, RegisteredIdentity } from "./identity-tracker.js";
 import type { ScanJob, ScanRunner } from "./scan-job.js";
-import { secretFindings } from "./security-status.js";
+import { insertScanEvents, liveSource, pushSitesOf } from "./scan-sites.js";
+import { fileStatusOf, parseReport, type ScanState, secretFindings } from "./security-status.js";
 
 /** Where a scanned content lives: an LFS object, or a blob of a git repository. */
 export type ScanSource = { lfs: string } | { git: string; oid: string };
@@ -42,11 +44,17 @@ export interface ScanServiceOptions {
   timeoutMs: number;
   /** ClamAV daemon for the malware check (none: files get no malware result). */
   clamd?: string | undefined;
+  /** The import policy file's rules (default: the built-in table). */
+  policy?: UserPolicy | undefined;
+  /** The identity (scanner, policy, ClamAV database) each result is stamped with. */
+  identity: IdentityTracker;
   log: (message: string, err?: unknown) => void;
   /** Called with each new report once stored (the hub revokes its own tokens found in pushes). */
   onReport?: (report: FileReport) => Promise<unknown>;
   /** Where large git blobs are copied to be scanned as files. */
   tmpDir: string;
+  /** Where the repositories are (`repos/{type}s/{ns}/{name}.git`): a rescan reads a git blob from any that holds it. */
+  reposDir: string;
   /** Told of each finished scan (the hub's Prometheus metrics). */
   observer?: ScanObserver | undefined;
 }
@@ -65,6 +73,41 @@ const BLOB_IN_MEMORY_BYTES = HUB_FIXED_LIMITS.blobInMemoryBytes;
 /** Longest wait between two reads of a scan's row by `settled` (a scan run by another hub process). */
 const SETTLED_POLL_MAX_MS = 1000;
 
+/** A scan row's result columns. */
+interface ResultFields extends ScanState {
+  finished_at: string;
+  identity_id: number;
+}
+
+/** The row fields of a finished scan (`done` with its report) or a failed one (`error`, never `safe`). */
+function resultFields(outcome: FileReport | Error, identityId: number): ResultFields {
+  const finished_at = new Date().toISOString();
+  if (outcome instanceof Error) {
+    return {
+      state: "error",
+      verdict: "error",
+      infected: 0,
+      report: null,
+      error: `scan failed: ${outcome.message}`.slice(0, 1000),
+      finished_at,
+      identity_id: identityId,
+    };
+  }
+  return {
+    state: "done",
+    verdict: outcome.verdict,
+    infected: outcome.av?.status === "infected" ? 1 : 0,
+    report: JSON.stringify(outcome),
+    error: null,
+    finished_at,
+    identity_id: identityId,
+  };
+}
+
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
+}
+
 /**
  * Scans contents off the request path, each distinct scan key (content and path facts) once. States go `queued` -> `scanning`
  * -> `done` (with a verdict) or `error` (a crash, a timeout: never `safe`). Runs at most
@@ -72,6 +115,9 @@ const SETTLED_POLL_MAX_MS = 1000;
  */
 export class ScanService {
   private readonly pending: ScanRequest[] = [];
+  /** Claimed background rescans (see `RescanScheduler`), run when no push scan waits. */
+  private readonly rescans: ScanRequest[] = [];
+  private readonly activeRescans = new Set<string>();
   private readonly waiting = new Map<string, (() => void)[]>();
   private readonly active = new Set<string>();
   private closed = false;
@@ -145,6 +191,20 @@ export class ScanService {
   }
 
   /**
+   * Rescans a stored result in the background; the caller has claimed its row (`rescan` set). The
+   * stored result stays in force until the new one replaces it in one update.
+   */
+  rescan(request: ScanRequest): void {
+    this.rescans.push(request);
+    this.pump();
+  }
+
+  /** Rescans claimed and not finished yet (waiting or running): the scheduler claims more only at 0. */
+  rescansInFlight(): number {
+    return this.rescans.length + this.activeRescans.size;
+  }
+
+  /**
    * Resolves when the scan of `key` has finished (at once if it already has). A scan this process
    * runs wakes it at once; one run by another hub process on the same database is seen by reading
    * its row again, at most `SETTLED_POLL_MAX_MS` apart.
@@ -179,6 +239,14 @@ export class ScanService {
   /** Records that the content of scan `key` was pushed at `site`; secrets found in it become events for the owner. */
   async recordPush(key: string, site: PushSite): Promise<void> {
     const db = this.options.db;
+    // The latest push per repository, for reporting a verdict a rescan changes.
+    await db
+      .insertInto("scan_sites")
+      .values({ key, repo_id: site.repoId, path: site.path, commit_oid: site.commit })
+      .onConflict((oc) =>
+        oc.columns(["key", "repo_id"]).doUpdateSet({ path: site.path, commit_oid: site.commit }),
+      )
+      .execute();
     const row = await db
       .selectFrom("scans")
       .select(["state", "report"])
@@ -214,10 +282,22 @@ export class ScanService {
    */
   async close(graceMs = 0): Promise<void> {
     this.closed = true;
+    // Claimed rescans not started yet are dropped now; running ones get the grace period like pushes.
+    const dropped = this.rescans.splice(0).map((r) => r.key);
     const deadline = Date.now() + graceMs;
     while (this.active.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     const abandoned = [...this.active];
+    const unfinishedRescans = [...dropped, ...this.activeRescans];
     await this.options.runner.close();
+    // An unfinished rescan leaves its result as it was (still stale, so rescanned by the next sweep).
+    if (unfinishedRescans.length > 0) {
+      await this.options.db
+        .updateTable("scans")
+        .set({ rescan: null, rescan_at: null })
+        .where("key", "in", unfinishedRescans)
+        .execute()
+        .catch((e: unknown) => this.options.log("could not release unfinished rescans", e));
+    }
     if (abandoned.length === 0) return;
     await this.options.db
       .updateTable("scans")
@@ -230,12 +310,17 @@ export class ScanService {
 
   private pump(): void {
     while (!this.closed && this.active.size < this.options.runner.concurrency) {
-      const next = this.pending.shift();
+      const push = this.pending.shift();
+      const next =
+        push ?? (this.activeRescans.size < HUB_FIXED_LIMITS.rescansAtOnce ? this.rescans.shift() : undefined);
       if (!next) return;
-      // A key is queued once (the insert in `enqueue` is conditional), so it is never active twice.
+      // A key is queued once (the insert in `enqueue` is conditional) and only finished results are
+      // rescanned, so a key is never active twice.
       this.active.add(next.key);
-      void this.run(next).finally(() => {
+      if (!push) this.activeRescans.add(next.key);
+      void (push ? this.run(next) : this.runRescan(next)).finally(() => {
         this.active.delete(next.key);
+        this.activeRescans.delete(next.key);
         this.pump();
       });
     }
@@ -248,18 +333,12 @@ export class ScanService {
       this.options.observer?.scanFinished(verdict, (performance.now() - started) / 1000);
     try {
       await db.updateTable("scans").set({ state: "scanning" }).where("key", "=", request.key).execute();
+      const identityId = this.options.identity.current().id;
       // Shared by every repository holding this content: keep no path (each answer sets its own).
       const report = { ...(await this.scanWithTimeout(request)), path: "" };
       await db
         .updateTable("scans")
-        .set({
-          state: "done",
-          verdict: report.verdict,
-          infected: report.av?.status === "infected" ? 1 : 0,
-          report: JSON.stringify(report),
-          error: null,
-          finished_at: new Date().toISOString(),
-        })
+        .set(resultFields(report, identityId))
         .where("key", "=", request.key)
         .execute();
       finished(report.verdict);
@@ -272,12 +351,7 @@ export class ScanService {
       finished("error");
       await db
         .updateTable("scans")
-        .set({
-          state: "error",
-          verdict: "error",
-          error: `scan failed: ${err instanceof Error ? err.message : String(err)}`.slice(0, 1000),
-          finished_at: new Date().toISOString(),
-        })
+        .set(resultFields(asError(err), this.options.identity.current().id))
         .where("key", "=", request.key)
         .execute()
         .catch((e: unknown) => this.options.log("could not record a failed scan", e));
@@ -286,6 +360,81 @@ export class ScanService {
       this.options.log("could not record events", e),
     );
     for (const wake of this.waiting.get(request.key) ?? []) wake();
+  }
+
+  /**
+   * Runs one background rescan and replaces the stored result with its outcome in one update: the
+   * new report, or `error` when the scan crashed or timed out (never the old result kept, never
+   * `safe`). A changed status is reported to every repository holding the content, and secrets
+   * found anew as on a first push.
+   */
+  private async runRescan(request: ScanRequest): Promise<void> {
+    const db = this.options.db;
+    const key = request.key;
+    const before = await db
+      .selectFrom("scans")
+      .select(["state", "verdict", "infected", "report", "error", "source"])
+      .where("key", "=", key)
+      .executeTakeFirst();
+    if (!before) return;
+    const identity = this.options.identity.current();
+    const started = performance.now();
+    let outcome: FileReport | Error;
+    try {
+      await db
+        .updateTable("scans")
+        .set({ rescan: "scanning", rescan_at: new Date().toISOString() })
+        .where("key", "=", key)
+        .execute();
+      const source = await liveSource(this.options.db, this.options.reposDir, key, request.source);
+      outcome = { ...(await this.scanWithTimeout({ ...request, source })), path: "" };
+    } catch (err) {
+      // Stopped by shutdown: `close` releases the claim and the old result stays.
+      if (this.closed) return;
+      this.options.log(`rescan of ${key} failed`, err);
+      outcome = asError(err);
+    }
+    const after = resultFields(outcome, identity.id);
+    this.options.observer?.scanFinished(after.verdict ?? "error", (performance.now() - started) / 1000);
+    try {
+      await db
+        .updateTable("scans")
+        .set({ ...after, rescan: null, rescan_at: null })
+        .where("key", "=", key)
+        .execute();
+      await this.reportRescan(key, before, after, identity);
+      if (!(outcome instanceof Error)) await this.options.onReport?.(outcome);
+    } catch (e) {
+      this.options.log(`could not record the rescan of ${key}`, e);
+    }
+  }
+
+  /** Events for a finished rescan: a changed status, and secrets the old result did not have. */
+  private async reportRescan(
+    key: string,
+    before: ScanState & { source: string },
+    after: ScanState,
+    identity: RegisteredIdentity,
+  ): Promise<void> {
+    const was = fileStatusOf(before);
+    const now = fileStatusOf(after);
+    const fingerprints = (state: ScanState) => {
+      const report = state.state === "done" ? parseReport(state.report) : undefined;
+      return report ? secretFindings(report).map((f) => JSON.stringify(f.data ?? f.message)) : [];
+    };
+    const known = new Set(fingerprints(before));
+    const newSecrets = fingerprints(after).some((f) => !known.has(f));
+    if (was === now && !newSecrets) return;
+    const sites = await pushSitesOf(this.options.db, key, before.source);
+    if (sites.length === 0) return;
+    if (was !== now) {
+      await insertScanEvents(this.options.db, sites, "scan-verdict-changed", {
+        before: was,
+        after: now,
+        scannedWith: identity.identity,
+      });
+    }
+    if (newSecrets) await this.emitSecretEvents(after.report, sites);
   }
 
   private async scanWithTimeout(request: ScanRequest): Promise<FileReport> {
@@ -302,7 +451,11 @@ export class ScanService {
 
   private async jobFor(request: ScanRequest): Promise<{ job: ScanJob; cleanup?: () => Promise<void> }> {
     const { source } = request;
-    const clamd = this.options.clamd !== undefined ? { clamd: this.options.clamd } : {};
+    // What every job carries besides its content: the clamd to ask and the import policy to apply.
+    const clamd = {
+      ...(this.options.clamd !== undefined ? { clamd: this.options.clamd } : {}),
+      ...(this.options.policy !== undefined ? { policy: this.options.policy } : {}),
+    };
     if (request.bytes) return { job: { name: request.name, bytes: request.bytes, ...clamd } };
     if ("lfs" in source) {
       return { job: { name: request.name, file: this.options.lfs.pathOf(source.lfs), ...clamd } };
@@ -357,20 +510,6 @@ export class ScanService {
     const report = JSON.parse(reportJson) as FileReport;
     const secrets = secretFindings(report);
     if (secrets.length === 0) return;
-    const created = new Date().toISOString();
-    await this.options.db
-      .insertInto("events")
-      .values(
-        sites.map((site) => ({
-          owner_id: site.ownerId,
-          repo_id: site.repoId,
-          kind: "secret-found",
-          path: site.path,
-          commit_oid: site.commit,
-          detail: JSON.stringify({ secrets }),
-          created_at: created,
-        })),
-      )
-      .execute();
+    await insertScanEvents(this.options.db, sites, "secret-found", { secrets });
   }
 }

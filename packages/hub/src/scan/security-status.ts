@@ -1,7 +1,17 @@
 import type { FileReport, ImportSafety } from "@modelgate/scanner";
-import type { FileStatus, RedactedSecret, SecurityFileStatus } from "./security-status-types.js";
+import type {
+  FileStatus,
+  RedactedSecret,
+  ScanIdentity,
+  SecurityFileStatus,
+} from "./security-status-types.js";
 
-export type { FileStatus, RedactedSecret, SecurityFileStatus } from "./security-status-types.js";
+export type {
+  FileStatus,
+  RedactedSecret,
+  ScanIdentity,
+  SecurityFileStatus,
+} from "./security-status-types.js";
 
 /** The scan row fields a status is computed from. */
 export interface ScanState {
@@ -10,6 +20,22 @@ export interface ScanState {
   infected: number;
   report: string | null;
   error: string | null;
+  /** What produced the result, when recorded. */
+  scannedWith?: ScanIdentity | undefined;
+  /** `queued` or `scanning` while a background rescan is pending (the result stays in force). */
+  rescan?: string | null | undefined;
+  /** When the result was stored. */
+  finishedAt?: string | null | undefined;
+}
+
+/** The `scannedWith` and `rescanPending` fields a file's status and scan report carry. */
+export function scanProvenance(
+  scan: ScanState | undefined,
+): Pick<SecurityFileStatus, "scannedWith" | "rescanPending"> {
+  return {
+    ...(scan?.scannedWith ? { scannedWith: scan.scannedWith } : {}),
+    ...(scan?.rescan ? { rescanPending: true as const } : {}),
+  };
 }
 
 const SAFETY_RANK: Record<ImportSafety, number> = { innocuous: 0, suspicious: 1, dangerous: 2 };
@@ -44,6 +70,7 @@ export function securityFileStatus(scan: ScanState | undefined): SecurityFileSta
       pickleImportScan: null,
       secretsScan: null,
       ...(scan?.error ? { message: scan.error } : {}),
+      ...scanProvenance(scan),
     };
   }
   let highest: ImportSafety = "innocuous";
@@ -60,6 +87,7 @@ export function securityFileStatus(scan: ScanState | undefined): SecurityFileSta
       imports: report.imports.map((i) => ({ module: i.module, name: i.name, safety: i.safety })),
     },
     secretsScan: { secretsFound: secrets.length > 0, findings: secrets },
+    ...scanProvenance(scan),
   };
 }
 

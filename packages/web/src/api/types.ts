@@ -2,11 +2,16 @@
  * The JSON the pages read: the Hugging Face Hub API's shapes as the modelgate hub answers them
  * (the same routes `huggingface_hub` and `@huggingface/hub` call). Only the fields the pages use.
  */
-import type { FileStatus, SecurityFileStatus } from "@modelgate/hub/security-status-types";
+import type { FileStatus, ScanIdentity, SecurityFileStatus } from "@modelgate/hub/security-status-types";
 import type { FileReport } from "@modelgate/scanner";
 
 export type { AuditRecord } from "@modelgate/hub/audit-record";
-export type { FileStatus, RedactedSecret, SecurityFileStatus } from "@modelgate/hub/security-status-types";
+export type {
+  FileStatus,
+  RedactedSecret,
+  ScanIdentity,
+  SecurityFileStatus,
+} from "@modelgate/hub/security-status-types";
 
 /** One entry of `GET /api/models/{ns}/{repo}/tree/{rev}/{path}`. */
 export interface TreeEntry {
@@ -132,6 +137,12 @@ export interface FileScan {
   status: FileStatus;
   report: FileReport | null;
   message?: string;
+  /** When the stored result was produced. */
+  scannedAt?: string;
+  /** The scanner version, import policy digest and ClamAV database that produced it. */
+  scannedWith?: ScanIdentity;
+  /** True while a background rescan is due: the result shown stays in force until it replaces it. */
+  rescanPending?: true;
 }
 
 /** `GET /api/whoami-v2`, the fields the pages show. */

@@ -7,6 +7,7 @@ import { DownloadButton } from "../components/download-button";
 import { FileReportView } from "../components/file-report-view";
 import { LoadState } from "../components/load-state";
 import { RepoHeader } from "../components/repo-header";
+import { ScanProvenance } from "../components/scan-provenance";
 import { StatusBadge } from "../components/status-badge";
 import { convertCommand, isPickleCheckpoint } from "../convert-command";
 import { formatDate, formatSize } from "../format";
@@ -37,7 +38,8 @@ export function BlobPage(props: { id: RepoId; rev: string; path: string }) {
         {(file) => {
           const status = file.securityFileStatus?.status ?? "unscanned";
           const badge = fileBadge(status);
-          const format = scan.state === "done" ? scan.data.report?.format : undefined;
+          const scanned = scan.state === "done" ? scan.data : undefined;
+          const format = scanned?.report?.format;
           return (
             <article aria-labelledby="file-title">
               <header class="file-header">
@@ -63,6 +65,11 @@ export function BlobPage(props: { id: RepoId; rev: string; path: string }) {
               )}
               <section aria-labelledby="security-title">
                 <h2 id="security-title">Security scan</h2>
+                <ScanProvenance
+                  scannedWith={scanned?.scannedWith ?? file.securityFileStatus?.scannedWith}
+                  scannedAt={scanned?.scannedAt}
+                  rescanPending={(scanned ?? file.securityFileStatus)?.rescanPending === true}
+                />
                 <ScanDetail file={file} scan={scan} />
               </section>
             </article>
