@@ -36,9 +36,16 @@ async function commitFile(work: string, path: string): Promise<void> {
   expect(r.code, r.err).toBe(0);
 }
 
-/** Rewrites the last commit (a new commit that does not contain the pushed one). */
+let rewrites = 0;
+
+/**
+ * Rewrites the last commit (a new commit that does not contain the pushed one). Each rewrite has its
+ * own message: two amends within one second with one message give the same commit id, and the second
+ * push is then "Everything up-to-date" instead of a force push (seen on PostgreSQL, where the test runs faster).
+ */
 async function amend(work: string): Promise<void> {
-  const r = await env.alice.git(work, ["commit", "--amend", "-m", "rewritten"]);
+  rewrites += 1;
+  const r = await env.alice.git(work, ["commit", "--amend", "-m", `rewritten ${rewrites}`]);
   expect(r.code, r.err).toBe(0);
 }
 
